@@ -1,0 +1,73 @@
+# podlaunch: one Makefile; each module adds its objects, programs and tests
+# through its own module.mk so the pieces stay independent.
+
+BUILD    ?= build
+CC       ?= cc
+CLANG    ?= clang
+PKGS     := libnl-3.0 libnl-route-3.0 libmnl libcap jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null)
+CMOCKA_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIE
+OPT      ?= -O2 -g
+ifeq ($(SANITIZE),1)
+OPT      := -O1 -g -fno-omit-frame-pointer
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+HARDEN   := -fstack-protector-strong -fPIE
+endif
+CFLAGS   := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS  := -pie -Wl,-z,relro,-z,now $(SAN) $(EXTRA_LDFLAGS)
+
+# Filled in by the module.mk files.
+PROGRAMS :=
+TEST_BINS:=
+# Entries run by `make check`: an executable, or fuzz:PATH for a short
+# bounded libFuzzer run of PATH over its seed corpus.
+TESTS    :=
+FUZZERS  :=
+BENCHES  :=
+BENCH_BINS :=
+CLEAN    :=
+
+all: programs
+
+include common/module.mk
+-include netsetup/module.mk
+-include dhcp/module.mk
+-include vmm/module.mk
+-include tests/module.mk
+-include bench/module.mk
+
+programs: $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Fuzz targets are built with clang and libFuzzer.
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -DFUZZING
+FUZZ_TIME ?= 20
+
+FUZZ_SMOKE ?= 10
+
+check: all $(TEST_BINS) $(FUZZERS)
+	@BUILD=$(BUILD) FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run-tests.sh $(TESTS)
+
+fuzz: $(FUZZERS)
+	@tests/run-fuzz.sh $(FUZZ_TIME) $(FUZZERS)
+
+bench: all $(BENCH_BINS)
+	@for b in $(BENCHES); do echo "== $$b"; BUILD=$(BUILD) $$b || exit 1; done
+
+demo: all
+	@tests/demo/demo.sh
+
+clean:
+	rm -rf $(BUILD) $(CLEAN)
+
+.PHONY: all programs check fuzz bench demo clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

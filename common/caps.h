@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef COMMON_CAPS_H
+#define COMMON_CAPS_H
+
+#include <stdbool.h>
+#include <sys/capability.h>
+
+/*
+ * Reduce this process to exactly the capabilities in keep[]: they stay in
+ * the effective and permitted sets (and the inheritable and ambient sets
+ * when ambient is true, so they survive an execve of a non-setuid binary);
+ * everything else is dropped from every set, the bounding set included
+ * where CAP_SETPCAP allows it.  Returns 0 or a negative errno.
+ */
+int caps_keep(const cap_value_t *keep, int nkeep, bool ambient);
+
+/* Drop every capability from every set. */
+int caps_drop_all(void);
+
+/* prctl(PR_SET_NO_NEW_PRIVS); 0 or a negative errno. */
+int no_new_privs_set(void);
+
+/* True when the effective set holds cap. */
+bool caps_have(cap_value_t cap);
+
+#endif

@@ -1,0 +1,6 @@
+COMMON_SRCS := common/log.c common/caps.c
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+LIBCOMMON   := $(BUILD)/libcommon.a
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	$(AR) rcs $@ $^

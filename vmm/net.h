@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VMM_NET_H
+#define VMM_NET_H
+
+#include <stdint.h>
+
+struct vm;
+
+#define NET_MAX_QUEUES 8
+
+enum net_vhost_mode { NET_VHOST_AUTO, NET_VHOST_ON, NET_VHOST_OFF };
+
+/* One --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N] */
+struct net_spec {
+	int fds[NET_MAX_QUEUES];	/* one per queue pair; -1 when tap= given */
+	int nr_fds;
+	char tap[16];			/* IFNAMSIZ */
+	uint8_t mac[6];
+	uint32_t mtu;			/* 0 = unset (1500) */
+	enum net_vhost_mode vhost;
+	int queues;			/* queue pairs; default nr_fds or 1 */
+};
+
+/* Parse one --net argument; 0 or -EINVAL with *bad naming the bad key. */
+int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad);
+
+/* Create and attach a virtio-net device per spec (vmm/virtio_net*.c). */
+int net_devices_attach(struct vm *vm, struct net_spec *specs, int n);
+
+#endif
