@@ -1,0 +1,28 @@
+# virtio-net for podvmm: rings, the modern PCI transport, the device and its
+# tap backends (userspace and vhost-net).  Included from vmm/module.mk.
+
+VIRTIO_PURE_SRCS := vmm/virtq.c vmm/virtio_net_feat.c
+VIRTIO_SRCS      := $(VIRTIO_PURE_SRCS)
+VIRTIO_OBJS      := $(VIRTIO_SRCS:%.c=$(BUILD)/%.o)
+LIBVIRTIO        := $(BUILD)/libvirtio.a
+
+$(LIBVIRTIO): $(VIRTIO_OBJS)
+	$(AR) rcs $@ $^
+
+# Unit tests (pure logic over fake guest memory).
+VIRTIO_UNIT := test_virtq test_net_feat
+VIRTIO_UNIT_BINS := $(VIRTIO_UNIT:%=$(BUILD)/tests/unit/virtio/%)
+$(VIRTIO_UNIT_BINS): $(BUILD)/tests/unit/virtio/%: $(BUILD)/tests/unit/virtio/%.o \
+		$(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lpthread
+TEST_BINS += $(VIRTIO_UNIT_BINS)
+TESTS     += $(VIRTIO_UNIT_BINS)
+
+# libFuzzer targets, built with clang and the sanitizers.
+VIRTIO_FUZZ := virtio_virtq_fuzz
+VIRTIO_FUZZ_BINS := $(VIRTIO_FUZZ:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/virtio_virtq_fuzz: tests/fuzz/virtio_virtq_fuzz.c vmm/virtq.c vmm/guest_mem.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
+FUZZERS += $(VIRTIO_FUZZ_BINS)
+TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
