@@ -1,0 +1,216 @@
+#!/bin/bash
+# `make demo`: podlaunch as the entrypoint of a real OCI container (runc) in a
+# Kubernetes-shaped pod network namespace, booting the in-tree test guest,
+# which takes over the pod's IP.  Never touches the host's own network
+# namespace: everything happens in a "node" namespace and a pod namespace
+# made by the CNI ptp + host-local plugins.
+#
+#   make demo                                   # in-tree test guest
+#   KERNEL=bzImage INITRD=initrd.img make demo  # a Linux guest (hardware KVM)
+#
+# Environment: BUILD (build dir, default build), KERNEL, INITRD, CMDLINE,
+# DEMO_TIMEOUT (seconds to wait for the lease, default 180), DEMO_KEEP=1 to
+# keep the bundle and logs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+DEMO_TIMEOUT=${DEMO_TIMEOUT:-180}
+KERNEL=${KERNEL:-}
+INITRD=${INITRD:-}
+CMDLINE=${CMDLINE:-console=ttyS0 reboot=k panic=-1}
+
+step=0
+say() { printf '%s\n' "$*"; }
+head_() { step=$((step + 1)); printf '\n[%d] %s\n' "$step" "$*"; }
+indent() { sed 's/^/    /'; }
+die() { printf 'demo FAILED: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces, runc)"
+
+# --- tools: install only what is missing ------------------------------------
+need_pkgs=()
+want() { command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2"); }
+want ip iproute2
+want ping iputils-ping
+want runc runc
+want jq jq
+want make build-essential
+want cc build-essential
+want pkg-config pkg-config
+[ -x /usr/lib/cni/ptp ] && [ -x /usr/lib/cni/host-local ] || need_pkgs+=(containernetworking-plugins)
+for pc in libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev libmnl:libmnl-dev \
+	libcap:libcap-dev jansson:libjansson-dev libseccomp:libseccomp-dev; do
+	command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${pc%%:*}" 2>/dev/null ||
+		need_pkgs+=("${pc#*:}")
+done
+
+say "podlaunch demo: a VM takes over a pod's network, inside runc"
+head_ "tools"
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)
+	say "    installing: ${need_pkgs[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+else
+	say "    all present (iproute2, runc, jq, CNI plugins, compiler, -dev libraries)"
+fi
+
+# --- build --------------------------------------------------------------------
+head_ "build (make BUILD=$BUILD programs guest)"
+mkdir -p "$BUILD"
+buildlog=$BUILD/demo-build.log
+guest=$BUILD/guest/guest.elf
+if ! make -s BUILD="$BUILD" programs "$guest" >"$buildlog" 2>&1; then
+	tail -n 20 "$buildlog" | indent
+	die "build failed (full log: $buildlog)"
+fi
+for f in "$BUILD/podlaunch" "$BUILD/podvmm"; do [ -x "$f" ] || die "$f was not built"; done
+[ -n "$KERNEL" ] || [ -f "$guest" ] || die "$guest was not built"
+say "    $BUILD/podlaunch, $BUILD/podvmm$([ -n "$KERNEL" ] || echo ", $guest")"
+
+# --- cleanup on every exit path ----------------------------------------------
+# shellcheck source=tests/lib/podns.sh
+. tests/lib/podns.sh
+N=pl-demo-$$
+CID=$N
+work=$(mktemp -d "/tmp/$N.XXXXXX")
+runc_pid=
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	set +e +o pipefail
+	if runc state "$CID" >/dev/null 2>&1; then
+		runc kill "$CID" KILL >/dev/null 2>&1 || true
+		runc delete -f "$CID" >/dev/null 2>&1 || true
+	fi
+	[ -z "$runc_pid" ] || { kill "$runc_pid" 2>/dev/null || true; wait "$runc_pid" 2>/dev/null || true; }
+	podns_destroy "$N"
+	if [ "${DEMO_KEEP:-0}" = 1 ]; then say "kept: $work"; else rm -rf "$work"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted: cleaning up"; exit 130' INT TERM
+
+# --- pod namespace -------------------------------------------------------------
+head_ "pod network namespace ($N-pod, made by CNI ptp + host-local from $N-node)"
+podns_create "$N" ptp 10.244.1.0/24 || die "CNI ptp ADD failed"
+pod_ip=$(podns_ip "$N")
+pod_mac=$(in_pod "$N" cat /sys/class/net/eth0/address)
+say "    before: the pod interface holds the pod IP"
+in_pod "$N" ip -br addr show dev eth0 | awk '{sub(/@.*/, "", $1); print $1, $2, $3}' | indent
+in_pod "$N" ip -4 route | indent
+
+# --- OCI bundle -----------------------------------------------------------------
+head_ "container: runc bundle, NET_ADMIN + containerd defaults, /dev/kvm /dev/net/tun$([ -c /dev/vhost-net ] && echo ' /dev/vhost-net')"
+bundle=$work/bundle
+vmargs=(--cpu-template baseline --console stdio)
+files=()
+if [ -n "$KERNEL" ]; then
+	say "    KERNEL=$KERNEL: booting a Linux guest needs hardware-backed KVM"
+	say "    (on an emulated /dev/kvm a Linux kernel does not finish booting)"
+	files+=(--file "$KERNEL:/vmlinuz")
+	vmargs=(--kernel /vmlinuz --cmdline "$CMDLINE" "${vmargs[@]}")
+	if [ -n "$INITRD" ]; then files+=(--file "$INITRD:/initrd.img"); vmargs+=(--initrd /initrd.img); fi
+else
+	files+=(--file "$guest:/guest.elf")
+	vmargs=(--kernel /guest.elf "${vmargs[@]}")
+fi
+# The sysctl is what pod.yaml asks for in securityContext.sysctls: /proc/sys
+# is read-only in a non-privileged container, as under containerd.
+tests/demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
+	--bin "$BUILD/podlaunch:/bin/podlaunch" --bin "$BUILD/podvmm:/bin/podvmm" \
+	"${files[@]}" --hostname vm1 --nameserver 10.96.0.10 \
+	--search default.svc.cluster.local --search svc.cluster.local --search cluster.local \
+	--sysctl net.ipv4.conf.all.arp_ignore=1 \
+	-- /bin/podlaunch run -- "${vmargs[@]}" || die "bundle build failed"
+say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
+say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"
+
+log=$work/container.log
+(cd "$bundle" && exec runc run --pid-file "$work/pid" "$CID") >"$log" 2>&1 </dev/null &
+runc_pid=$!
+
+# Wait for the guest's lease line (in-tree guest) or for the pod IP to answer
+# (a Linux guest prints no LEASE line).
+t0=$(date +%s)
+lease=
+while :; do
+	if ! kill -0 "$runc_pid" 2>/dev/null; then
+		tail -n 15 "$log" | indent
+		die "the container exited before the guest got its lease (log above)"
+	fi
+	if [ -z "$KERNEL" ]; then
+		lease=$(grep -a -m1 -o 'LEASE .*' "$log" | tr -d '\r' || true)
+		[ -z "$lease" ] || break
+	elif in_node "$N" ping -c 1 -W 1 "$pod_ip" >/dev/null 2>&1; then
+		break
+	fi
+	[ $(($(date +%s) - t0)) -lt "$DEMO_TIMEOUT" ] || {
+		tail -n 15 "$log" | indent
+		die "no lease after ${DEMO_TIMEOUT}s"
+	}
+	sleep 0.5
+done
+say "    running: container pid $(cat "$work/pid" 2>/dev/null || echo '?')"
+
+# --- bridge binding ----------------------------------------------------------------
+head_ "after: bridge binding in the pod namespace"
+links() {
+	in_pod "$N" ip -j addr | jq -r '.[] | select(.ifname != "lo") |
+		[.ifname, .operstate, (.master // "-"), .address,
+		 ([.addr_info[]? | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(","))] | @tsv' |
+		awk -F'\t' '{printf "%-12s %-8s %-17s %-18s %s\n", $1, $2, ($3 == "-" ? "" : "master " $3), $4, $5}'
+}
+links | indent
+
+# --- lease ---------------------------------------------------------------------------
+head_ "the guest's lease (serial console, via the container log)"
+if [ -n "$lease" ]; then
+	say "    $lease"
+	case " $lease " in
+	*" ip=$pod_ip/"*) say "    = the pod IP $pod_ip" ;;
+	*) die "the lease does not carry the pod IP $pod_ip" ;;
+	esac
+else
+	say "    (Linux guest: no LEASE line; the pod IP answers, see below)"
+fi
+
+# --- ping from the node ------------------------------------------------------------
+head_ "ping the pod IP from the node namespace"
+if ! in_node "$N" ping -c 3 -i 0.3 -W 2 "$pod_ip" >"$work/ping" 2>&1; then
+	indent <"$work/ping"
+	die "ping $pod_ip from the node namespace failed"
+fi
+say "    $(grep -E 'packets transmitted' "$work/ping")"
+neigh_mac=$(in_node "$N" ip neigh show "$pod_ip" | grep -o 'lladdr [0-9a-f:]*' | cut -d' ' -f2 || true)
+pod_has_ip=$(in_pod "$N" ip -4 -o addr show up | grep -c " $pod_ip/" || true)
+say "    answered by MAC $neigh_mac (the pod's original eth0 MAC $pod_mac, now the guest's)"
+[ "$neigh_mac" = "$pod_mac" ] || die "the answer came from $neigh_mac, not the guest's $pod_mac"
+[ "$pod_has_ip" = 0 ] || die "an up interface in the pod still holds $pod_ip: the pod answered, not the guest"
+say "    no up interface in the pod holds $pod_ip: the guest answered"
+
+# --- graceful stop -------------------------------------------------------------------
+head_ "graceful stop: runc kill $CID TERM"
+t0=$(date +%s%N)
+runc kill "$CID" TERM || die "runc kill failed"
+status=0
+for _ in $(seq 1 90); do kill -0 "$runc_pid" 2>/dev/null || break; sleep 0.5; done
+if kill -0 "$runc_pid" 2>/dev/null; then die "the container did not stop within 45s of SIGTERM"; fi
+wait "$runc_pid" || status=$?
+runc_pid=
+ms=$((($(date +%s%N) - t0) / 1000000))
+say "    container exited with status $status after $((ms / 1000)).$((ms % 1000 / 100))s"
+grep -a -i -E 'power(ed)? ?off|shutdown' "$log" | tail -n 2 | cut -c1-160 | indent || true
+runc delete "$CID" >/dev/null 2>&1 || runc delete -f "$CID" >/dev/null 2>&1 || true
+[ "$status" = 0 ] || { tail -n 10 "$log" | indent; die "podlaunch exited $status (log above)"; }
+
+# --- cleanup -----------------------------------------------------------------------------
+head_ "cleanup"
+podns_destroy "$N"
+left=$(ip netns list | grep -c "^$N-" || true)
+[ "$left" = 0 ] || die "namespaces $N-* still exist"
+runc state "$CID" >/dev/null 2>&1 && die "container $CID still exists"
+say "    container deleted; namespaces $N-node and $N-pod removed"
+say
+say "demo OK"
