@@ -1,0 +1,3 @@
+
+# demo/manifests (issue 6): podlaunch as a runc entrypoint, offline manifest checks
+TESTS += tests/demo/runc-entrypoint.sh
