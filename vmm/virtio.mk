@@ -2,7 +2,7 @@
 # tap backends (userspace and vhost-net).  Included from vmm/module.mk.
 
 VIRTIO_PURE_SRCS := vmm/virtq.c vmm/virtio_net_feat.c
-VIRTIO_SRCS      := $(VIRTIO_PURE_SRCS)
+VIRTIO_SRCS      := $(VIRTIO_PURE_SRCS) vmm/tap.c vmm/net_userspace.c
 VIRTIO_OBJS      := $(VIRTIO_SRCS:%.c=$(BUILD)/%.o)
 LIBVIRTIO        := $(BUILD)/libvirtio.a
 
@@ -26,3 +26,7 @@ $(BUILD)/fuzz/virtio_virtq_fuzz: tests/fuzz/virtio_virtq_fuzz.c vmm/virtq.c vmm/
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
 FUZZERS += $(VIRTIO_FUZZ_BINS)
 TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
+
+# bench/net (the userspace backend against a plain tap loop).
+$(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread

@@ -214,7 +214,10 @@ int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max,
 	q->last_avail++;
 	return 1;
 bad:
-	q->broken = true;
+	/* -E2BIG only means the caller's iovec array is full: the chain is
+	 * left in place so it can retry with room (or give up on it). */
+	if (r != -E2BIG)
+		q->broken = true;
 	return r;
 }
 
@@ -271,14 +274,19 @@ void virtq_notify_disable(struct virtq *q)
 
 bool virtq_notify_enable(struct virtq *q)
 {
+	return virtq_notify_wait_more(q, 0);
+}
+
+bool virtq_notify_wait_more(struct virtq *q, uint16_t have)
+{
 	if (!q->ready || q->broken)
 		return false;
 	if (q->event_idx)
-		*avail_event_p(q) = q->last_avail;
+		*avail_event_p(q) = (uint16_t)(q->last_avail + have);
 	else
 		*used_flags(q) &= (uint16_t)~USED_F_NO_NOTIFY;
 	/* The flag store must be visible before re-reading avail idx, or a
 	 * kick could be lost (section 2.7.10). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return avail_idx_acquire(q) != q->last_avail;
+	return (uint16_t)(avail_idx_acquire(q) - q->last_avail) > have;
 }

@@ -62,7 +62,8 @@ void virtq_reset(struct virtq *q);
 
 /* Pops the next available chain into iov (max entries).  Returns 1 when a
  * chain was popped, 0 when the ring is empty, or a negative errno when the
- * guest's ring is malformed (the queue is marked broken). */
+ * guest's ring is malformed (the queue is marked broken), except -E2BIG:
+ * the chain needs more than max entries and stays available. */
 int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max,
 	      struct virtq_chain *chain);
 /* Gives back the last n popped chains unused (RX with too few buffers). */
@@ -82,6 +83,9 @@ bool virtq_need_interrupt(struct virtq *q);
  * caller must keep processing instead of sleeping. */
 void virtq_notify_disable(struct virtq *q);
 bool virtq_notify_enable(struct virtq *q);
+/* Same, but the `have` chains already seen are not enough: kick only once
+ * more arrive; returns true when more than `have` are available now. */
+bool virtq_notify_wait_more(struct virtq *q, uint16_t have);
 
 /* Ring sizes in bytes for a queue of num entries. */
 static inline uint64_t virtq_desc_size(uint16_t num) { return 16ull * num; }

@@ -214,6 +214,8 @@ static void t_too_many_iov(void **state)
 	put_desc(f, 2, BUF_GPA, 4, 0, 0);
 	offer(f, 0);
 	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), -E2BIG);
+	assert_false(f->q.broken);
+	assert_int_equal(virtq_avail_count(&f->q), 1);
 }
 
 static void t_indirect(void **state)

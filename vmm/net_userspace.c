@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/uio.h>
+
+#include "common/log.h"
+#include "vmm/net_userspace.h"
+#include "vmm/virtio_net_feat.h"
+
+#define BATCH 64
+#define MAX_IOV 1024	/* IOV_MAX for readv/writev */
+#define MAX_RX_CHAINS 64
+
+enum { EV_TAP, EV_RX_KICK, EV_TX_KICK, EV_STOP };
+
+static void kick_drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_warn("virtio-net", "eventfd read failed", "{s:i}", "errno", errno);
+}
+
+static void flush(struct net_qp *qp, struct virtq *q)
+{
+	virtq_publish(q);
+	if (virtq_need_interrupt(q))
+		qp->interrupt(qp->opaque, q);
+}
+
+int net_us_tx(struct net_qp *qp)
+{
+	struct iovec iov[MAX_IOV];
+	struct virtq_chain c;
+	int r, n = 0;
+
+	for (;;) {
+		virtq_notify_disable(qp->tx);
+		while ((r = virtq_pop(qp->tx, iov, MAX_IOV, &c)) == 1) {
+			/* The guest's 12-byte virtio_net_hdr_v1 leads the chain
+			 * and matches the tap's vnet header size. */
+			if (c.out_len < VNET_HDR_LEN || c.n_in ||
+			    writev(qp->tap_fd, iov, (int)c.n_out) < 0)
+				qp->tx_errors++;
+			else
+				qp->tx_packets++;
+			virtq_push(qp->tx, c.head, 0);
+			if (++n % BATCH == 0)
+				flush(qp, qp->tx);
+		}
+		flush(qp, qp->tx);
+		if (r == -E2BIG)
+			qp->tx->broken = true;	/* longer than IOV_MAX: unusable */
+		if (r < 0)
+			return r;
+		if (!virtq_notify_enable(qp->tx))
+			return n;
+	}
+}
+
+/* Pops chains until they can hold rx_need bytes (one chain without
+ * MRG_RXBUF).  Returns the number of chains, or 0 with *have set to the
+ * chains that were available but too small together. */
+static int rx_gather(struct net_qp *qp, struct iovec *iov, unsigned int *niov,
+		     uint16_t *heads, uint64_t *lens, int *have)
+{
+	struct virtq_chain c;
+	uint64_t total = 0;
+	bool iov_full = false;
+	int n = 0, r;
+
+	*niov = 0;
+	while (total < qp->rx_need && n < MAX_RX_CHAINS) {
+		r = virtq_pop(qp->rx, iov + *niov, MAX_IOV - *niov, &c);
+		if (r == -E2BIG && n == 0)
+			qp->rx->broken = true;	/* no room would ever do */
+		if (r == -E2BIG && n > 0) {
+			iov_full = true;	/* use the chains gathered so far */
+			break;
+		}
+		if (r <= 0)
+			break;
+		if (c.n_out || c.in_len < VNET_HDR_LEN) {
+			/* Section 5.1.6.3: receive buffers are write-only and
+			 * hold at least the header. */
+			qp->rx->broken = true;
+			break;
+		}
+		heads[n] = c.head;
+		lens[n] = c.in_len;
+		*niov += c.n_in;
+		total += c.in_len;
+		n++;
+		if (!qp->mrg_rxbuf)
+			return n;
+	}
+	if (n == MAX_RX_CHAINS)
+		iov_full = true;
+	if (qp->rx->broken || (total < qp->rx_need && !iov_full)) {
+		virtq_unpop(qp->rx, (uint16_t)n);
+		*have = n;
+		return 0;
+	}
+	return n;
+}
+
+int net_us_rx(struct net_qp *qp)
+{
+	struct iovec iov[MAX_IOV];
+	uint16_t heads[MAX_RX_CHAINS];
+	uint64_t lens[MAX_RX_CHAINS];
+	uint32_t used[MAX_RX_CHAINS];
+	unsigned int niov;
+	int n, k, i, have = 0, err, moved = 0;
+	ssize_t got;
+
+	for (;;) {
+		err = 0;
+		n = rx_gather(qp, iov, &niov, heads, lens, &have);
+		if (n == 0) {
+			if (qp->rx->broken)
+				break;
+			/* Too few buffers: ask for a kick once the guest adds
+			 * one beyond those seen (section 2.7.10.2). */
+			if (virtq_notify_wait_more(qp->rx, (uint16_t)have))
+				continue;
+			qp->rx_waiting = true;
+			break;
+		}
+		got = readv(qp->tap_fd, iov, (int)niov);
+		if (got < 0) {
+			virtq_unpop(qp->rx, (uint16_t)n);
+			err = errno == EAGAIN ? 0 : -errno;
+			break;
+		}
+		k = qp->mrg_rxbuf ? vnet_rx_split(lens, n, (size_t)got, used) : 1;
+		if (k < 0) {
+			qp->rx_dropped++;
+			k = 1;
+			used[0] = (uint32_t)lens[0];
+		}
+		if (!qp->mrg_rxbuf)
+			used[0] = (uint32_t)got;
+		/* The tap writes the 10-byte header; num_buffers is ours. */
+		vnet_hdr_set_num_buffers(iov, niov, (uint16_t)k);
+		for (i = 0; i < k; i++)
+			virtq_push(qp->rx, heads[i], used[i]);
+		virtq_unpop(qp->rx, (uint16_t)(n - k));
+		qp->rx_packets++;
+		if (++moved % BATCH == 0)
+			flush(qp, qp->rx);
+	}
+	flush(qp, qp->rx);
+	if (qp->rx->broken)
+		return -EINVAL;
+	return err < 0 ? err : moved;
+}
+
+static int ep_set(int ep, int fd, uint32_t events, int tag, int op)
+{
+	struct epoll_event e = { .events = events, .data.u32 = (uint32_t)tag };
+
+	return epoll_ctl(ep, op, fd, &e) < 0 ? -errno : 0;
+}
+
+static void *io_thread(void *arg)
+{
+	struct net_qp *qp = arg;
+	struct epoll_event ev[4];
+	bool tap_muted = false;
+	int i, n, r;
+
+	/* Drain whatever is pending before sleeping the first time. */
+	net_us_tx(qp);
+	net_us_rx(qp);
+	for (;;) {
+		if (qp->rx_waiting != tap_muted) {
+			tap_muted = qp->rx_waiting;
+			ep_set(qp->ep, qp->tap_fd, tap_muted ? 0 : EPOLLIN, EV_TAP, EPOLL_CTL_MOD);
+		}
+		n = epoll_wait(qp->ep, ev, 4, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			r = 0;
+			switch (ev[i].data.u32) {
+			case EV_STOP:
+				return NULL;
+			case EV_TX_KICK:
+				kick_drain(qp->tx_kick);
+				r = net_us_tx(qp);
+				break;
+			case EV_RX_KICK:
+				kick_drain(qp->rx_kick);
+				qp->rx_waiting = false;
+				r = net_us_rx(qp);
+				break;
+			case EV_TAP:
+				r = net_us_rx(qp);
+				break;
+			}
+			if (qp->rx->broken || qp->tx->broken) {
+				qp->broken(qp->opaque);
+				return NULL;
+			}
+			if (r < 0 && r != -EINVAL)
+				log_warn("virtio-net", "tap I/O failed", "{s:i}", "errno", -r);
+		}
+	}
+	return NULL;
+}
+
+int net_us_start(struct net_qp *qp)
+{
+	int r;
+
+	qp->rx_waiting = false;
+	qp->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	qp->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (qp->stop_fd < 0 || qp->ep < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if ((r = ep_set(qp->ep, qp->tap_fd, EPOLLIN, EV_TAP, EPOLL_CTL_ADD)) ||
+	    (r = ep_set(qp->ep, qp->rx_kick, EPOLLIN, EV_RX_KICK, EPOLL_CTL_ADD)) ||
+	    (r = ep_set(qp->ep, qp->tx_kick, EPOLLIN, EV_TX_KICK, EPOLL_CTL_ADD)) ||
+	    (r = ep_set(qp->ep, qp->stop_fd, EPOLLIN, EV_STOP, EPOLL_CTL_ADD)))
+		goto fail;
+	r = -pthread_create(&qp->thread, NULL, io_thread, qp);
+	if (r)
+		goto fail;
+	qp->running = true;
+	return 0;
+fail:
+	if (qp->stop_fd >= 0)
+		close(qp->stop_fd);
+	if (qp->ep >= 0)
+		close(qp->ep);
+	qp->stop_fd = qp->ep = -1;
+	return r;
+}
+
+void net_us_stop(struct net_qp *qp)
+{
+	uint64_t one = 1;
+
+	if (!qp->running)
+		return;
+	if (write(qp->stop_fd, &one, sizeof(one)) < 0)
+		log_warn("virtio-net", "stop signal failed", "{s:i}", "errno", errno);
+	pthread_join(qp->thread, NULL);
+	close(qp->stop_fd);
+	close(qp->ep);
+	qp->stop_fd = qp->ep = -1;
+	qp->running = false;
+}
