@@ -1,3 +1,4 @@
 
 # demo/manifests (issue 6): podlaunch as a runc entrypoint, offline manifest checks
 TESTS += tests/demo/runc-entrypoint.sh
+TESTS += tests/manifests/validate.sh

@@ -15,7 +15,7 @@ set -euo pipefail
 
 usage() { echo "usage: $0 --out DIR --netns PATH [options] -- ARGS..." >&2; exit 2; }
 
-out= netns= hostname=pod cwd=/
+out='' netns='' hostname=pod cwd=/
 bins=() files=() nameservers=() search=() sysctls=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	*) echo "$0: unknown flag $1" >&2; usage ;;
 	esac
 done
-[ -n "$out" ] && [ -n "$netns" ] && [ $# -gt 0 ] || usage
+if [ -z "$out" ] || [ -z "$netns" ] || [ $# -eq 0 ]; then usage; fi
 
 rootfs=$out/rootfs
 rm -rf "$out"
@@ -94,6 +94,7 @@ for s in "${sysctls[@]+"${sysctls[@]}"}"; do
 	sysctl_json=$(jq -c --arg k "${s%%=*}" --arg v "${s#*=}" '. + {($k): $v}' <<<"$sysctl_json")
 done
 
+# noNewPrivileges mirrors pod.yaml's allowPrivilegeEscalation: false.
 # containerd's default capability set for a non-privileged container
 # (pkg/cap, oci.WithDefaultSpec / the CRI plugin) plus NET_ADMIN from
 # capabilities.add.  Inheritable and ambient stay empty, as containerd does
@@ -119,7 +120,7 @@ jq -n \
     env: ["PATH=/bin:/usr/sbin:/usr/bin:/sbin", "HOSTNAME=\($hostname)"],
     cwd: $cwd,
     capabilities: {bounding: $caps, effective: $caps, permitted: $caps},
-    noNewPrivileges: false
+    noNewPrivileges: true
   },
   root: {path: "rootfs", readonly: false},
   hostname: $hostname,
