@@ -1,19 +1,419 @@
 // SPDX-License-Identifier: MIT
-/* podlaunch dhcp: the DHCPv4 server for the VM (placeholder until dhcp/ lands). */
+/*
+ * podlaunch dhcp: the DHCPv4 server that hands the VM its pod identity,
+ * configured from the netsetup state cache.  Runs in the foreground, or as
+ * the child `podlaunch run` starts before it becomes the VMM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <jansson.h>
 
 #include "cmd/podlaunch/commands.h"
+#include "common/caps.h"
 #include "common/log.h"
+#include "dhcp/config.h"
+#include "dhcp/io.h"
+#include "dhcp/server.h"
+
+struct dhcp_args {
+	const char *iface;
+	const char *state_dir;
+	const char *resolv_conf;
+	uint32_t lease_time;
+	struct dhcp_extra extra[DHCP_MAX_EXTRA];
+	size_t nextra;
+	int ready_fd;
+	char path[PATH_MAX];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: podlaunch dhcp [--iface IFACE] [--state-dir DIR] [--resolv-conf PATH]\n"
+		"                      [--lease-time SECONDS|infinite] [--dhcp-option CODE:HEX]...\n"
+		"                      [--ready-fd N] [--help]\n"
+		"\n"
+		"Serve DHCPv4 to the VM on the bridge recorded in DIR/IFACE.json\n"
+		"(defaults: eth0, /var/run/podlaunch).\n"
+		"  --resolv-conf PATH   take nameservers and search domains from PATH\n"
+		"  --lease-time T       lease length in seconds, or infinite (default)\n"
+		"  --dhcp-option C:HEX  also send option C (1-254) with value HEX; repeatable,\n"
+		"                       replaces the server's own value for that code\n"
+		"  --ready-fd N         write one byte to fd N once serving, then close it\n");
+}
+
+static int parse_args(struct dhcp_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "iface", required_argument, NULL, 'i' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "resolv-conf", required_argument, NULL, 'r' },
+		{ "lease-time", required_argument, NULL, 'l' },
+		{ "dhcp-option", required_argument, NULL, 'o' },
+		{ "ready-fd", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*a = (struct dhcp_args){
+		.iface = "eth0", .state_dir = "/var/run/podlaunch",
+		.lease_time = DHCP_LEASE_INFINITE, .ready_fd = -1,
+	};
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
+
+		switch (c) {
+		case 'i':
+			if (!*optarg || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/')) {
+				fprintf(stderr, "podlaunch dhcp: --iface: invalid interface name\n");
+				return 2;
+			}
+			a->iface = optarg;
+			break;
+		case 's': a->state_dir = optarg; break;
+		case 'r': a->resolv_conf = optarg; break;
+		case 'l':
+			if (!strcmp(optarg, "infinite")) {
+				a->lease_time = DHCP_LEASE_INFINITE;
+				break;
+			}
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			/* RFC 2131 3.3: 0xffffffff means infinite; keep finite below it. */
+			if (errno || end == optarg || *end || v < 60 || v >= DHCP_LEASE_INFINITE) {
+				fprintf(stderr, "podlaunch dhcp: --lease-time: want 60..4294967294 or infinite\n");
+				return 2;
+			}
+			a->lease_time = (uint32_t)v;
+			break;
+		case 'o': {
+			struct dhcp_extra *e = &a->extra[a->nextra];
+			size_t len;
+
+			if (a->nextra >= DHCP_MAX_EXTRA ||
+			    dhcp_parse_option_arg(optarg, &e->code, e->data, sizeof(e->data), &len)) {
+				fprintf(stderr, "podlaunch dhcp: --dhcp-option: want CODE:HEX with CODE 1-254 "
+					"(not 52/53), at most %d of them\n", DHCP_MAX_EXTRA);
+				return 2;
+			}
+			e->len = (uint16_t)len;
+			a->nextra++;
+			break;
+		}
+		case 'f':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 3 || v > INT_MAX) {
+				fprintf(stderr, "podlaunch dhcp: --ready-fd: want a descriptor number >= 3\n");
+				return 2;
+			}
+			a->ready_fd = (int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			fprintf(stderr, "podlaunch dhcp: unknown or incomplete flag '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "podlaunch dhcp: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	snprintf(a->path, sizeof(a->path), "%s/%s.json", a->state_dir, a->iface);
+	return 0;
+}
+
+/* nameserver / search / domain lines of a resolv.conf replace the cache's. */
+static int apply_resolv_conf(struct dhcp_config *cfg, const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "re");
+	bool ns_seen = false;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *save, *kw = strtok_r(line, " \t\r\n", &save), *w;
+
+		if (!kw || *kw == '#' || *kw == ';')
+			continue;
+		if (!strcmp(kw, "nameserver") && (w = strtok_r(NULL, " \t\r\n", &save))) {
+			struct in_addr a;
+
+			if (!ns_seen)
+				cfg->ndns = 0;
+			ns_seen = true;
+			if (inet_pton(AF_INET, w, &a) == 1 && cfg->ndns < DHCP_MAX_DNS)
+				cfg->dns[cfg->ndns++] = a.s_addr;
+		} else if (!strcmp(kw, "search") || !strcmp(kw, "domain")) {
+			/* resolv.conf(5): the last search/domain line wins. */
+			cfg->nsearch = 0;
+			while ((w = strtok_r(NULL, " \t\r\n", &save))) {
+				if (!dhcp_domain_valid(w)) {
+					log_warn("dhcp", "search domain skipped: not a valid RFC 1035 name",
+						 "{s:s}", "domain", w);
+					continue;
+				}
+				if (cfg->nsearch >= DHCP_MAX_SEARCH)
+					break;
+				size_t n = strlen(w);
+				if (w[n - 1] == '.')
+					w[n - 1] = 0;
+				for (char *p = w; *p; p++)
+					*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+				snprintf(cfg->search[cfg->nsearch++], sizeof(cfg->search[0]), "%s", w);
+			}
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int load(const struct dhcp_args *a, struct dhcp_config *cfg)
+{
+	const char *why;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = dhcp_config_load(cfg, a->path, &why);
+	if (ret) {
+		log_error("dhcp", "cannot load the state cache", "{s:s, s:s, s:s}",
+			  "path", a->path, "why", why, "error", strerror(-ret));
+		return ret;
+	}
+	if (a->resolv_conf && (ret = apply_resolv_conf(cfg, a->resolv_conf))) {
+		log_error("dhcp", "cannot read resolv.conf", "{s:s, s:s}",
+			  "path", a->resolv_conf, "error", strerror(-ret));
+		return ret;
+	}
+	cfg->lease_time = a->lease_time;
+	memcpy(cfg->extra, a->extra, sizeof(a->extra));
+	cfg->nextra = a->nextra;
+	return 0;
+}
+
+static void log_config(const struct dhcp_config *cfg)
+{
+	char addr[INET_ADDRSTRLEN], sid[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &cfg->addr, addr, sizeof(addr));
+	inet_ntop(AF_INET, &cfg->server_id, sid, sizeof(sid));
+	inet_ntop(AF_INET, &cfg->router, gw, sizeof(gw));
+	log_info("dhcp", "configuration loaded",
+		 "{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i}",
+		 "bridge", cfg->bridge, "addr", addr, "prefix", cfg->prefix, "gateway", gw,
+		 "server_id", sid, "routes", (int)cfg->nroutes, "nameservers", (int)cfg->ndns,
+		 "search", (int)cfg->nsearch, "mtu", cfg->mtu, "extra_options", (int)cfg->nextra);
+}
+
+/* Rate-limited drop summary: one line per interval at most, only on change. */
+static void log_drops(const struct dhcp_server *s, uint64_t *last_total, uint64_t *last)
+{
+	uint64_t total = 0;
+	json_t *d = json_object();
+
+	for (int i = 1; i < DHCP_DROP__MAX; i++) {
+		total += s->cnt.dropped[i];
+		if (s->cnt.dropped[i] != last[i])
+			json_object_set_new(d, dhcp_drop_name(i),
+					    json_integer((json_int_t)(s->cnt.dropped[i] - last[i])));
+		last[i] = s->cnt.dropped[i];
+	}
+	if (total != *last_total)
+		log_warn("dhcp", "packets dropped since the last summary", "{s:o}", "dropped", d);
+	else
+		json_decref(d);
+	*last_total = total;
+}
 
 int cmd_dhcp(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help")) {
-			printf("usage: podlaunch dhcp [--iface IFACE] [--state-dir DIR]\n");
-			return 0;
+	static struct dhcp_server srv;
+	static struct dhcp_reply reply;
+	static uint8_t buf[DHCP_MAX_MSG + 1];
+	static struct dhcp_config cfg;
+	struct dhcp_args a;
+	struct dhcp_io io = { .udp = -1, .raw = -1 };
+	uint64_t last_drop[DHCP_DROP__MAX] = { 0 }, last_total = 0;
+	time_t last_summary = 0;
+	char bridge0[IF_NAMESIZE];
+	const char *step;
+	sigset_t mask;
+	pid_t parent;
+	int ret, sfd = -1, rc = 1;
+
+	ret = parse_args(&a, argc, argv);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+
+	/*
+	 * Die with the parent (the process that becomes the VMM): the signal
+	 * covers its exit from now on, the getppid() check a parent that
+	 * exited before the prctl.
+	 */
+	parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
+		log_error("dhcp", "PR_SET_PDEATHSIG failed", "{s:s}", "error", strerror(errno));
+		return 1;
+	}
+
+	if (load(&a, &cfg))
+		return 1;
+	if (cfg.l2_only) {
+		log_info("dhcp", "pod interface has no IPv4 address (l2_only): nothing to serve",
+			 "{s:s}", "iface", a.iface);
+		return 0;
+	}
+	ret = dhcp_server_configure(&srv, &cfg);
+	if (ret) {
+		log_error("dhcp", "cannot encode the options of the state cache", "{s:s}",
+			  "error", strerror(-ret));
+		return 1;
+	}
+	log_config(&srv.cfg);
+
+	ret = dhcp_io_open(&io, cfg.bridge, &step);
+	if (ret) {
+		log_error("dhcp", "cannot open the DHCP sockets", "{s:s, s:s, s:s}",
+			  "bridge", cfg.bridge, "step", step, "error", strerror(-ret));
+		return 1;
+	}
+	if (io.raw < 0)
+		log_warn("dhcp", "no CAP_NET_RAW: unicast replies fall back to broadcast", NULL);
+
+	/*
+	 * Everything needing privilege is open: the raw socket keeps working
+	 * without CAP_NET_RAW once created, so no capability is kept at all.
+	 */
+	if ((ret = caps_drop_all()) || (ret = no_new_privs_set())) {
+		log_error("dhcp", "cannot drop privileges", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		log_error("dhcp", "signalfd failed", "{s:s}", "error", strerror(errno));
+		goto out;
+	}
+	if (getppid() != parent) {
+		log_info("dhcp", "parent exited before serving started", NULL);
+		rc = 0;
+		goto out;
+	}
+	if (a.ready_fd >= 0) {
+		char c = 1;
+
+		if (write(a.ready_fd, &c, 1) != 1) {
+			log_error("dhcp", "cannot write to --ready-fd", "{s:i, s:s}",
+				  "fd", a.ready_fd, "error", strerror(errno));
+			goto out;
+		}
+		close(a.ready_fd);
+	}
+	snprintf(bridge0, sizeof(bridge0), "%s", cfg.bridge);
+	log_info("dhcp", "serving", "{s:s, s:i, s:b}", "bridge", cfg.bridge,
+		 "ifindex", io.ifindex, "raw_unicast", io.raw >= 0);
+
+	for (;;) {
+		struct pollfd pfd[2] = { { io.udp, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		int n = poll(pfd, 2, 1000);
+
+		if (n < 0 && errno != EINTR) {
+			log_error("dhcp", "poll failed", "{s:s}", "error", strerror(errno));
+			goto out;
+		}
+		if (getppid() != parent) {
+			log_info("dhcp", "parent exited: stopping", NULL);
+			break;
+		}
+		if (time(NULL) - last_summary >= DHCP_LOG_WINDOW) {
+			log_drops(&srv, &last_total, last_drop);
+			last_summary = time(NULL);
+		}
+		if (n > 0 && (pfd[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+					log_info("dhcp", "signal: stopping", "{s:i}", "signal", (int)si.ssi_signo);
+					break;
+				}
+				if (si.ssi_signo == SIGUSR1)
+					dhcp_server_log_counters(&srv, "counters");
+				if (si.ssi_signo == SIGHUP) {
+					/* A bad cache keeps the last good configuration. */
+					static struct dhcp_config prev;
+
+					prev = srv.cfg;
+					if (load(&a, &cfg) == 0 && !cfg.l2_only &&
+					    dhcp_server_configure(&srv, &cfg) == 0) {
+						if (strcmp(cfg.bridge, bridge0))
+							log_warn("dhcp", "bridge change needs a restart: still serving the old one",
+								 "{s:s}", "bridge", bridge0);
+						log_config(&srv.cfg);
+					} else {
+						log_error("dhcp", "reload failed: keeping the previous configuration", NULL);
+						dhcp_server_configure(&srv, &prev);
+					}
+				}
+			}
+		}
+		/* Drain what is queued, bounded so signals are not starved by a flood. */
+		for (int burst = 0; n > 0 && (pfd[0].revents & POLLIN) && burst < 256; burst++) {
+			int reason = 0;
+			bool fell_back;
+			ssize_t len = dhcp_io_recv(&io, buf, sizeof(buf) - 1, &reason);
+
+			if (len == -EAGAIN || len == -EWOULDBLOCK)
+				break;
+			if (len < 0) {
+				log_error("dhcp", "receive failed", "{s:s}", "error", strerror((int)-len));
+				goto out;
+			}
+			if (len == 0) {
+				srv.cnt.rx++;
+				srv.cnt.dropped[reason]++;
+				continue;
+			}
+			if (dhcp_server_handle(&srv, buf, (size_t)len, &reply) != 1)
+				continue;
+			ret = dhcp_io_send(&io, &reply, srv.cfg.server_id, &fell_back);
+			if (ret) {
+				srv.cnt.tx_errors++;
+				log_warn("dhcp", "send failed", "{s:s}", "error", strerror(-ret));
+			}
+			if (fell_back)
+				srv.cnt.tx_broadcast_fallback++;
 		}
 	}
-	log_error("dhcp", "server not built yet", NULL);
-	return 1;
+	rc = 0;
+out:
+	dhcp_server_log_counters(&srv, rc ? "counters at failure" : "counters at exit");
+	if (sfd >= 0)
+		close(sfd);
+	dhcp_io_close(&io);
+	return rc;
 }

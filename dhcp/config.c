@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <jansson.h>
+
+#include "common/log.h"
+#include "dhcp/config.h"
+#include "dhcp/proto.h"
+
+uint32_t dhcp_prefix_to_mask(uint8_t prefix)
+{
+	return prefix ? htonl(~0u << (32 - prefix)) : 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+			 &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_v4(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	if (!s || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+static bool same_net(uint32_t a, uint32_t b, uint8_t prefix)
+{
+	uint32_t m = dhcp_prefix_to_mask(prefix);
+
+	return (a & m) == (b & m);
+}
+
+/*
+ * Routes through the pod interface become option 121 entries.  The route
+ * to the pod's own subnet without a gateway is what option 1 already says
+ * (KubeVirt drops it too); everything else is kept, on-link routes with
+ * router 0.0.0.0 (RFC 3442), and the default route moved last so clients
+ * that stop at the first default keep the specific ones (KubeVirt #1434).
+ */
+static int load_routes(struct dhcp_config *cfg, json_t *routes)
+{
+	struct dhcp_route deflt;
+	bool have_default = false;
+	size_t i;
+	json_t *r;
+
+	cfg->nroutes = 0;
+	cfg->router = 0;
+	json_array_foreach(routes, i, r) {
+		struct dhcp_route rt = { 0 };
+		json_t *gw = json_object_get(r, "gateway");
+		json_t *table = json_object_get(r, "table");
+		json_int_t prefix = json_integer_value(json_object_get(r, "prefix"));
+
+		if (json_integer_value(json_object_get(r, "family")) != 4)
+			continue;
+		if (json_is_integer(table) && json_integer_value(table) != 254)
+			continue;
+		if (prefix < 0 || prefix > 32 ||
+		    parse_v4(json_string_value(json_object_get(r, "dst")), &rt.dst))
+			return -EINVAL;
+		rt.prefix = (uint8_t)prefix;
+		rt.dst &= dhcp_prefix_to_mask(rt.prefix);
+		if (json_is_string(gw) && parse_v4(json_string_value(gw), &rt.gateway))
+			return -EINVAL;
+		if (!rt.gateway && rt.prefix == cfg->prefix && rt.prefix &&
+		    same_net(rt.dst, cfg->addr, cfg->prefix))
+			continue;
+		if (rt.prefix == 0) {
+			if (!have_default) {
+				deflt = rt;
+				have_default = true;
+			}
+			continue;
+		}
+		if (cfg->nroutes >= DHCP_MAX_ROUTES - 1)
+			return -E2BIG;
+		cfg->routes[cfg->nroutes++] = rt;
+	}
+	if (have_default) {
+		cfg->routes[cfg->nroutes++] = deflt;
+		cfg->router = deflt.gateway;
+	}
+	return 0;
+}
+
+int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
+			  const char **why)
+{
+	json_error_t err;
+	json_t *root = json_loadb(text, len, 0, &err);
+	json_t *pod, *binding, *ipv4, *dns, *a;
+	const char *s;
+	size_t i;
+	int ret = -EINVAL;
+
+	*why = "not JSON";
+	if (!root)
+		return -EINVAL;
+	pod = json_object_get(root, "pod");
+	binding = json_object_get(root, "binding");
+	*why = "missing pod or binding object";
+	if (!json_is_object(pod) || !json_is_object(binding))
+		goto out;
+
+	s = json_string_value(json_object_get(root, "iface"));
+	snprintf(cfg->iface, sizeof(cfg->iface), "%s", s ? s : "");
+	cfg->l2_only = json_is_true(json_object_get(binding, "l2_only"));
+	*why = "bad binding.bridge";
+	s = json_string_value(json_object_get(binding, "bridge"));
+	if (!s || strlen(s) >= sizeof(cfg->bridge))
+		goto out;
+	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
+	*why = "bad binding.guest_mac";
+	if (parse_mac(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
+		goto out;
+	if (cfg->l2_only) {
+		ret = 0;
+		goto out;
+	}
+	*why = "bad binding.bridge_addr";
+	if (parse_v4(json_string_value(json_object_get(binding, "bridge_addr")), &cfg->server_id))
+		goto out;
+
+	json_int_t mtu = json_integer_value(json_object_get(binding, "mtu"));
+	if (!mtu)
+		mtu = json_integer_value(json_object_get(pod, "mtu"));
+	/* RFC 2132 5.1: 68 is the smallest legal MTU. */
+	cfg->mtu = (mtu >= 68 && mtu <= 65535) ? (uint16_t)mtu : 0;
+
+	*why = "no pod.ipv4 address";
+	ipv4 = json_array_get(json_object_get(pod, "ipv4"), 0);
+	json_int_t prefix = json_integer_value(json_object_get(ipv4, "prefix"));
+	if (!ipv4 || parse_v4(json_string_value(json_object_get(ipv4, "address")), &cfg->addr) ||
+	    prefix < 0 || prefix > 32)
+		goto out;
+	cfg->prefix = (uint8_t)prefix;
+
+	*why = "bad pod.routes";
+	if (load_routes(cfg, json_object_get(pod, "routes")))
+		goto out;
+
+	dns = json_object_get(pod, "dns");
+	cfg->ndns = 0;
+	json_array_foreach(json_object_get(dns, "nameservers"), i, a) {
+		uint32_t ns;
+
+		/* IPv6 nameservers cannot go in option 6. */
+		if (cfg->ndns < DHCP_MAX_DNS && !parse_v4(json_string_value(a), &ns))
+			cfg->dns[cfg->ndns++] = ns;
+	}
+	cfg->nsearch = 0;
+	json_array_foreach(json_object_get(dns, "search"), i, a) {
+		s = json_string_value(a);
+		if (!s || !dhcp_domain_valid(s)) {
+			/* KubeVirt #3187/#4541: a bad domain must never be fatal. */
+			log_warn("dhcp", "search domain skipped: not a valid RFC 1035 name",
+				 "{s:s}", "domain", s ? s : "(not a string)");
+			continue;
+		}
+		if (cfg->nsearch >= DHCP_MAX_SEARCH) {
+			log_warn("dhcp", "search domain skipped: too many", "{s:s}", "domain", s);
+			continue;
+		}
+		snprintf(cfg->search[cfg->nsearch], sizeof(cfg->search[0]), "%s", s);
+		size_t l = strlen(cfg->search[cfg->nsearch]);
+		if (l && cfg->search[cfg->nsearch][l - 1] == '.')
+			cfg->search[cfg->nsearch][l - 1] = 0;
+		cfg->nsearch++;
+	}
+	s = json_string_value(json_object_get(pod, "hostname"));
+	cfg->hostname[0] = 0;
+	if (s)
+		dhcp_hostname_sanitize(s, cfg->hostname, sizeof(cfg->hostname));
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	*why = "cannot open the state cache";
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (len == cap) {
+			char *n;
+
+			cap = cap ? cap * 2 : 16384;
+			*why = "state cache too large";
+			if (cap > (1u << 24) || !(n = realloc(buf, cap))) {
+				ret = -EFBIG;
+				goto out;
+			}
+			buf = n;
+		}
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			ret = -errno;
+			*why = "cannot read the state cache";
+			goto out;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	ret = dhcp_config_from_json(cfg, buf, len, why);
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DHCP_CONFIG_H
+#define DHCP_CONFIG_H
+
+/*
+ * What the server hands out, read from the netsetup state cache
+ * (netsetup/STATE-FORMAT.md) plus the command line's overrides.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "dhcp/optenc.h"
+
+#define DHCP_MAX_ROUTES	64
+#define DHCP_MAX_DNS	8
+#define DHCP_MAX_SEARCH	32
+#define DHCP_MAX_NTP	4
+#define DHCP_MAX_EXTRA	16
+#define DHCP_EXTRA_MAX_LEN 1024
+
+struct dhcp_extra {
+	uint8_t code;
+	uint16_t len;
+	uint8_t data[DHCP_EXTRA_MAX_LEN];
+};
+
+struct dhcp_config {
+	char iface[IF_NAMESIZE];
+	char bridge[IF_NAMESIZE];
+	bool l2_only;
+	uint8_t guest_mac[6];
+	uint16_t mtu;			/* 0: do not send option 26 */
+
+	uint32_t server_id;		/* network order: the bridge address */
+	uint32_t addr;			/* the pod IP handed to the guest */
+	uint8_t prefix;
+	uint32_t router;		/* 0: no option 3 */
+
+	struct dhcp_route routes[DHCP_MAX_ROUTES];	/* default route last */
+	size_t nroutes;
+	uint32_t dns[DHCP_MAX_DNS];
+	size_t ndns;
+	char search[DHCP_MAX_SEARCH][254];
+	size_t nsearch;
+	char hostname[64];
+	uint32_t ntp[DHCP_MAX_NTP];
+	size_t nntp;
+
+	/* Command-line settings, kept across reloads by the caller. */
+	uint32_t lease_time;		/* seconds or DHCP_LEASE_INFINITE */
+	struct dhcp_extra extra[DHCP_MAX_EXTRA];
+	size_t nextra;
+};
+
+/*
+ * Fill cfg's cache-derived fields from the state JSON text (the command-line
+ * fields are left alone).  Search domains failing dhcp_domain_valid() are
+ * skipped with a warning.  0 or -EINVAL with *why set.
+ */
+int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
+			  const char **why);
+/* Same from a file; -errno when it cannot be read. */
+int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why);
+
+uint32_t dhcp_prefix_to_mask(uint8_t prefix);	/* network order */
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "dhcp/frame.h"
+#include "dhcp/io.h"
+#include "dhcp/proto.h"
+
+int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	struct ifreq ifr = { 0 };
+	int one = 1;
+
+	io->udp = io->raw = -1;
+	*step = "if_nametoindex";
+	io->ifindex = (int)if_nametoindex(bridge);
+	if (!io->ifindex)
+		return -errno;
+
+	*step = "udp socket";
+	io->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (io->udp < 0)
+		return -errno;
+	*step = "SO_BINDTODEVICE";
+	if (setsockopt(io->udp, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)) < 0)
+		goto fail;
+	*step = "SO_REUSEADDR/SO_BROADCAST/IP_PKTINFO";
+	if (setsockopt(io->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(io->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
+	    setsockopt(io->udp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
+		goto fail;
+	*step = "bind 0.0.0.0:67";
+	if (bind(io->udp, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		goto fail;
+
+	*step = "SIOCGIFHWADDR";
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
+	if (ioctl(io->udp, SIOCGIFHWADDR, &ifr) < 0)
+		goto fail;
+	memcpy(io->mac, ifr.ifr_hwaddr.sa_data, 6);
+
+	/*
+	 * Protocol 0: this socket only sends, so nothing queues on it.  EPERM
+	 * (no CAP_NET_RAW) is not fatal: replies are broadcast instead.
+	 */
+	io->raw = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (io->raw >= 0) {
+		struct sockaddr_ll sll = {
+			.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
+		};
+		*step = "bind raw socket";
+		if (bind(io->raw, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+			goto fail;
+	} else if (errno != EPERM && errno != EACCES) {
+		*step = "raw socket";
+		goto fail;
+	}
+	return 0;
+fail:;
+	int e = -errno;
+	dhcp_io_close(io);
+	return e;
+}
+
+void dhcp_io_close(struct dhcp_io *io)
+{
+	if (io->udp >= 0)
+		close(io->udp);
+	if (io->raw >= 0)
+		close(io->raw);
+	io->udp = io->raw = -1;
+}
+
+ssize_t dhcp_io_recv(struct dhcp_io *io, uint8_t *buf, size_t cap, int *reason)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	int ifindex = -1;
+	ssize_t n = recvmsg(io->udp, &mh, MSG_TRUNC);
+
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			ifindex = pi.ipi_ifindex;
+		}
+	}
+	/* Only what arrived on the bridge is the VM's. */
+	if (ifindex != io->ifindex) {
+		*reason = DHCP_DROP_WRONG_IFACE;
+		return 0;
+	}
+	if ((size_t)n > cap || (mh.msg_flags & MSG_TRUNC)) {
+		*reason = DHCP_PARSE_LONG;
+		return 0;
+	}
+	return n;
+}
+
+int dhcp_io_send(struct dhcp_io *io, const struct dhcp_reply *r, uint32_t server_ip,
+		 bool *fell_back)
+{
+	static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[DHCP_FRAME_HDR_LEN + DHCP_MAX_MSG];
+	bool bcast = r->dest.kind == DHCP_DEST_BROADCAST;
+
+	*fell_back = false;
+	if (io->raw >= 0) {
+		struct sockaddr_ll sll = {
+			.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
+			.sll_halen = 6, .sll_protocol = htons(ETH_P_IP),
+		};
+		int len = dhcp_frame_build(frame, sizeof(frame), io->mac,
+					   bcast ? bcast_mac : r->dest.mac, server_ip,
+					   bcast ? htonl(INADDR_BROADCAST) : r->dest.ip,
+					   r->buf, r->len);
+		if (len < 0)
+			return len;
+		memcpy(sll.sll_addr, bcast ? bcast_mac : r->dest.mac, 6);
+		if (sendto(io->raw, frame, (size_t)len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+			return -errno;
+		return 0;
+	}
+
+	/* RFC 2131 4.1 allows broadcast when unicast to chaddr is not possible. */
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT),
+		.sin_addr.s_addr = htonl(INADDR_BROADCAST),
+	};
+	*fell_back = !bcast;
+	if (sendto(io->udp, r->buf, r->len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		return -errno;
+	return 0;
+}

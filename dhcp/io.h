@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DHCP_IO_H
+#define DHCP_IO_H
+
+/* Sockets of the server: UDP port 67 on the bridge, raw frames out. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "dhcp/server.h"
+
+struct dhcp_io {
+	int udp;		/* 0.0.0.0:67, bound to the bridge */
+	int raw;		/* AF_PACKET for replies, -1 without CAP_NET_RAW */
+	int ifindex;
+	uint8_t mac[6];		/* the bridge's address: source of raw frames */
+};
+
+/* Open both sockets on the bridge; 0 or -errno with *step naming what failed. */
+int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step);
+void dhcp_io_close(struct dhcp_io *io);
+
+/*
+ * Receive one message.  Returns its length, 0 when the message must be
+ * ignored (*reason set to a drop reason: not from the bridge, or larger
+ * than DHCP_MAX_MSG), or -errno.
+ */
+ssize_t dhcp_io_recv(struct dhcp_io *io, uint8_t *buf, size_t cap, int *reason);
+
+/*
+ * Send a reply from server_ip.  Unicast needs the raw socket; without it
+ * the reply is broadcast (*fell_back set), which every client in INIT or
+ * RENEWING still receives on its port-68 socket.  0 or -errno.
+ */
+int dhcp_io_send(struct dhcp_io *io, const struct dhcp_reply *r, uint32_t server_ip,
+		 bool *fell_back);
+
+#endif

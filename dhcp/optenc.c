@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "dhcp/optenc.h"
+
+int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_t cap)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t w = r[i].prefix;
+		size_t sig = (w + 7u) / 8u;
+		uint32_t mask = w ? htonl(~0u << (32 - w)) : 0;
+		uint32_t dst = r[i].dst & mask;
+
+		if (w > 32)
+			return -EINVAL;
+		if (len + 1 + sig + 4 > cap)
+			return -ENOSPC;
+		/* RFC 3442: width, then only the significant octets. */
+		out[len++] = w;
+		memcpy(out + len, &dst, sig);
+		len += sig;
+		memcpy(out + len, &r[i].gateway, 4);
+		len += 4;
+	}
+	return (int)len;
+}
+
+bool dhcp_domain_valid(const char *name)
+{
+	size_t total = strlen(name), label = 0;
+
+	if (total && name[total - 1] == '.')
+		total--;
+	if (total == 0 || total > 253)
+		return false;
+	for (size_t i = 0; i <= total; i++) {
+		char c = i < total ? name[i] : '.';
+
+		if (c == '.') {
+			if (label == 0 || label > 63 || name[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && c != '-')
+			return false;
+		if (label == 0 && c == '-')
+			return false;
+		label++;
+	}
+	return true;
+}
+
+/* Compare the wire name at buf[p] (following pointers) with labels[0..n). */
+static bool wire_equals(const uint8_t *buf, size_t len, size_t p,
+			const char *const *labels, const uint8_t *lens, size_t n)
+{
+	size_t i = 0;
+	int hops = 0;
+
+	while (p < len) {
+		uint8_t l = buf[p];
+
+		if ((l & 0xc0) == 0xc0) {
+			if (p + 1 >= len || ++hops > 64)
+				return false;
+			p = (size_t)(l & 0x3f) << 8 | buf[p + 1];
+			continue;
+		}
+		if (l == 0)
+			return i == n;
+		if (i == n || l != lens[i] || p + 1 + l > len ||
+		    strncasecmp((const char *)buf + p + 1, labels[i], l))
+			return false;
+		p += 1 + l;
+		i++;
+	}
+	return false;
+}
+
+int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t cap)
+{
+	/* Offsets of every label written so far: compression targets. */
+	uint16_t starts[512];
+	size_t nstarts = 0, len = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *labels[128];
+		uint8_t lens[128];
+		size_t nl = 0;
+		const char *s = names[k];
+
+		while (*s && nl < 128) {
+			const char *dot = strchr(s, '.');
+			size_t l = dot ? (size_t)(dot - s) : strlen(s);
+
+			if (l == 0 || l > 63)
+				return -EINVAL;
+			labels[nl] = s;
+			lens[nl++] = (uint8_t)l;
+			s += l + (dot ? 1 : 0);
+		}
+		/*
+		 * RFC 1035 4.1.4: a name is a sequence of labels ending in a
+		 * zero octet or a pointer; reuse the longest suffix already
+		 * in the option (RFC 3397 2 allows pointers within the option).
+		 */
+		size_t split = nl;
+		size_t target = 0;
+		for (size_t i = 0; i < nl && split == nl; i++) {
+			for (size_t j = 0; j < nstarts; j++) {
+				if (wire_equals(out, len, starts[j], labels + i, lens + i, nl - i)) {
+					split = i;
+					target = starts[j];
+					break;
+				}
+			}
+		}
+		for (size_t i = 0; i < split; i++) {
+			if (len + 1 + lens[i] > cap)
+				return -ENOSPC;
+			if (len <= 0x3fff && nstarts < 512)
+				starts[nstarts++] = (uint16_t)len;
+			out[len++] = lens[i];
+			for (size_t c = 0; c < lens[i]; c++)
+				out[len++] = (uint8_t)tolower((unsigned char)labels[i][c]);
+		}
+		if (split < nl) {
+			if (len + 2 > cap)
+				return -ENOSPC;
+			out[len++] = (uint8_t)(0xc0 | target >> 8);
+			out[len++] = (uint8_t)(target & 0xff);
+		} else {
+			if (len + 1 > cap)
+				return -ENOSPC;
+			out[len++] = 0;
+		}
+	}
+	return (int)len;
+}
+
+size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap)
+{
+	size_t len = 0, max = cap ? cap - 1 : 0;
+
+	if (max > 63)
+		max = 63;
+	for (; *in && len < max; in++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)*in);
+
+		if (!isalnum(c) && c != '-' && c != '.')
+			c = '-';
+		if (len == 0 && (c == '-' || c == '.'))
+			continue;
+		if (c == '.' && out[len - 1] == '.')
+			continue;
+		out[len++] = (char)c;
+	}
+	while (len && (out[len - 1] == '-' || out[len - 1] == '.'))
+		len--;
+	if (cap)
+		out[len] = 0;
+	return len;
+}
+
+int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
+			  size_t *len)
+{
+	char *end;
+	long c = strtol(arg, &end, 10);
+	size_t n = 0;
+
+	/* 0 (pad), 255 (end), 52 (overload) and 53 (type) are ours to place. */
+	if (end == arg || *end != ':' || c < 1 || c > 254 || c == 52 || c == 53)
+		return -EINVAL;
+	for (const char *p = end + 1; *p; ) {
+		int hi, lo;
+
+		if (*p == ':' || *p == ' ') {
+			p++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]))
+			return -EINVAL;
+		hi = isdigit((unsigned char)p[0]) ? p[0] - '0' : (tolower((unsigned char)p[0]) - 'a' + 10);
+		lo = isdigit((unsigned char)p[1]) ? p[1] - '0' : (tolower((unsigned char)p[1]) - 'a' + 10);
+		if (n >= cap)
+			return -EINVAL;
+		val[n++] = (uint8_t)(hi << 4 | lo);
+		p += 2;
+	}
+	*code = (uint8_t)c;
+	*len = n;
+	return 0;
+}

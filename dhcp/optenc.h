@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DHCP_OPTENC_H
+#define DHCP_OPTENC_H
+
+/* Encoders for the option values the server builds from the pod's state. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dhcp_route {
+	uint32_t dst;		/* network order; host bits are ignored */
+	uint8_t prefix;		/* 0..32 */
+	uint32_t gateway;	/* network order; 0 = on-link (RFC 3442) */
+};
+
+/*
+ * Option 121/249 value (RFC 3442): per route the prefix width, the
+ * ceil(width/8) significant destination octets and the 4-octet router.
+ * Returns the length written or -ENOSPC / -EINVAL.
+ */
+int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_t cap);
+
+/*
+ * True when name is a valid RFC 1035 2.3.1 domain name (letters, digits and
+ * hyphens, labels of 1..63 octets not starting or ending with a hyphen, a
+ * digit first allowed per RFC 1123 2.1, at most 253 octets, one optional
+ * trailing dot).
+ */
+bool dhcp_domain_valid(const char *name);
+
+/*
+ * Option 119 value (RFC 3397): the names in RFC 1035 3.1 wire form with
+ * RFC 1035 4.1.4 compression pointers.  Invalid names must have been
+ * filtered with dhcp_domain_valid().  Returns the length or -ENOSPC.
+ * The value may exceed 255 octets; the reply builder splits it (RFC 3396).
+ */
+int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t cap);
+
+/*
+ * Option 12 (RFC 2132 3.14) from a pod hostname: lower-cased, characters
+ * outside RFC 1123 letters/digits/hyphen/dot replaced by '-', leading and
+ * trailing '-' and '.' trimmed, at most 63 octets.  Returns the length
+ * (0 when nothing usable is left).
+ */
+size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap);
+
+/* "CODE:HEX" (--dhcp-option) into code/value; 0 or -EINVAL. */
+int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
+			  size_t *len);
+
+#endif
