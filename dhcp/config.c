@@ -63,6 +63,14 @@ static int load_routes(struct dhcp_config *cfg, json_t *routes)
 
 	cfg->nroutes = 0;
 	cfg->router = 0;
+	/*
+	 * RFC 2131 4.4.5: in RENEWING the client unicasts to the server
+	 * identifier.  The bridge address is not in the pod's subnet, so
+	 * without an on-link host route the guest sends renewals to its
+	 * gateway, past the bridge, and they are lost (KubeVirt #4678).
+	 */
+	if (cfg->server_id)
+		cfg->routes[cfg->nroutes++] = (struct dhcp_route){ cfg->server_id, 32, 0 };
 	json_array_foreach(routes, i, r) {
 		struct dhcp_route rt = { 0 };
 		json_t *gw = json_object_get(r, "gateway");

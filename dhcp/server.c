@@ -303,6 +303,7 @@ int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,
 	case DHCPDISCOVER:
 		/* RFC 2131 4.3.1: offer the one address this client can have. */
 		s->cnt.discovers++;
+		log_event(s, "offer", m, s->cfg.addr);
 		return reply(s, m, DHCPOFFER, s->cfg.addr, false, r);
 	case DHCPREQUEST:
 		return handle_request(s, m, r);

@@ -94,8 +94,8 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
 			/* RFC 2131 3.3: 0xffffffff means infinite; keep finite below it. */
-			if (errno || end == optarg || *end || v < 60 || v >= DHCP_LEASE_INFINITE) {
-				fprintf(stderr, "podlaunch dhcp: --lease-time: want 60..4294967294 or infinite\n");
+			if (errno || end == optarg || *end || v < 10 || v >= DHCP_LEASE_INFINITE) {
+				fprintf(stderr, "podlaunch dhcp: --lease-time: want 10..4294967294 or infinite\n");
 				return 2;
 			}
 			a->lease_time = (uint32_t)v;

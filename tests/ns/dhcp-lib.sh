@@ -1,0 +1,137 @@
+# shellcheck shell=bash
+# Shared topology for the dhcp interop tests and bench/dhcp.  Source after
+# tests/lib/podns.sh.  dh_topology NAME builds:
+#   NAME-node, NAME-pod   a CNI (ptp + host-local) pod, as on a kind node
+#   the bridge binding    in NAME-pod: k6t-eth0 (169.254.75.10/32) with the
+#                         pod's NIC enslaved; by `podlaunch setup` when it
+#                         works, by hand (the same steps) otherwise
+#   NAME-vm               the "VM": vm0, one end of a veth whose other end
+#                         (vmport) is a port of k6t-eth0, carrying the
+#                         guest MAC (the pod's original MAC)
+# and writes the state cache STATE_DIR/eth0.json.  Sets POD_IP POD_PREFIX
+# POD_GW GUEST_MAC POD_MTU STATE_DIR DH_SETUP (podlaunch|manual).
+
+PODLAUNCH=${PODLAUNCH:-${BUILD:-build}/podlaunch}
+DH_SEARCH_JSON='["default.svc.cluster.local", "svc.cluster.local", "cluster.local", "Bad_Domain!"]'
+DH_DNS_JSON='["10.96.0.10", "10.96.0.11", "fd00::10"]'
+DH_MTU=1400
+
+in_vm() { local n=$1; shift; ip netns exec "$n-vm" "$@"; }
+
+dh_require() {
+	podns_require
+	if [ ! -x "$PODLAUNCH" ]; then echo "SKIP: $PODLAUNCH not built"; exit 77; fi
+}
+
+dh_manual_binding() {
+	local n=$1 nicmac
+	nicmac=$(printf '02:00:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+	in_pod "$n" ip link add k6t-eth0 type bridge || return 1
+	in_pod "$n" ip addr add 169.254.75.10/32 dev k6t-eth0
+	in_pod "$n" ip link set eth0 down
+	in_pod "$n" ip addr flush dev eth0
+	in_pod "$n" ip link set eth0 name eth0-nic
+	in_pod "$n" ip link set eth0-nic address "$nicmac"
+	in_pod "$n" ip link set eth0-nic master k6t-eth0
+	in_pod "$n" ip link set eth0-nic up
+	in_pod "$n" ip link set k6t-eth0 up
+	python3 - "$STATE_DIR/eth0.json" "$n" "$nicmac" <<'PY'
+import json, subprocess, sys
+path, n, nicmac = sys.argv[1:4]
+def ipj(*a):
+    return json.loads(subprocess.check_output(["ip", "netns", "exec", n + "-pod", "ip", "-j"] + list(a)) or "[]")
+state = json.load(open(path + ".pod"))
+state["phase"] = "done"
+state["binding"] = {"bridge": "k6t-eth0", "bridge_addr": "169.254.75.10", "nic": "eth0-nic",
+                    "nic_mac": nicmac, "placeholder": "", "placeholder_kind": "none",
+                    "tap": "", "queues": 1, "mtu": state["pod"]["mtu"],
+                    "guest_mac": state["pod"]["mac"], "l2_only": False}
+json.dump(state, open(path, "w"), indent=1)
+PY
+}
+
+# The pod as discovery sees it, in the state-cache format.
+dh_discover() {
+	local n=$1
+	python3 - "$STATE_DIR/eth0.json.pod" "$n" "$DH_DNS_JSON" "$DH_SEARCH_JSON" "$DH_MTU" <<'PY'
+import json, subprocess, sys
+path, n, dns, search, mtu = sys.argv[1:6]
+def ipj(*a):
+    return json.loads(subprocess.check_output(["ip", "netns", "exec", n + "-pod", "ip", "-j"] + list(a)) or "[]")
+link = ipj("link", "show", "dev", "eth0")[0]
+addrs = [a for a in ipj("-4", "addr", "show", "dev", "eth0")[0]["addr_info"]]
+routes = []
+for r in ipj("-4", "route", "show", "dev", "eth0"):
+    dst = r["dst"]
+    if dst == "default":
+        dst, prefix = "0.0.0.0", 0
+    elif "/" in dst:
+        dst, prefix = dst.split("/")[0], int(dst.split("/")[1])
+    else:
+        prefix = 32
+    routes.append({"family": 4, "dst": dst, "prefix": prefix, "gateway": r.get("gateway"),
+                   "scope": r.get("scope", "universe"), "src": r.get("prefsrc"), "metric": r.get("metric", 0),
+                   "protocol": r.get("protocol", "boot"), "table": 254})
+state = {"version": 1, "phase": "discovered", "iface": "eth0",
+         "pod": {"ifindex": link["ifindex"], "mac": link["address"], "mtu": int(mtu),
+                 "ipv4": [{"address": a["local"], "prefix": a["prefixlen"]} for a in addrs],
+                 "ipv6": [], "routes": routes,
+                 "dns": {"nameservers": json.loads(dns), "search": json.loads(search), "options": ["ndots:5"]},
+                 "hostname": "VM1_test"}}
+json.dump(state, open(path, "w"), indent=1)
+PY
+}
+
+dh_topology() {
+	local n=$1
+	STATE_DIR=$(mktemp -d /tmp/dh-state.XXXXXX)
+	podns_create "$n" ptp 10.244.1.0/24 >/dev/null || return 1
+	POD_IP=$(podns_ip "$n")
+	POD_GW=$(podns_gateway "$n")
+	POD_PREFIX=$(in_pod "$n" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
+	GUEST_MAC=$(in_pod "$n" cat /sys/class/net/eth0/address)
+	POD_MTU=$DH_MTU
+	dh_discover "$n" || return 1
+	DH_SETUP=manual
+	dh_manual_binding "$n" || return 1
+	ip netns add "$n-vm" || return 1
+	in_vm "$n" ip link set lo up
+	in_pod "$n" ip link add vmport type veth peer name vm0 netns "$n-vm" || return 1
+	in_pod "$n" ip link set vmport master k6t-eth0
+	in_pod "$n" ip link set vmport up
+	in_vm "$n" ip link set vm0 address "$GUEST_MAC"
+	in_vm "$n" ip link set vm0 up
+}
+
+dh_cleanup() {
+	local n=$1
+	[ -n "${DH_SERVER_PID:-}" ] && kill "$DH_SERVER_PID" 2>/dev/null && wait "$DH_SERVER_PID" 2>/dev/null
+	ip netns pids "$n-vm" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del "$n-vm" 2>/dev/null
+	podns_destroy "$n"
+	[ -n "${STATE_DIR:-}" ] && rm -rf "$STATE_DIR"
+	[ -n "${DH_TMP:-}" ] && rm -rf "$DH_TMP"
+	return 0
+}
+
+# Start `podlaunch dhcp` in the pod namespace; returns once it is serving.
+dh_server_start() {
+	local n=$1; shift
+	DH_SERVER_LOG=$DH_TMP/server.log
+	local fifo=$DH_TMP/ready
+	mkfifo "$fifo"
+	# Not through a shell function: $! must be the server itself (ip
+	# netns exec execs it), whose parent is this shell.
+	ip netns exec "$n-pod" "$PODLAUNCH" dhcp --state-dir "$STATE_DIR" --ready-fd 3 "$@" \
+		3>"$fifo" 2>"$DH_SERVER_LOG" &
+	DH_SERVER_PID=$!
+	if ! timeout 10 head -c 1 "$fifo" >/dev/null; then
+		echo "server did not become ready"; cat "$DH_SERVER_LOG"; return 1
+	fi
+}
+
+# The server's address as the guest must see it in option 54.
+DH_SERVER_ID=169.254.75.10
+
+fail() { echo "FAIL: $*"; [ -n "${DH_SERVER_LOG:-}" ] && tail -n 30 "$DH_SERVER_LOG"; exit 1; }
+check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; echo "ok: $1 = $2"; }

@@ -1,0 +1,72 @@
+#!/bin/bash
+# busybox udhcpc in the "VM" namespace gets the complete pod lease through
+# the bridge binding, applies it, pings the gateway beyond the pod's veth,
+# and renews to the same address.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/podns.sh
+. tests/ns/dhcp-lib.sh
+dh_require
+UDHCPC=$(command -v udhcpc || true)
+[ -n "$UDHCPC" ] || UDHCPC="busybox udhcpc"
+N=dh$$
+DH_TMP=$(mktemp -d /tmp/dh-udhcpc.XXXXXX)
+trap 'dh_cleanup $N' EXIT
+dh_topology $N || fail "topology"
+dh_server_start $N || fail "server start"
+
+# The script records each event's environment and applies bound/renew.
+cat >"$DH_TMP/script" <<'SH'
+#!/bin/sh
+env | sort >"$OUT/$1.env"
+case $1 in
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
+	set -- $staticroutes
+	while [ $# -ge 2 ]; do ip route replace "$1" via "$2" dev "$interface" onlink 2>/dev/null ||
+		ip route replace "$1" dev "$interface"; shift 2; done
+	;;
+esac
+SH
+sed -i "s|\$OUT|$DH_TMP|" "$DH_TMP/script"
+chmod +x "$DH_TMP/script"
+
+in_vm $N $UDHCPC -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
+	-O 121 -O 119 -O 26 >"$DH_TMP/udhcpc.out" 2>&1 &
+CLIENT=$!
+for _ in $(seq 50); do [ -f "$DH_TMP/bound.env" ] && break; sleep 0.1; done
+[ -f "$DH_TMP/bound.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "udhcpc got no lease"; }
+e() { sed -n "s/^$1=//p" "$DH_TMP/$2.env"; }
+check_eq "ip" "$(e ip bound)" "$POD_IP"
+check_eq "mask" "$(e mask bound)" "$POD_PREFIX"
+check_eq "router" "$(e router bound)" "$POD_GW"
+check_eq "serverid" "$(e serverid bound)" "$DH_SERVER_ID"
+check_eq "mtu" "$(e mtu bound)" "$POD_MTU"
+check_eq "dns" "$(e dns bound)" "10.96.0.10 10.96.0.11"
+check_eq "domain" "$(e domain bound)" "default.svc.cluster.local"
+check_eq "search" "$(e search bound)" "default.svc.cluster.local svc.cluster.local cluster.local"
+check_eq "hostname" "$(e hostname bound)" "vm1-test"
+check_eq "lease" "$(e lease bound)" "4294967295"
+# Every pod route, the default one last (RFC 3442, KubeVirt #1434).
+check_eq "staticroutes" "$(e staticroutes bound)" \
+	"$DH_SERVER_ID/32 0.0.0.0 10.244.1.0/24 $POD_GW $POD_GW/32 0.0.0.0 0.0.0.0/0 $POD_GW"
+
+check_eq "vm0 address" "$(in_vm $N ip -4 -o addr show dev vm0 | awk '{print $4}')" "$POD_IP/$POD_PREFIX"
+check_eq "vm0 mtu" "$(in_vm $N cat /sys/class/net/vm0/mtu)" "$POD_MTU"
+in_vm $N ip route show | grep -q "^default via $POD_GW" || fail "no default route: $(in_vm $N ip route)"
+in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway $POD_GW through the bridge"
+echo "ok: ping $POD_GW"
+
+# Renew (SIGUSR1): unicast to the server identifier, same address back.
+kill -USR1 "$(cat "$DH_TMP/udhcpc.pid")"
+for _ in $(seq 50); do [ -f "$DH_TMP/renew.env" ] && break; sleep 0.1; done
+[ -f "$DH_TMP/renew.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "no renewal"; }
+check_eq "renewed ip" "$(e ip renew)" "$POD_IP"
+kill "$CLIENT" 2>/dev/null; wait "$CLIENT" 2>/dev/null
+
+kill -USR1 "$DH_SERVER_PID"; sleep 0.2
+grep '"counters"' "$DH_SERVER_LOG" | grep -q '"acks":[2-9]' || fail "server counters: $(grep counters "$DH_SERVER_LOG")"
+grep -q 'Bad_Domain' "$DH_SERVER_LOG" || fail "the invalid search domain was not reported"
+echo "PASS"
