@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/* Reading and atomically replacing the state cache file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "netsetup/netsetup.h"
+
+int ns_cache_path(const char *dir, const char *iface, char *out, size_t len)
+{
+	if ((size_t)snprintf(out, len, "%s/%s.json", dir, iface) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int fsync_dir(const char *path)
+{
+	char buf[4096];
+	int fd, ret = 0;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	fd = open(dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int ns_cache_write(const char *path, const struct ns_state *st)
+{
+	char tmp[4200], dir[4096];
+	json_t *j = ns_state_to_json(st);
+	char *text;
+	size_t len, off = 0;
+	int fd, ret = 0;
+
+	if (!j)
+		return -ENOMEM;
+	text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
+	if (!text)
+		return -ENOMEM;
+	snprintf(dir, sizeof(dir), "%s", path);
+	ret = mkdir_p(dirname(dir));
+	if (ret)
+		goto out;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	len = strlen(text);
+	text[len++] = '\n';	/* json_dumps left room: the NUL */
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	else
+		ret = fsync_dir(path);
+out:
+	free(text);
+	return ret;
+}
+
+int ns_cache_read(const char *path, struct ns_state *st)
+{
+	json_error_t jerr;
+	char msg[256];
+	json_t *j;
+	int ret;
+
+	if (access(path, F_OK))
+		return -errno;
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j) {
+		log_error("cache", "state cache is corrupt; not touching it", "{s:s, s:s, s:i}",
+			  "file", path, "error", jerr.text, "line", jerr.line);
+		return -EINVAL;
+	}
+	ret = ns_state_from_json(j, st, msg, sizeof(msg));
+	json_decref(j);
+	if (ret)
+		log_error("cache", ret == -EPROTO ? "state cache has a foreign version; not touching it"
+						  : "state cache is corrupt; not touching it",
+			  "{s:s, s:s}", "file", path, "error", msg);
+	return ret;
+}
+
+int ns_cache_remove(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return fsync_dir(path);
+}

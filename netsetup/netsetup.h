@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETSETUP_NETSETUP_H
+#define NETSETUP_NETSETUP_H
+
+/*
+ * netsetup: discovery of the pod interface, the transactional bridge
+ * binding (KubeVirt's "bridge" binding, rolled back on failure and
+ * recoverable after SIGKILL) and the state cache (netsetup/STATE-FORMAT.md).
+ *
+ * Pure parts (no root, unit-tested): resolv.conf parsing, MAC generation,
+ * binding plans, cache encode/decode, flag parsing.  I/O parts: discovery
+ * and the steps, which talk netlink (libnl-route-3, libmnl for bridge port
+ * flags) and write /proc/sys.
+ */
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#define NS_CACHE_VERSION 1
+#define NS_MAX_ADDRS 32
+#define NS_MAX_ROUTES 64
+#define NS_MAX_NAMESERVERS 16
+#define NS_MAX_SEARCH 32
+#define NS_MAX_OPTIONS 16
+#define NS_MAX_JOURNAL 32
+#define NS_MAX_QUEUES 16
+#define NS_MAX_DHCP_ARGS 64
+#define NS_ADDRSTRLEN 64	/* INET6_ADDRSTRLEN plus a %scope suffix */
+#define NS_DOMAINLEN 254	/* RFC 1035 2.3.4: 253 characters plus NUL */
+#define NS_DEFAULT_STATE_DIR "/var/run/podlaunch"
+#define NS_DEFAULT_BRIDGE_ADDR "169.254.75.10"
+#define NS_DEFAULT_RESOLV "/etc/resolv.conf"
+
+struct ns_addr {
+	int family;			/* AF_INET or AF_INET6 */
+	char addr[NS_ADDRSTRLEN];
+	int prefix;
+	int scope;			/* RT_SCOPE_* */
+	uint32_t flags;			/* IFA_F_* as the kernel reported them */
+	char broadcast[NS_ADDRSTRLEN];	/* IPv4 only; "" = none */
+};
+
+struct ns_route {
+	int family;
+	char dst[NS_ADDRSTRLEN];	/* "0.0.0.0" / "::" for default */
+	int prefix;
+	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
+	int scope;
+	char src[NS_ADDRSTRLEN];	/* "" = none */
+	uint32_t metric;
+	int protocol;			/* RTPROT_* */
+	uint32_t table;
+	int type;			/* RTN_* */
+	int tos;
+	uint32_t nh_flags;		/* RTNH_F_* (onlink) */
+};
+
+struct ns_dns {
+	char nameservers[NS_MAX_NAMESERVERS][NS_ADDRSTRLEN];
+	int n_nameservers;
+	char search[NS_MAX_SEARCH][NS_DOMAINLEN];
+	int n_search;
+	char options[NS_MAX_OPTIONS][64];
+	int n_options;
+};
+
+/* What discovery saw before anything changed. */
+struct ns_pod {
+	char iface[IFNAMSIZ];
+	int ifindex;
+	uint8_t mac[6];
+	int mtu;
+	bool up;
+	struct ns_addr addrs[NS_MAX_ADDRS];
+	int n_addrs;
+	struct ns_route routes[NS_MAX_ROUTES];
+	int n_routes;
+	struct ns_dns dns;
+	char hostname[256];
+};
+
+struct ns_binding {
+	char bridge[IFNAMSIZ];
+	char bridge_addr[NS_ADDRSTRLEN];
+	char nic[IFNAMSIZ];
+	uint8_t nic_mac[6];
+	char placeholder[IFNAMSIZ];
+	char placeholder_kind[16];	/* "" until created */
+	char tap[IFNAMSIZ];
+	int queues;
+	int mtu;
+	uint8_t guest_mac[6];
+	bool l2_only;
+	bool has_owner;
+	uid_t tap_uid;
+	gid_t tap_gid;
+};
+
+enum ns_phase { NS_PHASE_DISCOVERED, NS_PHASE_IN_PROGRESS, NS_PHASE_DONE };
+
+/* One journal entry: a step whose undo must run on rollback. */
+struct ns_journal_entry {
+	char step[32];
+	char old[32];		/* saved value (sysctl), "" when none */
+};
+
+struct ns_state {
+	int version;
+	enum ns_phase phase;
+	struct ns_pod pod;
+	struct ns_binding binding;
+	struct ns_journal_entry journal[NS_MAX_JOURNAL];
+	int n_journal;
+};
+
+/* ---- flags (netsetup/opts.c) ---- */
+
+enum ns_cmd { NS_CMD_DISCOVER, NS_CMD_SETUP, NS_CMD_TEARDOWN, NS_CMD_RUN };
+
+struct ns_opts {
+	const char *iface;
+	const char *state_dir;
+	const char *tap_name;
+	const char *resolv_conf;
+	const char *bridge_addr;
+	const char *vmm;
+	int queues;
+	int mtu;		/* 0 = the pod's */
+	bool has_owner;
+	uid_t tap_uid;
+	gid_t tap_gid;
+	bool no_dhcp;
+	bool help;
+	/* Flags handed to the DHCP child verbatim (run only). */
+	const char *dhcp_args[NS_MAX_DHCP_ARGS];
+	int n_dhcp_args;
+	/* VMM arguments after "--" (run only). */
+	char **vmm_argv;
+	int vmm_argc;
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand name).  Returns 0, or -EINVAL with
+ * a message naming the flag in err.
+ */
+int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
+		  char *err, size_t errlen);
+void ns_opts_usage(enum ns_cmd cmd, FILE *f);
+
+/* ---- resolv.conf (netsetup/resolv.c) ---- */
+
+/* Parse resolv.conf text; invalid entries are dropped and logged. */
+void ns_resolv_parse(const char *text, struct ns_dns *dns);
+/* Read and parse path; a missing file yields an empty result. */
+int ns_resolv_read(const char *path, struct ns_dns *dns);
+/* RFC 1035 2.3.1 (with RFC 1123 2.1 leading digits): lower-cases in place. */
+bool ns_domain_normalize(char *name);
+
+/* ---- MACs (netsetup/mac.c) ---- */
+
+/* A unicast, locally administered MAC from random bytes, never equal to avoid. */
+void ns_mac_from_random(const uint8_t rnd[6], const uint8_t avoid[6], uint8_t out[6]);
+int ns_mac_random(const uint8_t avoid[6], uint8_t out[6]);
+void ns_mac_format(const uint8_t mac[6], char out[18]);
+int ns_mac_parse(const char *s, uint8_t mac[6]);
+
+/* ---- plans (netsetup/plan.c) ---- */
+
+/* Fill st->binding from st->pod and the options; nic_mac from rnd. */
+int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t nic_mac[6],
+		  char *err, size_t errlen);
+
+/* ---- the cache (netsetup/state.c, netsetup/cache.c) ---- */
+
+json_t *ns_pod_to_json(const struct ns_pod *pod);
+json_t *ns_state_to_json(const struct ns_state *st);
+/* 0, or -EINVAL (bad content: msg says what), -EPROTO (foreign version). */
+int ns_state_from_json(json_t *j, struct ns_state *st, char *msg, size_t msglen);
+const char *ns_phase_name(enum ns_phase p);
+
+/* <dir>/<iface>.json */
+int ns_cache_path(const char *dir, const char *iface, char *out, size_t len);
+/* Atomic: temp file, fsync, rename, fsync of the directory. */
+int ns_cache_write(const char *path, const struct ns_state *st);
+/* 0, -ENOENT (none), -EINVAL/-EPROTO (corrupt/foreign; logged with the path). */
+int ns_cache_read(const char *path, struct ns_state *st);
+int ns_cache_remove(const char *path);
+
+/* ---- discovery (netsetup/discover.c) ---- */
+
+int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod);
+
+/* ---- the transaction (netsetup/txn.c) ---- */
+
+struct ns_txn {
+	struct ns_state *st;
+	const char *cache_path;
+};
+
+/* Names of the setup steps, in order; NULL-terminated. */
+extern const char *const ns_step_names[];
+
+/* Run every step, journaling each undo first; on failure roll back. */
+int ns_txn_setup(struct ns_txn *t);
+/* Undo every journaled step in reverse; idempotent. */
+int ns_txn_rollback(struct ns_txn *t);
+
+/*
+ * The top-level operations used by the commands.  ns_setup: plan, run (or
+ * recover and retry from the cache), leaving st as cached.
+ */
+int ns_setup(const struct ns_opts *o, struct ns_state *st, char *cache_path, size_t len);
+int ns_teardown(const struct ns_opts *o);
+
+/* ---- taps (netsetup/tap.c) ---- */
+
+int ns_tap_create(const char *name, int queues, bool has_owner, uid_t uid, gid_t gid);
+/* Open one fd per queue of a persistent tap (O_CLOEXEC set). */
+int ns_tap_open(const char *name, int queues, int *fds);
+int ns_tap_destroy(const char *name);
+
+/* ---- sysctls (netsetup/sysctl.c) ---- */
+
+int ns_sysctl_read(const char *path, char *buf, size_t len);
+int ns_sysctl_write(const char *path, const char *val);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETSETUP_NL_H
+#define NETSETUP_NL_H
+
+/*
+ * Thin netlink wrappers for netsetup's steps (libnl-route-3; libmnl for
+ * bridge port flags, which libnl cannot change on an enslaved port).  All
+ * return 0 or a negative errno, so undo code can tell "already gone" apart.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netsetup/netsetup.h"
+
+struct nl_sock;
+
+struct nsnl_link {
+	int ifindex;
+	char name[IFNAMSIZ];
+	uint8_t mac[6];
+	int mtu;
+	bool up;
+	int master;
+	char kind[16];
+};
+
+int nsnl_open(struct nl_sock **sk);
+void nsnl_close(struct nl_sock *sk);
+
+/* By ifindex (>0) or else by name; -ENODEV when absent. */
+int nsnl_link_get(struct nl_sock *sk, int ifindex, const char *name, struct nsnl_link *out);
+
+#define NSNL_KEEP (-1)
+/* Change what is given: name/mac NULL and mtu/up/master NSNL_KEEP leave it. */
+int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac,
+		  int mtu, int up, int master);
+int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind,
+		  const uint8_t *mac, int mtu);
+int nsnl_link_del(struct nl_sock *sk, int ifindex);
+
+int nsnl_addr_list(struct nl_sock *sk, int ifindex, struct ns_addr *out, int max, int *n);
+int nsnl_addr_add(struct nl_sock *sk, int ifindex, const struct ns_addr *a);
+int nsnl_addr_del(struct nl_sock *sk, int ifindex, const struct ns_addr *a);
+
+/* Main-table unicast routes whose first next hop is ifindex. */
+int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n);
+int nsnl_route_add(struct nl_sock *sk, int ifindex, const struct ns_route *r);
+int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r);
+
+/* IFLA_BRPORT_LEARNING on a bridge port (libmnl). */
+int nsnl_port_learning(int ifindex, bool on);
+
+#endif

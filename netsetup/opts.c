@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netsetup/netsetup.h"
+
+/* Which subcommands accept a flag. */
+#define C_DISC (1u << NS_CMD_DISCOVER)
+#define C_SET (1u << NS_CMD_SETUP)
+#define C_TEAR (1u << NS_CMD_TEARDOWN)
+#define C_RUN (1u << NS_CMD_RUN)
+
+enum flag_id {
+	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
+	F_BRIDGE_ADDR, F_VMM, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
+};
+
+static const struct flag {
+	const char *name;
+	enum flag_id id;
+	unsigned int cmds;
+	bool has_arg;
+	const char *help;
+} flags[] = {
+	{ "iface", F_IFACE, C_DISC | C_SET | C_TEAR | C_RUN, true, "NAME  pod interface (default eth0)" },
+	{ "state-dir", F_STATE_DIR, C_SET | C_TEAR | C_RUN, true, "DIR  state cache directory (default " NS_DEFAULT_STATE_DIR ")" },
+	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH  resolver configuration (default " NS_DEFAULT_RESOLV ")" },
+	{ "tap-name", F_TAP_NAME, C_SET | C_RUN, true, "NAME  tap device (default tap0)" },
+	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N  tap queues, 1-16 (default 1)" },
+	{ "tap-owner", F_TAP_OWNER, C_SET | C_RUN, true, "UID[:GID]  owner of the tap" },
+	{ "mtu", F_MTU, C_SET | C_RUN, true, "N  MTU of bridge, nic and tap (default: the pod's)" },
+	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4  bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
+	{ "vmm", F_VMM, C_RUN, true, "PATH  VMM to exec (default: podvmm next to podlaunch)" },
+	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "  do not start the DHCP server" },
+	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX  extra DHCP option (repeatable)" },
+	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS  DHCP lease time" },
+	{ "help", F_HELP, ~0u, false, "  this text" },
+};
+
+static const char *const cmd_names[] = {
+	[NS_CMD_DISCOVER] = "discover", [NS_CMD_SETUP] = "setup",
+	[NS_CMD_TEARDOWN] = "teardown", [NS_CMD_RUN] = "run",
+};
+
+void ns_opts_usage(enum ns_cmd cmd, FILE *f)
+{
+	fprintf(f, "usage: podlaunch %s [flags]%s\n", cmd_names[cmd],
+		cmd == NS_CMD_RUN ? " [-- VMM args...]" : "");
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].cmds & (1u << cmd))
+			fprintf(f, "  --%s%s\n", flags[i].name, flags[i].help);
+	if (cmd == NS_CMD_RUN)
+		fprintf(f, "  --dhcp-*[=VALUE]  passed to the DHCP server as given\n");
+}
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool dhcp_option_valid(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char code[8];
+	unsigned long v;
+	size_t hexlen;
+
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(code))
+		return false;
+	memcpy(code, s, colon - s);
+	code[colon - s] = '\0';
+	/* RFC 2132 2: codes 0 (pad) and 255 (end) carry no data. */
+	if (parse_uint(code, 1, 254, &v))
+		return false;
+	hexlen = strlen(colon + 1);
+	if (hexlen == 0 || hexlen % 2 || hexlen > 2 * 255)
+		return false;
+	for (const char *p = colon + 1; *p; p++)
+		if (!isxdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+static int bad(char *err, size_t len, const char *flag, const char *why)
+{
+	snprintf(err, len, "%s: %s", flag, why);
+	return -EINVAL;
+}
+
+static int dhcp_push(struct ns_opts *o, const char *a)
+{
+	if (o->n_dhcp_args >= NS_MAX_DHCP_ARGS)
+		return -E2BIG;
+	o->dhcp_args[o->n_dhcp_args++] = a;
+	return 0;
+}
+
+static int apply(struct ns_opts *o, const struct flag *f, const char *flag, const char *val,
+		 char *err, size_t len)
+{
+	unsigned long v, g;
+	char *colon;
+
+	switch (f->id) {
+	case F_IFACE:
+	case F_TAP_NAME:
+		/* "k6t-" + iface and iface + "-nic" must fit IFNAMSIZ too: plan checks that. */
+		if (!*val || strlen(val) >= IFNAMSIZ || strchr(val, '/') || strchr(val, ' ') ||
+		    !strcmp(val, ".") || !strcmp(val, ".."))
+			return bad(err, len, flag, "not a valid interface name");
+		if (f->id == F_IFACE)
+			o->iface = val;
+		else
+			o->tap_name = val;
+		return 0;
+	case F_STATE_DIR:
+	case F_RESOLV:
+	case F_VMM:
+		if (!*val)
+			return bad(err, len, flag, "empty path");
+		if (f->id == F_STATE_DIR)
+			o->state_dir = val;
+		else if (f->id == F_RESOLV)
+			o->resolv_conf = val;
+		else
+			o->vmm = val;
+		return 0;
+	case F_QUEUES:
+		if (parse_uint(val, 1, NS_MAX_QUEUES, &v))
+			return bad(err, len, flag, "expects a number from 1 to 16");
+		o->queues = v;
+		return 0;
+	case F_MTU:
+		/* RFC 791: 68 is the minimum IPv4 MTU. */
+		if (parse_uint(val, 68, 65535, &v))
+			return bad(err, len, flag, "expects a number from 68 to 65535");
+		o->mtu = v;
+		return 0;
+	case F_TAP_OWNER: {
+		char buf[32];
+
+		if (strlen(val) >= sizeof(buf))
+			return bad(err, len, flag, "expects UID[:GID]");
+		strcpy(buf, val);
+		colon = strchr(buf, ':');
+		if (colon)
+			*colon++ = '\0';
+		if (parse_uint(buf, 0, UINT32_MAX - 1, &v) ||
+		    (colon && parse_uint(colon, 0, UINT32_MAX - 1, &g)))
+			return bad(err, len, flag, "expects numeric UID[:GID]");
+		o->has_owner = true;
+		o->tap_uid = v;
+		o->tap_gid = colon ? (gid_t)g : (gid_t)-1;
+		return 0;
+	}
+	case F_BRIDGE_ADDR: {
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, val, &a) != 1)
+			return bad(err, len, flag, "expects an IPv4 address");
+		o->bridge_addr = val;
+		return 0;
+	}
+	case F_NO_DHCP:
+		o->no_dhcp = true;
+		return 0;
+	case F_DHCP_OPTION:
+		if (!dhcp_option_valid(val))
+			return bad(err, len, flag, "expects CODE:HEX (code 1-254, even number of hex digits)");
+		return dhcp_push(o, "--dhcp-option") ?: dhcp_push(o, val);
+	case F_LEASE_TIME:
+		if (parse_uint(val, 1, UINT32_MAX - 1, &v))
+			return bad(err, len, flag, "expects seconds (1-4294967294)");
+		return dhcp_push(o, "--lease-time") ?: dhcp_push(o, val);
+	case F_HELP:
+		o->help = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
+		  char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->iface = "eth0";
+	o->state_dir = NS_DEFAULT_STATE_DIR;
+	o->tap_name = "tap0";
+	o->resolv_conf = NS_DEFAULT_RESOLV;
+	o->bridge_addr = NS_DEFAULT_BRIDGE_ADDR;
+	o->queues = 1;
+	o->tap_gid = (gid_t)-1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val = NULL, *eq;
+		const struct flag *f = NULL;
+		char name[64];
+		size_t n;
+		int ret;
+
+		if (!strcmp(arg, "--")) {
+			if (cmd != NS_CMD_RUN)
+				return bad(err, errlen, "--", "only run takes VMM arguments");
+			o->vmm_argv = argv + i + 1;
+			o->vmm_argc = argc - i - 1;
+			return 0;
+		}
+		if (strncmp(arg, "--", 2))
+			return bad(err, errlen, arg, "unexpected argument");
+		eq = strchr(arg, '=');
+		n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if (n >= sizeof(name))
+			return bad(err, errlen, arg, "unknown flag");
+		memcpy(name, arg + 2, n);
+		name[n] = '\0';
+
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strcmp(flags[k].name, name) && (flags[k].cmds & (1u << cmd)))
+				f = &flags[k];
+
+		if (!f && cmd == NS_CMD_RUN && !strncmp(name, "dhcp-", 5)) {
+			/*
+			 * Flags of the DHCP server travel through unchanged:
+			 * --dhcp-X=V as one word, --dhcp-X V when the next word
+			 * is not a flag, --dhcp-X alone otherwise.
+			 */
+			if (dhcp_push(o, arg))
+				return bad(err, errlen, arg, "too many DHCP flags");
+			if (!eq && i + 1 < argc && strncmp(argv[i + 1], "--", 2) &&
+			    dhcp_push(o, argv[++i]))
+				return bad(err, errlen, arg, "too many DHCP flags");
+			continue;
+		}
+		if (!f) {
+			snprintf(name, sizeof(name), "--%.*s", (int)n, arg + 2);
+			return bad(err, errlen, name, "unknown flag");
+		}
+		snprintf(name, sizeof(name), "--%s", f->name);
+		if (f->has_arg) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return bad(err, errlen, name, "needs a value");
+		} else if (eq) {
+			return bad(err, errlen, name, "takes no value");
+		}
+		ret = apply(o, f, name, val, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

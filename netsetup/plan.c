@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netsetup/netsetup.h"
+
+
+/*
+ * The binding is decided completely before anything changes, so that the
+ * cache written ahead of the first step already says what will exist (the
+ * nic's new MAC included) and a later run after SIGKILL undoes exactly that.
+ */
+int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t nic_mac[6],
+		  char *err, size_t errlen)
+{
+	struct ns_binding *b = &st->binding;
+	const struct ns_pod *pod = &st->pod;
+
+	memset(b, 0, sizeof(*b));
+	if (snprintf(b->bridge, IFNAMSIZ, "k6t-%s", pod->iface) >= IFNAMSIZ ||
+	    snprintf(b->nic, IFNAMSIZ, "%s-nic", pod->iface) >= IFNAMSIZ) {
+		snprintf(err, errlen, "interface name %s too long for k6t-%s/%s-nic (max %d)",
+			 pod->iface, pod->iface, pod->iface, IFNAMSIZ - 1 - 4);
+		return -ENAMETOOLONG;
+	}
+	snprintf(b->placeholder, IFNAMSIZ, "%s", pod->iface);
+	snprintf(b->tap, IFNAMSIZ, "%s", o->tap_name);
+	if (!strcmp(b->tap, b->bridge) || !strcmp(b->tap, b->nic) || !strcmp(b->tap, b->placeholder)) {
+		snprintf(err, errlen, "tap name %s clashes with the binding's links", b->tap);
+		return -EINVAL;
+	}
+	snprintf(b->bridge_addr, sizeof(b->bridge_addr), "%s", o->bridge_addr);
+	memcpy(b->nic_mac, nic_mac, 6);
+	if (!memcmp(b->nic_mac, pod->mac, 6)) {
+		snprintf(err, errlen, "new nic MAC equals the pod MAC");
+		return -EINVAL;
+	}
+	memcpy(b->guest_mac, pod->mac, 6);
+	b->queues = o->queues > 0 ? o->queues : 1;
+	b->mtu = o->mtu > 0 ? o->mtu : pod->mtu;
+	b->has_owner = o->has_owner;
+	b->tap_uid = o->tap_uid;
+	b->tap_gid = o->tap_gid;
+	b->l2_only = true;
+	for (int i = 0; i < pod->n_addrs; i++)
+		if (pod->addrs[i].family == AF_INET)
+			b->l2_only = false;
+	return 0;
+}
