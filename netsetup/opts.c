@@ -38,7 +38,7 @@ static const struct flag {
 	{ "vmm", F_VMM, C_RUN, true, "PATH  VMM to exec (default: podvmm next to podlaunch)" },
 	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "  do not start the DHCP server" },
 	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX  extra DHCP option (repeatable)" },
-	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS  DHCP lease time" },
+	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite  DHCP lease time" },
 	{ "help", F_HELP, ~0u, false, "  this text" },
 };
 
@@ -184,8 +184,9 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			return bad(err, len, flag, "expects CODE:HEX (code 1-254, even number of hex digits)");
 		return dhcp_push(o, "--dhcp-option") ?: dhcp_push(o, val);
 	case F_LEASE_TIME:
-		if (parse_uint(val, 1, UINT32_MAX - 1, &v))
-			return bad(err, len, flag, "expects seconds (1-4294967294)");
+		/* RFC 2131 3.3: 0xffffffff is "infinity", spelt out here. */
+		if (strcmp(val, "infinite") && parse_uint(val, 1, UINT32_MAX - 1, &v))
+			return bad(err, len, flag, "expects seconds (1-4294967294) or infinite");
 		return dhcp_push(o, "--lease-time") ?: dhcp_push(o, val);
 	case F_HELP:
 		o->help = true;

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "netsetup/netsetup.h"
+
+#define ARGS(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static int parse(enum ns_cmd cmd, char **argv, int argc, struct ns_opts *o, char *err)
+{
+	return ns_opts_parse(cmd, argc, argv, o, err, 128);
+}
+
+static void test_defaults(void **state)
+{
+	char **a = ARGS("setup");
+	struct ns_opts o;
+	char err[128];
+
+	assert_int_equal(parse(NS_CMD_SETUP, a, 1, &o, err), 0);
+	assert_string_equal(o.iface, "eth0");
+	assert_string_equal(o.state_dir, "/var/run/podlaunch");
+	assert_string_equal(o.tap_name, "tap0");
+	assert_string_equal(o.resolv_conf, "/etc/resolv.conf");
+	assert_string_equal(o.bridge_addr, "169.254.75.10");
+	assert_int_equal(o.queues, 1);
+	assert_int_equal(o.mtu, 0);
+	assert_false(o.has_owner);
+}
+
+static void test_setup_flags(void **state)
+{
+	char **a = ARGS("setup", "--iface", "net1", "--state-dir=/run/x", "--tap-name", "t1",
+			"--queues", "4", "--tap-owner", "107:108", "--mtu", "9000",
+			"--resolv-conf", "/r", "--bridge-addr", "169.254.1.1");
+	struct ns_opts o;
+	char err[128];
+
+	assert_int_equal(parse(NS_CMD_SETUP, a, 16, &o, err), 0);
+	assert_string_equal(o.iface, "net1");
+	assert_string_equal(o.state_dir, "/run/x");
+	assert_string_equal(o.tap_name, "t1");
+	assert_int_equal(o.queues, 4);
+	assert_true(o.has_owner);
+	assert_int_equal(o.tap_uid, 107);
+	assert_int_equal(o.tap_gid, 108);
+	assert_int_equal(o.mtu, 9000);
+	assert_string_equal(o.resolv_conf, "/r");
+	assert_string_equal(o.bridge_addr, "169.254.1.1");
+}
+
+static void test_bad_flags_named(void **state)
+{
+	static const struct {
+		enum ns_cmd cmd;
+		const char *flag, *val, *named;
+	} bad[] = {
+		{ NS_CMD_SETUP, "--queues", "0", "--queues" },
+		{ NS_CMD_SETUP, "--queues", "17", "--queues" },
+		{ NS_CMD_SETUP, "--queues", "2x", "--queues" },
+		{ NS_CMD_SETUP, "--mtu", "67", "--mtu" },
+		{ NS_CMD_SETUP, "--mtu", "-1", "--mtu" },
+		{ NS_CMD_SETUP, "--tap-owner", "bob", "--tap-owner" },
+		{ NS_CMD_SETUP, "--tap-owner", "1:", "--tap-owner" },
+		{ NS_CMD_SETUP, "--iface", "0123456789abcdef", "--iface" },
+		{ NS_CMD_SETUP, "--iface", "a/b", "--iface" },
+		{ NS_CMD_SETUP, "--bridge-addr", "fe80::1", "--bridge-addr" },
+		{ NS_CMD_SETUP, "--bogus", "1", "--bogus" },
+		{ NS_CMD_DISCOVER, "--queues", "2", "--queues" },	/* not a discover flag */
+		{ NS_CMD_TEARDOWN, "--vmm", "/x", "--vmm" },
+		{ NS_CMD_RUN, "--dhcp-option", "0:00", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "255:00", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "42:abc", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "42:zz", "--dhcp-option" },
+		{ NS_CMD_RUN, "--lease-time", "0", "--lease-time" },
+		{ NS_CMD_RUN, "--lease-time", "soon", "--lease-time" },
+	};
+	struct ns_opts o;
+	char err[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *a[] = { "cmd", (char *)bad[i].flag, (char *)bad[i].val, NULL };
+
+		assert_int_equal(parse(bad[i].cmd, a, 3, &o, err), -EINVAL);
+		assert_non_null(strstr(err, bad[i].named));
+	}
+}
+
+static void test_missing_value_and_stray_args(void **state)
+{
+	struct ns_opts o;
+	char err[128];
+
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--iface"), 2, &o, err), -EINVAL);
+	assert_non_null(strstr(err, "--iface"));
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "eth0"), 2, &o, err), -EINVAL);
+	assert_non_null(strstr(err, "eth0"));
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--help=1"), 2, &o, err), -EINVAL);
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--", "x"), 3, &o, err), -EINVAL);
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--help"), 2, &o, err), 0);
+	assert_true(o.help);
+}
+
+static void test_run_passthrough(void **state)
+{
+	char **a = ARGS("run", "--no-dhcp", "--vmm", "/bin/vmm", "--dhcp-option", "42:0a000001",
+			"--lease-time", "3600", "--dhcp-foo=bar", "--dhcp-flag", "--dhcp-x", "y",
+			"--", "--kernel", "bzImage", "--");
+	struct ns_opts o;
+	char err[128];
+
+	assert_int_equal(parse(NS_CMD_RUN, a, 16, &o, err), 0);
+	assert_true(o.no_dhcp);
+	assert_string_equal(o.vmm, "/bin/vmm");
+	assert_int_equal(o.n_dhcp_args, 8);
+	assert_string_equal(o.dhcp_args[0], "--dhcp-option");
+	assert_string_equal(o.dhcp_args[1], "42:0a000001");
+	assert_string_equal(o.dhcp_args[2], "--lease-time");
+	assert_string_equal(o.dhcp_args[3], "3600");
+	assert_string_equal(o.dhcp_args[4], "--dhcp-foo=bar");
+	assert_string_equal(o.dhcp_args[5], "--dhcp-flag");
+	assert_string_equal(o.dhcp_args[6], "--dhcp-x");
+	assert_string_equal(o.dhcp_args[7], "y");
+	assert_int_equal(o.vmm_argc, 3);
+	assert_string_equal(o.vmm_argv[0], "--kernel");
+	assert_string_equal(o.vmm_argv[2], "--");
+	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--lease-time", "infinite"), 3, &o, err), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_setup_flags),
+		cmocka_unit_test(test_bad_flags_named),
+		cmocka_unit_test(test_missing_value_and_stray_args),
+		cmocka_unit_test(test_run_passthrough),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
