@@ -2,7 +2,7 @@
 # tap backends (userspace and vhost-net).  Included from vmm/module.mk.
 
 VIRTIO_PURE_SRCS := vmm/virtq.c vmm/virtio_net_feat.c
-VIRTIO_SRCS      := $(VIRTIO_PURE_SRCS) vmm/tap.c vmm/net_userspace.c
+VIRTIO_SRCS      := $(VIRTIO_PURE_SRCS) vmm/tap.c vmm/net_userspace.c vmm/virtio_pci.c vmm/virtio_net.c vmm/vhost_net.c
 VIRTIO_OBJS      := $(VIRTIO_SRCS:%.c=$(BUILD)/%.o)
 LIBVIRTIO        := $(BUILD)/libvirtio.a
 
@@ -19,11 +19,15 @@ TEST_BINS += $(VIRTIO_UNIT_BINS)
 TESTS     += $(VIRTIO_UNIT_BINS)
 
 # libFuzzer targets, built with clang and the sanitizers.
-VIRTIO_FUZZ := virtio_virtq_fuzz
+VIRTIO_FUZZ := virtio_virtq_fuzz virtio_pci_fuzz
 VIRTIO_FUZZ_BINS := $(VIRTIO_FUZZ:%=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/virtio_virtq_fuzz: tests/fuzz/virtio_virtq_fuzz.c vmm/virtq.c vmm/guest_mem.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
+$(BUILD)/fuzz/virtio_pci_fuzz: tests/fuzz/virtio_pci_fuzz.c vmm/virtio_pci.c vmm/virtq.c \
+		vmm/virtio_net_feat.c vmm/guest_mem.c vmm/pci.c vmm/iobus.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ -lpthread
 FUZZERS += $(VIRTIO_FUZZ_BINS)
 TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 
