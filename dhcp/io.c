@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -154,4 +155,26 @@ int dhcp_io_send(struct dhcp_io *io, const struct dhcp_reply *r, uint32_t server
 	if (sendto(io->udp, r->buf, r->len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		return -errno;
 	return 0;
+}
+
+int dhcp_io_accept_local(const char *bridge)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	/*
+	 * The placeholder keeps the pod IP (kubelet and CNI CHECK look for
+	 * it), so for this namespace the guest's address is local, and
+	 * fib_validate_source() drops its RENEWING/REBINDING requests (RFC
+	 * 2131 4.4.5: source = ciaddr) as martians unless the bridge accepts
+	 * local sources.
+	 */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/accept_local", bridge);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1\n", 2) != 2)
+		ret = -errno;
+	close(fd);
+	return ret;
 }

@@ -23,6 +23,13 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step);
 void dhcp_io_close(struct dhcp_io *io);
 
 /*
+ * Set net.ipv4.conf.<bridge>.accept_local=1 so that the guest's renewals,
+ * whose source is the pod IP still held by the placeholder interface, are
+ * not dropped as martians.  0 or -errno.
+ */
+int dhcp_io_accept_local(const char *bridge);
+
+/*
  * Receive one message.  Returns its length, 0 when the message must be
  * ignored (*reason set to a drop reason: not from the bridge, or larger
  * than DHCP_MAX_MSG), or -errno.

@@ -298,6 +298,11 @@ int cmd_dhcp(int argc, char **argv)
 	}
 	if (io.raw < 0)
 		log_warn("dhcp", "no CAP_NET_RAW: unicast replies fall back to broadcast", NULL);
+	ret = dhcp_io_accept_local(cfg.bridge);
+	if (ret)
+		log_warn("dhcp", "cannot set accept_local on the bridge: renewals from the guest "
+			 "may be dropped as martians", "{s:s, s:s}", "bridge", cfg.bridge,
+			 "error", strerror(-ret));
 
 	/*
 	 * Everything needing privilege is open: the raw socket keeps working

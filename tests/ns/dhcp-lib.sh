@@ -82,6 +82,20 @@ json.dump(state, open(path, "w"), indent=1)
 PY
 }
 
+# The real binding: `podlaunch setup` (netsetup) rewires the pod; the veth
+# "VM" is attached to its bridge next to the (unused) tap.
+dh_setup_binding() {
+	local n=$1
+	printf 'nameserver 10.96.0.10\nnameserver 10.96.0.11\nnameserver fd00::10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n' \
+		>"$STATE_DIR/resolv.conf"
+	in_pod "$n" "$PODLAUNCH" setup --state-dir "$STATE_DIR" --resolv-conf "$STATE_DIR/resolv.conf" \
+		--mtu "$DH_MTU" >"$STATE_DIR/setup.log" 2>&1 || { cat "$STATE_DIR/setup.log"; return 1; }
+	# discovery already drops invalid search domains; the server must not
+	# trust the file either, so slip one in.
+	jq '.pod.dns.search += ["Bad_Domain!"]' "$STATE_DIR/eth0.json" >"$STATE_DIR/eth0.json.tmp" &&
+		mv "$STATE_DIR/eth0.json.tmp" "$STATE_DIR/eth0.json"
+}
+
 dh_topology() {
 	local n=$1
 	STATE_DIR=$(mktemp -d /tmp/dh-state.XXXXXX)
@@ -89,14 +103,21 @@ dh_topology() {
 	POD_IP=$(podns_ip "$n")
 	POD_GW=$(podns_gateway "$n")
 	POD_PREFIX=$(in_pod "$n" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
-	GUEST_MAC=$(in_pod "$n" cat /sys/class/net/eth0/address)
 	POD_MTU=$DH_MTU
-	dh_discover "$n" || return 1
-	DH_SETUP=manual
-	dh_manual_binding "$n" || return 1
+	if [ -z "${DH_MANUAL:-}" ] && "$PODLAUNCH" setup --help >/dev/null 2>&1; then
+		DH_SETUP=podlaunch
+		dh_setup_binding "$n" || return 1
+	else
+		DH_SETUP=manual
+		dh_discover "$n" || return 1
+		dh_manual_binding "$n" || return 1
+	fi
+	echo "binding built by: $DH_SETUP"
+	GUEST_MAC=$(jq -r .binding.guest_mac "$STATE_DIR/eth0.json")
+	POD_HOSTNAME=$(jq -r .pod.hostname "$STATE_DIR/eth0.json" | tr 'A-Z_' 'a-z-')
 	ip netns add "$n-vm" || return 1
 	in_vm "$n" ip link set lo up
-	in_pod "$n" ip link add vmport type veth peer name vm0 netns "$n-vm" || return 1
+	in_pod "$n" ip link add vmport mtu "$DH_MTU" type veth peer name vm0 netns "$n-vm" || return 1
 	in_pod "$n" ip link set vmport master k6t-eth0
 	in_pod "$n" ip link set vmport up
 	in_vm "$n" ip link set vm0 address "$GUEST_MAC"

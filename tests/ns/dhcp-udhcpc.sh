@@ -47,7 +47,7 @@ check_eq "mtu" "$(e mtu bound)" "$POD_MTU"
 check_eq "dns" "$(e dns bound)" "10.96.0.10 10.96.0.11"
 check_eq "domain" "$(e domain bound)" "default.svc.cluster.local"
 check_eq "search" "$(e search bound)" "default.svc.cluster.local svc.cluster.local cluster.local"
-check_eq "hostname" "$(e hostname bound)" "vm1-test"
+check_eq "hostname" "$(e hostname bound)" "$POD_HOSTNAME"
 check_eq "lease" "$(e lease bound)" "4294967295"
 # Every pod route, the default one last (RFC 3442, KubeVirt #1434).
 check_eq "staticroutes" "$(e staticroutes bound)" \
