@@ -2,6 +2,7 @@
 #ifndef VMM_PCI_H
 #define VMM_PCI_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,14 +41,20 @@ struct pci_dev {
 	int slot;			/* assigned by pci_dev_add */
 	uint32_t gsi;			/* INTx line (IOAPIC pin), assigned by pci_dev_add */
 	struct pci_bus *bus;
+	uint8_t cap_end;		/* first free config byte for pci_cap_add */
 };
 
 struct pci_bus {
 	struct pci_dev *devs[PCI_MAX_DEVICES];
 	uint32_t cf8;			/* latched CONFIG_ADDRESS */
 	uint64_t mmio_next, mmio_end;	/* allocator inside the PCI hole */
+	uint64_t mmio_base;		/* start of the MMIO window */
 	uint32_t pio_next;
 	struct iobus *pio, *mmio;
+	/* Held for reading while a BAR access is dispatched, for writing
+	 * while a config write moves a BAR. */
+	pthread_rwlock_t lock;
+	struct pci_dev host_bridge;
 };
 
 /* Sets up the host bridge at slot 0 and claims 0xcf8..0xcff on pio. */

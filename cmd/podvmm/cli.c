@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/podvmm/cli.h"
+#include "vmm/vm_core.h"
+
+const char cli_usage[] =
+	"usage: podvmm --kernel PATH [--initrd PATH] [--cmdline STR] [--memory MIB]\n"
+	"              [--cpus N] [--net SPEC]... [--cpu-template host|baseline]\n"
+	"              [--console stdio|none|file:PATH] [--shutdown-timeout SECONDS]\n"
+	"              [--hugepages] [--boot linux|pvh]\n"
+	"  --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N]\n"
+	"exit: 0 guest powered off or reset, 1 failure, 2 bad flags,\n"
+	"      3 guest still running --shutdown-timeout seconds after SIGTERM/SIGINT\n";
+
+enum {
+	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_CPUS, OPT_NET,
+	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "cpu-template", required_argument, NULL, OPT_TEMPLATE },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "shutdown-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "hugepages", no_argument, NULL, OPT_HUGEPAGES },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_num(const char *s, unsigned long long min, unsigned long long max,
+		     unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+#define FAIL(f, w) do { *flag = (f); *why = (w); return -EINVAL; } while (0)
+
+int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
+	      const char **why)
+{
+	unsigned long long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->memory_mib = 256;
+	o->cpus = 1;
+	o->cpu_template = CPU_TEMPLATE_HOST;
+	o->console = CONSOLE_STDIO;
+	o->shutdown_timeout = 25;
+	o->boot = BOOT_LINUX64;
+	o->cmdline = "";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_KERNEL:
+			o->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			o->initrd = optarg;
+			break;
+		case OPT_CMDLINE:
+			o->cmdline = optarg;
+			break;
+		case OPT_MEMORY:
+			/* 16 MiB holds the boot structures and a small kernel;
+			 * 1 TiB is far past what one pod gets. */
+			if (parse_num(optarg, 16, 1ULL << 20, &v))
+				FAIL("--memory", "must be a whole number of MiB from 16 to 1048576");
+			o->memory_mib = v;
+			break;
+		case OPT_CPUS:
+			if (parse_num(optarg, 1, VM_MAX_CPUS, &v))
+				FAIL("--cpus", "must be a number from 1 to 64");
+			o->cpus = (int)v;
+			break;
+		case OPT_NET: {
+			const char *bad;
+
+			if (o->nr_nets == CLI_MAX_NETS)
+				FAIL("--net", "at most 8 network devices");
+			if (net_spec_parse(optarg, &o->nets[o->nr_nets], &bad))
+				FAIL("--net", bad ? bad : "net");
+			o->nr_nets++;
+			break;
+		}
+		case OPT_TEMPLATE:
+			if (!strcmp(optarg, "host"))
+				o->cpu_template = CPU_TEMPLATE_HOST;
+			else if (!strcmp(optarg, "baseline"))
+				o->cpu_template = CPU_TEMPLATE_BASELINE;
+			else
+				FAIL("--cpu-template", "must be host or baseline");
+			break;
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "stdio")) {
+				o->console = CONSOLE_STDIO;
+			} else if (!strcmp(optarg, "none")) {
+				o->console = CONSOLE_NONE;
+			} else if (!strncmp(optarg, "file:", 5) && optarg[5]) {
+				o->console = CONSOLE_FILE;
+				o->console_path = optarg + 5;
+			} else {
+				FAIL("--console", "must be stdio, none or file:PATH");
+			}
+			break;
+		case OPT_TIMEOUT:
+			if (parse_num(optarg, 0, 86400, &v))
+				FAIL("--shutdown-timeout", "must be a number of seconds from 0 to 86400");
+			o->shutdown_timeout = (unsigned int)v;
+			break;
+		case OPT_HUGEPAGES:
+			o->hugepages = true;
+			break;
+		case OPT_BOOT:
+			if (!strcmp(optarg, "linux"))
+				o->boot = BOOT_LINUX64;
+			else if (!strcmp(optarg, "pvh"))
+				o->boot = BOOT_PVH;
+			else
+				FAIL("--boot", "must be linux or pvh");
+			break;
+		case OPT_HELP:
+			o->help = true;
+			return 0;
+		case ':':
+			FAIL(argv[optind - 1], "needs a value");
+		default:
+			FAIL(optopt ? "(short option)" : argv[optind - 1], "unknown flag");
+		}
+	}
+	if (optind < argc)
+		FAIL(argv[optind], "unexpected argument");
+	if (!o->kernel)
+		FAIL("--kernel", "is required");
+	if (o->hugepages && (o->memory_mib % 2))
+		FAIL("--memory", "must be a multiple of 2 MiB with --hugepages");
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PODVMM_CLI_H
+#define PODVMM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/cpuid.h"
+#include "vmm/loader.h"
+#include "vmm/net.h"
+
+/* podvmm's exit statuses. */
+#define PODVMM_EXIT_OK		0	/* guest powered off or reset */
+#define PODVMM_EXIT_FAILURE	1	/* runtime failure, unexpected KVM exit */
+#define PODVMM_EXIT_USAGE	2	/* bad command line */
+#define PODVMM_EXIT_FORCED	3	/* guest ignored Ctrl-Alt-Del past --shutdown-timeout */
+
+#define CLI_MAX_NETS 8
+
+enum console_kind { CONSOLE_STDIO, CONSOLE_NONE, CONSOLE_FILE };
+
+struct podvmm_opts {
+	const char *kernel, *initrd, *cmdline;
+	uint64_t memory_mib;
+	int cpus;
+	struct net_spec nets[CLI_MAX_NETS];
+	int nr_nets;
+	enum cpu_template cpu_template;
+	enum console_kind console;
+	const char *console_path;
+	unsigned int shutdown_timeout;
+	bool hugepages;
+	enum boot_mode boot;
+	bool help;
+};
+
+/* Parses argv; 0, or -EINVAL with *flag naming the offending flag and
+ * *why saying what is wrong. */
+int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
+	      const char **why);
+
+extern const char cli_usage[];
+
+#endif

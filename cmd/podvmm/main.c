@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/* podvmm: boots a Linux kernel (or the test guest) on KVM.  See cli.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd/podvmm/cli.h"
+#include "cmd/podvmm/console.h"
+#include "common/log.h"
+#include "vmm/devices.h"
+#include "vmm/net.h"
+#include "vmm/setup.h"
+#include "vmm/vm_core.h"
+
+struct mapped_file {
+	uint8_t *data;
+	size_t len;
+};
+
+static int file_map(const char *path, struct mapped_file *f)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	f->data = NULL;
+	f->len = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		int e = errno;
+
+		close(fd);
+		return S_ISREG(st.st_mode) || e == 0 ? -ENODATA : -e;
+	}
+	f->data = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (f->data == MAP_FAILED) {
+		f->data = NULL;
+		return -errno;
+	}
+	f->len = st.st_size;
+	return 0;
+}
+
+static void file_unmap(struct mapped_file *f)
+{
+	if (f->data)
+		munmap(f->data, f->len);
+}
+
+struct loop {
+	struct vm *vm;
+	struct devices *dev;
+	int epfd, sigfd, timerfd, rx_efd, in_fd;
+	bool in_polled;
+	unsigned int timeout;
+	bool cad_sent;
+};
+
+static void loop_stdin(struct loop *l, bool want)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = l->in_fd };
+
+	if (l->in_fd < 0 || want == l->in_polled)
+		return;
+	if (epoll_ctl(l->epfd, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->in_fd, &ev) < 0) {
+		/* A regular file or /dev/null cannot be polled: no input then. */
+		l->in_fd = -1;
+		return;
+	}
+	l->in_polled = want;
+}
+
+static void stdin_read(struct loop *l)
+{
+	uint8_t buf[SERIAL_FIFO];
+	size_t space = serial_rx_space(&l->dev->com1);
+	ssize_t n;
+
+	if (!space) {
+		loop_stdin(l, false);	/* resume when the guest drains the FIFO */
+		return;
+	}
+	n = read(l->in_fd, buf, space < sizeof(buf) ? space : sizeof(buf));
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		loop_stdin(l, false);	/* EOF: the guest just gets no more input */
+		l->in_fd = -1;
+		return;
+	}
+	serial_rx_push(&l->dev->com1, buf, (size_t)n);
+}
+
+static void on_signal(struct loop *l)
+{
+	struct signalfd_siginfo si;
+	struct itimerspec it = { .it_value.tv_sec = l->timeout };
+
+	if (read(l->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	log_info("podvmm", "signal: sending Ctrl-Alt-Del to the guest",
+		 "{s:i, s:i}", "signal", (int)si.ssi_signo, "shutdown_timeout", (int)l->timeout);
+	if (i8042_ctrl_alt_del(&l->dev->kbd))
+		log_warn("podvmm", "keyboard queue full, Ctrl-Alt-Del not delivered", NULL);
+	if (!l->cad_sent) {
+		l->cad_sent = true;
+		if (!l->timeout)
+			it.it_value.tv_nsec = 1;	/* 0 would disarm the timer */
+		timerfd_settime(l->timerfd, 0, &it, NULL);
+	}
+}
+
+/* Returns podvmm's exit status. */
+static int event_loop(struct loop *l)
+{
+	struct epoll_event ev[4];
+	uint64_t v;
+
+	for (;;) {
+		int n = epoll_wait(l->epfd, ev, 4, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_error("podvmm", "epoll_wait failed", "{s:i}", "errno", errno);
+			return PODVMM_EXIT_FAILURE;
+		}
+		for (int i = 0; i < n; i++) {
+			int fd = ev[i].data.fd;
+
+			if (fd == vm_exit_fd(l->vm))
+				return vm_exit_kind(l->vm) == VM_EXIT_ERROR ? PODVMM_EXIT_FAILURE
+									     : PODVMM_EXIT_OK;
+			if (fd == l->sigfd) {
+				on_signal(l);
+			} else if (fd == l->timerfd) {
+				log_error("podvmm", "guest did not shut down in time, forcing stop",
+					  "{s:i, s:i}", "shutdown_timeout", (int)l->timeout,
+					  "exit_code", PODVMM_EXIT_FORCED);
+				return PODVMM_EXIT_FORCED;
+			} else if (fd == l->rx_efd) {
+				if (read(l->rx_efd, &v, sizeof(v)) < 0)
+					continue;
+				loop_stdin(l, true);
+			} else if (fd == l->in_fd) {
+				stdin_read(l);
+			}
+		}
+	}
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int run(const struct podvmm_opts *o)
+{
+	static struct devices dev;	/* large; and devices outlive no one */
+	struct vm vm = { .priv = NULL };
+	struct vm_config cfg = {
+		.mem_size = o->memory_mib << 20, .nr_cpus = o->cpus,
+		.hugepages = o->hugepages, .cpu_template = o->cpu_template,
+	};
+	struct mapped_file kernel = { 0 }, initrd = { 0 };
+	struct console con;
+	struct loop l = { .vm = &vm, .dev = &dev, .timeout = o->shutdown_timeout,
+			  .epfd = -1, .sigfd = -1, .timerfd = -1, .rx_efd = -1 };
+	const char *step = "", *why = "";
+	sigset_t sigs;
+	int ret, status = PODVMM_EXIT_FAILURE;
+
+	if ((ret = file_map(o->kernel, &kernel))) {
+		log_error("podvmm", "cannot read the kernel", "{s:s, s:s}", "path", o->kernel,
+			  "error", ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
+		return PODVMM_EXIT_FAILURE;
+	}
+	if (o->initrd && (ret = file_map(o->initrd, &initrd))) {
+		log_error("podvmm", "cannot read the initrd", "{s:s, s:s}", "path", o->initrd,
+			  "error", ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
+		goto out;
+	}
+	if ((ret = console_open(&con, o->console, o->console_path))) {
+		log_error("podvmm", "cannot open the console", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+	/* Signals are taken through a signalfd by this thread only; the vCPU
+	 * threads inherit the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	l.rx_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	l.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	l.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	l.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l.rx_efd < 0 || l.sigfd < 0 || l.timerfd < 0 || l.epfd < 0) {
+		log_error("podvmm", "event setup failed", "{s:i}", "errno", errno);
+		goto out;
+	}
+	if ((ret = vm_create(&vm, &cfg, &step))) {
+		log_error("podvmm", "VM creation failed", "{s:s, s:s}", "step", step,
+			  "error", strerror(-ret));
+		goto out;
+	}
+	if ((ret = devices_attach(&dev, &vm, con.out_fd, l.rx_efd))) {
+		log_error("podvmm", "device setup failed", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+	if (o->nr_nets && (ret = net_devices_attach(&vm, (struct net_spec *)o->nets, o->nr_nets))) {
+		log_error("podvmm", "network device setup failed", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+	{
+		struct boot_files bf = {
+			.kernel = kernel.data, .kernel_len = kernel.len,
+			.initrd = initrd.data, .initrd_len = initrd.len,
+			.cmdline = o->cmdline, .mode = o->boot,
+		};
+
+		if ((ret = vm_setup_boot(&vm, &bf, &why))) {
+			log_error("podvmm", "cannot boot this kernel", "{s:s, s:s}", "kernel",
+				  o->kernel, "reason", why);
+			goto out;
+		}
+	}
+	/* The files are in guest memory now. */
+	file_unmap(&kernel);
+	file_unmap(&initrd);
+	l.in_fd = con.in_fd;
+	if (epoll_add(l.epfd, vm_exit_fd(&vm)) || epoll_add(l.epfd, l.sigfd) ||
+	    epoll_add(l.epfd, l.timerfd) || epoll_add(l.epfd, l.rx_efd)) {
+		log_error("podvmm", "epoll setup failed", "{s:i}", "errno", errno);
+		goto out;
+	}
+	loop_stdin(&l, true);
+	if ((ret = vm_start(&vm))) {
+		log_error("podvmm", "cannot start vCPU threads", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+	log_info("podvmm", "guest started", "{s:s, s:i, s:I}", "kernel", o->kernel,
+		 "cpus", o->cpus, "memory_mib", (json_int_t)o->memory_mib);
+	status = event_loop(&l);
+out:
+	vm_destroy(&vm);
+	file_unmap(&kernel);
+	file_unmap(&initrd);
+	console_restore();
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct podvmm_opts o;
+	const char *flag = NULL, *why = NULL;
+
+	if (cli_parse(argc, argv, &o, &flag, &why)) {
+		log_error("podvmm", "bad flag", "{s:s, s:s}", "flag", flag, "error", why);
+		fputs(cli_usage, stderr);
+		return PODVMM_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(cli_usage, stdout);
+		return 0;
+	}
+	return run(&o);
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+/*
+ * podvmm's test guest.  Modes, chosen by "mode=" on the command line:
+ *   (none)    check what the boot protocol and the machine promise, print
+ *             PASS/FAIL per check and a summary, run the NIC hook, then
+ *             reset through the i8042;
+ *   cad       wait for Ctrl-Alt-Del on the keyboard, then power off;
+ *   poweroff  print one line and power off (benchmarks).
+ * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
+ * expect_baseline=1.  It polls: no interrupts are ever enabled.
+ */
+#include <asm/bootparam.h>
+
+#include "io.h"
+#include "net.h"
+
+struct hvm_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+	uint32_t memmap_entries, reserved;
+};
+struct hvm_memmap_table_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved;
+};
+
+extern uint64_t entry_rflags;
+extern char _end[], ap_tramp[], ap_tramp_end[], ap_tramp_count[];
+
+#define LAPIC 0xfee00000UL
+#define AP_TRAMP_ADDR 0x10000UL	/* SIPI vector 0x10 */
+
+static void e820_print(const struct boot_e820_entry *e, int n)
+{
+	for (int i = 0; i < n; i++)
+		con_printf("e820: %016lx-%016lx type %u\n", (unsigned long)e[i].addr,
+			   (unsigned long)(e[i].addr + e[i].size - 1), e[i].type);
+}
+
+static void check_e820(const struct boot_e820_entry *e, int n, unsigned long expect_mib)
+{
+	unsigned long ram = 0;
+	int sorted = 1, hole_free = 1, covers_image = 0, low_ok = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t end = e[i].addr + e[i].size;
+
+		if (i && e[i].addr < e[i - 1].addr + e[i - 1].size)
+			sorted = 0;
+		if (e[i].type == 1) {
+			ram += e[i].size;
+			if (e[i].addr < 0x100000000ULL && end > 0xc0000000ULL)
+				hole_free = 0;
+			if (e[i].addr <= 0x100000 && end >= (uint64_t)(uintptr_t)_end)
+				covers_image = 1;
+			if (e[i].addr == 0 && e[i].size >= 0x9f000)
+				low_ok = 1;
+		}
+	}
+	check(n > 0 && n <= 128, "e820 has entries");
+	check(sorted, "e820 entries sorted and disjoint");
+	check(low_ok, "e820 base memory from 0");
+	check(covers_image, "e820 RAM covers the kernel image at 1 MiB");
+	check(hole_free, "e820 leaves the PCI hole 3G-4G free");
+	if (expect_mib) {
+		/* RAM plus the 0x9fc00-1MiB reserved area adds up to --memory. */
+		check(ram + (0x100000 - 0x9fc00) == expect_mib << 20, "e820 RAM matches --memory");
+		if (expect_mib > 3072)
+			check(n >= 1 && e[n - 1].addr == 0x100000000ULL &&
+			      e[n - 1].size == (expect_mib - 3072) << 20,
+			      "e820 RAM above the hole starts at 4 GiB");
+	}
+}
+
+static uint8_t sum8(const uint8_t *p, unsigned n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s += *p++;
+	return s;
+}
+
+/* MP spec 1.4: floating pointer in the last KiB of base memory. */
+static int check_mptable(unsigned long expect_cpus)
+{
+	const uint8_t *p = (const uint8_t *)0x9fc00, *mpc;
+	int cpus = 0, ioapic = 0;
+	uint16_t len, count;
+
+	for (; p < (const uint8_t *)0xa0000; p += 16)
+		if (!memcmp(p, "_MP_", 4))
+			break;
+	check(p < (const uint8_t *)0xa0000, "MP floating pointer found");
+	if (p >= (const uint8_t *)0xa0000)
+		return 0;
+	check(sum8(p, 16) == 0, "MP floating pointer checksum");
+	mpc = (const uint8_t *)(uintptr_t)*(const uint32_t *)(p + 4);
+	len = *(const uint16_t *)(mpc + 4);
+	count = *(const uint16_t *)(mpc + 34);
+	check(!memcmp(mpc, "PCMP", 4) && sum8(mpc, len) == 0, "MP config table checksum");
+	for (const uint8_t *q = mpc + 44; count-- && q < mpc + len;) {
+		if (q[0] == 0) {
+			if (q[3] & 1)
+				cpus++;
+			q += 20;
+		} else {
+			if (q[0] == 2 && *(const uint32_t *)(q + 4) == 0xfec00000)
+				ioapic = 1;
+			q += 8;
+		}
+	}
+	con_printf("mptable: %d cpus\n", cpus);
+	check(ioapic, "MP table lists the IOAPIC at 0xfec00000");
+	check((unsigned long)cpus == (expect_cpus ? expect_cpus : 1), "MP table CPU count");
+	return cpus;
+}
+
+static void delay(unsigned long n)
+{
+	for (volatile unsigned long i = 0; i < n; i++)
+		;
+}
+
+/* INIT-SIPI-SIPI (Intel SDM vol. 3A 8.4.4.1) to every AP, each running
+ * the real-mode trampoline that counts itself in. */
+static void start_aps(int cpus)
+{
+	volatile uint16_t *count;
+
+	memcpy((void *)AP_TRAMP_ADDR, ap_tramp, (size_t)(ap_tramp_end - ap_tramp));
+	count = (volatile uint16_t *)(AP_TRAMP_ADDR + (ap_tramp_count - ap_tramp));
+	*count = 0;
+	mmio_write32(LAPIC + 0xf0, 0x1ff);	/* software-enable, spurious 0xff */
+	for (int id = 1; id < cpus; id++) {
+		mmio_write32(LAPIC + 0x310, (uint32_t)id << 24);
+		mmio_write32(LAPIC + 0x300, 0x4500);		/* INIT, assert */
+		delay(1000);
+		for (int k = 0; k < 2; k++) {
+			mmio_write32(LAPIC + 0x310, (uint32_t)id << 24);
+			mmio_write32(LAPIC + 0x300, 0x4600 | (AP_TRAMP_ADDR >> 12));
+			delay(1000);
+		}
+	}
+	for (unsigned long i = 0; i < 200000 && *count < cpus - 1; i++)
+		;
+	con_printf("smp: %u of %d application processors started\n", *count, cpus - 1);
+	check(*count == cpus - 1, "APs started through INIT-SIPI");
+}
+
+static void check_cpu(int baseline, unsigned long cpus)
+{
+	uint32_t r[4], l1c;
+	uint16_t cs, ds;
+	uint64_t cr0, cr4;
+	char sig[13];
+
+	__asm__ volatile("mov %%cs, %0; mov %%ds, %1" : "=r"(cs), "=r"(ds));
+	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	check(cs == 0x10 && ds == 0x18, "segments are __BOOT_CS 0x10 / __BOOT_DS 0x18");
+	check(!(entry_rflags & 0x200), "interrupts were off at entry");
+	check((cr0 & 0x80000001) == 0x80000001 && (cr4 & 0x20), "paging with PAE on");
+	cpuid(1, 0, r);
+	con_printf("cpuid: leaf 1 eax %x ebx %x ecx %x edx %x\n", r[0], r[1], r[2], r[3]);
+	check(r[2] & (1U << 31), "CPUID hypervisor bit");
+	check((r[1] >> 24) == 0, "boot CPU APIC ID 0");
+	check(((r[1] >> 16) & 0xff) == (uint32_t)cpus, "CPUID logical processor count");
+	l1c = r[2];
+	cpuid(0x40000000, 0, r);
+	memcpy(sig, &r[1], 4);
+	memcpy(sig + 4, &r[2], 4);
+	memcpy(sig + 8, &r[3], 4);
+	sig[12] = 0;
+	con_printf("cpuid: hypervisor \"%s\"\n", sig);
+	check(!memcmp(sig, "KVMKVMKVM", 9), "CPUID KVM signature");
+	if (baseline) {
+		/* Only CMPXCHG16B is asserted: the build machines' software KVM
+		 * reports its own XSAVE/AVX/RDRAND bits whatever the VMM sets
+		 * (podvmm's filtering itself is unit-tested). */
+		check(!(l1c & (1U << 13)), "baseline hides CMPXCHG16B");
+		cpuid(7, 0, r);
+		con_printf("cpuid: baseline: leaf 1 ecx xsave=%u avx=%u rdrand=%u, leaf 7 ebx avx2=%u rdseed=%u\n",
+			   (l1c >> 26) & 1, (l1c >> 28) & 1, (l1c >> 30) & 1,
+			   (r[1] >> 5) & 1, (r[1] >> 18) & 1);
+	}
+	check(mmio_read32(LAPIC + 0x30) != 0xffffffff, "LAPIC reachable through the identity map");
+}
+
+static void check_uart(void)
+{
+	const uint16_t u = 0x3f8;
+	uint8_t msr, c;
+
+	outb(u + 7, 0x5a);
+	check(inb(u + 7) == 0x5a, "uart scratch register");
+	outb(u + 3, 0x83);			/* DLAB */
+	outb(u + 0, 0x01);
+	outb(u + 1, 0x00);
+	c = inb(u + 0);
+	outb(u + 3, 0x03);
+	check(c == 0x01 && inb(u + 3) == 0x03, "uart divisor latch and LCR");
+	outb(u + 2, 0x07);			/* enable and clear FIFOs */
+	check((inb(u + 2) & 0xc0) == 0xc0, "uart reports a 16550A FIFO");
+	check((inb(u + 5) & 0x60) == 0x60, "uart LSR transmitter empty");
+	outb(u + 4, 0x1a);			/* loopback, RTS, OUT2 */
+	msr = inb(u + 6);
+	outb(u, 'X');
+	c = inb(u + 5) & 1 ? inb(u) : 0;
+	outb(u + 4, 0x03);
+	check((msr & 0xf0) == 0x90, "uart loopback modem lines");
+	check(c == 'X', "uart loopback data through the FIFO");
+}
+
+static int kbd_read(uint8_t *v)
+{
+	for (int i = 0; i < 10000; i++)
+		if (inb(0x64) & 1) {
+			*v = inb(0x60);
+			return 1;
+		}
+	return 0;
+}
+
+static void check_i8042(void)
+{
+	uint8_t a = 0, b = 0, c = 0;
+
+	outb(0x64, 0xaa);
+	check(kbd_read(&a) && a == 0x55, "i8042 self test");
+	outb(0x64, 0x20);
+	check(kbd_read(&a) && (a & 0x40), "i8042 command byte (translation on)");
+	outb(0x60, 0xf2);
+	check(kbd_read(&a) && kbd_read(&b) && kbd_read(&c) && a == 0xfa && b == 0xab &&
+	      c == 0x83, "keyboard identifies as MF2");
+}
+
+static void check_rtc(void)
+{
+	uint8_t v[7];
+	static const uint8_t reg[7] = { 0x32, 0x09, 0x08, 0x07, 0x04, 0x02, 0x00 };
+	int bcd_ok = 1;
+
+	for (int i = 0; i < 7; i++) {
+		outb(0x70, reg[i]);
+		v[i] = inb(0x71);
+		if ((v[i] & 0xf) > 9 || (v[i] >> 4) > 9)
+			bcd_ok = 0;
+	}
+	con_printf("rtc: %x%02x-%02x-%02x %02x:%02x:%02x UTC\n", v[0], v[1], v[2], v[3], v[4],
+		   v[5], v[6]);
+	check(bcd_ok && v[0] >= 0x20, "rtc gives a BCD date");
+}
+
+static uint32_t pci_cfg(int slot, int reg)
+{
+	outl(0xcf8, 0x80000000U | (uint32_t)slot << 11 | (uint32_t)reg);
+	return inl(0xcfc);
+}
+
+static void check_bus(void)
+{
+	check(pci_cfg(0, 0) == 0x12378086 && (pci_cfg(0, 8) >> 16) == 0x0600,
+	      "pci host bridge at 00:00.0 through 0xcf8/0xcfc");
+	check(pci_cfg(31, 0) == 0xffffffff, "empty pci slot reads all-ones");
+	check(inb(0x2e8) == 0xff && inl(0x510) == 0xffffffff, "unclaimed ports read all-ones");
+	check(mmio_read32(0xd0000000UL) == 0xffffffff, "unclaimed MMIO reads all-ones");
+}
+
+static void check_boot_params(const struct boot_params *bp, const char *cl,
+			      unsigned long initrd_size)
+{
+	const struct setup_header *h = &bp->hdr;
+
+	check(h->boot_flag == 0xaa55 && h->header == 0x53726448, "boot_params header magic");
+	check(h->type_of_loader == 0xff, "type_of_loader 0xff");
+	check(h->cmd_line_ptr && h->cmdline_size == strlen(cl) + 1, "command line pointer and size");
+	if (initrd_size) {
+		const char *rd = (const char *)(uintptr_t)h->ramdisk_image;
+
+		con_printf("initrd: %x, %u bytes\n", h->ramdisk_image, h->ramdisk_size);
+		check(h->ramdisk_size == initrd_size, "initrd size");
+		check(!(h->ramdisk_image & 0xfff) && h->ramdisk_image >= (uintptr_t)_end &&
+		      h->ramdisk_image + h->ramdisk_size <= 0x38000000U, "initrd placement");
+		check(!memcmp(rd, "PODVMM-INITRD", 13), "initrd contents");
+	}
+}
+
+static void __attribute__((noreturn)) wait_cad(void)
+{
+	static const uint8_t seq[] = { 0x1d, 0x38, 0xe0, 0x53 };
+	unsigned int got = 0;
+
+	con_puts("cad: waiting for ctrl-alt-del\n");
+	for (;;) {
+		uint8_t v;
+
+		if (!(inb(0x64) & 1))
+			continue;
+		v = inb(0x60);
+		got = v == seq[got] ? got + 1 : (v == seq[0] ? 1 : 0);
+		if (got == sizeof(seq)) {
+			con_puts("cad: got ctrl-alt-del\n");
+			machine_poweroff();
+		}
+	}
+}
+
+static void run_mode(const char *mode)
+{
+	if (!memcmp(mode, "cad", 4))
+		wait_cad();
+	if (!memcmp(mode, "poweroff", 9))
+		machine_poweroff();
+}
+
+static void boot_linux(const struct boot_params *bp)
+{
+	const char *cl = (const char *)(uintptr_t)bp->hdr.cmd_line_ptr;
+	char mode[16] = "", val[24];
+	unsigned long expect_mem = 0, expect_cpus = 1, initrd = 0;
+	int cpus;
+
+	con_printf("guest: boot=linux cmdline=\"%s\"\n", cl ? cl : "");
+	cmdline_get(cl, "mode", mode, sizeof(mode));
+	run_mode(mode);
+	if (cmdline_get(cl, "expect_mem", val, sizeof(val)))
+		expect_mem = parse_ulong(val);
+	if (cmdline_get(cl, "expect_cpus", val, sizeof(val)))
+		expect_cpus = parse_ulong(val);
+	if (cmdline_get(cl, "expect_initrd", val, sizeof(val)))
+		initrd = parse_ulong(val);
+
+	e820_print(bp->e820_table, bp->e820_entries);
+	check_boot_params(bp, cl, initrd);
+	check_e820(bp->e820_table, bp->e820_entries, expect_mem);
+	check_cpu(cmdline_get(cl, "expect_baseline", val, sizeof(val)), expect_cpus);
+	cpus = check_mptable(expect_cpus);
+	if (cpus > 1)
+		start_aps(cpus);
+	check_uart();
+	check_i8042();
+	check_rtc();
+	check_bus();
+	con_printf("summary: %d passed, %d failed\n", checks_passed, checks_failed);
+	if (guest_net_main(bp) != -1)
+		con_puts("net: done\n");
+	machine_reset();
+}
+
+static void boot_pvh(const struct hvm_start_info *si)
+{
+	const char *cl = (const char *)(uintptr_t)si->cmdline_paddr;
+	const struct hvm_memmap_table_entry *mm =
+		(const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
+	char mode[16] = "";
+
+	con_printf("guest: boot=pvh cmdline=\"%s\"\n", cl ? cl : "");
+	cmdline_get(cl, "mode", mode, sizeof(mode));
+	run_mode(mode);
+	check(si->magic == 0x336ec578, "hvm_start_info magic");
+	check(si->version >= 1 && si->memmap_entries > 0, "hvm_start_info memory map");
+	for (uint32_t i = 0; i < si->memmap_entries; i++)
+		con_printf("memmap: %016lx-%016lx type %u\n", (unsigned long)mm[i].addr,
+			   (unsigned long)(mm[i].addr + mm[i].size - 1), mm[i].type);
+	con_printf("summary: %d passed, %d failed\n", checks_passed, checks_failed);
+	machine_reset();
+}
+
+void guest_main(void *info, int pvh);
+
+void guest_main(void *info, int pvh)
+{
+	con_init();
+	if (pvh)
+		boot_pvh(info);
+	else
+		boot_linux(info);
+}

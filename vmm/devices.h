@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VMM_DEVICES_H
+#define VMM_DEVICES_H
+
+#include "vmm/i8042.h"
+#include "vmm/rtc.h"
+#include "vmm/serial.h"
+
+struct vm;
+
+/*
+ * The legacy PC devices podvmm wires onto the port bus: COM1 (0x3f8, IRQ 4),
+ * the i8042 (0x60/0x64, IRQ 1), the CMOS RTC (0x70/0x71), port 0x80 (POST
+ * codes, ignored) and the power-off port.
+ *
+ * Power-off port: a 16-bit write to 0x604 with bit 13 (SLP_EN) set powers
+ * the machine off.  It is where QEMU's PC machines put the ACPI PM1a
+ * control register, so the same write works there with an ACPI-described
+ * machine, and a guest that knows no ACPI can still use it.
+ */
+#define DEV_COM1_BASE	0x3f8
+#define DEV_COM1_IRQ	4
+#define DEV_I8042_IRQ	1
+#define DEV_POWEROFF_PORT 0x604
+#define DEV_POWEROFF_SLP_EN 0x2000
+
+struct devices {
+	struct vm *vm;
+	struct serial com1;
+	struct i8042 kbd;
+	struct rtc rtc;
+	int out_fd;		/* console output, -1 to discard */
+	int rx_efd;		/* eventfd poked when COM1 can take input */
+};
+
+/* out_fd receives the guest's serial output; rx_efd is signalled when the
+ * receive FIFO drains (-1 for none). */
+int devices_attach(struct devices *d, struct vm *vm, int out_fd, int rx_efd);
+
+#endif
