@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/* podvmm's command line and --net specs. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd/podvmm/cli.h"
+#include "vmm/net.h"
+
+static int parse(struct podvmm_opts *o, const char **flag, ...)
+{
+	char *argv[32] = { "podvmm" };
+	int argc = 1;
+	const char *why;
+	va_list ap;
+
+	va_start(ap, flag);
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	*flag = NULL;
+	return cli_parse(argc, argv, o, flag, &why);
+}
+
+static void defaults(void **state)
+{
+	struct podvmm_opts o;
+	const char *flag;
+
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", NULL), 0);
+	assert_string_equal(o.kernel, "k");
+	assert_int_equal(o.memory_mib, 256);
+	assert_int_equal(o.cpus, 1);
+	assert_int_equal(o.cpu_template, CPU_TEMPLATE_HOST);
+	assert_int_equal(o.console, CONSOLE_STDIO);
+	assert_int_equal(o.shutdown_timeout, 25);
+	assert_int_equal(o.boot, BOOT_LINUX64);
+	assert_int_equal(o.nr_nets, 0);
+	assert_null(o.initrd);
+}
+
+static void all_flags(void **state)
+{
+	struct podvmm_opts o;
+	const char *flag;
+
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--initrd", "i", "--cmdline",
+			       "console=ttyS0", "--memory", "1024", "--cpus", "2", "--net",
+			       "fd=3:4,mac=52:54:00:12:34:56", "--net", "tap=tap0,mac=02:00:00:00:00:01",
+			       "--cpu-template", "baseline", "--console", "file:/tmp/x",
+			       "--shutdown-timeout", "5", "--hugepages", "--boot", "pvh", NULL), 0);
+	assert_string_equal(o.initrd, "i");
+	assert_string_equal(o.cmdline, "console=ttyS0");
+	assert_int_equal(o.memory_mib, 1024);
+	assert_int_equal(o.cpus, 2);
+	assert_int_equal(o.nr_nets, 2);
+	assert_int_equal(o.nets[0].queues, 2);
+	assert_string_equal(o.nets[1].tap, "tap0");
+	assert_int_equal(o.cpu_template, CPU_TEMPLATE_BASELINE);
+	assert_int_equal(o.console, CONSOLE_FILE);
+	assert_string_equal(o.console_path, "/tmp/x");
+	assert_int_equal(o.shutdown_timeout, 5);
+	assert_true(o.hugepages);
+	assert_int_equal(o.boot, BOOT_PVH);
+}
+
+#define BAD(expect, ...) do { \
+	assert_int_equal(parse(&o, &flag, __VA_ARGS__, NULL), -EINVAL); \
+	assert_non_null(flag); \
+	assert_string_equal(flag, expect); \
+} while (0)
+
+static void bad_flags(void **state)
+{
+	struct podvmm_opts o;
+	const char *flag;
+
+	BAD("--kernel", "--cpus", "1");
+	BAD("--memory", "--kernel", "k", "--memory", "12");
+	BAD("--memory", "--kernel", "k", "--memory", "256M");
+	BAD("--memory", "--kernel", "k", "--memory", "-1");
+	BAD("--cpus", "--kernel", "k", "--cpus", "0");
+	BAD("--cpus", "--kernel", "k", "--cpus", "65");
+	BAD("--cpu-template", "--kernel", "k", "--cpu-template", "fast");
+	BAD("--console", "--kernel", "k", "--console", "file:");
+	BAD("--console", "--kernel", "k", "--console", "tty");
+	BAD("--shutdown-timeout", "--kernel", "k", "--shutdown-timeout", "soon");
+	BAD("--net", "--kernel", "k", "--net", "fd=3");
+	BAD("--boot", "--kernel", "k", "--boot", "efi");
+	BAD("--frobnicate", "--kernel", "k", "--frobnicate");
+	BAD("--kernel", "--kernel");
+	BAD("extra", "--kernel", "k", "extra");
+	BAD("--memory", "--kernel", "k", "--memory", "255", "--hugepages");
+}
+
+static void net_specs(void **state)
+{
+	struct net_spec s;
+	const char *bad;
+
+	assert_int_equal(net_spec_parse("fd=3,mac=52:54:00:ab:CD:ef", &s, &bad), 0);
+	assert_int_equal(s.nr_fds, 1);
+	assert_int_equal(s.fds[0], 3);
+	assert_int_equal(s.fds[1], -1);
+	assert_int_equal(s.queues, 1);
+	assert_int_equal(s.mac[4], 0xcd);
+	assert_int_equal(s.vhost, NET_VHOST_AUTO);
+	assert_int_equal(s.mtu, 0);
+	assert_int_equal(net_spec_parse("tap=pod0,mac=02:00:00:00:00:01,mtu=9000,vhost=off,queues=4",
+					&s, &bad), 0);
+	assert_string_equal(s.tap, "pod0");
+	assert_int_equal(s.nr_fds, 0);
+	assert_int_equal(s.mtu, 9000);
+	assert_int_equal(s.vhost, NET_VHOST_OFF);
+	assert_int_equal(s.queues, 4);
+	assert_int_equal(net_spec_parse("fd=3:4:5:6,mac=02:00:00:00:00:01,queues=4", &s, &bad), 0);
+	assert_int_equal(s.nr_fds, 4);
+	assert_int_equal(s.fds[3], 6);
+
+	static const struct { const char *arg, *bad; } cases[] = {
+		{ "", "net" },
+		{ "mac=02:00:00:00:00:01", "fd|tap" },
+		{ "fd=3", "mac" },
+		{ "fd=,mac=02:00:00:00:00:01", "fd" },
+		{ "fd=3:,mac=02:00:00:00:00:01", "fd" },
+		{ "fd=x,mac=02:00:00:00:00:01", "fd" },
+		{ "fd=1:2:3:4:5:6:7:8:9,mac=02:00:00:00:00:01", "fd" },
+		{ "tap=,mac=02:00:00:00:00:01", "tap" },
+		{ "tap=averyveryverylongname,mac=02:00:00:00:00:01", "tap" },
+		{ "fd=3,mac=01:00:00:00:00:01", "mac" },	/* multicast */
+		{ "fd=3,mac=00:00:00:00:00:00", "mac" },
+		{ "fd=3,mac=02:00:00:00:00", "mac" },
+		{ "fd=3,mac=02-00-00-00-00-01", "mac" },
+		{ "fd=3,mac=02:00:00:00:00:01,mtu=10", "mtu" },
+		{ "fd=3,mac=02:00:00:00:00:01,mtu=70000", "mtu" },
+		{ "fd=3,mac=02:00:00:00:00:01,vhost=maybe", "vhost" },
+		{ "fd=3,mac=02:00:00:00:00:01,queues=0", "queues" },
+		{ "fd=3,mac=02:00:00:00:00:01,queues=2", "queues" },	/* != fds */
+		{ "fd=3,mac=02:00:00:00:00:01,color=red", "net" },
+		{ "fd=3,mac=02:00:00:00:00:01,", "net" },
+		{ "fd=3,mac", "net" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad = NULL;
+		assert_int_equal(net_spec_parse(cases[i].arg, &s, &bad), -EINVAL);
+		if (!bad || strcmp(bad, cases[i].bad))
+			print_error("%s: bad=%s, expected %s\n", cases[i].arg, bad ? bad : "(null)",
+				    cases[i].bad);
+		assert_string_equal(bad, cases[i].bad);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(all_flags),
+		cmocka_unit_test(bad_flags),
+		cmocka_unit_test(net_specs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
