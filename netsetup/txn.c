@@ -9,7 +9,9 @@
  *
  * Test-only fault injection: PODLAUNCH_FAULT_STEP=<step> fails that step
  * right after it acted (so its own undo is exercised too);
- * PODLAUNCH_FAULT_KILL=<step> SIGKILLs the process at the same point.
+ * PODLAUNCH_FAULT_KILL=<step> SIGKILLs the process at the same point;
+ * PODLAUNCH_FAULT_KILL_BEFORE=<step> SIGKILLs it after the journal write,
+ * before the step acts.
  */
 #include <errno.h>
 #include <signal.h>
@@ -553,6 +555,8 @@ int ns_txn_setup(struct ns_txn *t)
 				  "step", s->name, "file", t->cache_path, "error", strerror(-ret));
 			goto rollback;
 		}
+		if (env_is("PODLAUNCH_FAULT_KILL_BEFORE", s->name))
+			raise(SIGKILL);
 		ret = s->act(&c);
 		if (!ret && env_is("PODLAUNCH_FAULT_KILL", s->name))
 			raise(SIGKILL);
