@@ -34,3 +34,6 @@ TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 # bench/net (the userspace backend against a plain tap loop).
 $(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+# Integration: podvmm + the test guest on a tap with dnsmasq (root).
+TESTS += tests/e2e/virtio-tap.sh

@@ -69,6 +69,9 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 		vp->queue_vector[i] = VPCI_NO_VECTOR;
 	for (i = 0; i < VPCI_MAX_VECTORS; i++)
 		vp->msix[i].ctrl = MSIX_ENTRY_MASKED;
+	/* queue_size reads the maximum until the driver writes it (4.1.4.3). */
+	for (i = 0; i < nr_queues; i++)
+		vqs[i].num = max_queue_size;
 
 	put16(&vp->pci.cfg[0x00], 0x1af4);
 	put16(&vp->pci.cfg[0x02], device_id);
@@ -205,6 +208,7 @@ static void device_reset(struct virtio_pci *vp)
 	for (i = 0; i < vp->nr_queues; i++) {
 		virtq_reset(&vp->vqs[i]);
 		vp->vqs[i].mem = vp->mem;
+		vp->vqs[i].num = vp->max_queue_size;
 		vp->queue_vector[i] = VPCI_NO_VECTOR;
 		vp->queue_enabled[i] = false;
 	}

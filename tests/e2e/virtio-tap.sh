@@ -1,0 +1,100 @@
+#!/bin/bash
+# podvmm's virtio-net on a tap, without podlaunch: a private namespace with a
+# tap and dnsmasq as the DHCP server; the test guest must lease an address
+# and print it, answer ping and UDP echo, and power off on SIGTERM (podvmm
+# exit 0).  Runs for the userspace backend and, where /dev/vhost-net exists,
+# for vhost-net; queues=2 over a multi-queue tap too.
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.."
+PODVMM=$BUILD/podvmm
+GUEST=$BUILD/guest/guest.elf
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for network namespaces and taps"; exit 77; }
+[ -c /dev/kvm ] || { echo "SKIP: /dev/kvm missing"; exit 77; }
+[ -c /dev/net/tun ] || { echo "SKIP: /dev/net/tun missing"; exit 77; }
+command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) not installed"; exit 77; }
+[ -x "$PODVMM" ] && [ -f "$GUEST" ] || { echo "FAIL: build $PODVMM and $GUEST first"; exit 1; }
+
+NS=pvtap$$
+work=$(mktemp -d)
+dns_pid=
+cleanup() {
+	[ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- serial"; cat "$work/out" 2>/dev/null; echo "--- log"; cat "$work/err" 2>/dev/null; exit 1; }
+
+ip netns add "$NS" || fail "netns add"
+ip -n "$NS" link set lo up
+
+dhcp_start() {
+	ip netns exec "$NS" dnsmasq --no-daemon --conf-file=/dev/null --interface=pvt0 \
+		--bind-interfaces --port=0 --dhcp-range=10.99.0.10,10.99.0.20,255.255.255.0 \
+		--dhcp-option=121,0.0.0.0/0,10.99.0.1,10.96.0.0/12,10.99.0.1 \
+		--dhcp-option=26,1500 --dhcp-option=6,10.99.0.53 \
+		--dhcp-option=119,svc.cluster.local,cluster.local \
+		--dhcp-host=02:00:00:00:00:11,10.99.0.11,pvguest \
+		--dhcp-leasefile="$work/leases" >"$work/dnsmasq.log" 2>&1 &
+	dns_pid=$!
+}
+
+# run_case NAME TAPFLAGS NETSPEC-EXTRA PODVMM-EXTRA...
+run_case() {
+	local name=$1 tapflags=$2 extra=$3; shift 3
+	local vmm_pid rc i
+
+	ip -n "$NS" link del pvt0 2>/dev/null
+	# shellcheck disable=SC2086
+	ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr $tapflags || fail "$name: tuntap add"
+	ip -n "$NS" addr add 10.99.0.1/24 dev pvt0
+	ip -n "$NS" link set pvt0 up
+	[ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null && wait "$dns_pid" 2>/dev/null
+	dhcp_start
+	: >"$work/out"
+	ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --cpu-template baseline --console stdio \
+		--net "tap=pvt0,mac=02:00:00:00:00:11$extra" "$@" >"$work/out" 2>"$work/err" &
+	vmm_pid=$!
+	for i in $(seq 1 120); do
+		grep -q '^LEASE ' "$work/out" && break
+		kill -0 "$vmm_pid" 2>/dev/null || break
+		sleep 1
+	done
+	grep -q '^LEASE ' "$work/out" || fail "$name: no lease line"
+	line=$(grep '^LEASE ' "$work/out")
+	echo "$name: $line"
+	for want in "ip=10.99.0.11/24" "gw=" "routes=0.0.0.0/0via10.99.0.1,10.96.0.0/12via10.99.0.1" \
+		"mtu=1500" "dns=10.99.0.53" "search=svc.cluster.local,cluster.local" "hostname=pvguest"; do
+		[[ $line == *"$want"* ]] || fail "$name: lease line lacks $want"
+	done
+	grep -q '"backend":"userspace"\|"backend":"vhost-net"' "$work/err" || fail "$name: backend not logged"
+	ip netns exec "$NS" ping -c 3 -i 0.3 -W 10 10.99.0.11 >"$work/ping" || { cat "$work/ping"; fail "$name: ping"; }
+	echo "$name: ping ok"
+	ip netns exec "$NS" python3 - <<'PY' || fail "$name: udp echo"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(10)
+msg = b"podvmm-udp-echo-" + bytes(range(48, 112))
+s.sendto(msg, ("10.99.0.11", 7))
+data, peer = s.recvfrom(2048)
+sys.exit(0 if data == msg and peer == ("10.99.0.11", 7) else 1)
+PY
+	echo "$name: udp echo ok"
+	kill -TERM "$vmm_pid"
+	wait "$vmm_pid"
+	rc=$?
+	[ "$rc" = 0 ] || fail "$name: podvmm exit $rc after SIGTERM"
+	grep -q "powering off" "$work/out" || fail "$name: guest did not power off"
+	echo "$name: SIGTERM -> guest power-off -> exit 0"
+}
+
+run_case userspace "" ",vhost=off"
+run_case queues2-cpus2 "multi_queue" ",vhost=off,queues=2" --cpus 2
+if [ -c /dev/vhost-net ]; then
+	run_case vhost "" ",vhost=on"
+else
+	echo "vhost: not run, /dev/vhost-net not present"
+fi
+echo "PASS"
