@@ -8,3 +8,15 @@ LIBDHCP   := $(BUILD)/libdhcp.a
 $(LIBDHCP): $(DHCP_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
+
+# Unit tests (cmocka): one binary per file in tests/unit/dhcp/.
+DHCP_UNIT_SRCS := $(wildcard tests/unit/dhcp/test_*.c)
+DHCP_UNIT_BINS := $(DHCP_UNIT_SRCS:%.c=$(BUILD)/%)
+TEST_BINS += $(DHCP_UNIT_BINS)
+TESTS     += $(DHCP_UNIT_BINS)
+
+$(DHCP_UNIT_BINS): $(BUILD)/tests/unit/dhcp/%: $(BUILD)/tests/unit/dhcp/%.o $(LIBDHCP) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+# Interop tests: real clients in network namespaces (root; skip otherwise).
+TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.sh

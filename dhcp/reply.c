@@ -49,8 +49,10 @@ struct plan {
  * it into multiple instances").  Instances of one code go into fields in
  * non-decreasing order (options, file, sname) so that a client
  * concatenating in the RFC 3396 5 order gets the value back unchanged.
- * An option that does not fit is left out whole: a truncated option is
- * never sent.
+ * Options marked splittable (those whose RFCs are written for RFC 3396
+ * concatenation, like 119) may be cut at any octet to fill a field; the
+ * others move whole to the next field with room.  An option that does not
+ * fit is left out whole: a truncated option is never sent.
  */
 static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *opts,
 		      size_t nopts, struct dhcp_build_info *info)
@@ -70,6 +72,13 @@ static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *
 
 			if (l > 255)
 				l = 255;
+			if (opts[i].splittable) {
+				/* Fill what is left of a field, at least one octet. */
+				while (field < nfields && p->used[field] + 3 > p->cap[field])
+					field++;
+				if (field < nfields && p->used[field] + 2 + l > p->cap[field])
+					l = p->cap[field] - p->used[field] - 2;
+			}
 			while (field < nfields && p->used[field] + 2 + l > p->cap[field])
 				field++;
 			if (field == nfields || p->nchunks == MAX_CHUNKS) {

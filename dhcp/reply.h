@@ -19,6 +19,7 @@
 struct dhcp_optref {
 	uint8_t code;
 	bool required;		/* never dropped: building fails instead */
+	bool splittable;	/* may be cut into instances anywhere (RFC 3396) */
 	uint16_t len;
 	const uint8_t *data;
 };

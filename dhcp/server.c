@@ -111,7 +111,7 @@ static int drop(struct dhcp_server *s, int reason)
 }
 
 #define ADD(c, req, l, d) \
-	(refs[n++] = (struct dhcp_optref){ (c), (req), (uint16_t)(l), (d) })
+	(refs[n++] = (struct dhcp_optref){ (c), (req), (l) > 255, (uint16_t)(l), (d) })
 
 static bool extra_has(const struct dhcp_config *cfg, uint8_t code)
 {
@@ -165,8 +165,11 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 		ADD(OPT_DNS, false, 4 * cfg->ndns, s->v_dns);
 	if (s->domain_len && !extra_has(cfg, OPT_DOMAIN))
 		ADD(OPT_DOMAIN, false, s->domain_len, (const uint8_t *)cfg->search[0]);
-	if (s->search_len && !extra_has(cfg, OPT_SEARCH))
+	/* RFC 3397 2: a long list "MUST be ... split" per RFC 3396, so any cut is fine. */
+	if (s->search_len && !extra_has(cfg, OPT_SEARCH)) {
 		ADD(OPT_SEARCH, false, s->search_len, s->v_search);
+		refs[n - 1].splittable = true;
+	}
 	if (cfg->hostname[0] && !extra_has(cfg, OPT_HOSTNAME))
 		ADD(OPT_HOSTNAME, false, strlen(cfg->hostname), (const uint8_t *)cfg->hostname);
 	/* 249: the pre-RFC 3442 Microsoft code, same format, only on request. */

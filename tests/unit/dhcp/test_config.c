@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/* State cache -> configuration, and raw frame checksums. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "dhcp/config.h"
+#include "dhcp/frame.h"
+#include "tests/unit/dhcp/pkt.h"
+
+static const char *STATE =
+	"{\"version\": 1, \"phase\": \"done\", \"iface\": \"eth0\","
+	" \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500,"
+	"  \"ipv4\": [{\"address\": \"10.244.1.2\", \"prefix\": 24}],"
+	"  \"routes\": ["
+	"   {\"family\": 4, \"dst\": \"0.0.0.0\", \"prefix\": 0, \"gateway\": \"10.244.1.1\", \"table\": 254},"
+	"   {\"family\": 4, \"dst\": \"10.244.1.0\", \"prefix\": 24, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 4, \"dst\": \"10.96.0.0\", \"prefix\": 12, \"gateway\": \"10.244.1.1\", \"table\": 254},"
+	"   {\"family\": 4, \"dst\": \"10.244.1.1\", \"prefix\": 32, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 4, \"dst\": \"192.168.0.0\", \"prefix\": 16, \"gateway\": \"10.244.1.1\", \"table\": 100},"
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}],"
+	"  \"dns\": {\"nameservers\": [\"10.96.0.10\", \"fd00::10\"],"
+	"           \"search\": [\"default.svc.cluster.local\", \"UPPER.Case.\", \"bad_one\", \"-x.y\"]},"
+	"  \"hostname\": \"My_VM\"},"
+	" \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\","
+	"  \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450, \"l2_only\": false}}";
+
+static int setup(void **state)
+{
+	log_set_fd(open("/dev/null", O_WRONLY));
+	return 0;
+}
+
+static void test_from_json(void **state)
+{
+	static struct dhcp_config c;
+	const char *why;
+
+	assert_int_equal(dhcp_config_from_json(&c, STATE, strlen(STATE), &why), 0);
+	assert_string_equal(c.bridge, "k6t-eth0");
+	assert_string_equal(c.iface, "eth0");
+	assert_memory_equal(c.guest_mac, GUEST_MAC, 6);
+	assert_int_equal(c.addr, ip("10.244.1.2"));
+	assert_int_equal(c.prefix, 24);
+	assert_int_equal(c.server_id, ip("169.254.75.10"));
+	assert_int_equal(c.router, ip("10.244.1.1"));
+	assert_int_equal(c.mtu, 1450);	/* the binding's MTU wins */
+	/*
+	 * server /32 on-link first; the connected /24 without gateway dropped
+	 * (option 1 says it); the table-100 and IPv6 routes ignored; the
+	 * default route last.
+	 */
+	assert_int_equal(c.nroutes, 4);
+	assert_int_equal(c.routes[0].dst, ip("169.254.75.10"));
+	assert_int_equal(c.routes[0].prefix, 32);
+	assert_int_equal(c.routes[0].gateway, 0);
+	assert_int_equal(c.routes[1].dst, ip("10.96.0.0"));
+	assert_int_equal(c.routes[1].prefix, 12);
+	assert_int_equal(c.routes[2].dst, ip("10.244.1.1"));
+	assert_int_equal(c.routes[2].gateway, 0);
+	assert_int_equal(c.routes[3].prefix, 0);
+	assert_int_equal(c.routes[3].gateway, ip("10.244.1.1"));
+	assert_int_equal(c.ndns, 1);
+	assert_int_equal(c.dns[0], ip("10.96.0.10"));
+	/* Invalid names skipped, the trailing dot dropped. */
+	assert_int_equal(c.nsearch, 2);
+	assert_string_equal(c.search[0], "default.svc.cluster.local");
+	assert_string_equal(c.search[1], "UPPER.Case");
+	assert_string_equal(c.hostname, "my-vm");
+	assert_false(c.l2_only);
+}
+
+static void test_l2_only_and_errors(void **state)
+{
+	static struct dhcp_config c;
+	const char *why;
+	const char *l2 = "{\"pod\": {\"ipv4\": []}, \"binding\": {\"bridge\": \"k6t-eth0\","
+			 " \"guest_mac\": \"62:b1:b5:02:ff:79\", \"l2_only\": true}}";
+
+	assert_int_equal(dhcp_config_from_json(&c, l2, strlen(l2), &why), 0);
+	assert_true(c.l2_only);
+	assert_int_equal(dhcp_config_from_json(&c, "{", 1, &why), -EINVAL);
+	const char *nomac = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\"}}";
+	assert_int_equal(dhcp_config_from_json(&c, nomac, strlen(nomac), &why), -EINVAL);
+	assert_string_equal(why, "bad binding.guest_mac");
+	const char *noip = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\", \"bridge_addr\": \"169.254.75.10\","
+			   " \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
+	assert_int_equal(dhcp_config_from_json(&c, noip, strlen(noip), &why), -EINVAL);
+	assert_string_equal(why, "no pod.ipv4 address");
+	assert_int_equal(dhcp_config_load(&c, "/nonexistent/eth0.json", &why), -ENOENT);
+}
+
+/* A frame's IP header and UDP checksums verify (sum to 0xffff). */
+static void test_frame_checksums(void **state)
+{
+	uint8_t payload[301], frame[400];
+	const uint8_t src[6] = { 2, 0, 0, 0, 0, 1 };
+
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7);
+	int len = dhcp_frame_build(frame, sizeof(frame), src, GUEST_MAC, ip("169.254.75.10"),
+				   ip("10.244.1.2"), payload, sizeof(payload));
+	assert_int_equal(len, 14 + 20 + 8 + 301);
+	assert_memory_equal(frame, GUEST_MAC, 6);
+	assert_int_equal(frame[12], 0x08);
+	assert_int_equal(dhcp_csum_fold(dhcp_csum_add(0, frame + 14, 20)), 0xffff);
+	uint32_t sum = dhcp_csum_add(0, frame + 14 + 12, 8);
+	sum += 17 + 8 + 301;
+	sum = dhcp_csum_add(sum, frame + 34, 8 + 301);
+	assert_int_equal(dhcp_csum_fold(sum), 0xffff);
+	assert_int_equal(frame[34 + 1], 67);
+	assert_int_equal(frame[34 + 3], 68);
+	assert_memory_equal(frame + 42, payload, sizeof(payload));
+	assert_int_equal(dhcp_frame_build(frame, 100, src, GUEST_MAC, 0, 0, payload, 301), -ENOSPC);
+}
+
+/* RFC 1071 section 3 example: 0001 f203 f4f5 f6f7 -> sum ddf2. */
+static void test_csum_rfc1071(void **state)
+{
+	const uint8_t d[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+
+	assert_int_equal(dhcp_csum_fold(dhcp_csum_add(0, d, sizeof(d))), 0xddf2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_from_json),
+		cmocka_unit_test(test_l2_only_and_errors),
+		cmocka_unit_test(test_frame_checksums),
+		cmocka_unit_test(test_csum_rfc1071),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

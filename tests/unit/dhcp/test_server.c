@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+/* State transitions, reply destinations and size limits of the server. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "dhcp/server.h"
+#include "tests/unit/dhcp/pkt.h"
+
+static struct dhcp_server srv;
+static struct dhcp_reply r;
+static struct dhcp_msg parsed;
+static struct dhcp_config cfg;
+
+static void base_config(struct dhcp_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->bridge, sizeof(c->bridge), "k6t-eth0");
+	memcpy(c->guest_mac, GUEST_MAC, 6);
+	c->mtu = 1500;
+	c->server_id = ip("169.254.75.10");
+	c->addr = ip("10.244.1.2");
+	c->prefix = 24;
+	c->router = ip("10.244.1.1");
+	c->routes[0] = (struct dhcp_route){ ip("169.254.75.10"), 32, 0 };
+	c->routes[1] = (struct dhcp_route){ ip("10.244.1.1"), 32, 0 };
+	c->routes[2] = (struct dhcp_route){ 0, 0, ip("10.244.1.1") };
+	c->nroutes = 3;
+	c->dns[0] = ip("10.96.0.10");
+	c->ndns = 1;
+	snprintf(c->search[0], sizeof(c->search[0]), "default.svc.cluster.local");
+	snprintf(c->search[1], sizeof(c->search[1]), "svc.cluster.local");
+	c->nsearch = 2;
+	snprintf(c->hostname, sizeof(c->hostname), "vm1");
+	c->lease_time = DHCP_LEASE_INFINITE;
+}
+
+static int setup(void **state)
+{
+	log_set_fd(open("/dev/null", 1));
+	memset(&srv, 0, sizeof(srv));
+	base_config(&cfg);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	return 0;
+}
+
+static int handle(struct pkt *p)
+{
+	return dhcp_server_handle(&srv, p->b, p->len, &r);
+}
+
+/* Parse our own reply back: it must be a valid message. */
+static const struct dhcp_msg *reparse(void)
+{
+	static uint8_t copy[DHCP_MAX_MSG];
+
+	memcpy(copy, r.buf, r.len);
+	copy[0] = BOOTREQUEST;	/* the parser wants a request; fields are the same */
+	assert_int_equal(dhcp_msg_parse(&parsed, copy, r.len), DHCP_PARSE_OK);
+	return &parsed;
+}
+
+static uint32_t reply_yiaddr(void)
+{
+	uint32_t a;
+
+	memcpy(&a, r.buf + 16, 4);
+	return a;
+}
+
+static void test_discover_offer(void **state)
+{
+	struct pkt p;
+	size_t len;
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPOFFER);
+	assert_int_equal(r.buf[0], BOOTREPLY);
+	assert_int_equal(reply_yiaddr(), ip("10.244.1.2"));
+	assert_memory_equal(r.buf + 4, p.b + 4, 4);	/* xid */
+	const struct dhcp_msg *m = reparse();
+	assert_int_equal(dhcp_msg_type(m), DHCPOFFER);
+	uint32_t a;
+	assert_true(dhcp_msg_addr(m, OPT_SERVER_ID, &a));
+	assert_int_equal(a, ip("169.254.75.10"));
+	const uint8_t *v = dhcp_msg_opt(m, OPT_LEASE_TIME, &len);
+	assert_non_null(v);
+	assert_memory_equal(v, ((uint8_t[]){ 0xff, 0xff, 0xff, 0xff }), 4);
+	/* Infinite lease: no T1/T2. */
+	assert_false(dhcp_msg_has(m, OPT_T1));
+	assert_true(dhcp_msg_has(m, OPT_SUBNET_MASK));
+	assert_true(dhcp_msg_has(m, OPT_ROUTER));
+	assert_true(dhcp_msg_has(m, OPT_DNS));
+	assert_true(dhcp_msg_has(m, OPT_DOMAIN));
+	assert_true(dhcp_msg_has(m, OPT_SEARCH));
+	assert_true(dhcp_msg_has(m, OPT_MTU));
+	assert_true(dhcp_msg_has(m, OPT_HOSTNAME));
+	assert_true(dhcp_msg_has(m, OPT_BROADCAST));
+	/* 121 is sent unasked; 249 only on request. */
+	v = dhcp_msg_opt(m, OPT_CLASSLESS_ROUTE, &len);
+	assert_non_null(v);
+	/* default route last */
+	assert_memory_equal(v + len - 5, ((uint8_t[]){ 0, 10, 244, 1, 1 }), 5);
+	assert_false(dhcp_msg_has(m, OPT_MS_CLASSLESS_ROUTE));
+	assert_true(r.len >= DHCP_MIN_REPLY_LEN);
+	assert_int_equal(srv.cnt.offers, 1);
+}
+
+static void test_249_on_request_and_finite_lease(void **state)
+{
+	struct pkt p;
+	size_t len;
+
+	cfg.lease_time = 3600;
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_PARAM_REQ, (uint8_t[]){ 1, 3, 249 }, 3);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	const struct dhcp_msg *m = reparse();
+	const uint8_t *a = dhcp_msg_opt(m, OPT_CLASSLESS_ROUTE, &len);
+	size_t len2;
+	const uint8_t *b = dhcp_msg_opt(m, OPT_MS_CLASSLESS_ROUTE, &len2);
+	assert_non_null(b);
+	assert_int_equal(len, len2);
+	assert_memory_equal(a, b, len);
+	/* RFC 2131 4.4.5: T1 = 0.5, T2 = 0.875 of the lease. */
+	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len), ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_T1, &len), ((uint8_t[]){ 0, 0, 0x07, 0x08 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_T2, &len), ((uint8_t[]){ 0, 0, 0x0c, 0x4e }), 4);
+}
+
+static void test_request_selecting(void **state)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_SERVER_ID, "169.254.75.10");
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.1.2");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPACK);
+	assert_int_equal(reply_yiaddr(), ip("10.244.1.2"));
+
+	/* Another server chosen: silence. */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_SERVER_ID, "10.0.0.1");
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.1.2");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_OTHER_SERVER], 1);
+
+	/* Our server id, wrong address: NAK, broadcast, only 53/54. */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_SERVER_ID, "169.254.75.10");
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.9.9");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPNAK);
+	assert_int_equal(reply_yiaddr(), 0);
+	assert_int_equal(r.dest.kind, DHCP_DEST_BROADCAST);
+	const struct dhcp_msg *m = reparse();
+	assert_true(dhcp_msg_has(m, OPT_SERVER_ID));
+	assert_false(dhcp_msg_has(m, OPT_LEASE_TIME));
+	assert_false(dhcp_msg_has(m, OPT_SUBNET_MASK));
+
+	/* SELECTING without option 50 is malformed. */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_SERVER_ID, "169.254.75.10");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_BAD_REQUEST], 1);
+}
+
+static void test_request_init_reboot(void **state)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.1.99");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPNAK);
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.1.2");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPACK);
+	assert_int_equal(srv.cnt.naks, 1);
+	assert_int_equal(srv.cnt.acks, 1);
+}
+
+static void test_request_renewing(void **state)
+{
+	struct pkt p;
+	uint32_t ci = ip("10.244.1.2");
+
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPACK);
+	/* ACK echoes ciaddr and goes unicast to it (RFC 2131 4.1). */
+	assert_memory_equal(r.buf + 12, &ci, 4);
+	assert_int_equal(r.dest.kind, DHCP_DEST_UNICAST);
+	assert_int_equal(r.dest.ip, ci);
+	assert_memory_equal(r.dest.mac, GUEST_MAC, 6);
+
+	ci = ip("10.1.1.1");
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPNAK);
+
+	/* No 50, no 54, no ciaddr. */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+}
+
+static void test_inform(void **state)
+{
+	struct pkt p;
+	uint32_t ci = ip("10.244.1.2");
+
+	pkt_init(&p, DHCPINFORM, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPACK);
+	assert_int_equal(reply_yiaddr(), 0);
+	assert_int_equal(r.dest.kind, DHCP_DEST_UNICAST);
+	assert_int_equal(r.dest.ip, ci);
+	const struct dhcp_msg *m = reparse();
+	assert_false(dhcp_msg_has(m, OPT_LEASE_TIME));
+	assert_true(dhcp_msg_has(m, OPT_DNS));
+}
+
+static void test_decline_release_silent(void **state)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPDECLINE, GUEST_MAC);
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.244.1.2");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	pkt_init(&p, DHCPRELEASE, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.declines, 1);
+	assert_int_equal(srv.cnt.releases, 1);
+}
+
+static void test_drops(void **state)
+{
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 1 };
+	struct pkt p;
+
+	pkt_init(&p, DHCPDISCOVER, other);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_FOREIGN_MAC], 1);
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	p.b[24] = 10;	/* giaddr */
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_RELAYED], 1);
+
+	pkt_init(&p, DHCPOFFER, GUEST_MAC);
+	pkt_end(&p);
+	p.b[0] = BOOTREPLY;
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_BOOTREPLY], 1);
+
+	pkt_init(&p, 0, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_NO_TYPE], 1);
+
+	pkt_init(&p, 42, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_BAD_TYPE], 1);
+
+	/* The client identifier never identifies the client (chaddr does). */
+	pkt_init(&p, DHCPDISCOVER, other);
+	pkt_opt(&p, OPT_CLIENT_ID, (uint8_t[]){ 1, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 }, 7);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.offers, 0);
+}
+
+/* RFC 6842: option 61 echoed unaltered, even a DUID. */
+static void test_client_id_echo(void **state)
+{
+	static const uint8_t duid[] = { 0xff, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct pkt p;
+	size_t len;
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_CLIENT_ID, duid, sizeof(duid));
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	const struct dhcp_msg *m = reparse();
+	const uint8_t *v = dhcp_msg_opt(m, OPT_CLIENT_ID, &len);
+	assert_int_equal(len, sizeof(duid));
+	assert_memory_equal(v, duid, sizeof(duid));
+}
+
+/* RFC 2131 4.1 destination rules. */
+static void test_destinations(void **state)
+{
+	struct pkt p;
+
+	/* broadcast flag */
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	p.b[10] = 0x80;
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.dest.kind, DHCP_DEST_BROADCAST);
+	assert_int_equal(r.dest.ip, htonl(INADDR_BROADCAST));
+	assert_int_equal(r.buf[10], 0x80);	/* flags echoed */
+	/* no flag, no ciaddr: unicast to chaddr/yiaddr */
+	p.b[10] = 0;
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.dest.kind, DHCP_DEST_UNICAST);
+	assert_int_equal(r.dest.ip, ip("10.244.1.2"));
+	assert_memory_equal(r.dest.mac, GUEST_MAC, 6);
+	/* ciaddr set beats the broadcast flag */
+	uint32_t ci = ip("10.244.1.2");
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	p.b[10] = 0x80;
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.dest.kind, DHCP_DEST_UNICAST);
+	/* NAK: always broadcast, even with ciaddr */
+	ci = ip("10.9.9.9");
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPNAK);
+	assert_int_equal(r.dest.kind, DHCP_DEST_BROADCAST);
+}
+
+static void big_search(struct dhcp_config *c, size_t n)
+{
+	c->nsearch = 0;
+	for (size_t i = 0; i < n; i++)
+		snprintf(c->search[c->nsearch++], sizeof(c->search[0]),
+			 "ns%02zu.a-rather-long-domain-label-number.example%zu.org", i, i);
+}
+
+/* Walk the options field, file and sname and check no option is cut. */
+static void check_wire_options(size_t len)
+{
+	size_t i = DHCP_OPTIONS_OFF;
+
+	while (i < len && r.buf[i] != OPT_END) {
+		if (r.buf[i] == OPT_PAD) {
+			i++;
+			continue;
+		}
+		assert_true(i + 1 < len);
+		assert_true(i + 2 + r.buf[i + 1] <= len);
+		i += 2 + r.buf[i + 1];
+	}
+	assert_true(i < len);	/* END present */
+}
+
+/* A search list over 255 octets is split (RFC 3396), not truncated. */
+static void test_long_option_split(void **state)
+{
+	struct pkt p;
+	size_t len;
+	uint8_t want[4096];
+	const char *names[DHCP_MAX_SEARCH];
+
+	big_search(&cfg, 8);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	for (size_t i = 0; i < cfg.nsearch; i++)
+		names[i] = cfg.search[i];
+	int wl = dhcp_encode_search(names, cfg.nsearch, want, sizeof(want));
+	assert_true(wl > 255);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x05, 0xdc }, 2);	/* 1500 */
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_true(r.len <= 1500 - 28);
+	assert_false(r.info.overloaded);
+	assert_int_equal(r.info.ndropped, 0);
+	check_wire_options(r.len);
+	const struct dhcp_msg *m = reparse();
+	const uint8_t *v = dhcp_msg_opt(m, OPT_SEARCH, &len);
+	assert_int_equal(len, (size_t)wl);
+	assert_memory_equal(v, want, len);
+}
+
+/* Without option 57 the limit is 576: overload first, then drop. */
+static void test_size_overload_then_drop(void **state)
+{
+	struct pkt p;
+	size_t len;
+
+	/* ~420 octets of options: too much for 576 - 28 - 240, fits with overload. */
+	big_search(&cfg, 5);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_true(r.len <= 576 - 28);
+	assert_true(r.info.overloaded);
+	assert_int_equal(r.info.ndropped, 0);
+	check_wire_options(r.len);
+	const struct dhcp_msg *m = reparse();
+	assert_true(m->overload != 0);
+	assert_true(dhcp_msg_has(m, OPT_SEARCH));
+	assert_true(dhcp_msg_has(m, OPT_CLASSLESS_ROUTE));
+	assert_int_equal(dhcp_msg_type(m), DHCPOFFER);
+
+	/* Far too much: the least important go, the required stay. */
+	big_search(&cfg, 20);
+	cfg.extra[0].code = 224;
+	cfg.extra[0].len = 100;
+	memset(cfg.extra[0].data, 0xab, 100);
+	cfg.nextra = 1;
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	assert_int_equal(handle(&p), 1);
+	assert_true(r.len <= 576 - 28);
+	assert_true(r.info.ndropped >= 1);
+	assert_int_equal(r.info.dropped[0], OPT_SEARCH);
+	check_wire_options(r.len);
+	m = reparse();
+	assert_false(dhcp_msg_has(m, OPT_SEARCH));
+	assert_true(dhcp_msg_has(m, OPT_SERVER_ID));
+	assert_true(dhcp_msg_has(m, OPT_LEASE_TIME));
+	assert_true(dhcp_msg_has(m, OPT_SUBNET_MASK));
+	assert_true(dhcp_msg_has(m, OPT_CLASSLESS_ROUTE));
+	/* The 100-octet extra still fits once the search list is out. */
+	const uint8_t *v = dhcp_msg_opt(m, 224, &len);
+	assert_non_null(v);
+	assert_int_equal(len, 100);
+	assert_int_equal(srv.cnt.options_dropped, 1);
+}
+
+/* Option 57 below 576 counts as 576; the MTU caps a larger one. */
+static void test_max_len(void **state)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x01, 0x00 }, 2);
+	pkt_end(&p);
+	dhcp_msg_parse(&parsed, p.b, p.len);
+	assert_int_equal(dhcp_reply_max_len(&parsed, 1500), 576 - 28);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2);	/* 9000 */
+	pkt_end(&p);
+	dhcp_msg_parse(&parsed, p.b, p.len);
+	assert_int_equal(dhcp_reply_max_len(&parsed, 1400), 1400 - 28);
+	assert_int_equal(dhcp_reply_max_len(&parsed, 9000), DHCP_MAX_MSG);
+}
+
+/* A user option replaces the server's own value for that code. */
+static void test_extra_overrides(void **state)
+{
+	struct pkt p;
+	size_t len;
+
+	cfg.extra[0].code = OPT_DNS;
+	cfg.extra[0].len = 4;
+	memcpy(cfg.extra[0].data, (uint8_t[]){ 1, 1, 1, 1 }, 4);
+	cfg.extra[1].code = OPT_NTP;
+	cfg.extra[1].len = 4;
+	memcpy(cfg.extra[1].data, (uint8_t[]){ 10, 0, 0, 5 }, 4);
+	cfg.nextra = 2;
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	const struct dhcp_msg *m = reparse();
+	const uint8_t *v = dhcp_msg_opt(m, OPT_DNS, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(v, ((uint8_t[]){ 1, 1, 1, 1 }), 4);
+	assert_non_null(dhcp_msg_opt(m, OPT_NTP, &len));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_discover_offer, setup),
+		cmocka_unit_test_setup(test_249_on_request_and_finite_lease, setup),
+		cmocka_unit_test_setup(test_request_selecting, setup),
+		cmocka_unit_test_setup(test_request_init_reboot, setup),
+		cmocka_unit_test_setup(test_request_renewing, setup),
+		cmocka_unit_test_setup(test_inform, setup),
+		cmocka_unit_test_setup(test_decline_release_silent, setup),
+		cmocka_unit_test_setup(test_drops, setup),
+		cmocka_unit_test_setup(test_client_id_echo, setup),
+		cmocka_unit_test_setup(test_destinations, setup),
+		cmocka_unit_test_setup(test_long_option_split, setup),
+		cmocka_unit_test_setup(test_size_overload_then_drop, setup),
+		cmocka_unit_test_setup(test_max_len, setup),
+		cmocka_unit_test_setup(test_extra_overrides, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
