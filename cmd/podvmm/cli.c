@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,8 +100,13 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 
 			if (o->nr_nets == CLI_MAX_NETS)
 				FAIL("--net", "at most 8 network devices");
-			if (net_spec_parse(optarg, &o->nets[o->nr_nets], &bad))
-				FAIL("--net", bad ? bad : "net");
+			if (net_spec_parse(optarg, &o->nets[o->nr_nets], &bad)) {
+				static char msg[96];
+
+				snprintf(msg, sizeof(msg), "invalid or missing \"%s\" in the spec",
+					 bad ? bad : "net");
+				FAIL("--net", msg);
+			}
 			o->nr_nets++;
 			break;
 		}

@@ -5,7 +5,9 @@
  *             PASS/FAIL per check and a summary, run the NIC hook, then
  *             reset through the i8042;
  *   cad       wait for Ctrl-Alt-Del on the keyboard, then power off;
- *   poweroff  print one line and power off (benchmarks).
+ *   poweroff  print one line and power off (benchmarks);
+ *   hang      ignore everything, Ctrl-Alt-Del included (forced-stop test);
+ *   spin      a fixed busy loop, then power off (emulation detection).
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
  * expect_baseline=1.  It polls: no interrupts are ever enabled.
  */
@@ -305,12 +307,33 @@ static void __attribute__((noreturn)) wait_cad(void)
 	}
 }
 
+static void __attribute__((noreturn)) hang(void)
+{
+	con_puts("hang: ignoring everything\n");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* A fixed amount of pure CPU work: how long it takes tells hardware
+ * virtualisation (well under a millisecond) from instruction emulation. */
+static void __attribute__((noreturn)) spin(void)
+{
+	for (volatile unsigned long i = 0; i < 300000; i++)
+		;
+	con_puts("spin: done\n");
+	machine_poweroff();
+}
+
 static void run_mode(const char *mode)
 {
 	if (!memcmp(mode, "cad", 4))
 		wait_cad();
 	if (!memcmp(mode, "poweroff", 9))
 		machine_poweroff();
+	if (!memcmp(mode, "hang", 5))
+		hang();
+	if (!memcmp(mode, "spin", 5))
+		spin();
 }
 
 static void boot_linux(const struct boot_params *bp)

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Other boot paths: the PVH entry, RAM above the PCI hole (--memory 4096,
+# RAM remapped at 4 GiB), the baseline CPU template, console to a file.
+# shellcheck source=tests/vmm/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_kvm
+
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --boot pvh --cmdline "via pvh"
+expect_rc 0 "PVH boot"
+expect_line "$tmp/out" '^guest: boot=pvh cmdline="via pvh"$' "PVH entry not taken"
+expect_line "$tmp/out" '^PASS: hvm_start_info magic$' "hvm_start_info not seen"
+expect_line "$tmp/out" '^memmap: 0000000000100000-000000000fffffff type 1$' "PVH memory map wrong"
+no_line "$tmp/out" '^FAIL' "a PVH check failed"
+
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --memory 4096 --cpu-template baseline \
+	--cmdline "expect_mem=4096 expect_baseline=1"
+expect_rc 0 "4 GiB boot"
+expect_line "$tmp/out" '^e820: 0000000100000000-000000013fffffff type 1$' "RAM not remapped at 4 GiB"
+expect_line "$tmp/out" '^PASS: e820 leaves the PCI hole 3G-4G free$' "hole check missing"
+expect_line "$tmp/out" '^PASS: baseline hides CMPXCHG16B$' "baseline check missing"
+no_line "$tmp/out" '^FAIL' "a guest check failed"
+
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --console "file:$tmp/console" --cmdline "mode=poweroff"
+expect_rc 0 "console to file"
+[ ! -s "$tmp/out" ] || fail "console output leaked to stdout"
+expect_line "$tmp/console" '^guest: powering off$' "console file lacks the guest output"
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --console none --cmdline "mode=poweroff"
+expect_rc 0 "console none"
+[ ! -s "$tmp/out" ] || fail "--console none printed guest output"
+echo ok
