@@ -1,7 +1,7 @@
 #!/bin/bash
 # A failure injected at every setup step (PODLAUNCH_FAULT_STEP, which fails
 # the step right after it acted) rolls back to exactly the original
-# namespace, in CNI ptp and bridge pods; so does a name clash found before
+# namespace, in CNI ptp and bridge pods (the latter with IPv6); so does a name clash found before
 # any step.
 set -u
 . "$(dirname "$0")/lib-netsetup.sh"
@@ -10,6 +10,11 @@ ns_require
 for kind in ptp bridge; do
 	n=nsR$$$kind
 	ns_new "$n" "$kind"
+	if [ "$kind" = bridge ]; then
+		# IPv6 too: a global address and a route through a gateway.
+		in_pod "$n" ip -6 addr add fd00:22::5/64 dev eth0 nodad
+		in_pod "$n" ip -6 route add fd00:99::/64 via fd00:22::1 dev eth0 metric 7
+	fi
 	ns_snapshot "$n" >"$STATE_ROOT/$n.before"
 
 	# The step names come from the journal of a real setup.

@@ -1,0 +1,35 @@
+#!/bin/bash
+# podlaunch's command line: --help everywhere, bad flags exit 2 naming the
+# flag, unknown commands exit 2.  Needs no root.
+set -u
+BUILD=${BUILD:-build}
+P=$BUILD/podlaunch
+[ -x "$P" ] || { echo "SKIP: $P not built"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+for c in discover setup teardown run; do
+	"$P" "$c" --help >/dev/null || fail "$c --help"
+	"$P" "$c" --help | grep -q -- --iface || fail "$c --help lists no --iface"
+done
+"$P" --help | grep -q teardown || fail "top-level help"
+
+expect2() {
+	local flag=$1; shift
+	"$P" "$@" >/dev/null 2>/tmp/netsetup-cli.$$
+	rc=$?
+	[ "$rc" = 2 ] || fail "$*: exit $rc, want 2"
+	grep -q -- "$flag" /tmp/netsetup-cli.$$ || fail "$*: message does not name $flag"
+}
+trap 'rm -f /tmp/netsetup-cli.$$' EXIT
+expect2 --bogus setup --bogus
+expect2 --queues setup --queues 0
+expect2 --queues discover --queues 2
+expect2 --mtu run --mtu 9999999
+expect2 --tap-owner setup --tap-owner root
+expect2 --iface teardown --iface
+expect2 --dhcp-option run --dhcp-option 300:00
+expect2 --lease-time run --lease-time never
+expect2 --vmm setup --vmm /bin/true
+expect2 frobnicate frobnicate
+"$P" >/dev/null 2>&1; [ $? = 2 ] || fail "no command should exit 2"
+echo PASS
