@@ -85,8 +85,18 @@ for f in "$BUILD/tests/fakevmm" "$BUILD/fakevmm" "$BUILD/tests/fakevmm/fakevmm";
 done
 [ -n "$fake" ] || { echo "SKIP: no fake VMM built ($BUILD/tests/fakevmm); discover passed"; exit 77; }
 bins+=(--bin "$fake:/bin/fakevmm")
-in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none || true
-grep -q -- "--net" "$work/out" || { cat "$work/out"; fail "the fake VMM did not get a --net argument"; }
-grep -qi "$pod_mac" "$work/out" || { cat "$work/out"; fail "the fake VMM did not get the pod MAC"; }
-in_pod "$N" ip -o link show | grep -q 'k6t-eth0' || fail "no bridge k6t-eth0 in the pod after run"
-echo "ok: podlaunch run inside runc bound the pod interface and exec'd the VMM"
+in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none ||
+	{ cat "$work/out"; fail "podlaunch run with the fake VMM exited non-zero"; }
+grep -q '^argv [0-9]* --net$' "$work/out" || { cat "$work/out"; fail "the fake VMM did not get a --net argument"; }
+grep -qi "^argv [0-9]* fd=[0-9:]*,mac=$pod_mac" "$work/out" || { cat "$work/out"; fail "the fake VMM did not get the tap fd and the pod MAC"; }
+grep -q '^fd [0-9]* tap tap0 tap=1 no_pi=1 vnet_hdr=1' "$work/out" || { cat "$work/out"; fail "the fd passed is not tap0 with IFF_TAP|IFF_NO_PI|IFF_VNET_HDR"; }
+for f in CapPrm CapEff CapAmb; do
+	got=$(awk -v f="$f:" '$1 == f {print $2}' "$work/out")
+	[ "$got" = 0000000000000000 ] || { cat "$work/out"; fail "the VMM runs with $f $got, want none"; }
+done
+grep -q '^NoNewPrivs:[[:space:]]*1' "$work/out" || fail "the VMM runs without no_new_privs"
+links=$(in_pod "$N" ip -o link show)
+grep -q 'k6t-eth0' <<<"$links" || fail "no bridge k6t-eth0 in the pod after run"
+addrs=$(in_pod "$N" ip -4 -o addr show up)
+if grep -q " $pod_ip/" <<<"$addrs"; then fail "an up link in the pod still holds $pod_ip after run"; fi
+echo "ok: podlaunch run inside runc bound the pod interface and exec'd the VMM with the tap fd and no capabilities"
