@@ -35,5 +35,6 @@ TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 $(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-# Integration: podvmm + the test guest on a tap with dnsmasq (root).
-TESTS += tests/e2e/virtio-tap.sh
+# Integration (root): podvmm + the test guest on a tap with dnsmasq, the same
+# with vhost-net, and the whole podlaunch run path in a CNI pod namespace.
+TESTS += tests/e2e/virtio-tap.sh tests/e2e/vhost-net.sh tests/e2e/podlaunch-run.sh

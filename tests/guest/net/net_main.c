@@ -107,7 +107,7 @@ int guest_net_main(const struct boot_params *bp)
 		con_puts("net: no virtio-net NIC\n");
 		return -1;
 	}
-	con_printf("net: virtio-net at slot %u mac %x:%x:%x:%x:%x:%x mtu %u\n", nic.bus_dev,
+	con_printf("net: virtio-net at slot %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n", nic.bus_dev,
 		   nic.mac[0], nic.mac[1], nic.mac[2], nic.mac[3], nic.mac[4], nic.mac[5], nic.mtu);
 	if (dhcp_bind(&nic, &lease)) {
 		con_puts("net: DHCP failed\n");
