@@ -2,3 +2,8 @@
 # the same run.
 BENCH_BINS += $(BUILD)/bench/net
 BENCHES    += $(BUILD)/bench/net
+# bench/vmm: podvmm against QEMU microvm booting the test guest.
+BENCH_BINS += $(BUILD)/bench/vmm $(PODVMM) $(GUEST_ELF)
+BENCHES    += $(BUILD)/bench/vmm
+$(BUILD)/bench/vmm: $(BUILD)/bench/vmm.o
+	$(CC) $(LDFLAGS) -o $@ $^
