@@ -163,13 +163,22 @@ links() {
 		awk -F'\t' '{printf "%-12s %-8s %-17s %-18s %s\n", $1, $2, ($3 == "-" ? "" : "master " $3), $4, $5}'
 }
 links | indent
+say "    eth0 is now a placeholder: down, with the pod's MAC, MTU and IP for kubelet and CNI CHECK;"
+say "    eth0-nic (new MAC) and tap0 are ports of bridge k6t-eth0; the guest's NIC has the pod MAC"
 
 # --- lease ---------------------------------------------------------------------------
 head_ "the guest's lease (serial console, via the container log)"
 if [ -n "$lease" ]; then
-	say "    $lease"
+	# One key=value per word; show it in three short lines.
+	declare -A kv=()
+	for w in ${lease#LEASE }; do kv[${w%%=*}]=${w#*=}; done
+	say "    ip=${kv[ip]:-?}  gw=${kv[gw]:-?}  mtu=${kv[mtu]:-?}  hostname=${kv[hostname]:-?}"
+	routes=${kv[routes]:-}
+	routes=${routes//via/ via }
+	say "    routes (option 121): ${routes//,/, }"
+	say "    dns=${kv[dns]:-}  search=${kv[search]:-}"
 	case " $lease " in
-	*" ip=$pod_ip/"*) say "    = the pod IP $pod_ip" ;;
+	*" ip=$pod_ip/"*) say "    the guest holds the pod IP $pod_ip" ;;
 	*) die "the lease does not carry the pod IP $pod_ip" ;;
 	esac
 else
@@ -201,7 +210,11 @@ wait "$runc_pid" || status=$?
 runc_pid=
 ms=$((($(date +%s%N) - t0) / 1000000))
 say "    container exited with status $status after $((ms / 1000)).$((ms % 1000 / 100))s"
-grep -a -i -E 'power(ed)? ?off|shutdown' "$log" | tail -n 2 | cut -c1-160 | indent || true
+# What the VMM logged about the stop and what the guest said, one line each.
+grep -a -o '{"time".*}' "$log" | jq -r 'select(.component == "podvmm" or .component == "vmm")
+	| select(.msg | test("signal|stopping|exit|timeout"))
+	| "\(.component): \(.msg)\(if .reason then " (\(.reason))" else "" end)"' 2>/dev/null | indent || true
+grep -a -m1 -o 'guest: power[a-z ]*' "$log" | indent || true
 runc delete "$CID" >/dev/null 2>&1 || runc delete -f "$CID" >/dev/null 2>&1 || true
 [ "$status" = 0 ] || { tail -n 10 "$log" | indent; die "podlaunch exited $status (log above)"; }
 
