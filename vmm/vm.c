@@ -85,8 +85,10 @@ static int ram_map(struct vm *vm, const struct vm_config *cfg)
 	struct kvm_userspace_memory_region r = { 0 };
 	int ret;
 
+	/* hugetlb pages are reserved at mmap time instead, so a shortage is
+	 * a clean ENOMEM here rather than a SIGBUS at the first guest touch. */
 	if (cfg->hugepages)
-		flags |= MAP_HUGETLB;
+		flags = (flags & ~MAP_NORESERVE) | MAP_HUGETLB;
 	p->ram = mmap(NULL, cfg->mem_size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (p->ram == MAP_FAILED) {
 		p->ram = NULL;
@@ -179,7 +181,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 		STEP("KVM_SET_IDENTITY_MAP_ADDR",
 		     SYS(ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap)));
 	}
-	STEP("guest RAM", ram_map(vm, cfg));
+	STEP(cfg->hugepages ? "guest RAM in 2 MiB hugetlb pages (see /proc/sys/vm/nr_hugepages)"
+			    : "guest RAM", ram_map(vm, cfg));
 	STEP("KVM_CREATE_IRQCHIP", SYS(ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)));
 	STEP("KVM_CREATE_PIT2", SYS(ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit)));
 	STEP("PCI host bridge", pci_bus_init(&vm->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,

@@ -7,7 +7,8 @@
  *   cad       wait for Ctrl-Alt-Del on the keyboard, then power off;
  *   poweroff  print one line and power off (benchmarks);
  *   hang      ignore everything, Ctrl-Alt-Del included (forced-stop test);
- *   spin      a fixed busy loop, then power off (emulation detection).
+ *   spin      a fixed busy loop, then power off (emulation detection);
+ *   echo      copy serial input to output until 'q', then power off.
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
  * expect_baseline=1.  It polls: no interrupts are ever enabled.
  */
@@ -324,8 +325,31 @@ static void __attribute__((noreturn)) spin(void)
 	machine_poweroff();
 }
 
+/* Echo what arrives on COM1 (polled) until a 'q', then power off. */
+static void __attribute__((noreturn)) echo(void)
+{
+	unsigned long n = 0;
+
+	con_puts("echo: ready\n");
+	for (;;) {
+		char c;
+
+		if (!(inb(0x3f8 + 5) & 1))
+			continue;
+		c = (char)inb(0x3f8);
+		if (c == 'q')
+			break;
+		con_putc(c == '\r' ? '\n' : c);
+		n++;
+	}
+	con_printf("\necho: %lu bytes\n", n);
+	machine_poweroff();
+}
+
 static void run_mode(const char *mode)
 {
+	if (!memcmp(mode, "echo", 5))
+		echo();
 	if (!memcmp(mode, "cad", 4))
 		wait_cad();
 	if (!memcmp(mode, "poweroff", 9))

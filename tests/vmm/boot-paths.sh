@@ -27,4 +27,15 @@ expect_line "$tmp/console" '^guest: powering off$' "console file lacks the guest
 run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --console none --cmdline "mode=poweroff"
 expect_rc 0 "console none"
 [ ! -s "$tmp/out" ] || fail "--console none printed guest output"
+
+# --hugepages: boots when enough 2 MiB pages are free, else fails cleanly
+# (exit 1 naming the step), never with a SIGBUS at the first guest touch.
+free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --hugepages --memory 64 --cmdline "mode=poweroff"
+if [ "${free:-0}" -ge 32 ]; then
+	expect_rc 0 "hugepage-backed boot"
+else
+	expect_rc 1 "hugepages without free hugetlb pages"
+	expect_line "$tmp/err" '"step":"guest RAM in 2 MiB hugetlb pages' "no clear hugepage error"
+fi
 echo ok
