@@ -28,3 +28,4 @@ GUEST_ELF := $(BUILD)/guest/guest.elf
 -include tests/guest/module.mk
 -include tests/unit/vmm/module.mk
 -include tests/vmm/module.mk
+-include vmm/seccomp.mk

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "vmm/boot.h"
 #include "vmm/layout.h"
+#include "vmm/seccomp.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm_core.h"
 #include "vmm/vm_priv.h"
@@ -216,10 +217,17 @@ void *vcpu_thread(void *arg)
 	struct vm *vm = c->vm;
 	struct vm_priv *p = vm->priv;
 	sigset_t set;
+	int err;
 
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if ((err = seccomp_thread_enter(SECCOMP_VCPU))) {
+		log_error("vmm", "cannot install the seccomp filter", "{s:i, s:i}", "cpu", c->id,
+			  "errno", -err);
+		vm_request_exit(vm, VM_EXIT_ERROR, "seccomp");
+		return NULL;
+	}
 
 	while (!atomic_load(&p->stopping)) {
 		struct kvm_run *run = c->run;

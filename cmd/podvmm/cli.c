@@ -12,14 +12,14 @@ const char cli_usage[] =
 	"usage: podvmm --kernel PATH [--initrd PATH] [--cmdline STR] [--memory MIB]\n"
 	"              [--cpus N] [--net SPEC]... [--cpu-template host|baseline]\n"
 	"              [--console stdio|none|file:PATH] [--shutdown-timeout SECONDS]\n"
-	"              [--hugepages] [--boot linux|pvh]\n"
+	"              [--hugepages] [--boot linux|pvh] [--seccomp on|off|trap]\n"
 	"  --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N]\n"
 	"exit: 0 guest powered off or reset, 1 failure, 2 bad flags,\n"
 	"      3 guest still running --shutdown-timeout seconds after SIGTERM/SIGINT\n";
 
 enum {
 	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_CPUS, OPT_NET,
-	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP,
+	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP, OPT_SECCOMP,
 };
 
 static const struct option longopts[] = {
@@ -35,6 +35,7 @@ static const struct option longopts[] = {
 	{ "hugepages", no_argument, NULL, OPT_HUGEPAGES },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -70,6 +71,7 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 	o->shutdown_timeout = 25;
 	o->boot = BOOT_LINUX64;
 	o->cmdline = "";
+	o->seccomp = SECCOMP_ACTION_KILL;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -145,6 +147,16 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 				o->boot = BOOT_PVH;
 			else
 				FAIL("--boot", "must be linux or pvh");
+			break;
+		case OPT_SECCOMP:
+			if (!strcmp(optarg, "on"))
+				o->seccomp = SECCOMP_ACTION_KILL;
+			else if (!strcmp(optarg, "off"))
+				o->seccomp = SECCOMP_ACTION_OFF;
+			else if (!strcmp(optarg, "trap"))
+				o->seccomp = SECCOMP_ACTION_TRAP;
+			else
+				FAIL("--seccomp", "must be on, off or trap");
 			break;
 		case OPT_HELP:
 			o->help = true;

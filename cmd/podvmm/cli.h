@@ -8,6 +8,7 @@
 #include "vmm/cpuid.h"
 #include "vmm/loader.h"
 #include "vmm/net.h"
+#include "vmm/seccomp.h"
 
 /* podvmm's exit statuses. */
 #define PODVMM_EXIT_OK		0	/* guest powered off or reset */
@@ -32,6 +33,7 @@ struct podvmm_opts {
 	bool hugepages;
 	enum boot_mode boot;
 	bool help;
+	enum seccomp_action seccomp;	/* --seccomp=on|off|trap */
 };
 
 /* Parses argv; 0, or -EINVAL with *flag naming the offending flag and

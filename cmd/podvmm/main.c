@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "vmm/devices.h"
 #include "vmm/net.h"
+#include "vmm/seccomp.h"
 #include "vmm/setup.h"
 #include "vmm/vm_core.h"
 
@@ -251,8 +252,22 @@ static int run(const struct podvmm_opts *o)
 		goto out;
 	}
 	loop_stdin(&l, true);
+	if ((ret = seccomp_filters_prepare(o->seccomp))) {
+		log_error("podvmm", "cannot build the seccomp filters", "{s:s}", "error",
+			  strerror(-ret));
+		goto out;
+	}
+	if (o->seccomp == SECCOMP_ACTION_OFF)
+		log_warn("podvmm", "SECCOMP IS OFF: every syscall is open to a guest that "
+			 "escapes into podvmm; --seccomp=off is for debugging only", NULL);
 	if ((ret = vm_start(&vm))) {
 		log_error("podvmm", "cannot start vCPU threads", "{s:s}", "error", strerror(-ret));
+		goto out;
+	}
+	/* The vCPU threads installed theirs before their first KVM_RUN. */
+	if ((ret = seccomp_thread_enter(SECCOMP_MAIN))) {
+		log_error("podvmm", "cannot install the seccomp filter", "{s:s, s:s}", "thread",
+			  "main", "error", strerror(-ret));
 		goto out;
 	}
 	log_info("podvmm", "guest started", "{s:s, s:i, s:I}", "kernel", o->kernel,

@@ -1,0 +1,7 @@
+# podvmm's seccomp allow-lists (issue 7).  seccomp.o (installation, raw
+# syscall) is in libvmm for the thread entry points; seccomp_filter.o (the
+# lists, libseccomp) is only pulled in by podvmm's main.
+SECCOMP_OBJS := $(BUILD)/vmm/seccomp.o $(BUILD)/vmm/seccomp_filter.o
+$(LIBVMM): $(SECCOMP_OBJS)
+VMM_LIBS += $(SECCOMP_LIBS)
+TESTS += tests/vmm/seccomp-filter.sh
