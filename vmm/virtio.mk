@@ -10,10 +10,10 @@ $(LIBVIRTIO): $(VIRTIO_OBJS)
 	$(AR) rcs $@ $^
 
 # Unit tests (pure logic over fake guest memory).
-VIRTIO_UNIT := test_virtq test_net_feat
+VIRTIO_UNIT := test_virtq test_net_feat test_virtio_pci test_net_userspace
 VIRTIO_UNIT_BINS := $(VIRTIO_UNIT:%=$(BUILD)/tests/unit/virtio/%)
 $(VIRTIO_UNIT_BINS): $(BUILD)/tests/unit/virtio/%: $(BUILD)/tests/unit/virtio/%.o \
-		$(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
+		$(LIBVIRTIO) $(BUILD)/libvmm.a $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lpthread
 TEST_BINS += $(VIRTIO_UNIT_BINS)
 TESTS     += $(VIRTIO_UNIT_BINS)
@@ -32,7 +32,7 @@ FUZZERS += $(VIRTIO_FUZZ_BINS)
 TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 
 # bench/net (the userspace backend against a plain tap loop).
-$(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(BUILD)/vmm/guest_mem.o $(LIBCOMMON)
+$(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(BUILD)/libvmm.a $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 # Integration (root): podvmm + the test guest on a tap with dnsmasq, the same
