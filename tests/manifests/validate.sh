@@ -188,7 +188,7 @@ fi
 scripts=()
 while IFS= read -r f; do
 	[ -f "$f" ] || continue
-	case $f in
+	case ${f##*/} in
 	*.sh) scripts+=("$f") ;;
 	*.*) ;;
 	*)
