@@ -49,13 +49,13 @@ int boot_params_write(struct guest_mem *mem, const struct kernel_image *img,
 		h->header = 0x53726448;
 		h->version = 0x020f;
 		h->kernel_alignment = 0x1000000;
+		h->cmdline_size = args->cmdline_len + 1;
 	}
 	h->type_of_loader = 0xff;	/* undefined loader, boot.rst */
 	h->loadflags |= CAN_USE_HEAP;
 	h->heap_end_ptr = 0xfe00 - 0x200;
 	h->cmd_line_ptr = (uint32_t)args->cmdline_addr;
 	bp->ext_cmd_line_ptr = (uint32_t)(args->cmdline_addr >> 32);
-	h->cmdline_size = args->cmdline_len + 1;
 	h->ramdisk_image = (uint32_t)args->initrd_addr;
 	h->ramdisk_size = (uint32_t)args->initrd_size;
 	bp->ext_ramdisk_image = (uint32_t)(args->initrd_addr >> 32);

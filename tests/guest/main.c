@@ -10,7 +10,7 @@
  *   spin      a fixed busy loop, then power off (emulation detection);
  *   echo      copy serial input to output until 'q', then power off.
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
- * expect_baseline=1.  It polls: no interrupts are ever enabled.
+ * expect_baseline=1, expect_bzimage=1.  It polls: no interrupts are ever enabled.
  */
 #include <asm/bootparam.h>
 
@@ -270,13 +270,25 @@ static void check_bus(void)
 }
 
 static void check_boot_params(const struct boot_params *bp, const char *cl,
-			      unsigned long initrd_size)
+			      unsigned long initrd_size, int bzimage)
 {
 	const struct setup_header *h = &bp->hdr;
 
 	check(h->boot_flag == 0xaa55 && h->header == 0x53726448, "boot_params header magic");
 	check(h->type_of_loader == 0xff, "type_of_loader 0xff");
-	check(h->cmd_line_ptr && h->cmdline_size == strlen(cl) + 1, "command line pointer and size");
+	/* A vmlinux has no header of its own: the loader fills in the size. */
+	if (!bzimage)
+		check(h->cmd_line_ptr && h->cmdline_size == strlen(cl) + 1,
+		      "command line pointer and size");
+	else
+		check(h->cmd_line_ptr && strlen(cl) < h->cmdline_size, "command line pointer");
+	if (bzimage) {
+		/* podvmm copies the file's setup header into the zero page. */
+		check(h->version == 0x020f && h->setup_sects == 4 && (h->xloadflags & 1) &&
+		      h->kernel_alignment == 0x200000 && h->cmdline_size == 2047,
+		      "setup header copied from the bzImage");
+		check(h->init_size >= (uintptr_t)_end - 0x100000, "bzImage init_size covers the image");
+	}
 	if (initrd_size) {
 		const char *rd = (const char *)(uintptr_t)h->ramdisk_image;
 
@@ -378,7 +390,7 @@ static void boot_linux(const struct boot_params *bp)
 		initrd = parse_ulong(val);
 
 	e820_print(bp->e820_table, bp->e820_entries);
-	check_boot_params(bp, cl, initrd);
+	check_boot_params(bp, cl, initrd, cmdline_get(cl, "expect_bzimage", val, sizeof(val)));
 	check_e820(bp->e820_table, bp->e820_entries, expect_mem);
 	check_cpu(cmdline_get(cl, "expect_baseline", val, sizeof(val)), expect_cpus);
 	cpus = check_mptable(expect_cpus);

@@ -24,3 +24,9 @@ $(BUILD)/guest-obj/%.o: %.S
 $(GUEST_ELF): $(GUEST_OBJS) tests/guest/guest.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS)
+
+# The same guest as a bzImage, for the bzImage boot path.
+GUEST_BZIMAGE := $(BUILD)/guest/guest.bzImage
+TEST_BINS += $(GUEST_BZIMAGE)
+$(GUEST_BZIMAGE): $(GUEST_ELF) tests/guest/mkbzimage.py
+	python3 tests/guest/mkbzimage.py $< $@

@@ -23,3 +23,12 @@ n=$(grep -c '^PASS' "$tmp/out")
 expect_line "$tmp/out" '^guest: resetting through the i8042$' "guest did not reset"
 expect_line "$tmp/err" '"reason":"i8042 reset"' "podvmm did not log the reset"
 echo "ok: $n checks passed"
+
+# The same guest wrapped as a bzImage: the bzImage loader path.
+run_vm "$tmp/out" "$tmp/err" --kernel "$BUILD/guest/guest.bzImage" --initrd "$tmp/initrd" \
+	--cmdline "$cmdline expect_bzimage=1"
+expect_rc 0 "bzImage boot"
+expect_line "$tmp/out" '^PASS: setup header copied from the bzImage$' "bzImage header check missing"
+expect_line "$tmp/out" '^PASS: initrd placement$' "initrd check missing"
+no_line "$tmp/out" '^FAIL' "a guest check failed (bzImage)"
+echo "ok: bzImage path"
