@@ -66,6 +66,9 @@ static const int vcpu_calls[] = {
 	/* pthread_create/join of the I/O and vhost relay threads at DRIVER_OK */
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(madvise),
 	SCMP_SYS(sched_getaffinity),
+	/* Those threads start under this filter (filters are inherited and
+	 * stack), so it must hold what they then narrow to. */
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
 };
 
 static const unsigned long io_ioctls[] = {
