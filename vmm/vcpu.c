@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "common/log.h"
 #include "vmm/boot.h"
@@ -182,23 +181,21 @@ void vcpu_dump(struct vcpu *c, const char *why)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
+	char buf[640];
 
 	if (ioctl(c->fd, KVM_GET_REGS, &r) < 0 || ioctl(c->fd, KVM_GET_SREGS, &s) < 0) {
 		log_error("vmm", "cannot read vCPU registers", "{s:i, s:s, s:i}", "cpu", c->id,
 			  "why", why, "errno", errno);
 		return;
 	}
-	log_error("vmm", "vCPU register dump",
-		  "{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-		  " s:I, s:I, s:I, s:I, s:I, s:i, s:I}",
-		  "cpu", c->id, "why", why,
-		  "rip", (json_int_t)r.rip, "rsp", (json_int_t)r.rsp, "rflags", (json_int_t)r.rflags,
-		  "rax", (json_int_t)r.rax, "rbx", (json_int_t)r.rbx, "rcx", (json_int_t)r.rcx,
-		  "rdx", (json_int_t)r.rdx, "rsi", (json_int_t)r.rsi, "rdi", (json_int_t)r.rdi,
-		  "rbp", (json_int_t)r.rbp, "cr0", (json_int_t)s.cr0, "cr2", (json_int_t)s.cr2,
-		  "cr3", (json_int_t)s.cr3, "cr4", (json_int_t)s.cr4, "efer", (json_int_t)s.efer,
-		  "cs_base", (json_int_t)s.cs.base, "cs", (int)s.cs.selector,
-		  "r8", (json_int_t)r.r8);
+	snprintf(buf, sizeof(buf),
+		 "rip=%#llx rsp=%#llx rflags=%#llx rax=%#llx rbx=%#llx rcx=%#llx rdx=%#llx "
+		 "rsi=%#llx rdi=%#llx rbp=%#llx r8=%#llx r9=%#llx cs=%#x ss=%#x cr0=%#llx "
+		 "cr2=%#llx cr3=%#llx cr4=%#llx efer=%#llx",
+		 r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp,
+		 r.r8, r.r9, s.cs.selector, s.ss.selector, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	log_error("vmm", "vCPU register dump", "{s:i, s:s, s:s}", "cpu", c->id, "why", why,
+		  "regs", buf);
 }
 
 static void vcpu_io(struct vcpu *c)

@@ -39,3 +39,16 @@ else
 	expect_line "$tmp/err" '"step":"guest RAM in 2 MiB hugetlb pages' "no clear hugepage error"
 fi
 echo ok
+
+# A triple fault resets the machine: exit 0.  An exit KVM cannot handle
+# (its instruction emulator has no AES-NI, needed for an MMIO operand):
+# registers dumped to the log, exit 1.
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --cmdline "mode=triple"
+expect_rc 0 "triple fault"
+expect_line "$tmp/err" '"reason":"triple fault"' "triple fault not reported"
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --cmdline "mode=badexit"
+expect_rc 1 "unexpected KVM exit"
+expect_line "$tmp/err" '"msg":"unexpected KVM exit".*"exit_reason":17' "no unexpected-exit log"
+expect_line "$tmp/err" '"msg":"vCPU register dump".*"regs":"rip=0x' "no register dump"
+no_line "$tmp/out" 'badexit: survived' "guest ran past the failed access"
+echo ok
