@@ -180,6 +180,32 @@ for e in errors:
 sys.exit(1 if errors else 0)
 PY
 
+# --- the runtime stage installs every library the built programs link ---
+BUILD=${BUILD:-build}
+runtime=$(sed -n '/^FROM .*bookworm-slim/,$p' manifests/Containerfile)
+checked=0
+for prog in "$BUILD/podlaunch" "$BUILD/podvmm"; do
+	[ -x "$prog" ] || continue
+	command -v dpkg >/dev/null || break
+	for lib in $(ldd "$prog" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+		# dpkg knows a file by the path its package ships (usrmerge moves it).
+		real=$(readlink -f "$lib") pkg=''
+		for p in "$lib" "$real" "${real#/usr}" "/usr$real"; do
+			pkg=$(dpkg -S "$p" 2>/dev/null | head -n 1 | cut -d: -f1) && [ -n "$pkg" ] && break
+		done
+		[ -n "$pkg" ] || { echo "FAIL: no Debian package owns $lib ($prog)"; exit 1; }
+		case $pkg in libc6 | libc6-*) continue ;; esac
+		grep -qw -- "$pkg" <<<"$runtime" ||
+			{ echo "FAIL: $prog links $lib from $pkg, which the Containerfile's runtime stage does not install"; exit 1; }
+		checked=$((checked + 1))
+	done
+done
+if [ "$checked" -gt 0 ]; then
+	echo "ok: the runtime stage installs all $checked libraries $BUILD/podlaunch and $BUILD/podvmm link"
+else
+	echo "note: $BUILD/podlaunch and $BUILD/podvmm not built; runtime libraries not checked"
+fi
+
 # --- shellcheck ---
 if ! command -v shellcheck >/dev/null; then
 	echo "note: shellcheck is not installed; scripts not checked"
