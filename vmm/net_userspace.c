@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "vmm/net_userspace.h"
+#include "vmm/seccomp.h"
 #include "vmm/virtio_net_feat.h"
 
 #define BATCH 64
@@ -174,6 +175,13 @@ static void *io_thread(void *arg)
 	bool tap_muted = false;
 	int i, n, r;
 
+	/* Narrow to the I/O allow-list before touching guest rings. */
+	r = seccomp_thread_enter(SECCOMP_IO);
+	if (r) {
+		log_error("virtio-net", "I/O thread seccomp filter failed", "{s:i}", "errno", -r);
+		qp->broken(qp->opaque);
+		return NULL;
+	}
 	/* Drain whatever is pending before sleeping the first time. */
 	net_us_tx(qp);
 	net_us_rx(qp);

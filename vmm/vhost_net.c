@@ -22,6 +22,7 @@
 
 #include "common/log.h"
 #include "vmm/net.h"
+#include "vmm/seccomp.h"
 #include "vmm/vhost_net.h"
 #include "vmm/virtio_net_feat.h"
 #include "vmm/vm.h"
@@ -196,6 +197,10 @@ static void *relay_thread(void *arg)
 	uint64_t cnt;
 	int n, i;
 
+	if (seccomp_thread_enter(SECCOMP_IO)) {
+		log_error("virtio-net", "vhost relay seccomp filter failed", NULL);
+		return NULL;
+	}
 	for (;;) {
 		n = epoll_wait(vh->ep, ev, 8, -1);
 		if (n < 0 && errno == EINTR)
