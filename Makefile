@@ -63,8 +63,10 @@ fuzz: $(FUZZERS)
 bench: all $(BENCH_BINS)
 	@for b in $(BENCHES); do echo "== $$b"; BUILD=$(BUILD) $$b || exit 1; done
 
-demo: all
-	@tests/demo/demo.sh
+# No prerequisites: demo.sh first installs what a fresh machine lacks
+# (compiler, -dev packages, runc, CNI plugins), then builds.
+demo:
+	@BUILD=$(BUILD) tests/demo/demo.sh
 
 clean:
 	rm -rf $(BUILD) $(CLEAN)
