@@ -50,8 +50,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 	mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)
 	say "    installing: ${need_pkgs[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null
-	apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+	apt-get update -qq >/dev/null || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null ||
+		die "apt-get install ${need_pkgs[*]} failed"
 else
 	say "    all present (iproute2, runc, jq, CNI plugins, compiler, -dev libraries)"
 fi
