@@ -43,6 +43,14 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
 	    setsockopt(io->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(io->udp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
 		goto fail;
+	/*
+	 * A deep queue rides out a burst of junk (flood) without dropping
+	 * the guest's next request: FORCE while privileged, else up to
+	 * net.core.rmem_max.
+	 */
+	int rcvbuf = 4 << 20;
+	if (setsockopt(io->udp, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(io->udp, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	*step = "bind 0.0.0.0:67";
 	if (bind(io->udp, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		goto fail;
