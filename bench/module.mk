@@ -7,3 +7,8 @@ BENCH_BINS += $(BUILD)/bench/vmm $(PODVMM) $(GUEST_ELF)
 BENCHES    += $(BUILD)/bench/vmm
 $(BUILD)/bench/vmm: $(BUILD)/bench/vmm.o
 	$(CC) $(LDFLAGS) -o $@ $^
+# bench/dhcp: podlaunch dhcp against dnsmasq (DORA latency), and under a flood.
+BENCH_BINS += $(BUILD)/bench/dhcp_client $(BUILD)/podlaunch
+BENCHES    += bench/dhcp
+$(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
