@@ -6,17 +6,18 @@
 #
 #   bundle.sh --out DIR --netns PATH [--bin PATH[:DEST]]... [--file SRC:DEST]...
 #             [--hostname NAME] [--nameserver IP]... [--search DOMAIN]...
-#             [--sysctl KEY=VALUE]... [--cwd DIR] -- ARGS...
+#             [--sysctl KEY=VALUE]... [--volume HOSTDIR:DEST]... [--cwd DIR] -- ARGS...
 #
 # --bin copies an executable with every shared library ldd lists (and the
 # dynamic loader) so the rootfs needs no distribution; --file copies a plain
-# file.  ARGS is the container's process argv.
+# file; --volume bind-mounts a host directory (what an emptyDir is to a
+# pod).  ARGS is the container's process argv.
 set -euo pipefail
 
 usage() { echo "usage: $0 --out DIR --netns PATH [options] -- ARGS..." >&2; exit 2; }
 
 out='' netns='' hostname=pod cwd=/
-bins=() files=() nameservers=() search=() sysctls=()
+bins=() files=() nameservers=() search=() sysctls=() volumes=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=${2:?--out needs a value}; shift 2 ;;
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--nameserver) nameservers+=("${2:?--nameserver needs a value}"); shift 2 ;;
 	--search) search+=("${2:?--search needs a value}"); shift 2 ;;
 	--sysctl) sysctls+=("${2:?--sysctl needs a value}"); shift 2 ;;
+	--volume) volumes+=("${2:?--volume needs a value}"); shift 2 ;;
 	--cwd) cwd=${2:?--cwd needs a value}; shift 2 ;;
 	--) shift; break ;;
 	*) echo "$0: unknown flag $1" >&2; usage ;;
@@ -104,13 +106,21 @@ caps='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD",
 "CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE",
 "CAP_NET_ADMIN"]'
 
+mounts_json='[]'
+for v in "${volumes[@]+"${volumes[@]}"}"; do
+	[[ $v == *:/* ]] || { echo "$0: --volume $v: want HOSTDIR:/DEST" >&2; exit 2; }
+	mkdir -p "${v%%:*}"
+	mounts_json=$(jq -c --arg s "$(realpath "${v%%:*}")" --arg d "${v#*:}" \
+		'. + [{destination: $d, type: "bind", source: $s, options: ["rbind", "rw", "nosuid", "nodev"]}]' <<<"$mounts_json")
+done
+
 # One argument per line: argv entries never hold newlines here.
 args_json=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 
 jq -n \
 	--argjson args "$args_json" --arg netns "$netns" --arg hostname "$hostname" --arg cwd "$cwd" \
 	--argjson caps "$caps" --argjson devices "$devices" --argjson rules "$rules" \
-	--argjson sysctl "$sysctl_json" '
+	--argjson sysctl "$sysctl_json" --argjson volumes "$mounts_json" '
 {
   ociVersion: "1.0.2",
   process: {
@@ -124,7 +134,7 @@ jq -n \
   },
   root: {path: "rootfs", readonly: false},
   hostname: $hostname,
-  mounts: [
+  mounts: ([
     {destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"]},
     {destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]},
     {destination: "/dev/pts", type: "devpts", source: "devpts", options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
@@ -132,7 +142,7 @@ jq -n \
     {destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"]},
     {destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"]},
     {destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]}
-  ],
+  ] + $volumes),
   linux: {
     namespaces: [
       {type: "pid"}, {type: "ipc"}, {type: "uts"}, {type: "mount"},

@@ -123,7 +123,7 @@ tests/demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
 	--bin "$BUILD/podlaunch:/bin/podlaunch" --bin "$BUILD/podvmm:/bin/podvmm" \
 	"${files[@]}" --hostname vm1 --nameserver 10.96.0.10 \
 	--search default.svc.cluster.local --search svc.cluster.local --search cluster.local \
-	--sysctl net.ipv4.conf.all.arp_ignore=1 \
+	--sysctl net.ipv4.conf.all.arp_ignore=1 --volume "$work/state:/var/run/podlaunch" \
 	-- /bin/podlaunch run -- "${vmargs[@]}" || die "bundle build failed"
 say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
 say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"

@@ -7,7 +7,8 @@
 #  2. `podlaunch discover` inside it reports the pod's IP, MAC, routes, DNS
 #     and hostname;
 #  3. with the fake VMM (when built), `podlaunch run` inside it does the
-#     bridge binding and execs the VMM with the tap fd and no capabilities.
+#     bridge binding and execs the VMM with the tap fd and no capabilities;
+#     run again in a new container (a restart) resumes from the state cache.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -44,7 +45,8 @@ in_container() {
 	local cid=$N-$#-$RANDOM
 	tests/demo/bundle.sh --out "$work/bundle" --netns "/var/run/netns/$N-pod" "${bins[@]}" \
 		--hostname vm1 --nameserver 10.96.0.10 --search default.svc.cluster.local \
-		--search svc.cluster.local --sysctl net.ipv4.conf.all.arp_ignore=1 -- "$@" >/dev/null
+		--search svc.cluster.local --sysctl net.ipv4.conf.all.arp_ignore=1 \
+		--volume "$work/state:/var/run/podlaunch" -- "$@" >/dev/null
 	cids+=("$cid")
 	(cd "$work/bundle" && timeout 120 runc run "$cid") >"$work/out" 2>&1 </dev/null
 }
@@ -99,4 +101,10 @@ links=$(in_pod "$N" ip -o link show)
 grep -q 'k6t-eth0' <<<"$links" || fail "no bridge k6t-eth0 in the pod after run"
 addrs=$(in_pod "$N" ip -4 -o addr show up)
 if grep -q " $pod_ip/" <<<"$addrs"; then fail "an up link in the pod still holds $pod_ip after run"; fi
-echo "ok: podlaunch run inside runc bound the pod interface and exec'd the VMM with the tap fd and no capabilities"
+# 4. a container restart (new container, same pod, the state cache on an
+#    emptyDir-like volume): run resumes from the cache with the same identity.
+in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none ||
+	{ cat "$work/out"; fail "podlaunch run after a container restart exited non-zero"; }
+grep -qi "^argv [0-9]* fd=[0-9:]*,mac=$pod_mac" "$work/out" || { cat "$work/out"; fail "after a restart the VMM did not get the pod MAC"; }
+grep -q '^fd [0-9]* tap tap0 ' "$work/out" || { cat "$work/out"; fail "after a restart the VMM did not get tap0"; }
+echo "ok: podlaunch run inside runc bound the pod interface and exec'd the VMM with the tap fd and no capabilities, and resumed after a container restart"

@@ -101,6 +101,9 @@ for f, pod in pods:
     if kernel:
         mp = [p for p in mounts if kernel.startswith(p.rstrip("/") + "/")]
         check(mp and mounts[mp[0]] in vols, f"{f}: --kernel {kernel} is not on a volume")
+    state = [p for p in mounts if p.rstrip("/") == "/var/run/podlaunch"]
+    check(state and "emptyDir" in vols.get(mounts[state[0]], {}),
+          f"{f}: /var/run/podlaunch (the state cache) must be an emptyDir that survives container restarts")
     res = c.get("resources") or {}
     req, lim = res.get("requests") or {}, res.get("limits") or {}
     check(req.get("cpu"), f"{f}: no cpu request")
