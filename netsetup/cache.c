@@ -40,21 +40,6 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-static int fsync_dir(const char *path)
-{
-	char buf[4096];
-	int fd, ret = 0;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	fd = open(dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 int ns_cache_write(const char *path, const struct ns_state *st)
 {
 	char tmp[4200], dir[4096];
@@ -97,10 +82,13 @@ int ns_cache_write(const char *path, const struct ns_state *st)
 	close(fd);
 	if (!ret && rename(tmp, path))
 		ret = -errno;
+	/*
+	 * No fsync of the directory: rename() is atomic against a crash of
+	 * this process, which is what the cache guards against; a machine
+	 * crash takes the pod's network namespace (and /var/run) with it.
+	 */
 	if (ret)
 		unlink(tmp);
-	else
-		ret = fsync_dir(path);
 out:
 	free(text);
 	return ret;
@@ -134,5 +122,5 @@ int ns_cache_remove(const char *path)
 {
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
-	return fsync_dir(path);
+	return 0;
 }

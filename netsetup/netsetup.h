@@ -186,7 +186,7 @@ const char *ns_phase_name(enum ns_phase p);
 
 /* <dir>/<iface>.json */
 int ns_cache_path(const char *dir, const char *iface, char *out, size_t len);
-/* Atomic: temp file, fsync, rename, fsync of the directory. */
+/* Atomic: temp file, fsync, rename. */
 int ns_cache_write(const char *path, const struct ns_state *st);
 /* 0, -ENOENT (none), -EINVAL/-EPROTO (corrupt/foreign; logged with the path). */
 int ns_cache_read(const char *path, struct ns_state *st);
@@ -206,7 +206,7 @@ struct ns_txn {
 /* Names of the setup steps, in order; NULL-terminated. */
 extern const char *const ns_step_names[];
 
-/* Run every step, journaling each undo first; on failure roll back. */
+/* Journal every step's undo, then run the steps; on failure roll back. */
 int ns_txn_setup(struct ns_txn *t);
 /* Undo every journaled step in reverse; idempotent. */
 int ns_txn_rollback(struct ns_txn *t);

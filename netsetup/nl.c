@@ -408,37 +408,53 @@ int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r)
 	return err;
 }
 
-/*
- * libnl-route 3.7 sets bridge port flags only through AF_BRIDGE setlink
- * objects it cannot build for an existing port, so this one request goes
- * out through libmnl, the way `ip link set X type bridge_slave learning off`
- * sends it.
- */
-int nsnl_port_learning(int ifindex, bool on)
+int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
+{
+	struct rtnl_link *orig = rtnl_link_alloc(), *chg = rtnl_link_alloc();
+	int err = -ENOMEM;
+
+	if (orig && chg) {
+		rtnl_link_set_ifindex(orig, ifindex);
+		rtnl_link_set_group(chg, group);
+		err = nlerr(rtnl_link_change(sk, orig, chg, 0));
+	}
+	rtnl_link_put(orig);
+	rtnl_link_put(chg);
+	return err;
+}
+
+int nsnl_group_members(struct nl_sock *sk, uint32_t group, const int *ours, int nours,
+		       int *foreign)
+{
+	struct nl_cache *cache;
+	struct nl_object *o;
+	int err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache), n = 0;
+
+	if (err)
+		return nlerr(err);
+	*foreign = 0;
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		bool mine = false;
+
+		if (rtnl_link_get_group(l) != group)
+			continue;
+		n++;
+		for (int i = 0; i < nours; i++)
+			mine |= ours[i] == rtnl_link_get_ifindex(l);
+		*foreign += !mine;
+	}
+	nl_cache_free(cache);
+	return n;
+}
+
+static int mnl_request(struct nlmsghdr *nlh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-	struct nlattr *info, *data;
-	unsigned int seq = time(NULL), portid;
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	unsigned int portid;
 	int ret;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
-	mnl_attr_put_u8(nlh, IFLA_BRPORT_LEARNING, on);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl)
 		return -errno;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
@@ -452,8 +468,56 @@ int nsnl_port_learning(int ifindex, bool on)
 		ret = -errno;
 		goto out;
 	}
-	ret = mnl_cb_run(buf, ret, seq, portid, NULL, NULL) < 0 ? -errno : 0;
+	ret = mnl_cb_run(buf, ret, nlh->nlmsg_seq, portid, NULL, NULL) < 0 ? -errno : 0;
 out:
 	mnl_socket_close(nl);
 	return ret;
+}
+
+/*
+ * Deleting links one by one costs an RCU grace period each in the kernel's
+ * unregister path; RTM_DELLINK by IFLA_GROUP unregisters them as one batch
+ * (rtnl_group_dellink).  libnl cannot build a delete without a name or index.
+ */
+int nsnl_group_del(uint32_t group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return mnl_request(nlh);
+}
+
+/*
+ * libnl-route 3.7 sets bridge port flags only through AF_BRIDGE setlink
+ * objects it cannot build for an existing port, so this one request goes
+ * out through libmnl, the way `ip link set X type bridge_slave learning off`
+ * sends it.
+ */
+int nsnl_port_learning(int ifindex, bool on)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+	struct nlattr *info, *data;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_LEARNING, on);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return mnl_request(nlh);
 }

@@ -48,6 +48,14 @@ int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int m
 int nsnl_route_add(struct nl_sock *sk, int ifindex, const struct ns_route *r);
 int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r);
 
+/* Put a link in a link group (IFLA_GROUP). */
+int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group);
+/* Number of links in group; *foreign counts those not in ours[]. */
+int nsnl_group_members(struct nl_sock *sk, uint32_t group, const int *ours, int nours,
+		       int *foreign);
+/* Delete every link of a group in one request (libmnl). */
+int nsnl_group_del(uint32_t group);
+
 /* IFLA_BRPORT_LEARNING on a bridge port (libmnl). */
 int nsnl_port_learning(int ifindex, bool on);
 

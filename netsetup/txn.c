@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The bridge binding as a transaction.  Before a step acts, its journal
- * entry goes into the cache (atomically); every undo is idempotent and works
- * from the cached pre-binding state, never from what is live.  So whatever
+ * The bridge binding as a transaction.  The journal of every step's undo
+ * goes into the cache (atomically) before the first step acts, and every
+ * undo is idempotent: it works from the cached pre-binding state and is a
+ * no-op for a step that never acted (preflight guarantees the names the
+ * binding creates were free, so what carries them is ours).  So whatever
  * instant a SIGKILL lands at, the next run finds the cache "in-progress",
- * runs the journaled undos in reverse (a step that never acted undoes to a
- * no-op) and retries from scratch.
+ * runs the undos in reverse and retries from scratch.  Journaling the whole
+ * plan at once costs one cache write instead of one per step.
  *
  * Test-only fault injection: PODLAUNCH_FAULT_STEP=<step> fails that step
  * right after it acted (so its own undo is exercised too);
  * PODLAUNCH_FAULT_KILL=<step> SIGKILLs the process at the same point;
- * PODLAUNCH_FAULT_KILL_BEFORE=<step> SIGKILLs it after the journal write,
- * before the step acts.
+ * PODLAUNCH_FAULT_KILL_BEFORE=<step> SIGKILLs it just before the step acts.
  */
 #include <errno.h>
 #include <signal.h>
@@ -489,12 +490,51 @@ static bool env_is(const char *var, const char *step)
 	return v && !strcmp(v, step);
 }
 
-static int rollback(struct ctx *c, const char *cache_path)
+/* "k6t" in ASCII: the link group the binding's own links are deleted through. */
+#define NS_LINK_GROUP 0x6b3674
+
+/*
+ * Delete the links the binding created in one kernel batch (see
+ * nsnl_group_del), when they can be told apart with certainty: each found
+ * by name with the expected kind, and no other link in the group.  Anything
+ * unexpected leaves the job to the per-step undos, which also finish it
+ * after a SIGKILL between the two requests.
+ */
+static void batch_delete(struct ctx *c)
+{
+	const struct ns_binding *b = &c->st->binding;
+	const struct { const char *name, *kind1, *kind2; } links[] = {
+		{ b->placeholder, "dummy", "bridge" }, { b->tap, "tun", NULL },
+		{ b->bridge, "bridge", NULL },
+	};
+	int ours[3], n = 0, foreign;
+
+	for (int i = 0; i < 3; i++) {
+		struct nsnl_link l;
+
+		if (nsnl_link_get(c->sk, 0, links[i].name, &l) || l.ifindex == c->st->pod.ifindex ||
+		    (strcmp(l.kind, links[i].kind1) && (!links[i].kind2 || strcmp(l.kind, links[i].kind2))))
+			continue;
+		if (nsnl_link_set_group(c->sk, l.ifindex, NS_LINK_GROUP))
+			return;
+		ours[n++] = l.ifindex;
+	}
+	if (n < 2 || nsnl_group_members(c->sk, NS_LINK_GROUP, ours, n, &foreign) != n || foreign)
+		return;
+	if (nsnl_group_del(NS_LINK_GROUP))
+		log_debug("netsetup", "batched link delete failed; deleting one by one", NULL);
+}
+
+/* Undo journal entries [0, upto) in reverse. */
+static int rollback(struct ctx *c, const char *cache_path, int upto)
 {
 	struct ns_state *st = c->st;
 	int first = 0;
 
-	for (int i = st->n_journal - 1; i >= 0; i--) {
+	if (upto > 1)
+		batch_delete(c);
+
+	for (int i = upto - 1; i >= 0; i--) {
 		const struct ns_journal_entry *je = &st->journal[i];
 		const struct step *s = step_find(je->step);
 		int ret;
@@ -524,7 +564,7 @@ int ns_txn_rollback(struct ns_txn *t)
 
 	if (ret)
 		return ret;
-	ret = rollback(&c, t->cache_path);
+	ret = rollback(&c, t->cache_path, t->st->n_journal);
 	nsnl_close(c.sk);
 	return ret;
 }
@@ -533,28 +573,33 @@ int ns_txn_setup(struct ns_txn *t)
 {
 	struct ns_state *st = t->st;
 	struct ctx c = { .st = st };
-	int ret = nsnl_open(&c.sk), rb;
+	int ret = nsnl_open(&c.sk), rb, i;
 
 	if (ret)
 		return ret;
 	st->n_journal = 0;
-	for (int i = 0; i < N_STEPS; i++) {
-		const struct step *s = &steps[i];
-		struct ns_journal_entry *je = &st->journal[st->n_journal];
+	for (i = 0; i < N_STEPS; i++) {
+		struct ns_journal_entry *je = &st->journal[st->n_journal++];
 
 		memset(je, 0, sizeof(*je));
-		snprintf(je->step, sizeof(je->step), "%s", s->name);
-		ret = s->prep ? s->prep(&c, je) : 0;
-		if (ret)
-			goto failed;
-		st->n_journal++;
-		st->phase = NS_PHASE_IN_PROGRESS;
-		ret = ns_cache_write(t->cache_path, st);
+		snprintf(je->step, sizeof(je->step), "%s", steps[i].name);
+		ret = steps[i].prep ? steps[i].prep(&c, je) : 0;
 		if (ret) {
-			log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}",
-				  "step", s->name, "file", t->cache_path, "error", strerror(-ret));
-			goto rollback;
+			log_error("netsetup", "setup step failed", "{s:s, s:s}", "step", steps[i].name,
+				  "error", strerror(-ret));
+			goto out;
 		}
+	}
+	st->phase = NS_PHASE_IN_PROGRESS;
+	ret = ns_cache_write(t->cache_path, st);
+	if (ret) {
+		log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}", "step",
+			  "journal", "file", t->cache_path, "error", strerror(-ret));
+		goto out;
+	}
+	for (i = 0; i < N_STEPS; i++) {
+		const struct step *s = &steps[i];
+
 		if (env_is("PODLAUNCH_FAULT_KILL_BEFORE", s->name))
 			raise(SIGKILL);
 		ret = s->act(&c);
@@ -565,7 +610,6 @@ int ns_txn_setup(struct ns_txn *t)
 			ret = -EIO;
 		}
 		if (ret) {
-failed:
 			log_error("netsetup", "setup step failed; rolling back", "{s:s, s:s}",
 				  "step", s->name, "error", strerror(-ret));
 			goto rollback;
@@ -576,10 +620,11 @@ failed:
 	ret = ns_cache_write(t->cache_path, st);
 	if (!ret)
 		goto out;
-	log_error("netsetup", "cannot write the state cache", "{s:s, s:s}",
+	log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}", "step", "done",
 		  "file", t->cache_path, "error", strerror(-ret));
+	i = N_STEPS - 1;
 rollback:
-	rb = rollback(&c, t->cache_path);
+	rb = rollback(&c, t->cache_path, i + 1);
 	if (rb)
 		log_error("netsetup", "rollback incomplete; the cache keeps the journal for the next run",
 			  "{s:s}", "file", t->cache_path);

@@ -8,13 +8,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <libgen.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +114,28 @@ static int dhcp_start(const struct ns_opts *o, const char *iface)
 	return 1;
 }
 
+/*
+ * Whatever fds the container runtime or a shell left open must not reach
+ * the VMM or the DHCP server: mark them all close-on-exec up front.
+ */
+static void inherited_fds_cloexec(void)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (!syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC))
+		return;
+	d = opendir("/proc/self/fd");	/* kernels before 5.11 */
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (fd > 2 && fd != dirfd(d))
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	if (d)
+		closedir(d);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct ns_opts o;
@@ -123,6 +148,7 @@ int cmd_run(int argc, char **argv)
 	ret = podlaunch_opts(NS_CMD_RUN, argc, argv, &o);
 	if (ret >= 0)
 		return ret;
+	inherited_fds_cloexec();
 	ret = vmm_path(&o, vmm, sizeof(vmm));
 	if (ret)
 		return fail("vmm", "cannot locate the VMM", -ret);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <net/if.h>
 #include <linux/if_tun.h>
@@ -62,5 +63,9 @@ int main(int argc, char **argv)
 			fputs(line, stdout);
 	if (f)
 		fclose(f);
+	fflush(stdout);
+	/* FAKEVMM_HOLD=N: stay alive N seconds, like a VMM would. */
+	if (getenv("FAKEVMM_HOLD"))
+		sleep(atoi(getenv("FAKEVMM_HOLD")));
 	return bad;
 }
