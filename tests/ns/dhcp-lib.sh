@@ -140,6 +140,7 @@ dh_server_start() {
 	local n=$1; shift
 	DH_SERVER_LOG=$DH_TMP/server.log
 	local fifo=$DH_TMP/ready
+	rm -f "$fifo"
 	mkfifo "$fifo"
 	# Not through a shell function: $! must be the server itself (ip
 	# netns exec execs it), whose parent is this shell.
