@@ -8,7 +8,7 @@
 # Then again with two queue pairs and two vCPUs.
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/podns.sh
 . tests/lib/podns.sh
 ROOT=$PWD
@@ -58,7 +58,7 @@ run_case() {
 	gw=$(podns_gateway "$NAME")
 	prefix=$(in_pod "$NAME" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
 	mtu=$(in_pod "$NAME" cat /sys/class/net/eth0/mtu)
-	[ -n "$ip" ] && [ -n "$gw" ] || fail "$label: pod has no address/gateway"
+	{ [ -n "$ip" ] && [ -n "$gw" ]; } || fail "$label: pod has no address/gateway"
 	printf 'nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n' >"$work/resolv.conf"
 	rm -rf "$work/state"
 
@@ -111,7 +111,7 @@ PY
 	vmm_pid=
 	[ "$rc" = 0 ] || fail "$label: podvmm exit $rc after SIGTERM (want 0)"
 	grep -aq "powering off" "$work/out" || fail "$label: guest did not power off"
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		alive=
 		for k in $dhcp_kids; do kill -0 "$k" 2>/dev/null && alive=$k; done
 		[ -z "$alive" ] && break

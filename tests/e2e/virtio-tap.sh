@@ -7,7 +7,7 @@
 # multi-queue tap and two vCPUs.
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 PODVMM=$BUILD/podvmm
 GUEST=$BUILD/guest/guest.elf
 
@@ -15,7 +15,7 @@ GUEST=$BUILD/guest/guest.elf
 [ -c /dev/kvm ] || { echo "SKIP: /dev/kvm missing"; exit 77; }
 [ -c /dev/net/tun ] || { echo "SKIP: /dev/net/tun missing"; exit 77; }
 command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) not installed"; exit 77; }
-[ -x "$PODVMM" ] && [ -f "$GUEST" ] || { echo "FAIL: build $PODVMM and $GUEST first"; exit 1; }
+{ [ -x "$PODVMM" ] && [ -f "$GUEST" ]; } || { echo "FAIL: build $PODVMM and $GUEST first"; exit 1; }
 
 NS=pvtap$$
 work=$(mktemp -d)
