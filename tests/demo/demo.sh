@@ -24,6 +24,19 @@ say() { printf '%s\n' "$*"; }
 head_() { step=$((step + 1)); printf '\n[%d] %s\n' "$step" "$*"; }
 indent() { sed 's/^/    /'; }
 die() { printf 'demo FAILED: %s\n' "$*" >&2; exit 1; }
+# The last lines of the container log, JSON log lines shown as
+# "component: msg (key=value ...)".
+log_tail() {
+	tail -n "${2:-15}" "$1" | while IFS= read -r l; do
+		if [[ $l == '{'* ]] && j=$(jq -r '"\(.component // "?"): \(.msg // "")" + ([to_entries[]
+			| select(.key | IN("time", "level", "component", "msg") | not)
+			| "\(.key)=\(.value)"] | if length > 0 then " (" + join(", ") + ")" else "" end)' <<<"$l" 2>/dev/null); then
+			printf '%s\n' "$j"
+		else
+			printf '%s\n' "$l"
+		fi
+	done | cut -c1-200 | indent
+}
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, runc)"
 
@@ -138,7 +151,7 @@ t0=$(date +%s)
 lease=
 while :; do
 	if ! kill -0 "$runc_pid" 2>/dev/null; then
-		tail -n 15 "$log" | indent
+		log_tail "$log"
 		die "the container exited before the guest got its lease (log above)"
 	fi
 	if [ -z "$KERNEL" ]; then
@@ -148,7 +161,7 @@ while :; do
 		break
 	fi
 	[ $(($(date +%s) - t0)) -lt "$DEMO_TIMEOUT" ] || {
-		tail -n 15 "$log" | indent
+		log_tail "$log"
 		die "no lease after ${DEMO_TIMEOUT}s"
 	}
 	sleep 0.5
@@ -217,7 +230,7 @@ grep -a -o '{"time".*}' "$log" | jq -r 'select(.component == "podvmm" or .compon
 	| "\(.component): \(.msg)\(if .reason then " (\(.reason))" else "" end)"' 2>/dev/null | indent || true
 grep -a -m1 -o 'guest: power[a-z ]*' "$log" | indent || true
 runc delete "$CID" >/dev/null 2>&1 || runc delete -f "$CID" >/dev/null 2>&1 || true
-[ "$status" = 0 ] || { tail -n 10 "$log" | indent; die "podlaunch exited $status (log above)"; }
+[ "$status" = 0 ] || { log_tail "$log" 10; die "podlaunch exited $status (log above)"; }
 
 # --- cleanup -----------------------------------------------------------------------------
 head_ "cleanup"
