@@ -44,7 +44,7 @@ fail() {
 
 # run_case LABEL QUEUES CPUS PODLAUNCH-FLAGS -- VMM-EXTRA...
 run_case() {
-	local label=$1 want_queues=$2 want_cpus=$3 i rc ip gw prefix mtu line dhcp_kids guest_mac alive; shift 3
+	local label=$1 want_queues=$2 want_cpus=$3 rc ip gw prefix mtu line dhcp_kids guest_mac alive; shift 3
 	local -a pl_flags=() vm_extra=()
 
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do pl_flags+=("$1"); shift; done
@@ -68,7 +68,7 @@ run_case() {
 		"${pl_flags[@]}" -- --kernel "$GUEST" --cpu-template baseline --console stdio \
 		"${vm_extra[@]}" >"$work/out" 2>"$work/err" </dev/null &
 	vmm_pid=$!
-	for i in $(seq 1 120); do
+	for _ in $(seq 1 120); do
 		grep -aq '^LEASE ' "$work/out" && break
 		kill -0 "$vmm_pid" 2>/dev/null || break
 		sleep 1

@@ -45,7 +45,7 @@ dhcp_start() {
 # run_case NAME TAPFLAGS NETSPEC-EXTRA PODVMM-EXTRA...
 run_case() {
 	local name=$1 tapflags=$2 extra=$3; shift 3
-	local vmm_pid rc i
+	local vmm_pid rc
 
 	ip -n "$NS" link del pvt0 2>/dev/null
 	# shellcheck disable=SC2086
@@ -58,7 +58,7 @@ run_case() {
 	ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --cpu-template baseline --console stdio \
 		--net "tap=pvt0,mac=02:00:00:00:00:11$extra" "$@" >"$work/out" 2>"$work/err" &
 	vmm_pid=$!
-	for i in $(seq 1 120); do
+	for _ in $(seq 1 120); do
 		grep -q '^LEASE ' "$work/out" && break
 		kill -0 "$vmm_pid" 2>/dev/null || break
 		sleep 1
