@@ -12,3 +12,7 @@ BENCH_BINS += $(BUILD)/bench/dhcp_client $(BUILD)/podlaunch
 BENCHES    += bench/dhcp
 $(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+# bench/setup: podlaunch setup+teardown against the same binding done with
+# ip/sysctl/ip tuntap (bench/setup-peer.sh), fresh CNI namespaces, root.
+BENCH_BINS += $(BUILD)/podlaunch
+BENCHES    += bench/setup
