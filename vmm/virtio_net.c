@@ -32,7 +32,17 @@
 			     BIT(VIRTIO_NET_F_MRG_RXBUF))
 
 static struct virtio_net *VN(struct virtio_pci *vp) { return vp->dev; }
-static int ctrl_q(const struct virtio_net *n) { return 2 * n->pairs; }
+/* Section 5.1.2: N pairs only with MQ negotiated, else 1; the control
+ * queue follows the last pair in use. */
+static int active_pairs(const struct virtio_net *n)
+{
+	return (n->acked & BIT(VIRTIO_NET_F_MQ)) ? n->pairs : 1;
+}
+
+static int ctrl_q(const struct virtio_net *n)
+{
+	return (n->acked & BIT(VIRTIO_NET_F_CTRL_VQ)) ? 2 * active_pairs(n) : -1;
+}
 
 static void mac_str(const uint8_t *m, char *s)
 {
@@ -89,7 +99,7 @@ static uint32_t rx_need(const struct virtio_net *n)
 
 static int ioeventfd_set(struct virtio_net *n, bool on)
 {
-	for (int q = 0; q < 2 * n->pairs; q++) {
+	for (int q = 0; q < 2 * active_pairs(n); q++) {
 		struct kvm_ioeventfd io = {
 			.addr = virtio_pci_notify_addr(&n->vp, q),
 			.len = 2,	/* the driver writes the 16-bit queue index */
@@ -190,7 +200,7 @@ static int driver_ok(struct virtio_pci *vp)
 	if (r)	/* MMIO notify writes still reach the kick eventfds */
 		log_warn("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
 			 "{s:i}", "errno", -r);
-	for (int i = 0; i < n->pairs; i++) {
+	for (int i = 0; i < active_pairs(n); i++) {
 		struct net_qp *qp = &n->qps[i];
 
 		if (!vp->queue_enabled[2 * i] || !vp->queue_enabled[2 * i + 1])
@@ -283,7 +293,7 @@ static void notify(struct virtio_pci *vp, int queue)
 		return;
 	}
 	/* An access the ioeventfd did not catch (other width): same path. */
-	if (queue < 2 * n->pairs && write(n->kicks[queue], &one, sizeof(one)) < 0)
+	if (queue < 2 * active_pairs(n) && write(n->kicks[queue], &one, sizeof(one)) < 0)
 		log_warn("virtio-net", "kick failed", "{s:i}", "errno", errno);
 }
 
