@@ -14,11 +14,12 @@ int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_
 	for (size_t i = 0; i < n; i++) {
 		uint8_t w = r[i].prefix;
 		size_t sig = (w + 7u) / 8u;
-		uint32_t mask = w ? htonl(~0u << (32 - w)) : 0;
-		uint32_t dst = r[i].dst & mask;
+		uint32_t mask, dst;
 
 		if (w > 32)
 			return -EINVAL;
+		mask = w ? htonl(~0u << (32 - w)) : 0;
+		dst = r[i].dst & mask;
 		if (len + 1 + sig + 4 > cap)
 			return -ENOSPC;
 		/* RFC 3442: width, then only the significant octets. */

@@ -35,7 +35,7 @@ LEASE
 cat >"$DH_TMP/script" <<SH
 #!/bin/sh
 n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/ev.\$n.\$reason"
+env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
 case \$reason in
 BOUND|RENEW|REBOOT)
 	ip addr flush dev "\$interface"

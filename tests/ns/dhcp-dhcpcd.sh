@@ -27,7 +27,7 @@ CONF
 cat >"$DH_TMP/hook" <<SH
 #!/bin/sh
 n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/ev.\$n.\$reason"
+env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
 SH
 chmod 755 "$DH_TMP" "$DH_TMP/hook"
 

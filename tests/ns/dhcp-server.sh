@@ -37,7 +37,7 @@ echo "ok: l2_only exits 0 with nothing to serve"
 dh_topology $N || fail "topology"
 cat >"$DH_TMP/script" <<SH
 #!/bin/sh
-[ "\$1" = bound ] && env | sort >"$DH_TMP/lease.env"
+[ "\$1" = bound ] && env | sort >"$DH_TMP/lease.tmp" && mv "$DH_TMP/lease.tmp" "$DH_TMP/lease.env"
 exit 0
 SH
 chmod +x "$DH_TMP/script"

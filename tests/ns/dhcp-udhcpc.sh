@@ -18,7 +18,7 @@ dh_server_start $N || fail "server start"
 # The script records each event's environment and applies bound/renew.
 cat >"$DH_TMP/script" <<'SH'
 #!/bin/sh
-env | sort >"$OUT/$1.env"
+env | sort >"$OUT/$1.tmp" && mv "$OUT/$1.tmp" "$OUT/$1.env"
 case $1 in
 bound|renew)
 	ip addr flush dev "$interface"
@@ -30,7 +30,7 @@ bound|renew)
 	;;
 esac
 SH
-sed -i "s|\$OUT|$DH_TMP|" "$DH_TMP/script"
+sed -i "s|\$OUT|$DH_TMP|g" "$DH_TMP/script"
 chmod +x "$DH_TMP/script"
 
 in_vm $N $UDHCPC -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
