@@ -6,6 +6,7 @@
 
 BUILD=${BUILD:-build}
 PODLAUNCH=$(realpath -m "$BUILD/podlaunch")
+export FAKEVMM
 FAKEVMM=$(realpath -m "$BUILD/tests/fakevmm/fakevmm")
 STATE_ROOT=/run/nstest-$$
 NS_NAMES=()
@@ -58,9 +59,9 @@ ns_snapshot() {
 
 # Wait until two snapshots 100 ms apart agree (carrier and addrconf settle).
 ns_settle() {
-	local a b i
+	local a b _
 	a=$(ns_snapshot "$1")
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		sleep 0.1
 		b=$(ns_snapshot "$1")
 		[ "$a" = "$b" ] && ! in_pod "$1" ip link show dev eth0 | grep -q NO-CARRIER && return 0
@@ -72,8 +73,8 @@ ns_settle() {
 # expect_same NAME FILE WHAT: the namespace matches FILE (retried for up
 # to 3 s while links come up), else a diff and failure.
 expect_same() {
-	local n=$1 want=$2 what=$3 i
-	for i in $(seq 30); do
+	local n=$1 want=$2 what=$3 _
+	for _ in $(seq 30); do
 		ns_snapshot "$n" >"$want.now"
 		cmp -s "$want" "$want.now" && return 0
 		sleep 0.1

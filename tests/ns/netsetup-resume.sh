@@ -6,6 +6,7 @@
 # Odd steps are killed after acting, even ones before (PODLAUNCH_FAULT_KILL_BEFORE,
 # after the journal write), and each kind of kill is recovered both ways.
 set -u
+# shellcheck source=tests/ns/lib-netsetup.sh
 . "$(dirname "$0")/lib-netsetup.sh"
 ns_require
 
@@ -34,7 +35,7 @@ for step in "${steps[@]}"; do
 	fi
 	pl "$n" setup 2>"$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "setup after kill at $step"; }
 	grep -q 'interrupted setup found' "$STATE_ROOT/$n.log" || fail "resume after $step not logged"
-	[ "$(jq -r .phase "$(pl_cache "$n")")" = done ] || fail "after kill at $step: not done"
+	[ "$(jq -r .phase "$(pl_cache "$n")")" = "done" ] || fail "after kill at $step: not done"
 	addr_json "$n" eth0 | jq -e --arg ip "$ip" '.addr_info[] | select(.local == $ip)' >/dev/null ||
 		fail "after kill at $step: the placeholder lost the pod IP"
 	[ "$(addr_json "$n" eth0-nic | jq -r .master)" = k6t-eth0 ] || fail "after kill at $step: nic not enslaved"

@@ -5,6 +5,7 @@
 # capability set empty and no_new_privs.  With DHCP (when the server is
 # built) run waits for the server to be ready and the server dies with the VMM.
 set -u
+# shellcheck source=tests/ns/lib-netsetup.sh
 . "$(dirname "$0")/lib-netsetup.sh"
 ns_require
 [ -x "$FAKEVMM" ] || { echo "SKIP: $FAKEVMM not built"; exit 77; }
@@ -15,15 +16,15 @@ check_vmm_out() {
 	grep -q "^argv 1 --net$" "$out" || fail "no --net first: $(cat "$out")"
 	fds=$(sed -n 's/^argv 2 fd=\([0-9:]*\),mac=.*/\1/p' "$out")
 	grep -q "^argv 2 fd=$fds,mac=$mac,mtu=$mtu$" "$out" || fail "--net value: $(grep '^argv 2' "$out")"
-	grep -q '^argv 3 --user-arg$' "$out" && grep -q '^argv 4 two words$' "$out" ||
-		fail "user VMM args not passed after --net"
+	grep -q '^argv 3 --user-arg$' "$out" || fail "user VMM args not passed after --net"
+	grep -q '^argv 4 two words$' "$out" || fail "user VMM args split"
 	[ "$(tr ':' '\n' <<<"$fds" | wc -l)" = "$queues" ] || fail "want $queues fds, got $fds"
 	for f in ${fds//:/ }; do
 		grep -q "^fd $f tap tap0 tap=1 no_pi=1 vnet_hdr=1 multi_queue=$([ "$queues" -gt 1 ] && echo 1 || echo 0)$" "$out" ||
 			fail "fd $f is not the tap as expected: $(grep "^fd $f" "$out")"
 	done
 	[ "$(grep '^openfd' "$out" | awk '{print $2}' | sort -n | tr '\n' ' ')" = \
-	  "$(printf '%s\n' 0 1 2 ${fds//:/ } | sort -n | tr '\n' ' ')" ] ||
+	  "$(printf '%s\n' 0 1 2 "${fds//:/$'\n'}" | sort -n | tr '\n' ' ')" ] ||
 		fail "fds leaked into the VMM: $(grep '^openfd' "$out" | tr '\n' ' ')"
 	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
 		grep -q "^$c:[[:space:]]*$ZERO$" "$out" || fail "$c not empty: $(grep "^$c" "$out")"
@@ -41,7 +42,7 @@ pl "$n" run --no-dhcp --vmm "$FAKEVMM" -- --user-arg "two words" >"$STATE_ROOT/o
 	{ cat "$STATE_ROOT/log1"; fail "run --no-dhcp"; }
 check_vmm_out "$STATE_ROOT/out1" "$mac" 1 1500
 grep -q 'disabled by --no-dhcp' "$STATE_ROOT/log1" || fail "--no-dhcp not logged"
-[ "$(jq -r .phase "$(pl_cache "$n")")" = done ] || fail "cache not done after run"
+[ "$(jq -r .phase "$(pl_cache "$n")")" = "done" ] || fail "cache not done after run"
 echo "ok run --no-dhcp"
 
 # 2. A second run resumes from the cache (no new setup).
@@ -89,7 +90,7 @@ fi
 FAKEVMM_HOLD=1 pl "$n" run --vmm "$FAKEVMM" --lease-time 600 -- --user-arg "two words" \
 	>"$STATE_ROOT/out5" 2>"$STATE_ROOT/log5" &
 runpid=$!
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	grep -q '^NoNewPrivs' "$STATE_ROOT/out5" 2>/dev/null && break
 	sleep 0.1
 done
@@ -100,7 +101,7 @@ grep -q 'DHCP server ready' "$STATE_ROOT/log5" || { cat "$STATE_ROOT/log5"; fail
 check_vmm_out "$STATE_ROOT/out5" "$mac" 1 1500
 [ -n "$dhcp_pids" ] || fail "no DHCP server running beside the VMM"
 for p in $dhcp_pids; do
-	for i in $(seq 30); do [ -e "/proc/$p" ] || break; sleep 0.1; done
+	for _ in $(seq 30); do [ -e "/proc/$p" ] || break; sleep 0.1; done
 	[ -e "/proc/$p" ] && fail "DHCP server $p outlived the VMM"
 done
 echo "ok run with DHCP"
@@ -109,7 +110,7 @@ echo "ok run with DHCP"
 pl "$n" run --vmm "$FAKEVMM" --dhcp-no-such-flag >/dev/null 2>"$STATE_ROOT/log6"
 [ $? = 1 ] || fail "run with a failing DHCP server should exit 1"
 grep -q '"step":"dhcp_start"' "$STATE_ROOT/log6" || { cat "$STATE_ROOT/log6"; fail "DHCP failure not logged"; }
-[ "$(jq -r .phase "$(pl_cache "$n")")" = done ] || fail "binding lost after the DHCP failure"
+[ "$(jq -r .phase "$(pl_cache "$n")")" = "done" ] || fail "binding lost after the DHCP failure"
 pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after the DHCP runs"
 echo "ok DHCP failure keeps the binding"

@@ -2,6 +2,7 @@
 # setup builds the bridge binding as specified in CNI ptp and bridge pod
 # namespaces; a second setup changes nothing; teardown restores exactly.
 set -u
+# shellcheck source=tests/ns/lib-netsetup.sh
 . "$(dirname "$0")/lib-netsetup.sh"
 ns_require
 
@@ -49,7 +50,7 @@ check_binding() {
 
 	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/all/arp_ignore)" = 1 ] || fail "$n: arp_ignore"
 	[ "$(in_pod "$n" ip -j route show dev eth0 | jq length)" = 0 ] || fail "$n: routes left on eth0"
-	[ "$(jq -r .phase "$cache")" = done ] || fail "$n: cache phase"
+	[ "$(jq -r .phase "$cache")" = "done" ] || fail "$n: cache phase"
 	[ "$(jq -r .pod.ipv4[0].address "$cache")" = "$ip" ] || fail "$n: cache pod IP"
 	[ "$(jq -r .binding.guest_mac "$cache")" = "$mac" ] || fail "$n: cache guest MAC"
 }
