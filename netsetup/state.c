@@ -20,6 +20,13 @@ static const struct name_val scopes[] = {
 	{ NULL, 0 },
 };
 
+/* Address scopes as iproute2 prints them ("global", as STATE-FORMAT.md shows). */
+static const struct name_val addr_scopes[] = {
+	{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
+	{ "link", RT_SCOPE_LINK }, { "host", RT_SCOPE_HOST }, { "nowhere", RT_SCOPE_NOWHERE },
+	{ NULL, 0 },
+};
+
 static const struct name_val protos[] = {
 	{ "unspec", RTPROT_UNSPEC }, { "redirect", RTPROT_REDIRECT },
 	{ "kernel", RTPROT_KERNEL }, { "boot", RTPROT_BOOT }, { "static", RTPROT_STATIC },
@@ -91,7 +98,7 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 	for (int i = 0; i < pod->n_addrs; i++) {
 		const struct ns_addr *a = &pod->addrs[i];
 		json_t *e = json_pack("{s:s, s:i, s:o, s:I}", "address", a->addr, "prefix", a->prefix,
-				      "scope", enum_to_json(scopes, a->scope),
+				      "scope", enum_to_json(addr_scopes, a->scope),
 				      "flags", (json_int_t)a->flags);
 
 		if (a->family == AF_INET)
@@ -254,7 +261,7 @@ static bool dec_addrs(struct dec *d, json_t *arr, int family, struct ns_pod *pod
 		    !get_int(d, e, "prefix", 0, family == AF_INET ? 32 : 128, &v))
 			return false;
 		a->prefix = v;
-		if (enum_from_json(scopes, json_object_get(e, "scope"), 255, &scope))
+		if (enum_from_json(addr_scopes, json_object_get(e, "scope"), 255, &scope))
 			return fail(d, "bad address scope");
 		a->scope = scope;
 		if (!get_int(d, e, "flags", 0, UINT32_MAX, &v))

@@ -35,7 +35,7 @@ for kind in ptp bridge; do
 	[ "$(q .mac)" = "$(jq -c .address <<<"$link")" ] || fail "$kind: mac"
 	[ "$(q .mtu)" = 1500 ] || fail "$kind: mtu"
 	[ "$(q '[.ipv4[] | "\(.address)/\(.prefix)"]')" = "[\"$ip/24\"]" ] || fail "$kind: ipv4 $(q .ipv4)"
-	q '.ipv6[] | select(.address == "fd00:22::5" and .prefix == 64 and .scope == "universe")' | grep -q . ||
+	q '.ipv6[] | select(.address == "fd00:22::5" and .prefix == 64 and .scope == "global")' | grep -q . ||
 		fail "$kind: ipv6 $(q .ipv6)"
 	q '.ipv6[] | select(.scope == "link")' | grep -q fe80 || fail "$kind: no link-local"
 

@@ -75,6 +75,8 @@ static void test_contract_keys(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(
 		json_object_get(json_object_get(j, "pod"), "dns"), "search"), 0)),
 		"default.svc.cluster.local");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+		json_object_get(j, "pod"), "ipv6"), 0), "scope")), "global");
 	assert_string_equal(json_string_value(json_object_get(
 		json_object_get(j, "binding"), "bridge")), "k6t-eth0");
 	assert_false(json_is_true(json_object_get(json_object_get(j, "binding"), "l2_only")));
