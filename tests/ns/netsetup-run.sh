@@ -67,12 +67,37 @@ pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after multi-queue run"
 echo "ok run --queues 3 with the default VMM"
 
+# 3b. run after a setup killed halfway rolls it back and retries.
+in_pod "$n" env PODLAUNCH_FAULT_KILL=nic_enslave "$PODLAUNCH" run --state-dir "$STATE_ROOT/$n" \
+	--no-dhcp --vmm "$FAKEVMM" >/dev/null 2>&1
+[ $? = 137 ] || fail "PODLAUNCH_FAULT_KILL did not kill run"
+pl "$n" run --no-dhcp --vmm "$FAKEVMM" -- --user-arg "two words" >"$STATE_ROOT/out3b" 2>"$STATE_ROOT/log3b" ||
+	{ cat "$STATE_ROOT/log3b"; fail "run after a killed setup"; }
+grep -q 'interrupted setup found' "$STATE_ROOT/log3b" || fail "run did not recover the killed setup"
+check_vmm_out "$STATE_ROOT/out3b" "$mac" 1 1500
+pl "$n" teardown 2>/dev/null || fail "teardown"
+expect_same "$n" "$STATE_ROOT/$n.before" "teardown after the recovered run"
+echo "ok run recovers a killed setup"
+
 # 4. A missing VMM fails before touching anything.
 pl "$n" run --no-dhcp --vmm /nonexistent/vmm 2>"$STATE_ROOT/log4"
 [ $? = 1 ] || fail "missing VMM: want exit 1"
 grep -q '"step":"vmm"' "$STATE_ROOT/log4" || fail "missing VMM: step not logged"
 expect_same "$n" "$STATE_ROOT/$n.before" "missing VMM"
 echo "ok missing VMM"
+
+# 4b. L2-only (no IPv4): no DHCP server is started, and run says so.
+n2=nsV$$l2
+ns_new "$n2" ptp
+in_pod "$n2" ip -4 addr flush dev eth0
+mac2=$(link_json "$n2" eth0 | jq -r .address)
+pl "$n2" run --vmm "$FAKEVMM" -- --user-arg "two words" >"$STATE_ROOT/outl2" 2>"$STATE_ROOT/logl2" ||
+	{ cat "$STATE_ROOT/logl2"; fail "L2-only run"; }
+grep -q 'L2-only binding (no IPv4 on the pod interface): no DHCP server' "$STATE_ROOT/logl2" ||
+	fail "L2-only run did not say it skips DHCP"
+grep -q 'DHCP server ready' "$STATE_ROOT/logl2" && fail "L2-only run started a DHCP server"
+check_vmm_out "$STATE_ROOT/outl2" "$mac2" 1 1500
+echo "ok L2-only run without DHCP"
 
 # 5. DHCP: only when the server is built into podlaunch.
 if [ ! -f cmd/podlaunch/cmd_dhcp.c ] || "$PODLAUNCH" dhcp --help 2>&1 | grep -q 'not built'; then
