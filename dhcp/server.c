@@ -341,12 +341,13 @@ void dhcp_server_log_counters(const struct dhcp_server *s, const char *msg)
 		if (c->dropped[i])
 			json_object_set_new(dropped, dhcp_drop_name(i), json_integer((json_int_t)c->dropped[i]));
 	log_info("dhcp", msg,
-		 "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		 "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 		 "rx", (json_int_t)c->rx, "discovers", (json_int_t)c->discovers,
 		 "requests", (json_int_t)c->requests, "informs", (json_int_t)c->informs,
 		 "declines", (json_int_t)c->declines, "releases", (json_int_t)c->releases,
 		 "offers", (json_int_t)c->offers, "acks", (json_int_t)c->acks,
 		 "naks", (json_int_t)c->naks, "tx_errors", (json_int_t)c->tx_errors,
 		 "broadcast_fallback", (json_int_t)c->tx_broadcast_fallback,
-		 "options_dropped", (json_int_t)c->options_dropped, "dropped", dropped);
+		 "options_dropped", (json_int_t)c->options_dropped,
+		 "overloaded", (json_int_t)c->overloaded, "dropped", dropped);
 }
