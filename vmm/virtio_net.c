@@ -229,6 +229,10 @@ static int driver_ok(struct virtio_pci *vp)
 			goto fail;
 	}
 	n->running = true;
+	log_info("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
+		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF)),
+		 "event_idx", !!(n->acked & BIT(29)), "msix", virtio_pci_msix_enabled(vp),
+		 "pairs", active_pairs(n), "backend", n->vhost ? "vhost-net" : "userspace");
 	return 0;
 fail:
 	log_error("virtio-net", "starting the backend failed", "{s:s, s:i}", "tap",

@@ -78,6 +78,8 @@ static int find_caps(int slot)
 	return common && notify_base && device ? 0 : -1;
 }
 
+static bool event_idx;
+
 static int queue_setup(int idx, struct vring_drv *d, uint8_t *mem, uint16_t *noff)
 {
 	uint16_t max;
@@ -86,8 +88,13 @@ static int queue_setup(int idx, struct vring_drv *d, uint8_t *mem, uint16_t *nof
 	max = *C16(0x18);
 	if (max < QSZ)
 		return -1;
-	vdrv_init(d, QSZ, mem, (uint64_t)(uintptr_t)mem, false);
-	d->avail[0] = 1;	/* VRING_AVAIL_F_NO_INTERRUPT: we poll */
+	vdrv_init(d, QSZ, mem, (uint64_t)(uintptr_t)mem, event_idx);
+	/* We poll: no interrupts wanted.  Without EVENT_IDX that is
+	 * VRING_AVAIL_F_NO_INTERRUPT; with it, a used_event the device will
+	 * not reach for a long while (section 2.7.10). */
+	d->avail[0] = 1;
+	if (event_idx)
+		d->avail[2 + QSZ] = 0x8000;
 	*C16(0x18) = QSZ;
 	*C32(0x20) = (uint32_t)d->desc_gpa;
 	*C32(0x24) = 0;
@@ -134,9 +141,12 @@ int gnic_init(struct gnic *nic)
 		con_puts("net: device does not offer VERSION_1\n");
 		return -1;
 	}
-	/* VERSION_1, MAC (5), MTU (3) when offered: nothing else. */
+	/* VERSION_1, MAC (5), MTU (3), MRG_RXBUF (15) and EVENT_IDX (29)
+	 * when offered, as Linux would take them; no offloads, no MQ. */
 	*C32(0x08) = 0;
-	*C32(0x0c) = feat_lo & ((1u << 5) | (1u << 3));
+	feat_lo &= (1u << 5) | (1u << 3) | (1u << 15) | (1u << 29);
+	*C32(0x0c) = feat_lo;
+	event_idx = feat_lo & (1u << 29);
 	*C32(0x08) = 1;
 	*C32(0x0c) = 1;
 	*C8(0x14) = 1 | 2 | 8;			/* FEATURES_OK */
@@ -202,7 +212,9 @@ const uint8_t *gnic_recv(struct gnic *nic, uint32_t *len)
 		return 0;
 	id = rx_map[id];
 	rx_pending = id;
-	if (l < GNET_HDR + 14) {
+	/* num_buffers (5.1.6.4): a packet spread over several of our 2 KiB
+	 * buffers cannot happen at our MTU; drop it rather than misparse. */
+	if (l < GNET_HDR + 14 || (rx_buf[id][10] | rx_buf[id][11] << 8) > 1) {
 		*len = 0;
 		return rx_buf[id] + GNET_HDR;
 	}

@@ -8,8 +8,9 @@
  * RAM, and bench/net and the unit tests use the very same code over fake
  * guest memory on the host.  Each descriptor is a one-buffer chain; the
  * caller owns the buffers.  With EVENT_IDX the driver keeps used_event at
- * its consumption point, so the device interrupts (or, for a polling
- * driver, writes) at most once per batch.
+ * its consumption point, so the device interrupts at most once per batch;
+ * a polling driver sets avail flag 1 (NO_INTERRUPT), which here also means
+ * used_event is left where the driver put it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -114,7 +115,7 @@ static inline int vdrv_get_used(struct vring_drv *d, uint32_t *len)
 	d->desc[id].next = d->free_head;
 	d->free_head = (uint16_t)id;
 	d->num_free++;
-	if (d->event_idx)
+	if (d->event_idx && !(d->avail[0] & 1))
 		d->avail[2 + d->num] = d->last_used;
 	return (int)id;
 }
