@@ -13,7 +13,8 @@ N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-udhcpc.XXXXXX)
 trap 'dh_cleanup $N' EXIT
 dh_topology $N || fail "topology"
-dh_server_start $N || fail "server start"
+# A user option (--dhcp-option): NTP server 10.0.0.5.
+dh_server_start $N --dhcp-option 42:0a000005 || fail "server start"
 
 # The script records each event's environment and applies bound/renew.
 cat >"$DH_TMP/script" <<'SH'
@@ -49,6 +50,7 @@ check_eq "domain" "$(e domain bound)" "default.svc.cluster.local"
 check_eq "search" "$(e search bound)" "default.svc.cluster.local svc.cluster.local cluster.local"
 check_eq "hostname" "$(e hostname bound)" "$POD_HOSTNAME"
 check_eq "lease" "$(e lease bound)" "4294967295"
+check_eq "ntpsrv (--dhcp-option 42)" "$(e ntpsrv bound)" "10.0.0.5"
 # Every pod route, the default one last (RFC 3442, KubeVirt #1434).
 check_eq "staticroutes" "$(e staticroutes bound)" \
 	"$DH_SERVER_ID/32 0.0.0.0 10.244.1.0/24 $POD_GW $POD_GW/32 0.0.0.0 0.0.0.0/0 $POD_GW"

@@ -95,6 +95,38 @@ static void test_l2_only_and_errors(void **state)
 	assert_int_equal(dhcp_config_load(&c, "/nonexistent/eth0.json", &why), -ENOENT);
 }
 
+/* Calico-style /32 pod with a link-local gateway (KubeVirt #1434, #6820). */
+static void test_calico_routes(void **state)
+{
+	static struct dhcp_config c;
+	const char *why;
+	const char *js =
+		"{\"pod\": {\"ipv4\": [{\"address\": \"10.1.2.3\", \"prefix\": 32}],"
+		" \"routes\": ["
+		"  {\"family\": 4, \"dst\": \"0.0.0.0\", \"prefix\": 0, \"gateway\": \"169.254.1.1\"},"
+		"  {\"family\": 4, \"dst\": \"169.254.1.1\", \"prefix\": 32, \"gateway\": null}]},"
+		" \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\","
+		"  \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
+	uint8_t out[64];
+
+	assert_int_equal(dhcp_config_from_json(&c, js, strlen(js), &why), 0);
+	assert_int_equal(c.prefix, 32);
+	assert_int_equal(c.router, ip("169.254.1.1"));
+	assert_int_equal(c.nroutes, 3);
+	assert_int_equal(dhcp_encode_routes(c.routes, c.nroutes, out, sizeof(out)), 9 + 9 + 5);
+	assert_memory_equal(out, ((uint8_t[]){ 32, 169, 254, 75, 10, 0, 0, 0, 0,
+					       32, 169, 254, 1, 1, 0, 0, 0, 0,
+					       0, 169, 254, 1, 1 }), 23);
+	/* Static IPAM with no routes at all (KubeVirt #5762): no router, only the server route. */
+	const char *noroutes =
+		"{\"pod\": {\"ipv4\": [{\"address\": \"10.1.2.3\", \"prefix\": 24}], \"routes\": []},"
+		" \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\","
+		"  \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
+	assert_int_equal(dhcp_config_from_json(&c, noroutes, strlen(noroutes), &why), 0);
+	assert_int_equal(c.router, 0);
+	assert_int_equal(c.nroutes, 1);
+}
+
 /* A frame's IP header and UDP checksums verify (sum to 0xffff). */
 static void test_frame_checksums(void **state)
 {
@@ -132,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_l2_only_and_errors),
+		cmocka_unit_test(test_calico_routes),
 		cmocka_unit_test(test_frame_checksums),
 		cmocka_unit_test(test_csum_rfc1071),
 	};
