@@ -54,15 +54,28 @@ static int arp_prep(struct ctx *c, struct ns_journal_entry *je)
 	return ns_sysctl_read(ARP_IGNORE, je->old, sizeof(je->old));
 }
 
+/*
+ * A value already in place is not written again: containers usually mount
+ * /proc/sys read-only, and a pod can set this sysctl in its spec instead.
+ */
+static int sysctl_ensure(const char *path, const char *val)
+{
+	char cur[32];
+
+	if (!ns_sysctl_read(path, cur, sizeof(cur)) && !strcmp(cur, val))
+		return 0;
+	return ns_sysctl_write(path, val);
+}
+
 static int arp_act(struct ctx *c)
 {
-	/* RFC 826 replies only for addresses on the receiving interface. */
-	return ns_sysctl_write(ARP_IGNORE, "1");
+	/* Reply to ARP only for addresses on the receiving interface (arp_ignore=1). */
+	return sysctl_ensure(ARP_IGNORE, "1");
 }
 
 static int arp_undo(struct ctx *c, const struct ns_journal_entry *je)
 {
-	return je->old[0] ? ns_sysctl_write(ARP_IGNORE, je->old) : 0;
+	return je->old[0] ? sysctl_ensure(ARP_IGNORE, je->old) : 0;
 }
 
 /* ---- the pod interface ---- */
