@@ -6,9 +6,10 @@
 # made by the CNI ptp + host-local plugins.
 #
 #   make demo                                   # in-tree test guest
-#   KERNEL=bzImage INITRD=initrd.img make demo  # a Linux guest (hardware KVM)
+#   KERNEL=/boot/vmlinuz-X make demo            # a Linux guest (hardware KVM)
 #
-# Environment: BUILD (build dir, default build), KERNEL, INITRD, CMDLINE,
+# Environment: BUILD (build dir, default build), KERNEL, INITRD (default: one
+# built by linux-initrd.sh from MODULES_DIR, /lib/modules/<version>), CMDLINE,
 # DEMO_TIMEOUT (seconds to wait for the lease, default 180), DEMO_KEEP=1 to
 # keep the bundle and logs.
 set -euo pipefail
@@ -123,9 +124,18 @@ files=()
 if [ -n "$KERNEL" ]; then
 	say "    KERNEL=$KERNEL: booting a Linux guest needs hardware-backed KVM"
 	say "    (on an emulated /dev/kvm a Linux kernel does not finish booting)"
-	files+=(--file "$KERNEL:/vmlinuz")
-	vmargs=(--kernel /vmlinuz --cmdline "$CMDLINE" "${vmargs[@]}")
-	if [ -n "$INITRD" ]; then files+=(--file "$INITRD:/initrd.img"); vmargs+=(--initrd /initrd.img); fi
+	[ -r "$KERNEL" ] || die "KERNEL=$KERNEL is not readable"
+	if [ -d /sys/module/kvm_pvm ]; then
+		say "    warning: this /dev/kvm is kvm_pvm, a software KVM; expect no lease here"
+	fi
+	if [ -z "$INITRD" ]; then
+		# busybox + virtio modules + udhcpc, printing the same LEASE line.
+		INITRD=$work/initrd.cpio
+		tests/demo/linux-initrd.sh "$INITRD" "$KERNEL" ${MODULES_DIR:+"$MODULES_DIR"} | indent ||
+			die "could not build an initramfs for $KERNEL (INITRD=... or MODULES_DIR=...)"
+	fi
+	files+=(--file "$KERNEL:/vmlinuz" --file "$INITRD:/initrd.img")
+	vmargs=(--kernel /vmlinuz --initrd /initrd.img --cmdline "$CMDLINE" "${vmargs[@]}")
 else
 	files+=(--file "$guest:/guest.elf")
 	vmargs=(--kernel /guest.elf "${vmargs[@]}")
@@ -141,6 +151,14 @@ tests/demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
 say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
 say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"
 
+# Whether an up link in the pod namespace holds the pod IP (before the
+# binding, eth0 does; after it, only the down placeholder has it).
+pod_holds_ip() {
+	local a
+	a=$(in_pod "$N" ip -4 -o addr show up)
+	[[ $a == *" $pod_ip/"* ]]
+}
+
 log=$work/container.log
 (cd "$bundle" && exec runc run --pid-file "$work/pid" "$CID") >"$log" 2>&1 </dev/null &
 runc_pid=$!
@@ -154,10 +172,11 @@ while :; do
 		log_tail "$log"
 		die "the container exited before the guest got its lease (log above)"
 	fi
-	if [ -z "$KERNEL" ]; then
-		lease=$(grep -a -m1 -o 'LEASE .*' "$log" | tr -d '\r' || true)
-		[ -z "$lease" ] || break
-	elif in_node "$N" ping -c 1 -W 1 "$pod_ip" >/dev/null 2>&1; then
+	lease=$(grep -a -m1 -o 'LEASE .*' "$log" | tr -d '\r' || true)
+	[ -z "$lease" ] || break
+	# A Linux guest with its own initrd may print no LEASE line: wait for
+	# the binding (no up link in the pod holds the IP) and an answer.
+	if [ -n "$KERNEL" ] && ! pod_holds_ip && in_node "$N" ping -c 1 -W 1 "$pod_ip" >/dev/null 2>&1; then
 		break
 	fi
 	[ $(($(date +%s) - t0)) -lt "$DEMO_TIMEOUT" ] || {
@@ -166,7 +185,7 @@ while :; do
 	}
 	sleep 0.5
 done
-say "    running: container pid $(cat "$work/pid" 2>/dev/null || echo '?')"
+say "    running: container pid $(cat "$work/pid" 2>/dev/null || echo '?'), guest up after $(($(date +%s) - t0))s"
 
 # --- bridge binding ----------------------------------------------------------------
 head_ "after: bridge binding in the pod namespace"
@@ -196,7 +215,7 @@ if [ -n "$lease" ]; then
 	*) die "the lease does not carry the pod IP $pod_ip" ;;
 	esac
 else
-	say "    (Linux guest: no LEASE line; the pod IP answers, see below)"
+	say "    (this guest's initrd prints no LEASE line; the pod IP answers, see below)"
 fi
 
 # --- ping from the node ------------------------------------------------------------
@@ -207,10 +226,9 @@ if ! in_node "$N" ping -c 3 -i 0.3 -W 2 "$pod_ip" >"$work/ping" 2>&1; then
 fi
 say "    $(grep -E 'packets transmitted' "$work/ping")"
 neigh_mac=$(in_node "$N" ip neigh show "$pod_ip" | grep -o 'lladdr [0-9a-f:]*' | cut -d' ' -f2 || true)
-pod_has_ip=$(in_pod "$N" ip -4 -o addr show up | grep -c " $pod_ip/" || true)
 say "    answered by MAC $neigh_mac (the pod's original eth0 MAC $pod_mac, now the guest's)"
 [ "$neigh_mac" = "$pod_mac" ] || die "the answer came from $neigh_mac, not the guest's $pod_mac"
-[ "$pod_has_ip" = 0 ] || die "an up interface in the pod still holds $pod_ip: the pod answered, not the guest"
+! pod_holds_ip || die "an up interface in the pod still holds $pod_ip: the pod answered, not the guest"
 say "    no up interface in the pod holds $pod_ip: the guest answered"
 
 # --- graceful stop -------------------------------------------------------------------
