@@ -51,6 +51,11 @@ want jq jq
 want make build-essential
 want cc build-essential
 want pkg-config pkg-config
+if [ -n "$KERNEL" ] && [ -z "$INITRD" ]; then
+	want busybox busybox-static # linux-initrd.sh
+	want python3 python3
+	want xz xz-utils
+fi
 [ -x /usr/lib/cni/ptp ] && [ -x /usr/lib/cni/host-local ] || need_pkgs+=(containernetworking-plugins)
 for pc in libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev libmnl:libmnl-dev \
 	libcap:libcap-dev jansson:libjansson-dev libseccomp:libseccomp-dev; do
