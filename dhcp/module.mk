@@ -24,8 +24,8 @@ TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.
 
 # libFuzzer targets (clang): the parser alone, and request -> reply.
 DHCP_FUZZ_PURE := dhcp/msg.c dhcp/optenc.c dhcp/reply.c dhcp/server.c dhcp/config.c common/log.c
-FUZZERS += $(BUILD)/fuzz/dhcp_parse $(BUILD)/fuzz/dhcp_server
-TESTS   += fuzz:$(BUILD)/fuzz/dhcp_parse fuzz:$(BUILD)/fuzz/dhcp_server
+FUZZERS += $(BUILD)/fuzz/dhcp_parse $(BUILD)/fuzz/dhcp_server $(BUILD)/fuzz/dhcp_config
+TESTS   += fuzz:$(BUILD)/fuzz/dhcp_parse fuzz:$(BUILD)/fuzz/dhcp_server fuzz:$(BUILD)/fuzz/dhcp_config
 
 $(BUILD)/fuzz/dhcp_parse: tests/fuzz/dhcp_parse.c dhcp/msg.c dhcp/msg.h dhcp/proto.h
 	@mkdir -p $(dir $@)
@@ -34,3 +34,7 @@ $(BUILD)/fuzz/dhcp_parse: tests/fuzz/dhcp_parse.c dhcp/msg.c dhcp/msg.h dhcp/pro
 $(BUILD)/fuzz/dhcp_server: tests/fuzz/dhcp_server.c $(DHCP_FUZZ_PURE) $(wildcard dhcp/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/dhcp_server.c $(DHCP_FUZZ_PURE) $(PKG_LIBS)
+
+$(BUILD)/fuzz/dhcp_config: tests/fuzz/dhcp_config.c $(DHCP_FUZZ_PURE) $(wildcard dhcp/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/dhcp_config.c $(DHCP_FUZZ_PURE) $(PKG_LIBS)
