@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -267,4 +268,7 @@ void net_us_stop(struct net_qp *qp)
 	close(qp->ep);
 	qp->stop_fd = qp->ep = -1;
 	qp->running = false;
+	log_info("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair", qp->index,
+		 "rx_packets", (json_int_t)qp->rx_packets, "tx_packets", (json_int_t)qp->tx_packets,
+		 "rx_dropped", (json_int_t)qp->rx_dropped, "tx_errors", (json_int_t)qp->tx_errors);
 }

@@ -26,6 +26,7 @@ struct net_qp {
 	void (*interrupt)(void *opaque, struct virtq *q);
 	void (*broken)(void *opaque);
 	void *opaque;
+	int index;		/* queue pair number, for the logs */
 
 	/* Backend state. */
 	pthread_t thread;

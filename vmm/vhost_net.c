@@ -390,10 +390,13 @@ void vhost_net_stop(struct vhost_net *vh)
 		ioctl(vh->fds[i], VHOST_NET_SET_BACKEND, &b);
 		b.index = 1;
 		ioctl(vh->fds[i], VHOST_NET_SET_BACKEND, &b);
-		/* Stops the vrings (and waits for the worker). */
-		ioctl(vh->fds[i], VHOST_GET_VRING_BASE, &st);
+		/* Stops the vrings and tells where the kernel stopped, so a
+		 * later start (queue pairs changed) resumes there. */
+		if (ioctl(vh->fds[i], VHOST_GET_VRING_BASE, &st) == 0)
+			vh->cfg[i].rx->last_avail = (uint16_t)st.num;
 		st.index = 1;
-		ioctl(vh->fds[i], VHOST_GET_VRING_BASE, &st);
+		if (ioctl(vh->fds[i], VHOST_GET_VRING_BASE, &st) == 0)
+			vh->cfg[i].tx->last_avail = (uint16_t)st.num;
 	}
 	for (int v = 0; v < 2 * vh->n; v++) {
 		irqfd_set(vh, v, false);

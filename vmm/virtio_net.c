@@ -123,21 +123,6 @@ static int ioeventfd_set(struct virtio_net *n, bool on)
 	return 0;
 }
 
-/* Only the first cur_pairs tap queues take packets (5.1.6.5.5). */
-static int tap_queues_apply(struct virtio_net *n)
-{
-	if (n->pairs < 2)
-		return 0;
-	for (int i = 0; i < n->pairs; i++) {
-		struct ifreq ifr = { 0 };
-
-		ifr.ifr_flags = i < n->ctrl.cur_pairs ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
-		if (ioctl(n->taps[i], TUNSETQUEUE, &ifr) < 0 && errno != EINVAL)
-			return -errno;
-	}
-	return 0;
-}
-
 static int tap_offloads_apply(struct virtio_net *n, uint64_t guest_feats)
 {
 	unsigned int t = vnet_tun_offloads(guest_feats);
@@ -169,15 +154,87 @@ static void qp_broken(void *opaque)
 	virtio_pci_needs_reset(&n->vp);
 }
 
-static void backends_stop(struct virtio_net *n)
+/* A multi-queue tap queue takes packets only while attached. */
+static int tap_queue_attach(struct virtio_net *n, int i, bool on)
 {
-	if (!n->running)
-		return;
+	struct ifreq ifr = { .ifr_flags = on ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE };
+
+	if (n->pairs < 2)
+		return 0;
+	/* EINVAL: already in that state. */
+	if (ioctl(n->taps[i], TUNSETQUEUE, &ifr) < 0 && errno != EINVAL)
+		return -errno;
+	return 0;
+}
+
+static void data_stop(struct virtio_net *n)
+{
 	if (n->vhost)
 		vhost_net_stop(n->vhost);
 	else
 		for (int i = 0; i < n->pairs; i++)
 			net_us_stop(&n->qps[i]);
+}
+
+/*
+ * Moves packets on exactly the first cur_pairs pairs (5.1.6.5.5: the device
+ * starts with one and follows VQ_PAIRS_SET): their tap queues attached and
+ * backends running, the rest stopped and detached.  A detached tap queue
+ * polls as an error, so its thread must not watch it.
+ */
+static int pairs_apply(struct virtio_net *n)
+{
+	struct vhost_pair_cfg pc[NET_MAX_QUEUES];
+	int want = n->ctrl.cur_pairs, np = 0, r = 0;
+
+	if (want > active_pairs(n))
+		want = active_pairs(n);
+	if (n->vhost)
+		vhost_net_stop(n->vhost);	/* restarted below with the new set */
+	for (int i = 0; i < n->pairs; i++) {
+		bool on = i < want && n->vp.queue_enabled[2 * i] && n->vp.queue_enabled[2 * i + 1];
+		struct net_qp *qp = &n->qps[i];
+
+		if (!on) {
+			if (!n->vhost)
+				net_us_stop(qp);
+			tap_queue_attach(n, i, false);
+			continue;
+		}
+		if ((r = tap_queue_attach(n, i, true)))
+			return r;
+		if (n->vhost) {
+			pc[np++] = (struct vhost_pair_cfg){
+				.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1],
+				.rx_index = 2 * i, .tx_index = 2 * i + 1, .tap_fd = n->taps[i],
+				.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1] };
+			continue;
+		}
+		if (qp->running)
+			continue;
+		*qp = (struct net_qp){
+			.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1], .tap_fd = n->taps[i],
+			.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1],
+			.mrg_rxbuf = n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF),
+			.rx_need = rx_need(n), .interrupt = qp_interrupt,
+			.broken = qp_broken, .opaque = n, .index = i, .stop_fd = -1, .ep = -1,
+		};
+		if ((r = net_us_start(qp)))
+			return r;
+	}
+	if (n->vhost && np)
+		r = vhost_net_start(n->vhost, n->vm, &n->vp, pc, np, n->acked);
+	if (!r)
+		log_info("virtio-net", "queue pairs in use", "{s:s, s:i, s:i}", "tap", n->ifname,
+			 "pairs", want, "offered", n->pairs);
+	return r;
+}
+
+static void backends_stop(struct virtio_net *n)
+{
+	if (!n->running)
+		return;
+	data_stop(n);
 	if (n->ioeventfds)
 		ioeventfd_set(n, false);
 	n->running = false;
@@ -186,13 +243,12 @@ static void backends_stop(struct virtio_net *n)
 static int driver_ok(struct virtio_pci *vp)
 {
 	struct virtio_net *n = VN(vp);
-	struct vhost_pair_cfg pc[NET_MAX_QUEUES];
-	int r, np = 0;
+	int r;
 
 	n->ctrl = (struct vnet_ctrl){ .max_pairs = n->pairs, .cur_pairs = 1, .acked = n->acked,
 				      .guest_offloads = n->acked };
-	if ((r = tap_offloads_apply(n, n->acked)) || (r = tap_queues_apply(n))) {
-		log_error("virtio-net", "tap setup at DRIVER_OK failed", "{s:s, s:i}",
+	if ((r = tap_offloads_apply(n, n->acked))) {
+		log_error("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:i}",
 			  "tap", n->ifname, "errno", -r);
 		return r;
 	}
@@ -200,46 +256,19 @@ static int driver_ok(struct virtio_pci *vp)
 	if (r)	/* MMIO notify writes still reach the kick eventfds */
 		log_warn("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
 			 "{s:i}", "errno", -r);
-	for (int i = 0; i < active_pairs(n); i++) {
-		struct net_qp *qp = &n->qps[i];
-
-		if (!vp->queue_enabled[2 * i] || !vp->queue_enabled[2 * i + 1])
-			continue;
-		if (n->vhost) {
-			pc[np++] = (struct vhost_pair_cfg){
-				.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1],
-				.rx_index = 2 * i, .tx_index = 2 * i + 1, .tap_fd = n->taps[i],
-				.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1] };
-			continue;
-		}
-		*qp = (struct net_qp){
-			.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1], .tap_fd = n->taps[i],
-			.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1],
-			.mrg_rxbuf = n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF),
-			.rx_need = rx_need(n), .interrupt = qp_interrupt,
-			.broken = qp_broken, .opaque = n, .stop_fd = -1, .ep = -1,
-		};
-		r = net_us_start(qp);
-		if (r)
-			goto fail;
-	}
-	if (n->vhost) {
-		r = vhost_net_start(n->vhost, n->vm, vp, pc, np, n->acked);
-		if (r)
-			goto fail;
-	}
 	n->running = true;
+	r = pairs_apply(n);
+	if (r) {
+		log_error("virtio-net", "starting the backend failed", "{s:s, s:i}", "tap",
+			  n->ifname, "errno", -r);
+		backends_stop(n);
+		return r;
+	}
 	log_info("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
 		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF)),
 		 "event_idx", !!(n->acked & BIT(29)), "msix", virtio_pci_msix_enabled(vp),
 		 "pairs", active_pairs(n), "backend", n->vhost ? "vhost-net" : "userspace");
 	return 0;
-fail:
-	log_error("virtio-net", "starting the backend failed", "{s:s, s:i}", "tap",
-		  n->ifname, "errno", -r);
-	n->running = true;
-	backends_stop(n);
-	return r;
 }
 
 static void reset(struct virtio_pci *vp)
@@ -270,8 +299,11 @@ static void ctrl_process(struct virtio_net *n)
 			len += k;
 		}
 		ack = vnet_ctrl_handle(&n->ctrl, cmd, len);
-		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ)
-			tap_queues_apply(n);
+		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ && pairs_apply(n)) {
+			log_error("virtio-net", "changing queue pairs failed", "{s:i}",
+				  "pairs", n->ctrl.cur_pairs);
+			ack = VIRTIO_NET_ERR;
+		}
 		if (n->ctrl.offloads_changed) {
 			n->ctrl.offloads_changed = false;
 			tap_offloads_apply(n, n->ctrl.guest_offloads);

@@ -95,12 +95,14 @@ run_case() {
 	echo "$label: ping from node answered by the guest ($guest_mac)"
 	in_node "$NAME" python3 - "$ip" <<'PY' || fail "$label: UDP echo"
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(10)
-msg = b"podlaunch-e2e-" + bytes(range(65, 91)) * 8
-s.sendto(msg, (sys.argv[1], 7))
-data, peer = s.recvfrom(4096)
-sys.exit(0 if data == msg and peer[0] == sys.argv[1] else 1)
+for i in range(16):	# 16 flows: spread over the queues of a multi-queue tap
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(10)
+    msg = b"podlaunch-e2e-%d-" % i + bytes(range(65, 91)) * 8
+    s.sendto(msg, (sys.argv[1], 7))
+    data, peer = s.recvfrom(4096)
+    if data != msg or peer[0] != sys.argv[1]:
+        sys.exit(1)
 PY
 	echo "$label: UDP echo from node ok"
 	dhcp_kids=$(pgrep -P "$vmm_pid")
@@ -111,6 +113,10 @@ PY
 	vmm_pid=
 	[ "$rc" = 0 ] || fail "$label: podvmm exit $rc after SIGTERM (want 0)"
 	grep -aq "powering off" "$work/out" || fail "$label: guest did not power off"
+	if [ "$want_queues" -gt 1 ]; then
+		grep -aq "^net: $want_queues queue pairs (ctrl ack 0)" "$work/out" || fail "$label: guest did not get $want_queues queue pairs"
+		grep -q "\"msg\":\"queue pairs in use\".*\"pairs\":$want_queues," "$work/err" || fail "$label: device did not switch to $want_queues pairs"
+	fi
 	for _ in $(seq 1 50); do
 		alive=
 		for k in $dhcp_kids; do kill -0 "$k" 2>/dev/null && alive=$k; done

@@ -78,12 +78,15 @@ run_case() {
 	echo "$name: ping ok"
 	ip netns exec "$NS" python3 - <<'PY' || fail "$name: udp echo"
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(10)
-msg = b"podvmm-udp-echo-" + bytes(range(48, 112))
-s.sendto(msg, ("10.99.0.11", 7))
-data, peer = s.recvfrom(2048)
-sys.exit(0 if data == msg and peer == ("10.99.0.11", 7) else 1)
+# 16 flows (source ports), so a multi-queue tap spreads them over its queues.
+for i in range(16):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(10)
+    msg = b"podvmm-udp-echo-%d-" % i + bytes(range(48, 112))
+    s.sendto(msg, ("10.99.0.11", 7))
+    data, peer = s.recvfrom(2048)
+    if data != msg or peer != ("10.99.0.11", 7):
+        sys.exit(1)
 PY
 	echo "$name: udp echo ok"
 	kill -TERM "$vmm_pid"
@@ -91,6 +94,14 @@ PY
 	rc=$?
 	[ "$rc" = 0 ] || fail "$name: podvmm exit $rc after SIGTERM"
 	grep -q "powering off" "$work/out" || fail "$name: guest did not power off"
+	if [[ $extra == *queues=2* ]]; then
+		grep -q '^net: 2 queue pairs (ctrl ack 0)' "$work/out" || fail "$name: guest did not get 2 queue pairs"
+		grep -q '"msg":"queue pairs in use","tap":"pvt0","pairs":2' "$work/err" || fail "$name: device did not switch to 2 pairs"
+		if [[ $extra == *vhost=off* ]]; then
+			grep -q '"msg":"queue pair stopped","pair":1,"rx_packets":[1-9]' "$work/err" ||
+				fail "$name: nothing received on the second queue pair"
+		fi
+	fi
 	echo "$name: SIGTERM -> guest power-off -> exit 0"
 }
 

@@ -4,7 +4,10 @@
  * sections 4.1 and 5.1): configuration mechanism #1 to find the function,
  * its vendor capabilities to find the common/notify/device structures in
  * the BAR, then the init sequence of section 3.1.1.  No interrupts: the
- * driver sets VRING_AVAIL_F_NO_INTERRUPT and polls the used rings.
+ * driver asks for none and polls the used rings.  It takes the features
+ * Linux would take short of offloads: MRG_RXBUF, EVENT_IDX, INDIRECT_DESC,
+ * and with a multi-queue device CTRL_VQ + MQ, using two queue pairs (the
+ * VQ_PAIRS_SET command goes through an indirect descriptor).
  */
 #include "io.h"
 #include "gnet.h"
@@ -12,17 +15,38 @@
 
 #define QSZ 16
 #define BUFSZ 2048
+#define MAXP 2
 
-static uint8_t rx_ring[8192] __attribute__((aligned(4096)));
+#define F_MTU		(1u << 3)
+#define F_MAC		(1u << 5)
+#define F_MRG_RXBUF	(1u << 15)
+#define F_CTRL_VQ	(1u << 17)
+#define F_MQ		(1u << 22)
+#define F_INDIRECT	(1u << 28)
+#define F_EVENT_IDX	(1u << 29)
+
+struct rxq {
+	struct vring_drv vr;
+	uint16_t notify_off, index;
+	int pending;
+	uint8_t map[QSZ];		/* descriptor id -> buffer */
+	uint8_t ring[8192] __attribute__((aligned(4096)));
+	uint8_t buf[QSZ][BUFSZ] __attribute__((aligned(64)));
+};
+
+static struct rxq rxqs[MAXP] __attribute__((aligned(4096)));
 static uint8_t tx_ring[8192] __attribute__((aligned(4096)));
-static uint8_t rx_buf[QSZ][BUFSZ] __attribute__((aligned(64)));
+static uint8_t tx1_ring[8192] __attribute__((aligned(4096)));	/* enabled, unused */
+static uint8_t ctl_ring[8192] __attribute__((aligned(4096)));
 static uint8_t tx_buf[QSZ][BUFSZ] __attribute__((aligned(64)));
-static struct vring_drv rxq, txq;
+static struct vdrv_desc ctl_table[2] __attribute__((aligned(16)));
+static uint8_t ctl_cmd[4], ctl_ack;
+static struct vring_drv txq, tx1q, ctlq;
 static uint64_t common, notify_base, device;
 static uint32_t notify_mult;
-static uint16_t rx_notify_off, tx_notify_off;
-static int rx_pending = -1;
-static uint8_t rx_map[QSZ];	/* descriptor id -> buffer */
+static uint16_t tx_notify_off, tx1_notify_off, ctl_notify_off;
+static int nr_pairs = 1, next_rx;
+static bool event_idx;
 
 static uint32_t cfg_read32(int slot, int off)
 {
@@ -78,8 +102,6 @@ static int find_caps(int slot)
 	return common && notify_base && device ? 0 : -1;
 }
 
-static bool event_idx;
-
 static int queue_setup(int idx, struct vring_drv *d, uint8_t *mem, uint16_t *noff)
 {
 	uint16_t max;
@@ -112,9 +134,36 @@ static void kick(uint16_t off, uint16_t q)
 	*(volatile uint16_t *)(notify_base + (uint64_t)off * notify_mult) = q;
 }
 
+static void rx_give(struct rxq *r, int buf)
+{
+	r->map[vdrv_add(&r->vr, (uint64_t)(uintptr_t)r->buf[buf], BUFSZ, true)] = (uint8_t)buf;
+}
+
+/* VIRTIO_NET_CTRL_MQ / VQ_PAIRS_SET (5.1.6.5.5), polled for its ack. */
+static int set_pairs(int pairs, uint16_t ctl_index)
+{
+	uint32_t len;
+
+	ctl_cmd[0] = 4;
+	ctl_cmd[1] = 0;
+	ctl_cmd[2] = (uint8_t)pairs;
+	ctl_cmd[3] = 0;
+	ctl_ack = 0xff;
+	ctl_table[0] = (struct vdrv_desc){ (uint64_t)(uintptr_t)ctl_cmd, 4, 1, 1 };
+	ctl_table[1] = (struct vdrv_desc){ (uint64_t)(uintptr_t)&ctl_ack, 1, VDRV_F_WRITE, 0 };
+	vdrv_add_flags(&ctlq, (uint64_t)(uintptr_t)ctl_table, sizeof(ctl_table), VDRV_F_INDIRECT);
+	if (vdrv_publish(&ctlq))
+		kick(ctl_notify_off, ctl_index);
+	for (uint32_t spin = 0; vdrv_get_used(&ctlq, &len) < 0; spin++)
+		if (spin > 10000000)
+			return -1;
+	return *(volatile uint8_t *)&ctl_ack;
+}
+
 int gnic_init(struct gnic *nic)
 {
-	uint32_t feat_lo, feat_hi;
+	uint32_t feat_lo, feat_hi, want;
+	uint16_t max_pairs = 1;
 	int slot;
 
 	for (slot = 0; slot < 32; slot++)
@@ -141,14 +190,15 @@ int gnic_init(struct gnic *nic)
 		con_puts("net: device does not offer VERSION_1\n");
 		return -1;
 	}
-	/* VERSION_1, MAC (5), MTU (3), MRG_RXBUF (15) and EVENT_IDX (29)
-	 * when offered, as Linux would take them; no offloads, no MQ. */
+	want = F_MAC | F_MTU | F_MRG_RXBUF | F_EVENT_IDX | F_INDIRECT;
+	if ((feat_lo & F_MQ) && (feat_lo & F_CTRL_VQ))
+		want |= F_MQ | F_CTRL_VQ;
+	feat_lo &= want;
+	event_idx = feat_lo & F_EVENT_IDX;
 	*C32(0x08) = 0;
-	feat_lo &= (1u << 5) | (1u << 3) | (1u << 15) | (1u << 29);
 	*C32(0x0c) = feat_lo;
-	event_idx = feat_lo & (1u << 29);
 	*C32(0x08) = 1;
-	*C32(0x0c) = 1;
+	*C32(0x0c) = 1;				/* VERSION_1 */
 	*C8(0x14) = 1 | 2 | 8;			/* FEATURES_OK */
 	if (!(*C8(0x14) & 8)) {
 		con_puts("net: device refused our features\n");
@@ -156,18 +206,42 @@ int gnic_init(struct gnic *nic)
 	}
 	for (int i = 0; i < 6; i++)
 		nic->mac[i] = ((volatile uint8_t *)device)[i];
-	nic->mtu = (feat_lo & (1u << 3)) ? *(volatile uint16_t *)(device + 10) : 1500;
-	if (queue_setup(0, &rxq, rx_ring, &rx_notify_off) ||
-	    queue_setup(1, &txq, tx_ring, &tx_notify_off)) {
-		con_puts("net: queue setup failed\n");
-		return -1;
+	nic->mtu = (feat_lo & F_MTU) ? *(volatile uint16_t *)(device + 10) : 1500;
+	if (feat_lo & F_MQ) {
+		max_pairs = *(volatile uint16_t *)(device + 8);
+		nr_pairs = max_pairs < MAXP ? max_pairs : MAXP;
 	}
+	for (int p = 0; p < nr_pairs; p++) {
+		rxqs[p].index = (uint16_t)(2 * p);
+		rxqs[p].pending = -1;
+		if (queue_setup(2 * p, &rxqs[p].vr, rxqs[p].ring, &rxqs[p].notify_off))
+			goto qfail;
+	}
+	if (queue_setup(1, &txq, tx_ring, &tx_notify_off) ||
+	    (nr_pairs > 1 && queue_setup(3, &tx1q, tx1_ring, &tx1_notify_off)))
+		goto qfail;
+	/* With MQ the control queue sits after max_virtqueue_pairs (5.1.2). */
+	if ((feat_lo & F_CTRL_VQ) && queue_setup(2 * max_pairs, &ctlq, ctl_ring, &ctl_notify_off))
+		goto qfail;
 	*C8(0x14) = 1 | 2 | 8 | 4;		/* DRIVER_OK */
-	for (int i = 0; i < QSZ; i++)
-		rx_map[vdrv_add(&rxq, (uint64_t)(uintptr_t)rx_buf[i], BUFSZ, true)] = (uint8_t)i;
-	if (vdrv_publish(&rxq))
-		kick(rx_notify_off, 0);
+	for (int p = 0; p < nr_pairs; p++) {
+		for (int i = 0; i < QSZ; i++)
+			rx_give(&rxqs[p], i);
+		if (vdrv_publish(&rxqs[p].vr))
+			kick(rxqs[p].notify_off, rxqs[p].index);
+	}
+	if (nr_pairs > 1) {
+		int ack;
+
+		ack = set_pairs(nr_pairs, (uint16_t)(2 * max_pairs));
+		con_printf("net: %d queue pairs (ctrl ack %d)\n", nr_pairs, ack);
+		if (ack != 0)
+			nr_pairs = 1;
+	}
 	return 0;
+qfail:
+	con_puts("net: queue setup failed\n");
+	return -1;
 }
 
 int gnic_send(struct gnic *nic, const void *frame, uint32_t len)
@@ -200,26 +274,36 @@ const uint8_t *gnic_recv(struct gnic *nic, uint32_t *len)
 
 	(void)nic;
 	/* Give back the buffer handed out last time. */
-	if (rx_pending >= 0) {
-		rx_map[vdrv_add(&rxq, (uint64_t)(uintptr_t)rx_buf[rx_pending], BUFSZ, true)] =
-			(uint8_t)rx_pending;
-		rx_pending = -1;
-		if (vdrv_publish(&rxq))
-			kick(rx_notify_off, 0);
+	for (int p = 0; p < nr_pairs; p++) {
+		struct rxq *r = &rxqs[p];
+
+		if (r->pending < 0)
+			continue;
+		rx_give(r, r->pending);
+		r->pending = -1;
+		if (vdrv_publish(&r->vr))
+			kick(r->notify_off, r->index);
 	}
-	id = vdrv_get_used(&rxq, &l);
-	if (id < 0)
-		return 0;
-	id = rx_map[id];
-	rx_pending = id;
-	/* num_buffers (5.1.6.4): a packet spread over several of our 2 KiB
-	 * buffers cannot happen at our MTU; drop it rather than misparse. */
-	if (l < GNET_HDR + 14 || (rx_buf[id][10] | rx_buf[id][11] << 8) > 1) {
-		*len = 0;
-		return rx_buf[id] + GNET_HDR;
+	/* Round robin over the receive queues. */
+	for (int k = 0; k < nr_pairs; k++) {
+		struct rxq *r = &rxqs[next_rx];
+
+		next_rx = (next_rx + 1) % nr_pairs;
+		id = vdrv_get_used(&r->vr, &l);
+		if (id < 0)
+			continue;
+		id = r->map[id];
+		r->pending = id;
+		/* num_buffers (5.1.6.4): a packet over several of our 2 KiB
+		 * buffers cannot happen at our MTU; drop it rather than
+		 * misparse it. */
+		if (l < GNET_HDR + 14 || (r->buf[id][10] | r->buf[id][11] << 8) > 1)
+			*len = 0;
+		else
+			*len = l - GNET_HDR;
+		return r->buf[id] + GNET_HDR;
 	}
-	*len = l - GNET_HDR;
-	return rx_buf[id] + GNET_HDR;
+	return 0;
 }
 
 uint16_t ip_csum(const uint8_t *p, uint32_t len, uint32_t sum)

@@ -61,9 +61,13 @@ static inline void vdrv_init(struct vring_drv *d, uint16_t num, void *mem,
 	d->num_free = num;
 }
 
-/* Queues one buffer; returns its descriptor id or -1 when the ring is full.
- * Not visible to the device until vdrv_publish. */
-static inline int vdrv_add(struct vring_drv *d, uint64_t gpa, uint32_t len, bool device_writes)
+#define VDRV_F_WRITE	2
+#define VDRV_F_INDIRECT	4
+
+/* Queues one descriptor (a buffer, or with VDRV_F_INDIRECT a table of
+ * len / 16 descriptors the caller filled); returns its id or -1 when the
+ * ring is full.  Not visible to the device until vdrv_publish. */
+static inline int vdrv_add_flags(struct vring_drv *d, uint64_t gpa, uint32_t len, uint16_t flags)
 {
 	uint16_t id;
 
@@ -74,10 +78,15 @@ static inline int vdrv_add(struct vring_drv *d, uint64_t gpa, uint32_t len, bool
 	d->num_free--;
 	d->desc[id].addr = gpa;
 	d->desc[id].len = len;
-	d->desc[id].flags = device_writes ? 2 : 0;
+	d->desc[id].flags = flags;
 	d->avail[2 + (d->avail_idx & (d->num - 1))] = id;
 	d->avail_idx++;
 	return id;
+}
+
+static inline int vdrv_add(struct vring_drv *d, uint64_t gpa, uint32_t len, bool device_writes)
+{
+	return vdrv_add_flags(d, gpa, len, device_writes ? VDRV_F_WRITE : 0);
 }
 
 /* Makes queued buffers visible; returns true when the device asked to be
