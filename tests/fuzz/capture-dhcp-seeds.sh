@@ -50,10 +50,10 @@ touch "$DH_TMP/cap/stop"; wait $CAP
 for f in dhcp_parse dhcp_server; do mkdir -p tests/fuzz/corpus/$f; done
 for p in "$DH_TMP"/cap/req-*; do
 	h=$(sha1sum "$p" | cut -c1-16)
-	cp "$p" tests/fuzz/corpus/dhcp_parse/client-$h
-	cp "$p" tests/fuzz/corpus/dhcp_server/client-$h
+	cp "$p" "tests/fuzz/corpus/dhcp_parse/client-$h"
+	cp "$p" "tests/fuzz/corpus/dhcp_server/client-$h"
 done
 for p in "$DH_TMP"/cap/rep-*; do
-	cp "$p" tests/fuzz/corpus/dhcp_parse/reply-$(sha1sum "$p" | cut -c1-16)
+	cp "$p" "tests/fuzz/corpus/dhcp_parse/reply-$(sha1sum "$p" | cut -c1-16)"
 done
 ls tests/fuzz/corpus/dhcp_parse tests/fuzz/corpus/dhcp_server | wc -l

@@ -10,7 +10,7 @@ dh_require
 command -v dhcpcd >/dev/null || { echo "SKIP: dhcpcd (dhcpcd-base) not installed"; exit 77; }
 N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)
-trap 'in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -x vm0 >/dev/null 2>&1; dh_cleanup $N' EXIT
+trap 'in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x vm0 >/dev/null 2>&1; kill "${CLIENT:-}" 2>/dev/null; dh_cleanup $N' EXIT
 dh_topology $N || fail "topology"
 dh_server_start $N || fail "server start"
 
@@ -33,7 +33,7 @@ chmod 755 "$DH_TMP" "$DH_TMP/hook"
 
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -4 -t 10 $IFN \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
-CLIENT=$!
+CLIENT=$!  # dhcpcd stays in the foreground (-B); stopped with -x at exit
 bound() { ls "$DH_TMP"/ev.*.BOUND 2>/dev/null | head -n 1; }
 for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; fail "dhcpcd got no lease"; }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are for the scripts that source this
 # Shared topology for the dhcp interop tests and bench/dhcp.  Source after
 # tests/lib/podns.sh.  dh_topology NAME builds:
 #   NAME-node, NAME-pod   a CNI (ptp + host-local) pod, as on a kind node
