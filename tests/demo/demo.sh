@@ -117,6 +117,9 @@ head_ "pod network namespace ($N-pod, made by CNI ptp + host-local from $N-node)
 podns_create "$N" ptp 10.244.1.0/24 || die "CNI ptp ADD failed"
 pod_ip=$(podns_ip "$N")
 pod_mac=$(in_pod "$N" cat /sys/class/net/eth0/address)
+pod_mtu=$(in_pod "$N" cat /sys/class/net/eth0/mtu)
+pod_gw=$(podns_gateway "$N")
+pod_prefix=$(in_pod "$N" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
 say "    before: the pod interface holds the pod IP"
 in_pod "$N" ip -br addr show dev eth0 | awk '{sub(/@.*/, "", $1); print $1, $2, $3}' | indent
 in_pod "$N" ip -4 route | indent
@@ -177,7 +180,8 @@ while :; do
 		log_tail "$log"
 		die "the container exited before the guest got its lease (log above)"
 	fi
-	lease=$(grep -a -m1 -o 'LEASE .*' "$log" | tr -d '\r' || true)
+	# Only complete lines: the guest writes its console a byte at a time.
+	lease=$(head -n "$(wc -l <"$log")" "$log" | grep -a -m1 -o 'LEASE .*' | tr -d '\r' || true)
 	[ -z "$lease" ] || break
 	# A Linux guest with its own initrd may print no LEASE line: wait for
 	# the binding (no up link in the pod holds the IP) and an answer.
@@ -215,10 +219,13 @@ if [ -n "$lease" ]; then
 	routes=${routes//via/ via }
 	say "    routes (option 121): ${routes//,/, }"
 	say "    dns=${kv[dns]:-}  search=${kv[search]:-}"
-	case " $lease " in
-	*" ip=$pod_ip/"*) say "    the guest holds the pod IP $pod_ip" ;;
-	*) die "the lease does not carry the pod IP $pod_ip" ;;
-	esac
+	[ "${kv[ip]:-}" = "$pod_ip/$pod_prefix" ] || die "the lease carries ${kv[ip]:-no ip}, not the pod's $pod_ip/$pod_prefix"
+	[ "${kv[gw]:-}" = "$pod_gw" ] || die "the lease's gateway ${kv[gw]:-none} is not the pod's $pod_gw"
+	[ "${kv[mtu]:-}" = "$pod_mtu" ] || die "the lease's MTU ${kv[mtu]:-none} is not the pod's $pod_mtu"
+	[[ ${routes:-} == *"0.0.0.0/0 via $pod_gw"* ]] || die "the lease has no default route via $pod_gw"
+	[[ ,${kv[dns]:-}, == *,10.96.0.10,* ]] || die "the lease lacks the cluster nameserver 10.96.0.10"
+	[ "${kv[hostname]:-}" = vm1 ] || die "the lease's hostname is ${kv[hostname]:-none}, not vm1"
+	say "    the guest holds the pod's IP, prefix, gateway, MTU, DNS and hostname"
 else
 	say "    (this guest's initrd prints no LEASE line; the pod IP answers, see below)"
 fi
