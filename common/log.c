@@ -52,9 +52,9 @@ static void log_time(char *buf, size_t len)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+		 tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000) % 1000000);
 }
 
 void log_emit(enum log_level lvl, const char *component, const char *msg,
@@ -62,7 +62,7 @@ void log_emit(enum log_level lvl, const char *component, const char *msg,
 {
 	int saved_errno = errno;
 	json_t *obj, *fields = NULL;
-	char when[40];
+	char when[64];
 	char *line;
 
 	if ((int)lvl < (int)log_get_level())
