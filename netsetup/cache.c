@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,4 +124,35 @@ int ns_cache_remove(const char *path)
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+int ns_cache_lock(const char *path)
+{
+	char lock[4200], dir[4096];
+	int fd, ret;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	ret = mkdir_p(dirname(dir));
+	if (ret)
+		return ret;
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+	}
+	return fd;
+}
+
+int ns_cache_set_aside(const char *path)
+{
+	char stale[4200];
+
+	snprintf(stale, sizeof(stale), "%s.stale", path);
+	return rename(path, stale) ? -errno : 0;
 }

@@ -191,6 +191,14 @@ int ns_cache_write(const char *path, const struct ns_state *st);
 /* 0, -ENOENT (none), -EINVAL/-EPROTO (corrupt/foreign; logged with the path). */
 int ns_cache_read(const char *path, struct ns_state *st);
 int ns_cache_remove(const char *path);
+/*
+ * Serialise setup/teardown on one interface: an exclusive flock on
+ * <cache path>.lock, held until the returned fd is closed (O_CLOEXEC, so
+ * it never reaches the VMM).  Returns the fd or a negative errno.
+ */
+int ns_cache_lock(const char *path);
+/* Keep a cache that no longer describes the namespace as <path>.stale. */
+int ns_cache_set_aside(const char *path);
 
 /* ---- discovery (netsetup/discover.c) ---- */
 
@@ -213,9 +221,11 @@ int ns_txn_rollback(struct ns_txn *t);
 
 /*
  * The top-level operations used by the commands.  ns_setup: plan, run (or
- * recover and retry from the cache), leaving st as cached.
+ * recover and retry from the cache), leaving st as cached.  With lock_fd
+ * non-NULL the cache lock stays held (fd in *lock_fd, close-on-exec).
  */
-int ns_setup(const struct ns_opts *o, struct ns_state *st, char *cache_path, size_t len);
+int ns_setup(const struct ns_opts *o, struct ns_state *st, char *cache_path, size_t len,
+	     int *lock_fd);
 int ns_teardown(const struct ns_opts *o);
 
 /* ---- taps (netsetup/tap.c) ---- */

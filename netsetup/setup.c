@@ -2,6 +2,7 @@
 /* setup and teardown as the commands see them: cache first, then the transaction. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "netsetup/netsetup.h"
@@ -47,21 +48,68 @@ out:
 	return ret;
 }
 
-int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len)
+enum liveness { BINDING_LIVE, BINDING_ABSENT, BINDING_PARTIAL };
+
+/*
+ * Is the cached "done" binding what this namespace holds?  Absent means a
+ * new namespace (the pod sandbox was recreated while the state directory
+ * survived): nothing of ours exists and the pod's name belongs to a link
+ * that is not our placeholder.  Partial means something removed a piece.
+ */
+static int binding_state(const struct ns_state *st)
+{
+	const struct ns_binding *b = &st->binding;
+	struct nsnl_link nic, l;
+	struct nl_sock *sk;
+	bool nic_ok, nic_named, br, tap, ph_ours;
+	int ret = nsnl_open(&sk);
+
+	if (ret)
+		return ret;
+	nic_ok = !nsnl_link_get(sk, st->pod.ifindex, NULL, &nic) && !strcmp(nic.name, b->nic);
+	nic_named = !nsnl_link_get(sk, 0, b->nic, &l);
+	br = !nsnl_link_get(sk, 0, b->bridge, &l);
+	tap = !nsnl_link_get(sk, 0, b->tap, &l);
+	ph_ours = !nsnl_link_get(sk, 0, b->placeholder, &l) && l.ifindex != st->pod.ifindex &&
+		  !strcmp(l.kind, b->placeholder_kind) && !memcmp(l.mac, st->pod.mac, 6);
+	nsnl_close(sk);
+	if (nic_ok && br && tap && ph_ours)
+		return BINDING_LIVE;
+	if (!br && !tap && !ph_ours && !nic_named)
+		return BINDING_ABSENT;
+	return BINDING_PARTIAL;
+}
+
+static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
 {
 	struct ns_txn t = { .st = st, .cache_path = path };
 	char err[256];
 	uint8_t mac[6];
 	int ret;
 
-	ret = ns_cache_path(o->state_dir, o->iface, path, len);
-	if (ret)
-		return ret;
 	ret = ns_cache_read(path, st);
 	if (!ret && st->phase == NS_PHASE_DONE) {
-		log_info("netsetup", "binding already in place (cache says done); nothing to do",
-			 "{s:s}", "file", path);
-		return 0;
+		ret = binding_state(st);
+		if (ret == BINDING_LIVE) {
+			log_info("netsetup", "binding already in place (cache says done); nothing to do",
+				 "{s:s}", "file", path);
+			return 0;
+		}
+		if (ret == BINDING_ABSENT) {
+			log_warn("netsetup", "the cached binding is not in this network namespace "
+				 "(recreated?); keeping the cache as .stale and starting over",
+				 "{s:s}", "file", path);
+			ret = ns_cache_set_aside(path);
+			if (ret)
+				return ret;
+			ret = -ENOENT;
+		} else if (ret == BINDING_PARTIAL) {
+			log_warn("netsetup", "the cached binding is only partly in place; "
+				 "rolling it back and setting up again", "{s:s}", "file", path);
+			ret = 0;
+		} else {
+			return ret;
+		}
 	}
 	if (!ret) {
 		/* The cache's pod state is the truth: the live interface may have lost it. */
@@ -112,36 +160,74 @@ int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t le
 	return ret;
 }
 
+int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len,
+	     int *lock_fd)
+{
+	int ret, lock;
+
+	ret = ns_cache_path(o->state_dir, o->iface, path, len);
+	if (ret)
+		return ret;
+	lock = ns_cache_lock(path);
+	if (lock < 0) {
+		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s}", "file", path,
+			  "error", strerror(-lock));
+		return lock;
+	}
+	ret = setup_locked(o, st, path);
+	if (ret || !lock_fd)
+		close(lock);
+	else
+		*lock_fd = lock;
+	return ret;
+}
+
+static int teardown_locked(struct ns_txn *t)
+{
+	int ret = ns_cache_read(t->cache_path, t->st);
+
+	if (ret == -ENOENT) {
+		log_info("netsetup", "no state cache; nothing to tear down", "{s:s}",
+			 "file", t->cache_path);
+		return 0;
+	}
+	if (ret)
+		return ret;	/* corrupt or foreign: logged with the file name */
+	ret = ns_txn_rollback(t);
+	if (ret) {
+		log_error("netsetup", "teardown incomplete; the cache is kept for another try",
+			  "{s:s, s:s, s:s}", "step", "teardown", "file", t->cache_path,
+			  "error", strerror(-ret));
+		return ret;
+	}
+	ret = ns_cache_remove(t->cache_path);
+	if (ret)
+		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s}",
+			  "file", t->cache_path, "error", strerror(-ret));
+	else
+		log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
+			 "iface", t->st->pod.iface);
+	return ret;
+}
+
 int ns_teardown(const struct ns_opts *o)
 {
 	struct ns_state st;
 	struct ns_txn t = { .st = &st };
 	char path[4096];
-	int ret;
+	int ret, lock;
 
 	ret = ns_cache_path(o->state_dir, o->iface, path, sizeof(path));
 	if (ret)
 		return ret;
 	t.cache_path = path;
-	ret = ns_cache_read(path, &st);
-	if (ret == -ENOENT) {
-		log_info("netsetup", "no state cache; nothing to tear down", "{s:s}", "file", path);
-		return 0;
+	lock = ns_cache_lock(path);
+	if (lock < 0) {
+		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s}", "file", path,
+			  "error", strerror(-lock));
+		return lock;
 	}
-	if (ret)
-		return ret;
-	ret = ns_txn_rollback(&t);
-	if (ret) {
-		log_error("netsetup", "teardown incomplete; the cache is kept for another try",
-			  "{s:s, s:s}", "file", path, "error", strerror(-ret));
-		return ret;
-	}
-	ret = ns_cache_remove(path);
-	if (ret)
-		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s}", "file", path,
-			  "error", strerror(-ret));
-	else
-		log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
-			 "iface", st.pod.iface);
+	ret = teardown_locked(&t);
+	close(lock);
 	return ret;
 }

@@ -142,7 +142,7 @@ int cmd_run(int argc, char **argv)
 	struct ns_state *st;
 	const struct ns_binding *b;
 	char path[4096], vmm[4096], net[64 + NS_MAX_QUEUES * 12], mac[18];
-	int fds[NS_MAX_QUEUES], ret, off;
+	int fds[NS_MAX_QUEUES], ret, off, lock = -1;
 	char **vargv;
 
 	ret = podlaunch_opts(NS_CMD_RUN, argc, argv, &o);
@@ -160,7 +160,8 @@ int cmd_run(int argc, char **argv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return 1;
-	if (ns_setup(&o, st, path, sizeof(path)))
+	/* The cache lock stays held (close-on-exec) until the VMM replaces us. */
+	if (ns_setup(&o, st, path, sizeof(path), &lock))
 		return 1;	/* logged by ns_setup */
 	b = &st->binding;
 	if (o.queues != b->queues || (o.mtu && o.mtu != b->mtu))

@@ -17,7 +17,7 @@ int cmd_setup(int argc, char **argv)
 	if (!st)
 		return 1;
 	/* ns_setup logs the failing step and why. */
-	ret = ns_setup(&o, st, path, sizeof(path));
+	ret = ns_setup(&o, st, path, sizeof(path), NULL);
 	free(st);
 	return ret ? 1 : 0;
 }
