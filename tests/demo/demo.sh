@@ -106,11 +106,14 @@ cleanup() {
 	fi
 	[ -z "$runc_pid" ] || { kill "$runc_pid" 2>/dev/null || true; wait "$runc_pid" 2>/dev/null || true; }
 	podns_destroy "$N"
-	if [ "${DEMO_KEEP:-0}" = 1 ]; then say "kept: $work"; else rm -rf "$work"; fi
+	if [ "${DEMO_KEEP:-0}" = 1 ]; then say "kept: $work" >&3; else rm -rf "$work"; fi
 	exit "$rc"
 }
+# fd 3 is the terminal's stdout: a trap can run while a command's output is
+# redirected to a file.
+exec 3>&1
 trap cleanup EXIT
-trap 'say "interrupted: cleaning up"; exit 130' INT TERM
+trap 'say "interrupted: cleaning up" >&3; exit 130' INT TERM
 
 # --- pod namespace -------------------------------------------------------------
 head_ "pod network namespace ($N-pod, made by CNI ptp + host-local from $N-node)"
