@@ -40,6 +40,8 @@ log_tail() {
 }
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, runc)"
+[ -c /dev/kvm ] || die "no /dev/kvm: needs KVM (modprobe kvm_intel or kvm_amd; nested virtualisation in a VM)"
+[ -c /dev/net/tun ] || die "no /dev/net/tun (modprobe tun)"
 
 # --- tools: install only what is missing ------------------------------------
 need_pkgs=()
