@@ -81,11 +81,8 @@ done
 echo "ok: podlaunch discover inside runc reports IP, MAC, gateway, DNS and hostname"
 
 # 3. podlaunch run with the fake VMM
-fake=
-for f in "$BUILD/tests/fakevmm" "$BUILD/fakevmm" "$BUILD/tests/fakevmm/fakevmm"; do
-	[ -x "$f" ] && [ -f "$f" ] && { fake=$f; break; }
-done
-[ -n "$fake" ] || { echo "SKIP: no fake VMM built ($BUILD/tests/fakevmm); discover passed"; exit 77; }
+fake=$BUILD/tests/fakevmm/fakevmm
+[ -x "$fake" ] || { echo "SKIP: $fake is not built; discover passed"; exit 77; }
 bins+=(--bin "$fake:/bin/fakevmm")
 in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none ||
 	{ cat "$work/out"; fail "podlaunch run with the fake VMM exited non-zero"; }
