@@ -82,6 +82,8 @@ run_case() {
 		[[ $line == *"$want"* ]] || fail "$label: lease line lacks '$want'"
 	done
 	grep -q '"backend":"' "$work/err" || fail "$label: backend choice not logged"
+	grep -aq '^net: msi-x interrupt delivered to the LAPIC' "$work/out" ||
+		fail "$label: the receive queue's MSI-X message did not reach the guest LAPIC"
 	grep -q "\"queues\":$want_queues," "$work/err" || fail "$label: virtio-net not created with $want_queues queue pairs"
 	grep -aq "^mptable: $want_cpus cpus" "$work/out" || fail "$label: guest does not see $want_cpus CPUs"
 	if in_pod "$NAME" ip -4 -o addr show up | grep -q " $ip/"; then

@@ -72,8 +72,10 @@ run_case() {
 	done
 	grep -q '"backend":"userspace"\|"backend":"vhost-net"' "$work/err" || fail "$name: backend not logged"
 	# The guest takes MRG_RXBUF and EVENT_IDX as Linux does: those paths ran.
-	grep -q '"msg":"driver ok".*"mrg_rxbuf":true,"event_idx":true' "$work/err" ||
-		fail "$name: driver did not negotiate MRG_RXBUF and EVENT_IDX"
+	grep -q '"msg":"driver ok".*"mrg_rxbuf":true,"event_idx":true,"msix":true' "$work/err" ||
+		fail "$name: driver did not negotiate MRG_RXBUF and EVENT_IDX with MSI-X on"
+	grep -q '^net: msi-x interrupt delivered to the LAPIC' "$work/out" ||
+		fail "$name: the receive queue's MSI-X message did not reach the guest LAPIC"
 	ip netns exec "$NS" ping -c 3 -i 0.3 -W 10 10.99.0.11 >"$work/ping" || { cat "$work/ping"; fail "$name: ping"; }
 	echo "$name: ping ok"
 	ip netns exec "$NS" python3 - <<'PY' || fail "$name: udp echo"

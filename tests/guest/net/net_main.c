@@ -114,6 +114,9 @@ int guest_net_main(const struct boot_params *bp)
 		machine_poweroff();
 	}
 	lease_print(&lease);
+	/* The DHCP replies came in on receive queue 0 with MSI-X on. */
+	con_printf("net: msi-x %s\n", gnic_msix_seen() == 1 ? "interrupt delivered to the LAPIC" :
+		   gnic_msix_seen() == 0 ? "interrupt NOT seen" : "unavailable");
 	con_printf("net: serving arp, icmp echo, udp echo port %u\n", ECHO_PORT);
 	for (;;) {
 		uint32_t len;
