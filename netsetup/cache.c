@@ -106,8 +106,8 @@ int ns_cache_read(const char *path, struct ns_state *st)
 		return -errno;
 	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
-		log_error("cache", "state cache is corrupt; not touching it", "{s:s, s:s, s:i}",
-			  "file", path, "error", jerr.text, "line", jerr.line);
+		log_error("cache", "state cache is corrupt; not touching it",
+			  "{s:s, s:s, s:s, s:i}", "step", "cache", "file", path, "error", jerr.text, "line", jerr.line);
 		return -EINVAL;
 	}
 	ret = ns_state_from_json(j, st, msg, sizeof(msg));
@@ -115,7 +115,7 @@ int ns_cache_read(const char *path, struct ns_state *st)
 	if (ret)
 		log_error("cache", ret == -EPROTO ? "state cache has a foreign version; not touching it"
 						  : "state cache is corrupt; not touching it",
-			  "{s:s, s:s}", "file", path, "error", msg);
+			  "{s:s, s:s, s:s}", "step", "cache", "file", path, "error", msg);
 	return ret;
 }
 

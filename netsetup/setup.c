@@ -26,7 +26,8 @@ static int preflight(const struct ns_state *st)
 	ret = nsnl_link_get(sk, st->pod.ifindex, NULL, &l);
 	if (ret || strcmp(l.name, st->pod.iface)) {
 		log_error("netsetup", "pod interface is not where the cache says",
-			  "{s:s, s:i}", "iface", st->pod.iface, "ifindex", st->pod.ifindex);
+			  "{s:s, s:s, s:i}", "step", "preflight", "iface", st->pod.iface,
+			  "ifindex", st->pod.ifindex);
 		ret = ret ?: -ENODEV;
 		goto out;
 	}
@@ -38,7 +39,7 @@ static int preflight(const struct ns_state *st)
 		}
 		if (!ret) {
 			log_error("netsetup", "a link with the binding's name already exists",
-				  "{s:s}", "link", mine[i]);
+				  "{s:s, s:s}", "step", "preflight", "link", mine[i]);
 			ret = -EEXIST;
 		}
 		goto out;
@@ -119,7 +120,8 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 			ret = ns_txn_rollback(&t);
 			if (ret) {
 				log_error("netsetup", "rollback of the interrupted setup failed",
-					  "{s:s, s:s}", "file", path, "error", strerror(-ret));
+					  "{s:s, s:s, s:s}", "step", "rollback", "file", path,
+					  "error", strerror(-ret));
 				return ret;
 			}
 			st->n_journal = 0;
@@ -128,7 +130,8 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 		memset(st, 0, sizeof(*st));
 		ret = ns_discover(o->iface, o->resolv_conf, &st->pod);
 		if (ret) {
-			log_error("netsetup", "discovery failed", "{s:s, s:s}", "iface", o->iface,
+			log_error("netsetup", "discovery failed", "{s:s, s:s, s:s}", "step", "discover",
+				  "iface", o->iface,
 				  "error", strerror(-ret));
 			return ret;
 		}
@@ -170,7 +173,8 @@ int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t le
 		return ret;
 	lock = ns_cache_lock(path);
 	if (lock < 0) {
-		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s}", "file", path,
+		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
+			  "file", path,
 			  "error", strerror(-lock));
 		return lock;
 	}
@@ -202,8 +206,8 @@ static int teardown_locked(struct ns_txn *t)
 	}
 	ret = ns_cache_remove(t->cache_path);
 	if (ret)
-		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s}",
-			  "file", t->cache_path, "error", strerror(-ret));
+		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s, s:s}",
+			  "step", "cache", "file", t->cache_path, "error", strerror(-ret));
 	else
 		log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
 			 "iface", t->st->pod.iface);
@@ -223,7 +227,8 @@ int ns_teardown(const struct ns_opts *o)
 	t.cache_path = path;
 	lock = ns_cache_lock(path);
 	if (lock < 0) {
-		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s}", "file", path,
+		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
+			  "file", path,
 			  "error", strerror(-lock));
 		return lock;
 	}

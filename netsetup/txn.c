@@ -640,10 +640,10 @@ rollback:
 	rb = rollback(&c, t->cache_path, i + 1);
 	if (rb)
 		log_error("netsetup", "rollback incomplete; the cache keeps the journal for the next run",
-			  "{s:s}", "file", t->cache_path);
+			  "{s:s, s:s}", "step", "rollback", "file", t->cache_path);
 	else if ((rb = ns_cache_remove(t->cache_path)))
-		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s}",
-			  "file", t->cache_path, "error", strerror(-rb));
+		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s, s:s}",
+			  "step", "cache", "file", t->cache_path, "error", strerror(-rb));
 	else
 		log_info("netsetup", "rolled back; the namespace is as it was", NULL);
 out:

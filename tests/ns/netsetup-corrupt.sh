@@ -20,6 +20,8 @@ check_refused() {
 		[ "$rc" = 1 ] || { cat "$STATE_ROOT/$n.log"; fail "$what: $cmd exit $rc, want 1"; }
 		grep -q "\"file\":\"$cache\"" "$STATE_ROOT/$n.log" ||
 			{ cat "$STATE_ROOT/$n.log"; fail "$what: $cmd error does not name $cache"; }
+		jq -c 'select(.level == "error" and .step == null)' "$STATE_ROOT/$n.log" | grep -q . &&
+			fail "$what: $cmd logged an error without its step"
 		cmp -s "$cache" "$STATE_ROOT/$n.orig" || fail "$what: $cmd touched the cache"
 		expect_same "$n" "$STATE_ROOT/$n.before" "$what: $cmd"
 	done
