@@ -60,6 +60,52 @@ for f in files:
     docs[f] = ds
 print(f"ok: {len(files)} YAML files parse")
 
+# Field names of the core/v1 objects used here (k8s.io/api/core/v1
+# types.go): kubectl cannot validate without an API server, so catch typos
+# ourselves.
+POD_FIELDS = {
+    "": {"apiVersion", "kind", "metadata", "spec"},
+    "metadata": {"name", "namespace", "labels", "annotations"},
+    "spec": {"containers", "initContainers", "volumes", "restartPolicy", "terminationGracePeriodSeconds",
+             "securityContext", "nodeSelector", "tolerations", "affinity", "hostname", "subdomain",
+             "dnsPolicy", "dnsConfig", "runtimeClassName", "priorityClassName", "serviceAccountName",
+             "automountServiceAccountToken", "enableServiceLinks", "hostNetwork"},
+    "container": {"name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "ports",
+                  "resources", "securityContext", "volumeMounts", "volumeDevices", "workingDir",
+                  "readinessProbe", "livenessProbe", "startupProbe", "lifecycle", "stdin", "tty",
+                  "terminationMessagePolicy", "terminationMessagePath"},
+    "securityContext": {"privileged", "allowPrivilegeEscalation", "capabilities", "runAsUser",
+                        "runAsGroup", "runAsNonRoot", "readOnlyRootFilesystem", "seccompProfile",
+                        "procMount", "seLinuxOptions", "appArmorProfile"},
+    "podSecurityContext": {"sysctls", "runAsUser", "runAsGroup", "runAsNonRoot", "fsGroup",
+                           "seccompProfile", "supplementalGroups", "seLinuxOptions", "appArmorProfile"},
+    "capabilities": {"add", "drop"},
+    "resources": {"requests", "limits", "claims"},
+    "volumeMount": {"name", "mountPath", "readOnly", "subPath", "mountPropagation"},
+    "volume": {"name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret", "image"},
+}
+
+def unknown_fields(f, pod):
+    def chk(obj, allowed, where):
+        if isinstance(obj, dict):
+            for k in obj:
+                check(k in POD_FIELDS[allowed], f"{f}: unknown field {where}.{k}")
+    chk(pod, "", "")
+    chk(pod.get("metadata"), "metadata", "metadata")
+    spec = pod.get("spec") or {}
+    chk(spec, "spec", "spec")
+    chk(spec.get("securityContext"), "podSecurityContext", "spec.securityContext")
+    for v in spec.get("volumes") or []:
+        chk(v, "volume", "spec.volumes[]")
+    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        chk(c, "container", "containers[]")
+        chk(c.get("securityContext"), "securityContext", "containers[].securityContext")
+        chk((c.get("securityContext") or {}).get("capabilities"), "capabilities",
+            "containers[].securityContext.capabilities")
+        chk(c.get("resources"), "resources", "containers[].resources")
+        for m in c.get("volumeMounts") or []:
+            chk(m, "volumeMount", "containers[].volumeMounts[]")
+
 def of_kind(kind):
     return [(f, d) for f, ds in docs.items() for d in ds if d.get("kind") == kind]
 
@@ -69,6 +115,7 @@ check(pods, "no Pod manifest")
 for f, pod in pods:
     spec = pod.get("spec", {})
     before = len(errors)
+    unknown_fields(f, pod)
     check(pod.get("metadata", {}).get("name"), f"{f}: Pod without metadata.name")
     check(not spec.get("hostNetwork"), f"{f}: hostNetwork must be off (the pod network is the point)")
     cs = spec.get("containers") or []
