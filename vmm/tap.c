@@ -18,6 +18,9 @@ int tap_open(const char *name, int nfds, int *fds)
 
 	if (nfds < 1 || strlen(name) >= IFNAMSIZ)
 		return -EINVAL;
+	/* Attach only: TUNSETIFF would quietly create a missing tap. */
+	if (!if_nametoindex(name))
+		return -ENODEV;
 	for (i = 0; i < nfds; i++) {
 		fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {

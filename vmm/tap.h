@@ -9,9 +9,9 @@
  * IFF_MULTI_QUEUE with one fd per queue pair.  Fds are non-blocking.
  */
 
-/* Attaches nfds queues of tap `name` (created when missing, which needs
- * CAP_NET_ADMIN).  An existing tap whose flags differ makes the kernel answer
- * EINVAL, returned as is. */
+/* Attaches nfds queues of the existing tap `name` (-ENODEV when missing).
+ * A tap whose flags differ (not a tap, multi_queue mismatch) makes the
+ * kernel answer EINVAL, returned as is. */
 int tap_open(const char *name, int nfds, int *fds);
 
 /* Checks that an inherited fd is a tap with NO_PI and VNET_HDR (and

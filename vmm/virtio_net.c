@@ -369,9 +369,11 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec)
 	if (spec->tap[0]) {
 		r = tap_open(spec->tap, n->pairs, n->taps);
 		if (r) {
-			log_error("virtio-net", "cannot attach to tap (flags must be tap, no_pi, vnet_hdr"
-				  " and multi_queue when queues > 1)", "{s:s, s:i, s:i}",
-				  "tap", spec->tap, "queues", n->pairs, "errno", -r);
+			log_error("virtio-net", r == -ENODEV ? "tap does not exist" :
+				  r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
+						 " and multi_queue exactly when queues > 1)" :
+				  "cannot attach to the tap", "{s:s, s:i, s:s}",
+				  "tap", spec->tap, "queues", n->pairs, "error", strerror(-r));
 			return r;
 		}
 		snprintf(n->ifname, sizeof(n->ifname), "%s", spec->tap);
@@ -385,8 +387,10 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec)
 			n->taps[i] = spec->fds[i];
 			r = tap_check_fd(n->taps[i], n->pairs > 1, n->ifname);
 			if (r) {
-				log_error("virtio-net", "inherited fd is not a usable tap", "{s:i, s:i}",
-					  "fd", n->taps[i], "errno", -r);
+				log_error("virtio-net", r == -EINVAL ?
+					  "inherited fd is a tap without vnet_hdr/no_pi (or multi_queue"
+					  " when queues > 1)" : "inherited fd is not a tap",
+					  "{s:i, s:s}", "fd", n->taps[i], "error", strerror(-r));
 				return r;
 			}
 		}
