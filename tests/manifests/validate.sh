@@ -204,6 +204,15 @@ check(clusters, "no kind Cluster config")
 for f, cfg in clusters:
     before = len(errors)
     check(cfg.get("apiVersion", "").startswith("kind.x-k8s.io/"), f"{f}: not a kind config")
+    # The Pod asks for namespaced sysctls; kubelet must allow them.
+    want_sysctls = {x["name"] for _, pod in pods for x in
+                    ((pod.get("spec") or {}).get("securityContext") or {}).get("sysctls") or []}
+    allowed = set()
+    for patch in cfg.get("kubeadmConfigPatches") or []:
+        doc = yaml.safe_load(patch)
+        if doc.get("kind") == "KubeletConfiguration":
+            allowed |= set(doc.get("allowedUnsafeSysctls") or [])
+    check(want_sysctls <= allowed, f"{f}: kubelet does not allow the Pod's sysctls {sorted(want_sysctls - allowed)}")
     for n in cfg.get("nodes") or []:
         paths = {m.get("containerPath") for m in n.get("extraMounts") or []}
         for dev in ("/dev/kvm", "/dev/vhost-net"):
