@@ -9,14 +9,15 @@ cd "$(dirname "$0")/../.." || exit 1
 dh_require
 command -v dhcpcd >/dev/null || { echo "SKIP: dhcpcd (dhcpcd-base) not installed"; exit 77; }
 N=dh$$
+VMIF=g$$
 DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)
-trap 'in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x vm0 >/dev/null 2>&1; kill "${CLIENT:-}" 2>/dev/null; dh_cleanup $N' EXIT
+trap 'in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x "$VMIF" >/dev/null 2>&1; kill "${CLIENT:-}" 2>/dev/null; dh_cleanup $N' EXIT
 dh_topology $N || fail "topology"
 dh_server_start $N || fail "server start"
 
-# Its own interface name so no other dhcpcd's lease or socket is reused.
-IFN=vm0
-rm -f /var/lib/dhcpcd/$IFN.lease /var/lib/dhcpcd/$IFN-*.lease 2>/dev/null
+# Its own interface name (VMIF) so no other dhcpcd's lease or socket is reused.
+IFN=$VMIF
+rm -f "/var/lib/dhcpcd/$IFN.lease" "/var/lib/dhcpcd/$IFN"-*.lease 2>/dev/null
 cat >"$DH_TMP/dhcpcd.conf" <<CONF
 ipv4only
 noipv4ll
@@ -52,7 +53,7 @@ check_eq "classless routes" "$(e new_classless_static_routes "$B")" \
 
 # dhcpcd applies the lease itself: address, and every 121 route.
 for _ in $(seq 30); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
-check_eq "vm0 address" "$(in_vm $N ip -4 -o addr show dev $IFN | awk '{print $4; exit}')" "$POD_IP/$POD_PREFIX"
+check_eq "address" "$(in_vm $N ip -4 -o addr show dev $IFN | awk '{print $4; exit}')" "$POD_IP/$POD_PREFIX"
 routes=$(in_vm $N ip -4 route show)
 echo "$routes"
 echo "$routes" | grep -q "^default via $POD_GW" || fail "no default route"

@@ -6,13 +6,16 @@
 #   the bridge binding    in NAME-pod: k6t-eth0 (169.254.75.10/32) with the
 #                         pod's NIC enslaved; by `podlaunch setup` when it
 #                         works, by hand (the same steps) otherwise
-#   NAME-vm               the "VM": vm0, one end of a veth whose other end
+#   NAME-vm               the "VM": $VMIF (default vm0), one end of a veth whose other end
 #                         (vmport) is a port of k6t-eth0, carrying the
 #                         guest MAC (the pod's original MAC)
 # and writes the state cache STATE_DIR/eth0.json.  Sets POD_IP POD_PREFIX
 # POD_GW GUEST_MAC POD_MTU STATE_DIR DH_SETUP (podlaunch|manual).
 
 PODLAUNCH=${PODLAUNCH:-${BUILD:-build}/podlaunch}
+# dhcpcd keeps pid, socket and lease files per interface name outside the
+# namespace: tests using it pick a unique name so parallel runs do not meet.
+VMIF=${VMIF:-vm0}
 DH_SEARCH_JSON='["default.svc.cluster.local", "svc.cluster.local", "cluster.local", "Bad_Domain!"]'
 DH_DNS_JSON='["10.96.0.10", "10.96.0.11", "fd00::10"]'
 DH_MTU=1400
@@ -118,11 +121,11 @@ dh_topology() {
 	POD_HOSTNAME=$(jq -r .pod.hostname "$STATE_DIR/eth0.json" | tr 'A-Z_' 'a-z-')
 	ip netns add "$n-vm" || return 1
 	in_vm "$n" ip link set lo up
-	in_pod "$n" ip link add vmport mtu "$DH_MTU" type veth peer name vm0 netns "$n-vm" || return 1
+	in_pod "$n" ip link add vmport mtu "$DH_MTU" type veth peer name "$VMIF" netns "$n-vm" || return 1
 	in_pod "$n" ip link set vmport master k6t-eth0
 	in_pod "$n" ip link set vmport up
-	in_vm "$n" ip link set vm0 address "$GUEST_MAC"
-	in_vm "$n" ip link set vm0 up
+	in_vm "$n" ip link set "$VMIF" address "$GUEST_MAC"
+	in_vm "$n" ip link set "$VMIF" up
 }
 
 dh_cleanup() {
@@ -133,6 +136,7 @@ dh_cleanup() {
 	podns_destroy "$n"
 	[ -n "${STATE_DIR:-}" ] && rm -rf "$STATE_DIR"
 	[ -n "${DH_TMP:-}" ] && rm -rf "$DH_TMP"
+	rm -f "/var/lib/dhcpcd/$VMIF.lease" "/var/lib/dhcpcd/$VMIF"-*.lease 2>/dev/null
 	return 0
 }
 

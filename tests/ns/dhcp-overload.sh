@@ -10,9 +10,10 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/ns/dhcp-lib.sh
 dh_require
 N=dh$$
+VMIF=g$$
 DH_TMP=$(mktemp -d /tmp/dh-overload.XXXXXX)
 chmod 755 "$DH_TMP"
-trap 'in_vm $N dhcpcd -4 -x vm0 >/dev/null 2>&1; dh_cleanup $N' EXIT
+trap 'in_vm $N dhcpcd -4 -x "$VMIF" >/dev/null 2>&1; dh_cleanup $N' EXIT
 dh_topology $N >/dev/null || fail "topology"
 SEARCH=()
 for i in 1 2 3 4 5 6 7; do SEARCH+=("team$i.apps-namespace-$i.svc.cluster-$i.example.org"); done
@@ -28,7 +29,7 @@ cat >"$DH_TMP/u" <<SH
 exit 0
 SH
 chmod +x "$DH_TMP/u"
-in_vm $N udhcpc -i vm0 -q -n -t 4 -T 1 -s "$DH_TMP/u" -O 119 >"$DH_TMP/u.out" 2>&1
+in_vm $N udhcpc -i "$VMIF" -q -n -t 4 -T 1 -s "$DH_TMP/u" -O 119 >"$DH_TMP/u.out" 2>&1
 [ -f "$DH_TMP/u.env" ] || { cat "$DH_TMP/u.out"; fail "udhcpc got no lease"; }
 check_eq "udhcpc search" "$(sed -n 's/^search=//p' "$DH_TMP/u.env")" "$want"
 check_eq "udhcpc ip" "$(sed -n 's/^ip=//p' "$DH_TMP/u.env")" "$POD_IP"
@@ -42,7 +43,7 @@ exit 0
 SH
 chmod +x "$DH_TMP/d"
 in_vm $N timeout 20 dhclient -4 -1 -cf "$DH_TMP/d.conf" -lf "$DH_TMP/d.leases" -pf "$DH_TMP/d.pid" \
-	-sf "$DH_TMP/d" vm0 >/dev/null 2>&1
+	-sf "$DH_TMP/d" "$VMIF" >/dev/null 2>&1
 [ -f "$DH_TMP/d.env" ] || fail "dhclient got no lease"
 in_vm $N dhclient -x -pf "$DH_TMP/d.pid" >/dev/null 2>&1
 check_eq "dhclient search" "$(sed -n 's/^new_domain_search=//p' "$DH_TMP/d.env" | sed 's/\. / /g; s/\.$//')" "$want"
@@ -55,8 +56,8 @@ exit 0
 SH
 chmod +x "$DH_TMP/c"
 printf 'ipv4only\nnoipv4ll\nnoarp\noption domain_search\n' >"$DH_TMP/c.conf"
-rm -f /var/lib/dhcpcd/vm0.lease
-in_vm $N timeout 20 dhcpcd -f "$DH_TMP/c.conf" -c "$DH_TMP/c" -1 -4 -t 10 vm0 >/dev/null 2>&1
+rm -f "/var/lib/dhcpcd/$VMIF.lease"
+in_vm $N timeout 20 dhcpcd -f "$DH_TMP/c.conf" -c "$DH_TMP/c" -1 -4 -t 10 "$VMIF" >/dev/null 2>&1
 [ -f "$DH_TMP/c.env" ] || fail "dhcpcd got no lease"
 check_eq "dhcpcd search" "$(sed -n 's/^new_domain_search=//p' "$DH_TMP/c.env")" "$want"
 
