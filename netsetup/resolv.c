@@ -102,6 +102,7 @@ static void parse_line(char *line, struct ns_dns *dns)
 		/* resolv.conf(5): search and domain exclude each other; the last wins. */
 		dns->n_search = 0;
 		while ((tok = next_token(&p))) {
+			/* Room for 253 characters and a trailing dot. */
 			char name[NS_DOMAINLEN + 1];
 
 			if (strlen(tok) >= sizeof(name) ||
@@ -109,8 +110,9 @@ static void parse_line(char *line, struct ns_dns *dns)
 				log_warn("resolv", "invalid search domain dropped", "{s:s}", "domain", tok);
 				continue;
 			}
+			/* normalize() left at most 253 characters. */
 			if (dns->n_search < NS_MAX_SEARCH)
-				snprintf(dns->search[dns->n_search++], NS_DOMAINLEN, "%s", name);
+				memcpy(dns->search[dns->n_search++], name, strlen(name) + 1);
 		}
 	} else if (!strcmp(kw, "options")) {
 		while ((tok = next_token(&p)))
