@@ -11,7 +11,13 @@ command -v dhcpcd >/dev/null || { echo "SKIP: dhcpcd (dhcpcd-base) not installed
 N=dh$$
 VMIF=g$$
 DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)
-trap 'in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x "$VMIF" >/dev/null 2>&1; kill "${CLIENT:-}" 2>/dev/null; dh_cleanup $N' EXIT
+stop_dhcpcd() {
+	in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x "$VMIF" >/dev/null 2>&1
+	# It writes its lease file on the way out: let it finish first.
+	for _ in $(seq 30); do kill -0 "${CLIENT:-0}" 2>/dev/null || break; sleep 0.1; done
+	kill "${CLIENT:-}" 2>/dev/null
+}
+trap 'stop_dhcpcd; dh_cleanup $N' EXIT
 dh_topology $N || fail "topology"
 dh_server_start $N || fail "server start"
 
