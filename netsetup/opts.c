@@ -25,21 +25,24 @@ static const struct flag {
 	enum flag_id id;
 	unsigned int cmds;
 	bool has_arg;
-	const char *help;
+	const char *meta, *help;
 } flags[] = {
-	{ "iface", F_IFACE, C_DISC | C_SET | C_TEAR | C_RUN, true, "NAME  pod interface (default eth0)" },
-	{ "state-dir", F_STATE_DIR, C_SET | C_TEAR | C_RUN, true, "DIR  state cache directory (default " NS_DEFAULT_STATE_DIR ")" },
-	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH  resolver configuration (default " NS_DEFAULT_RESOLV ")" },
-	{ "tap-name", F_TAP_NAME, C_SET | C_RUN, true, "NAME  tap device (default tap0)" },
-	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N  tap queues, 1-16 (default 1)" },
-	{ "tap-owner", F_TAP_OWNER, C_SET | C_RUN, true, "UID[:GID]  owner of the tap" },
-	{ "mtu", F_MTU, C_SET | C_RUN, true, "N  MTU of bridge, nic and tap (default: the pod's)" },
-	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4  bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
-	{ "vmm", F_VMM, C_RUN, true, "PATH  VMM to exec (default: podvmm next to podlaunch)" },
-	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "  do not start the DHCP server" },
-	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX  extra DHCP option (repeatable)" },
-	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite  DHCP lease time" },
-	{ "help", F_HELP, ~0u, false, "  this text" },
+	{ "iface", F_IFACE, C_DISC | C_SET | C_TEAR | C_RUN, true, "NAME", "pod interface (default eth0)" },
+	{ "state-dir", F_STATE_DIR, C_SET | C_TEAR | C_RUN, true, "DIR",
+	  "state cache directory (default " NS_DEFAULT_STATE_DIR ")" },
+	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH",
+	  "resolver configuration (default " NS_DEFAULT_RESOLV ")" },
+	{ "tap-name", F_TAP_NAME, C_SET | C_RUN, true, "NAME", "tap device (default tap0)" },
+	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N", "tap queues, 1-16 (default 1)" },
+	{ "tap-owner", F_TAP_OWNER, C_SET | C_RUN, true, "UID[:GID]", "owner of the tap" },
+	{ "mtu", F_MTU, C_SET | C_RUN, true, "N", "MTU of bridge, nic and tap (default: the pod's)" },
+	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4",
+	  "bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
+	{ "vmm", F_VMM, C_RUN, true, "PATH", "VMM to exec (default: podvmm next to podlaunch)" },
+	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server" },
+	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX", "extra DHCP option (repeatable)" },
+	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite", "DHCP lease time" },
+	{ "help", F_HELP, ~0u, false, "", "this text" },
 };
 
 static const char *const cmd_names[] = {
@@ -51,11 +54,17 @@ void ns_opts_usage(enum ns_cmd cmd, FILE *f)
 {
 	fprintf(f, "usage: podlaunch %s [flags]%s\n", cmd_names[cmd],
 		cmd == NS_CMD_RUN ? " [-- VMM args...]" : "");
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (flags[i].cmds & (1u << cmd))
-			fprintf(f, "  --%s%s\n", flags[i].name, flags[i].help);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		char left[48];
+
+		if (!(flags[i].cmds & (1u << cmd)))
+			continue;
+		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name, *flags[i].meta ? " " : "",
+			 flags[i].meta);
+		fprintf(f, "  %-30s %s\n", left, flags[i].help);
+	}
 	if (cmd == NS_CMD_RUN)
-		fprintf(f, "  --dhcp-*[=VALUE]  passed to the DHCP server as given\n");
+		fprintf(f, "  %-30s %s\n", "--dhcp-*[=VALUE]", "passed to the DHCP server as given");
 }
 
 static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
