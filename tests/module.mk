@@ -3,3 +3,6 @@
 TESTS += tests/demo/runc-entrypoint.sh
 TESTS += tests/manifests/validate.sh
 TESTS += tests/demo/demo-check.sh
+
+# hardening (issue 7): capability sets of podvmm and the DHCP child in a live run
+TESTS += tests/caps/run.sh
