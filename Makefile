@@ -54,7 +54,13 @@ FUZZ_TIME ?= 20
 
 FUZZ_SMOKE ?= 10
 
-check: all $(TEST_BINS) $(FUZZERS)
+# check installs what a fresh machine lacks first, then re-reads this
+# Makefile so pkg-config sees the freshly installed libraries.
+check:
+	@tests/ensure-packages.sh
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(TEST_BINS) $(FUZZERS)
 	@BUILD=$(BUILD) FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run-tests.sh $(TESTS)
 
 fuzz: $(FUZZERS)
@@ -71,5 +77,5 @@ demo:
 clean:
 	rm -rf $(BUILD) $(CLEAN)
 
-.PHONY: all programs check fuzz bench demo clean
+.PHONY: all programs check check-run fuzz bench demo clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
