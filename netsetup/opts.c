@@ -27,7 +27,8 @@ static const struct flag {
 	bool has_arg;
 	const char *meta, *help;
 } flags[] = {
-	{ "iface", F_IFACE, C_DISC | C_SET | C_TEAR | C_RUN, true, "NAME", "pod interface (default eth0)" },
+	{ "iface", F_IFACE, C_DISC | C_SET | C_TEAR | C_RUN, true, "NAME",
+	  "pod interface (default eth0)" },
 	{ "state-dir", F_STATE_DIR, C_SET | C_TEAR | C_RUN, true, "DIR",
 	  "state cache directory (default " NS_DEFAULT_STATE_DIR ")" },
 	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH",
