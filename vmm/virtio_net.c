@@ -447,6 +447,8 @@ int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **
 	n->nq = 2 * n->pairs + 1;
 	for (int i = 0; i < NET_MAX_QUEUES; i++)
 		n->taps[i] = -1;
+	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+		n->kicks[i] = -1;
 	if ((r = taps_open(n, spec)) || (r = backend_choose(n, spec->vhost)))
 		goto fail;
 	offer = (struct vnet_offer){ .queue_pairs = n->pairs, .mtu = spec->mtu != 0,
@@ -486,6 +488,9 @@ int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **
 	*out = n;
 	return 0;
 fail:
+	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+		if (n->kicks[i] >= 0)
+			close(n->kicks[i]);
 	if (n->vhost)
 		vhost_net_close(n->vhost);
 	if (spec->tap[0])
