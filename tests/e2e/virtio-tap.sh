@@ -4,7 +4,9 @@
 # and print it, answer ping and UDP echo, and power off on SIGTERM (podvmm
 # exit 0).  `virtio-tap.sh` runs the userspace backend, `virtio-tap.sh vhost`
 # vhost-net (tests/e2e/vhost-net.sh); each also with queues=2 over a
-# multi-queue tap and two vCPUs.
+# multi-queue tap and two vCPUs.  The "badring" case has the guest queue a
+# descriptor outside its RAM: the device must set DEVICE_NEEDS_RESET, podvmm
+# live on, and the guest recover by resetting the device.
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
@@ -64,7 +66,20 @@ run_case() {
 		sleep 1
 	done
 	grep -q '^LEASE ' "$work/out" || fail "$name: no lease line"
-	line=$(grep '^LEASE ' "$work/out")
+	if [ "$name" = badring ]; then
+		for _ in $(seq 1 60); do
+			grep -q '^net: recovered after device reset' "$work/out" && break
+			sleep 1
+		done
+		grep -q '^net: bad descriptor -> device status .* (DEVICE_NEEDS_RESET)' "$work/out" ||
+			fail "$name: device did not set DEVICE_NEEDS_RESET"
+		grep -q '"msg":"guest ring malformed; device needs reset"' "$work/err" ||
+			fail "$name: the broken ring was not logged"
+		grep -q '^net: recovered after device reset' "$work/out" ||
+			fail "$name: guest did not recover after resetting the device"
+		echo "$name: bad descriptor -> DEVICE_NEEDS_RESET -> reset -> new lease"
+	fi
+	line=$(grep '^LEASE ' "$work/out" | tail -n 1)
 	echo "$name: $line"
 	for want in "ip=10.99.0.11/24" "gw=" "routes=0.0.0.0/0via10.99.0.1,10.96.0.0/12via10.99.0.1" \
 		"mtu=1500" "dns=10.99.0.53" "search=svc.cluster.local,cluster.local" "hostname=pvguest"; do
@@ -113,6 +128,7 @@ if [ "${1:-}" = vhost ]; then
 	grep -q '"msg":"vhost-net started"' "$work/err" || fail "vhost-net did not start"
 else
 	run_case userspace "" ",vhost=off"
+	run_case badring "" ",vhost=off" --cmdline net=badring
 	run_case queues2-cpus2 "multi_queue" ",vhost=off,queues=2" --cpus 2
 fi
 echo "PASS"

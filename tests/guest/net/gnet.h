@@ -25,6 +25,9 @@ int gnic_init(struct gnic *nic);
 /* 1 when the MSI-X message of receive queue 0 reached the LAPIC, 0 when
  * not (yet), -1 when MSI-X could not be enabled. */
 int gnic_msix_seen(void);
+/* Test of the device's defences: queues a descriptor outside RAM and waits
+ * for DEVICE_NEEDS_RESET; returns the status or -1 when it never came. */
+int gnic_break_tx(void);
 /* Sends one Ethernet frame; 0, or -1 when the TX ring stayed full. */
 int gnic_send(struct gnic *nic, const void *frame, uint32_t len);
 /* Next received frame (pointer into the RX buffer, valid until the next

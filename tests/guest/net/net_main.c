@@ -100,9 +100,12 @@ static int cad_poll(unsigned int *got)
 
 int guest_net_main(const struct boot_params *bp)
 {
+	const char *cl = (const char *)(uintptr_t)bp->hdr.cmd_line_ptr;
 	unsigned int cad = 0, spin = 0;
+	char mode[16] = "";
 
-	(void)bp;
+	if (cl)
+		cmdline_get(cl, "net", mode, sizeof(mode));
 	if (gnic_init(&nic)) {
 		con_puts("net: no virtio-net NIC\n");
 		return -1;
@@ -114,6 +117,20 @@ int guest_net_main(const struct boot_params *bp)
 		machine_poweroff();
 	}
 	lease_print(&lease);
+	if (!memcmp(mode, "badring", 8)) {
+		/* net=badring: break the transmit ring, see the device ask for
+		 * a reset, reset it and start over: the host must survive. */
+		int st = gnic_break_tx();
+
+		con_printf("net: bad descriptor -> device status %x%s\n", (unsigned)st,
+			   st > 0 && (st & 0x40) ? " (DEVICE_NEEDS_RESET)" : "");
+		if (st < 0 || gnic_init(&nic) || dhcp_bind(&nic, &lease)) {
+			con_puts("net: no recovery after reset\n");
+			machine_poweroff();
+		}
+		con_puts("net: recovered after device reset\n");
+		lease_print(&lease);
+	}
 	/* The DHCP replies came in on receive queue 0 with MSI-X on. */
 	con_printf("net: msi-x %s\n", gnic_msix_seen() == 1 ? "interrupt delivered to the LAPIC" :
 		   gnic_msix_seen() == 0 ? "interrupt NOT seen" : "unavailable");

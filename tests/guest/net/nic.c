@@ -360,6 +360,24 @@ const uint8_t *gnic_recv(struct gnic *nic, uint32_t *len)
 	return 0;
 }
 
+int gnic_break_tx(void)
+{
+	uint32_t spin;
+	uint8_t st;
+
+	/* A buffer far outside guest RAM: the device must refuse the ring
+	 * and ask for a reset (2.1.2), not touch host memory. */
+	vdrv_add(&txq, 0xfffffff00000ull, 64, false);
+	vdrv_publish(&txq);
+	kick(tx_notify_off, 1);
+	for (spin = 0; spin < 50000000; spin++) {
+		st = *C8(0x14);
+		if (st & 0x40)
+			return st;
+	}
+	return -1;
+}
+
 uint16_t ip_csum(const uint8_t *p, uint32_t len, uint32_t sum)
 {
 	for (uint32_t i = 0; i + 1 < len; i += 2)
