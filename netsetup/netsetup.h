@@ -211,9 +211,6 @@ struct ns_txn {
 	const char *cache_path;
 };
 
-/* Names of the setup steps, in order; NULL-terminated. */
-extern const char *const ns_step_names[];
-
 /* Journal every step's undo, then run the steps; on failure roll back. */
 int ns_txn_setup(struct ns_txn *t);
 /* Undo every journaled step in reverse; idempotent. */

@@ -43,11 +43,6 @@ static const struct step steps[] = {
 
 #define N_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
 
-const char *const ns_step_names[] = {
-	"arp_ignore", "pod_down", "pod_flush", "pod_rename", "pod_mac", "pod_mtu",
-	"bridge_create", "bridge_addr", "bridge_up", "nic_enslave", "nic_learning",
-	"nic_up", "tap_create", "tap_attach", "placeholder_create", "placeholder_addr", NULL,
-};
 
 static const struct step *step_find(const char *name)
 {
