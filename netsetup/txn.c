@@ -43,7 +43,6 @@ static const struct step steps[] = {
 
 #define N_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
 
-
 static const struct step *step_find(const char *name)
 {
 	for (int i = 0; i < N_STEPS; i++)
