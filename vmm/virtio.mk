@@ -10,7 +10,7 @@ $(LIBVIRTIO): $(VIRTIO_OBJS)
 	$(AR) rcs $@ $^
 
 # Unit tests (pure logic over fake guest memory).
-VIRTIO_UNIT := test_virtq test_net_feat test_virtio_pci test_net_userspace
+VIRTIO_UNIT := test_virtq test_net_feat test_virtio_pci test_net_userspace test_tap
 VIRTIO_UNIT_BINS := $(VIRTIO_UNIT:%=$(BUILD)/tests/unit/virtio/%)
 $(VIRTIO_UNIT_BINS): $(BUILD)/tests/unit/virtio/%: $(BUILD)/tests/unit/virtio/%.o \
 		$(LIBVIRTIO) $(BUILD)/libvmm.a $(LIBCOMMON)
