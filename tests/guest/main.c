@@ -8,7 +8,8 @@
  *   poweroff  print one line and power off (benchmarks);
  *   hang      ignore everything, Ctrl-Alt-Del included (forced-stop test);
  *   spin      a fixed busy loop, then power off (emulation detection);
- *   echo      copy serial input to output until 'q', then power off.
+ *   echo      copy serial input to output until 'q', then power off;
+ *   irq       count serial input taken by RX interrupts until 'q', power off.
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
  * expect_baseline=1, expect_bzimage=1.  It polls: no interrupts are ever enabled.
  */
@@ -385,8 +386,114 @@ static void __attribute__((noreturn)) bad_exit(void)
 	machine_poweroff();
 }
 
+/*
+ * Serial input through interrupts: COM1's RX interrupt routed by the
+ * IOAPIC (pin 4) to vector 0x24, the 8259s masked, characters read in the
+ * handler until a 'q'.  This is what a Linux console login needs.
+ */
+#define COM1_VECTOR 0x24
+struct idt_gate {
+	uint16_t off0, sel;
+	uint8_t ist, type;
+	uint16_t off1;
+	uint32_t off2, zero;
+} __attribute__((packed));
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static volatile unsigned long irq_rx_bytes, irq_count, irq_stray;
+static volatile int irq_done;
+extern char irq_com1_entry[], irq_other_entry[];
+
+void irq_com1(void);
+void irq_other(void);
+
+static const char irq_tx_msg[] = "irq: this line was sent by THRE interrupts\n";
+static volatile unsigned irq_tx_pos;
+
+void irq_com1(void)
+{
+	uint8_t iir;
+
+	irq_count++;
+	/* Serve every pending source, as 8250 drivers do (IIR bit 0 = none). */
+	while (!((iir = inb(0x3f8 + 2)) & 1)) {
+		if ((iir & 0x0e) == 0x04 || (iir & 0x0e) == 0x0c) {
+			while (inb(0x3f8 + 5) & 1) {
+				char c = (char)inb(0x3f8);
+
+				if (c == 'q')
+					irq_done = 1;
+				else
+					irq_rx_bytes++;
+			}
+		} else if ((iir & 0x0e) == 0x02) {
+			if (irq_tx_pos < sizeof(irq_tx_msg) - 1)
+				outb(0x3f8, (uint8_t)irq_tx_msg[irq_tx_pos++]);
+			else
+				outb(0x3f8 + 1, 0x01);	/* done: RX interrupts only */
+		} else {
+			inb(0x3f8 + 5);
+			inb(0x3f8 + 6);
+		}
+	}
+	mmio_write32(LAPIC + 0xb0, 0);	/* EOI */
+}
+
+void irq_other(void)
+{
+	irq_stray++;
+	mmio_write32(LAPIC + 0xb0, 0);
+}
+
+static void set_gate(int v, const void *fn)
+{
+	uint64_t a = (uint64_t)(uintptr_t)fn;
+	uint16_t cs;
+
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	idt[v] = (struct idt_gate){ .off0 = (uint16_t)a, .sel = cs, .type = 0x8e,
+				    .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32) };
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+	mmio_write32(0xfec00000UL, reg);
+	mmio_write32(0xfec00010UL, v);
+}
+
+static void __attribute__((noreturn)) irq_echo(void)
+{
+	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
+		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
+	};
+
+	for (int v = 32; v < 256; v++)
+		set_gate(v, irq_other_entry);
+	set_gate(COM1_VECTOR, irq_com1_entry);
+	__asm__ volatile("lidt %0" :: "m"(idtr));
+	outb(0x21, 0xff);			/* mask both 8259s */
+	outb(0xa1, 0xff);
+	mmio_write32(LAPIC + 0xf0, 0x1ff);	/* LAPIC on, spurious vector 0xff */
+	mmio_write32(LAPIC + 0x80, 0);		/* TPR: accept everything */
+	ioapic_write(0x10 + 2 * 4 + 1, 0);	/* pin 4 -> APIC 0 */
+	ioapic_write(0x10 + 2 * 4, COM1_VECTOR);	/* fixed, edge, high, unmasked */
+	outb(0x3f8 + 2, 0x07);			/* FIFO on and cleared */
+	outb(0x3f8 + 4, 0x0b);			/* DTR, RTS, OUT2 (IRQ enable on a PC) */
+	con_puts("irq: ready\n");
+	outb(0x3f8 + 1, 0x03);			/* RX data and THR empty interrupts */
+	__asm__ volatile("sti");
+	while (!irq_done)
+		__asm__ volatile("hlt");
+	__asm__ volatile("cli");
+	con_printf("irq: %lu bytes in %lu interrupts, %lu stray, %u sent\n", irq_rx_bytes,
+		   irq_count, irq_stray, irq_tx_pos);
+	machine_poweroff();
+}
+
 static void run_mode(const char *mode)
 {
+	if (!memcmp(mode, "irq", 4))
+		irq_echo();
 	if (!memcmp(mode, "triple", 7))
 		triple_fault();
 	if (!memcmp(mode, "badexit", 8))

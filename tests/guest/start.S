@@ -131,3 +131,54 @@ pvh_pd:		.skip 4 * 4096
 entry_rflags:	.skip 8
 stack:		.skip 16384
 stack_top:
+
+/* Interrupt entry for the RX-interrupt test: saves the caller-saved
+ * registers, calls irq_com1() and returns with iretq. */
+	.text
+	.code64
+	.globl irq_com1_entry, irq_other_entry
+irq_com1_entry:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	cld
+	call	irq_com1
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	iretq
+
+irq_other_entry:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	cld
+	call	irq_other
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	iretq

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The console: input from stdin reaches the guest through the UART's
-# receive FIFO (more than 16 bytes, so flow control matters), and a
+# receive FIFO (more than 16 bytes, so flow control matters), polled and
+# by interrupts, output goes out by THRE interrupts, and a
 # terminal on stdin is put in raw mode and restored on every exit path.
 # shellcheck source=tests/vmm/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +14,16 @@ rc=$?
 expect_rc 0 "echo guest"
 expect_line "$tmp/out" "^$msg\$" "input line did not come back intact"
 expect_line "$tmp/out" "^echo: $(( ${#msg} + 1 + 5 )) bytes\$" "guest saw a different byte count"
+
+# The same through interrupts: COM1 RX and THRE interrupts via the
+# in-kernel IOAPIC (pin 4), as a Linux console uses them.
+{ sleep 1; printf '%s' "$msg"; sleep 0.5; printf 'q'; } |
+	timeout -k 5 60 "$PODVMM" --kernel "$GUEST" --cmdline "mode=irq" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "interrupt-driven guest"
+expect_line "$tmp/out" '^irq: this line was sent by THRE interrupts$' "THRE-driven output missing"
+expect_line "$tmp/out" "^irq: ${#msg} bytes in [1-9][0-9]* interrupts, 0 stray, 43 sent\$" \
+	"RX interrupts did not deliver the input"
 
 # Raw mode: run podvmm on a pseudo-terminal (script(1)) and compare the
 # terminal settings before, during (raw: no echo, no canonical mode) and
