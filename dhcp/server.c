@@ -196,7 +196,7 @@ static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
 		return drop(s, DHCP_DROP_BUILD);
 	if (r->info.ndropped) {
 		s->cnt.options_dropped++;
-		if (log_allowed(s)) {
+		if (log_get_level() <= LOG_LVL_WARN && log_allowed(s)) {
 			json_t *codes = json_array();
 
 			for (size_t i = 0; i < r->info.ndropped; i++)
