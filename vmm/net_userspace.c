@@ -14,8 +14,7 @@
 #include "vmm/virtio_net_feat.h"
 
 #define BATCH 64
-#define MAX_IOV 1024	/* IOV_MAX for readv/writev */
-#define MAX_RX_CHAINS 64
+#define MAX_IOV NET_US_MAX_IOV
 
 enum { EV_TAP, EV_RX_KICK, EV_TX_KICK, EV_STOP };
 
@@ -64,94 +63,101 @@ int net_us_tx(struct net_qp *qp)
 	}
 }
 
-/* Pops chains until they can hold rx_need bytes (one chain without
- * MRG_RXBUF).  Returns the number of chains, or 0 with *have set to the
- * chains that were available but too small together. */
-static int rx_gather(struct net_qp *qp, struct iovec *iov, unsigned int *niov,
-		     uint16_t *heads, uint64_t *lens, int *have)
+/* Tops the held chains up until they can take rx_need bytes (a single
+ * chain without MRG_RXBUF); false when the ring ran out first. */
+static bool rx_fill(struct net_qp *qp)
 {
 	struct virtq_chain c;
-	uint64_t total = 0;
-	bool iov_full = false;
-	int n = 0, r;
+	int r;
 
-	*niov = 0;
-	while (total < qp->rx_need && n < MAX_RX_CHAINS) {
-		r = virtq_pop(qp->rx, iov + *niov, MAX_IOV - *niov, &c);
-		if (r == -E2BIG && n == 0)
+	while (qp->rx_held < NET_US_MAX_RX_CHAINS &&
+	       (qp->mrg_rxbuf ? qp->rx_total < qp->rx_need : qp->rx_held == 0)) {
+		r = virtq_pop(qp->rx, qp->rx_iov + qp->rx_niov, NET_US_MAX_IOV - qp->rx_niov, &c);
+		if (r == -E2BIG && qp->rx_held == 0)
 			qp->rx->broken = true;	/* no room would ever do */
-		if (r == -E2BIG && n > 0) {
-			iov_full = true;	/* use the chains gathered so far */
-			break;
-		}
+		if (r == -E2BIG)
+			return qp->rx_held > 0;	/* iovecs full: use what is held */
 		if (r <= 0)
-			break;
+			return false;
 		if (c.n_out || c.in_len < VNET_HDR_LEN) {
 			/* Section 5.1.6.3: receive buffers are write-only and
 			 * hold at least the header. */
 			qp->rx->broken = true;
-			break;
+			return false;
 		}
-		heads[n] = c.head;
-		lens[n] = c.in_len;
-		*niov += c.n_in;
-		total += c.in_len;
-		n++;
-		if (!qp->mrg_rxbuf)
-			return n;
+		qp->rx_heads[qp->rx_held] = c.head;
+		qp->rx_lens[qp->rx_held] = c.in_len;
+		qp->rx_niovs[qp->rx_held] = (uint16_t)c.n_in;
+		qp->rx_niov += c.n_in;
+		qp->rx_total += c.in_len;
+		qp->rx_held++;
 	}
-	if (n == MAX_RX_CHAINS)
-		iov_full = true;
-	if (qp->rx->broken || (total < qp->rx_need && !iov_full)) {
-		virtq_unpop(qp->rx, (uint16_t)n);
-		*have = n;
-		return 0;
+	return qp->rx_held > 0;
+}
+
+/* The first k held chains took a packet: used entries, then shift. */
+static void rx_consume(struct net_qp *qp, int k, const uint32_t *used)
+{
+	unsigned int niov = 0;
+
+	for (int i = 0; i < k; i++) {
+		virtq_push(qp->rx, qp->rx_heads[i], used[i]);
+		niov += qp->rx_niovs[i];
+		qp->rx_total -= qp->rx_lens[i];
 	}
-	return n;
+	memmove(qp->rx_iov, qp->rx_iov + niov, (qp->rx_niov - niov) * sizeof(qp->rx_iov[0]));
+	memmove(qp->rx_heads, qp->rx_heads + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_heads[0]));
+	memmove(qp->rx_lens, qp->rx_lens + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_lens[0]));
+	memmove(qp->rx_niovs, qp->rx_niovs + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_niovs[0]));
+	qp->rx_held -= k;
+	qp->rx_niov -= niov;
+}
+
+void net_us_rx_release(struct net_qp *qp)
+{
+	/* They are the most recently popped chains of this queue. */
+	virtq_unpop(qp->rx, (uint16_t)qp->rx_held);
+	qp->rx_held = 0;
+	qp->rx_niov = 0;
+	qp->rx_total = 0;
 }
 
 int net_us_rx(struct net_qp *qp)
 {
-	struct iovec iov[MAX_IOV];
-	uint16_t heads[MAX_RX_CHAINS];
-	uint64_t lens[MAX_RX_CHAINS];
-	uint32_t used[MAX_RX_CHAINS];
-	unsigned int niov;
-	int n, k, i, have = 0, err, moved = 0;
+	uint32_t used[NET_US_MAX_RX_CHAINS];
+	int k, err = 0, moved = 0;
 	ssize_t got;
 
 	for (;;) {
-		err = 0;
-		n = rx_gather(qp, iov, &niov, heads, lens, &have);
-		if (n == 0) {
+		if (!rx_fill(qp)) {
 			if (qp->rx->broken)
 				break;
-			/* Too few buffers: ask for a kick once the guest adds
-			 * one beyond those seen (section 2.7.10.2). */
-			if (virtq_notify_wait_more(qp->rx, (uint16_t)have))
+			/* Too few buffers: every available one is held, so
+			 * ask for a kick at the next (section 2.7.10.2). */
+			if (virtq_notify_enable(qp->rx))
 				continue;
 			qp->rx_waiting = true;
 			break;
 		}
-		got = readv(qp->tap_fd, iov, (int)niov);
+		got = readv(qp->tap_fd, qp->rx_iov, (int)qp->rx_niov);
 		if (got < 0) {
-			virtq_unpop(qp->rx, (uint16_t)n);
 			err = errno == EAGAIN ? 0 : -errno;
-			break;
+			break;		/* the chains stay held for the next one */
 		}
-		k = qp->mrg_rxbuf ? vnet_rx_split(lens, n, (size_t)got, used) : 1;
-		if (k < 0) {
-			qp->rx_dropped++;
+		if (qp->mrg_rxbuf) {
+			k = vnet_rx_split(qp->rx_lens, qp->rx_held, (size_t)got, used);
+			if (k < 0) {	/* cannot happen: readv fills at most these */
+				qp->rx_dropped++;
+				k = 1;
+				used[0] = (uint32_t)qp->rx_lens[0];
+			}
+		} else {
 			k = 1;
-			used[0] = (uint32_t)lens[0];
-		}
-		if (!qp->mrg_rxbuf)
 			used[0] = (uint32_t)got;
+		}
 		/* The tap writes the 10-byte header; num_buffers is ours. */
-		vnet_hdr_set_num_buffers(iov, niov, (uint16_t)k);
-		for (i = 0; i < k; i++)
-			virtq_push(qp->rx, heads[i], used[i]);
-		virtq_unpop(qp->rx, (uint16_t)(n - k));
+		vnet_hdr_set_num_buffers(qp->rx_iov, qp->rx_niov, (uint16_t)k);
+		rx_consume(qp, k, used);
 		qp->rx_packets++;
 		if (++moved % BATCH == 0)
 			flush(qp, qp->rx);
@@ -230,6 +236,9 @@ int net_us_start(struct net_qp *qp)
 	int r;
 
 	qp->rx_waiting = false;
+	qp->rx_held = 0;
+	qp->rx_niov = 0;
+	qp->rx_total = 0;
 	qp->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	qp->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (qp->stop_fd < 0 || qp->ep < 0) {
@@ -268,6 +277,7 @@ void net_us_stop(struct net_qp *qp)
 	close(qp->ep);
 	qp->stop_fd = qp->ep = -1;
 	qp->running = false;
+	net_us_rx_release(qp);
 	log_info("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair", qp->index,
 		 "rx_packets", (json_int_t)qp->rx_packets, "tx_packets", (json_int_t)qp->tx_packets,
 		 "rx_dropped", (json_int_t)qp->rx_dropped, "tx_errors", (json_int_t)qp->tx_errors);
