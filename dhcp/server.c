@@ -92,8 +92,8 @@ static bool log_allowed(struct dhcp_server *s)
 	return true;
 }
 
-static void log_event(struct dhcp_server *s, const char *msg, const struct dhcp_msg *m,
-		      uint32_t addr)
+static void log_event_lvl(struct dhcp_server *s, enum log_level lvl, const char *msg,
+			  const struct dhcp_msg *m, uint32_t addr)
 {
 	char a[INET_ADDRSTRLEN], xid[9];
 
@@ -101,8 +101,10 @@ static void log_event(struct dhcp_server *s, const char *msg, const struct dhcp_
 		return;
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
 	snprintf(xid, sizeof(xid), "%08x", ntohl(m->xid));
-	log_info("dhcp", msg, "{s:s, s:s}", "addr", a, "xid", xid);
+	log_emit(lvl, "dhcp", msg, "{s:s, s:s}", "addr", a, "xid", xid);
 }
+
+#define log_event(s, msg, m, addr) log_event_lvl(s, LOG_LVL_INFO, msg, m, addr)
 
 static int drop(struct dhcp_server *s, int reason)
 {
@@ -141,8 +143,13 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	/* RFC 6842 3: "the server MUST return the 'client identifier' option, unaltered". */
 	if (cid)
 		ADD(OPT_CLIENT_ID, true, cidlen, cid);
-	if (type == DHCPNAK)
+	if (type == DHCPNAK) {
+		/* RFC 2131 table 3: 56 SHOULD explain a NAK. */
+		static const char why[] = "requested address is not this client's";
+
+		ADD(OPT_MESSAGE, false, sizeof(why) - 1, (const uint8_t *)why);
 		return n;
+	}
 	/* RFC 2131 table 3: 51 MUST for an OFFER and the ACK to a REQUEST, MUST NOT after INFORM. */
 	if (!inform) {
 		ADD(OPT_LEASE_TIME, true, 4, s->v_lease);
@@ -321,7 +328,8 @@ int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,
 	case DHCPDECLINE:
 		/* RFC 2131 4.3.3: the address is in use elsewhere: nothing to offer instead. */
 		s->cnt.declines++;
-		log_event(s, "client declined the pod address (in use on the link?)", m, s->cfg.addr);
+		log_event_lvl(s, LOG_LVL_WARN, "client declined the pod address (in use on the link?)",
+			      m, s->cfg.addr);
 		return 0;
 	case DHCPRELEASE:
 		s->cnt.releases++;

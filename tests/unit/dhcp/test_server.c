@@ -170,6 +170,7 @@ static void test_request_selecting(void **state)
 	assert_true(dhcp_msg_has(m, OPT_SERVER_ID));
 	assert_false(dhcp_msg_has(m, OPT_LEASE_TIME));
 	assert_false(dhcp_msg_has(m, OPT_SUBNET_MASK));
+	assert_true(dhcp_msg_has(m, OPT_MESSAGE));
 
 	/* SELECTING without option 50 is malformed. */
 	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
