@@ -244,64 +244,153 @@ static void log_drops(const struct dhcp_server *s, uint64_t *last_total, uint64_
 	*last_total = total;
 }
 
-int cmd_dhcp(int argc, char **argv)
-{
-	static struct dhcp_server srv;
-	static struct dhcp_reply reply;
-	static uint8_t buf[DHCP_MAX_MSG + 1];
-	static struct dhcp_config cfg;
-	struct dhcp_args a;
-	struct dhcp_io io = { .udp = -1, .raw = -1 };
-	uint64_t last_drop[DHCP_DROP__MAX] = { 0 }, last_total = 0;
-	time_t last_summary = 0;
-	char bridge0[IF_NAMESIZE];
-	const char *step;
-	sigset_t mask;
+/* Everything the serving loop works on. */
+struct dhcp_daemon {
+	struct dhcp_args args;
+	struct dhcp_config cfg;
+	struct dhcp_server srv;
+	struct dhcp_reply reply;
+	struct dhcp_io io;
+	uint8_t buf[DHCP_MAX_MSG + 1];
+	char bridge0[IF_NAMESIZE];	/* the bridge the sockets are bound to */
 	pid_t parent;
-	int ret, sfd = -1, rc = 1;
+	int sfd;
+	uint64_t last_drop[DHCP_DROP__MAX], last_total;
+	time_t last_summary;
+};
 
-	ret = parse_args(&a, argc, argv);
-	if (ret)
-		return ret < 0 ? 0 : ret;
+/* SIGHUP: a bad cache keeps the last good configuration. */
+static void reload(struct dhcp_daemon *d)
+{
+	static struct dhcp_config prev;
 
-	/*
-	 * Die with the parent (the process that becomes the VMM): the signal
-	 * covers its exit from now on, the getppid() check a parent that
-	 * exited before the prctl.
-	 */
-	parent = getppid();
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
-		log_error("dhcp", "PR_SET_PDEATHSIG failed", "{s:s}", "error", strerror(errno));
-		return 1;
+	prev = d->srv.cfg;
+	if (load(&d->args, &d->cfg) == 0 && !d->cfg.l2_only &&
+	    dhcp_server_configure(&d->srv, &d->cfg) == 0) {
+		if (strcmp(d->cfg.bridge, d->bridge0))
+			log_warn("dhcp", "bridge change needs a restart: still serving the old one",
+				 "{s:s}", "bridge", d->bridge0);
+		log_config(&d->srv.cfg);
+		return;
 	}
+	log_error("dhcp", "reload failed: keeping the previous configuration", NULL);
+	dhcp_server_configure(&d->srv, &prev);
+}
 
-	if (load(&a, &cfg))
+/* Returns 1 when the server must stop. */
+static int on_signal(struct dhcp_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->sfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	switch (si.ssi_signo) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("dhcp", "signal: stopping", "{s:i}", "signal", (int)si.ssi_signo);
 		return 1;
-	if (cfg.l2_only) {
-		log_info("dhcp", "pod interface has no IPv4 address (l2_only): nothing to serve",
-			 "{s:s}", "iface", a.iface);
+	case SIGUSR1:
+		dhcp_server_log_counters(&d->srv, "counters");
+		return 0;
+	case SIGHUP:
+		reload(d);
 		return 0;
 	}
-	ret = dhcp_server_configure(&srv, &cfg);
-	if (ret) {
-		log_error("dhcp", "cannot encode the options of the state cache", "{s:s}",
-			  "error", strerror(-ret));
-		return 1;
-	}
-	log_config(&srv.cfg);
+	return 0;
+}
 
-	ret = dhcp_io_open(&io, cfg.bridge, &step);
+static bool transient(int err)
+{
+	return err == EINTR || err == ENOBUFS || err == ENOMEM || err == ENETDOWN ||
+	       err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH;
+}
+
+/*
+ * Handle what is queued, at most a burst so that signals and the parent
+ * check are not starved by a flood.  0, or -errno on a fatal socket error.
+ */
+static int drain(struct dhcp_daemon *d)
+{
+	for (int burst = 0; burst < 256; burst++) {
+		int reason = 0, ret;
+		bool fell_back;
+		ssize_t len = dhcp_io_recv(&d->io, d->buf, sizeof(d->buf) - 1, &reason);
+
+		if (len == -EAGAIN || len == -EWOULDBLOCK)
+			return 0;
+		if (len < 0) {
+			if (transient((int)-len))
+				continue;
+			return (int)len;
+		}
+		if (len == 0) {
+			d->srv.cnt.rx++;
+			d->srv.cnt.dropped[reason]++;
+			continue;
+		}
+		if (dhcp_server_handle(&d->srv, d->buf, (size_t)len, &d->reply) != 1)
+			continue;
+		ret = dhcp_io_send(&d->io, &d->reply, d->srv.cfg.server_id, &fell_back);
+		if (ret) {
+			/* Logged on the 1st, 2nd, 4th, 8th... failure: never a flood. */
+			if (!(d->srv.cnt.tx_errors & (d->srv.cnt.tx_errors + 1)))
+				log_warn("dhcp", "send failed", "{s:s, s:I}", "error", strerror(-ret),
+					 "failures", (json_int_t)d->srv.cnt.tx_errors + 1);
+			d->srv.cnt.tx_errors++;
+		}
+		if (fell_back)
+			d->srv.cnt.tx_broadcast_fallback++;
+	}
+	return 0;
+}
+
+static int serve(struct dhcp_daemon *d)
+{
+	for (;;) {
+		struct pollfd pfd[2] = { { d->io.udp, POLLIN, 0 }, { d->sfd, POLLIN, 0 } };
+		int n = poll(pfd, 2, 1000), ret;
+
+		if (n < 0 && errno != EINTR) {
+			log_error("dhcp", "poll failed", "{s:s}", "error", strerror(errno));
+			return 1;
+		}
+		if (getppid() != d->parent) {
+			log_info("dhcp", "parent exited: stopping", NULL);
+			return 0;
+		}
+		if (time(NULL) - d->last_summary >= DHCP_LOG_WINDOW) {
+			log_drops(&d->srv, &d->last_total, d->last_drop);
+			d->last_summary = time(NULL);
+		}
+		if (n > 0 && (pfd[1].revents & POLLIN) && on_signal(d))
+			return 0;
+		if (n > 0 && (pfd[0].revents & POLLIN) && (ret = drain(d))) {
+			log_error("dhcp", "receive failed", "{s:s}", "error", strerror(-ret));
+			return 1;
+		}
+	}
+}
+
+/* Open the sockets, then give up every privilege. 0 or 1 (logged). */
+static int start(struct dhcp_daemon *d)
+{
+	const char *step;
+	sigset_t mask;
+	int ret;
+
+	ret = dhcp_io_open(&d->io, d->cfg.bridge, &step);
 	if (ret) {
 		log_error("dhcp", "cannot open the DHCP sockets", "{s:s, s:s, s:s}",
-			  "bridge", cfg.bridge, "step", step, "error", strerror(-ret));
+			  "bridge", d->cfg.bridge, "step", step, "error", strerror(-ret));
 		return 1;
 	}
-	if (io.raw < 0)
+	snprintf(d->bridge0, sizeof(d->bridge0), "%s", d->cfg.bridge);
+	if (d->io.raw < 0)
 		log_warn("dhcp", "no CAP_NET_RAW: unicast replies fall back to broadcast", NULL);
-	ret = dhcp_io_accept_local(cfg.bridge);
+	ret = dhcp_io_accept_local(d->cfg.bridge);
 	if (ret)
 		log_warn("dhcp", "cannot set accept_local on the bridge: renewals from the guest "
-			 "may be dropped as martians", "{s:s, s:s}", "bridge", cfg.bridge,
+			 "may be dropped as martians", "{s:s, s:s}", "bridge", d->cfg.bridge,
 			 "error", strerror(-ret));
 
 	/*
@@ -310,7 +399,7 @@ int cmd_dhcp(int argc, char **argv)
 	 */
 	if ((ret = caps_drop_all()) || (ret = no_new_privs_set())) {
 		log_error("dhcp", "cannot drop privileges", "{s:s}", "error", strerror(-ret));
-		goto out;
+		return 1;
 	}
 
 	sigemptyset(&mask);
@@ -319,106 +408,68 @@ int cmd_dhcp(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
-	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+	    (d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		log_error("dhcp", "signalfd failed", "{s:s}", "error", strerror(errno));
-		goto out;
+		return 1;
 	}
-	if (getppid() != parent) {
-		log_info("dhcp", "parent exited before serving started", NULL);
-		rc = 0;
-		goto out;
-	}
-	if (a.ready_fd >= 0) {
+	if (d->args.ready_fd >= 0) {
 		char c = 1;
 
-		if (write(a.ready_fd, &c, 1) != 1) {
+		if (write(d->args.ready_fd, &c, 1) != 1) {
 			log_error("dhcp", "cannot write to --ready-fd", "{s:i, s:s}",
-				  "fd", a.ready_fd, "error", strerror(errno));
-			goto out;
+				  "fd", d->args.ready_fd, "error", strerror(errno));
+			return 1;
 		}
-		close(a.ready_fd);
+		close(d->args.ready_fd);
 	}
-	snprintf(bridge0, sizeof(bridge0), "%s", cfg.bridge);
-	log_info("dhcp", "serving", "{s:s, s:i, s:b}", "bridge", cfg.bridge,
-		 "ifindex", io.ifindex, "raw_unicast", io.raw >= 0);
+	log_info("dhcp", "serving", "{s:s, s:i, s:b}", "bridge", d->cfg.bridge,
+		 "ifindex", d->io.ifindex, "raw_unicast", d->io.raw >= 0);
+	return 0;
+}
 
-	for (;;) {
-		struct pollfd pfd[2] = { { io.udp, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		int n = poll(pfd, 2, 1000);
+int cmd_dhcp(int argc, char **argv)
+{
+	static struct dhcp_daemon d;
+	int ret, rc;
 
-		if (n < 0 && errno != EINTR) {
-			log_error("dhcp", "poll failed", "{s:s}", "error", strerror(errno));
-			goto out;
-		}
-		if (getppid() != parent) {
-			log_info("dhcp", "parent exited: stopping", NULL);
-			break;
-		}
-		if (time(NULL) - last_summary >= DHCP_LOG_WINDOW) {
-			log_drops(&srv, &last_total, last_drop);
-			last_summary = time(NULL);
-		}
-		if (n > 0 && (pfd[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
+	memset(&d, 0, sizeof(d));
+	d.io.udp = d.io.raw = d.sfd = -1;
+	ret = parse_args(&d.args, argc, argv);
+	if (ret)
+		return ret < 0 ? 0 : ret;
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-					log_info("dhcp", "signal: stopping", "{s:i}", "signal", (int)si.ssi_signo);
-					break;
-				}
-				if (si.ssi_signo == SIGUSR1)
-					dhcp_server_log_counters(&srv, "counters");
-				if (si.ssi_signo == SIGHUP) {
-					/* A bad cache keeps the last good configuration. */
-					static struct dhcp_config prev;
-
-					prev = srv.cfg;
-					if (load(&a, &cfg) == 0 && !cfg.l2_only &&
-					    dhcp_server_configure(&srv, &cfg) == 0) {
-						if (strcmp(cfg.bridge, bridge0))
-							log_warn("dhcp", "bridge change needs a restart: still serving the old one",
-								 "{s:s}", "bridge", bridge0);
-						log_config(&srv.cfg);
-					} else {
-						log_error("dhcp", "reload failed: keeping the previous configuration", NULL);
-						dhcp_server_configure(&srv, &prev);
-					}
-				}
-			}
-		}
-		/* Drain what is queued, bounded so signals are not starved by a flood. */
-		for (int burst = 0; n > 0 && (pfd[0].revents & POLLIN) && burst < 256; burst++) {
-			int reason = 0;
-			bool fell_back;
-			ssize_t len = dhcp_io_recv(&io, buf, sizeof(buf) - 1, &reason);
-
-			if (len == -EAGAIN || len == -EWOULDBLOCK)
-				break;
-			if (len < 0) {
-				log_error("dhcp", "receive failed", "{s:s}", "error", strerror((int)-len));
-				goto out;
-			}
-			if (len == 0) {
-				srv.cnt.rx++;
-				srv.cnt.dropped[reason]++;
-				continue;
-			}
-			if (dhcp_server_handle(&srv, buf, (size_t)len, &reply) != 1)
-				continue;
-			ret = dhcp_io_send(&io, &reply, srv.cfg.server_id, &fell_back);
-			if (ret) {
-				srv.cnt.tx_errors++;
-				log_warn("dhcp", "send failed", "{s:s}", "error", strerror(-ret));
-			}
-			if (fell_back)
-				srv.cnt.tx_broadcast_fallback++;
-		}
+	/*
+	 * Die with the parent (the process that becomes the VMM): the signal
+	 * covers its exit from now on, the getppid() checks a parent that
+	 * exited before the prctl or a signal that was lost.
+	 */
+	d.parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
+		log_error("dhcp", "PR_SET_PDEATHSIG failed", "{s:s}", "error", strerror(errno));
+		return 1;
 	}
-	rc = 0;
-out:
-	dhcp_server_log_counters(&srv, rc ? "counters at failure" : "counters at exit");
-	if (sfd >= 0)
-		close(sfd);
-	dhcp_io_close(&io);
+
+	if (load(&d.args, &d.cfg))
+		return 1;
+	if (d.cfg.l2_only) {
+		log_info("dhcp", "pod interface has no IPv4 address (l2_only): nothing to serve",
+			 "{s:s}", "iface", d.args.iface);
+		return 0;
+	}
+	ret = dhcp_server_configure(&d.srv, &d.cfg);
+	if (ret) {
+		log_error("dhcp", "cannot encode the options of the state cache", "{s:s}",
+			  "error", strerror(-ret));
+		return 1;
+	}
+	log_config(&d.srv.cfg);
+
+	rc = start(&d);
+	if (!rc)
+		rc = serve(&d);
+	dhcp_server_log_counters(&d.srv, rc ? "counters at failure" : "counters at exit");
+	if (d.sfd >= 0)
+		close(d.sfd);
+	dhcp_io_close(&d.io);
 	return rc;
 }
