@@ -197,6 +197,21 @@ static int teardown_locked(struct ns_txn *t)
 	}
 	if (ret)
 		return ret;	/* corrupt or foreign: logged with the file name */
+	/* A teardown killed halfway must not leave a "done" cache over a
+	 * half-restored namespace: the next setup would take it for a new
+	 * namespace and rediscover a pod interface without its address.  As
+	 * an interrupted transaction, its undos are finished by the next
+	 * setup or teardown, from the cache. */
+	if (t->st->phase == NS_PHASE_DONE) {
+		t->st->phase = NS_PHASE_IN_PROGRESS;
+		ret = ns_cache_write(t->cache_path, t->st);
+		if (ret) {
+			log_error("netsetup", "cannot mark the state cache for teardown",
+				  "{s:s, s:s, s:s}", "step", "cache", "file", t->cache_path,
+				  "error", strerror(-ret));
+			return ret;
+		}
+	}
 	ret = ns_txn_rollback(t);
 	if (ret) {
 		log_error("netsetup", "teardown incomplete; the cache is kept for another try",
