@@ -353,6 +353,8 @@ static const struct virtio_dev_ops net_ops = {
 static int msi_cb(void *ctx, uint64_t addr, uint32_t data) { return vm_signal_msi(ctx, addr, data); }
 static int line_cb(void *ctx, uint32_t gsi, int level) { return vm_irq_line(ctx, gsi, level); }
 
+/* VM teardown (vCPUs already joined): stop the backends, then free the
+ * device; nothing reaches it through the bus after this. */
 static void net_atexit(void *opaque)
 {
 	struct virtio_net *n = opaque;
@@ -360,6 +362,19 @@ static void net_atexit(void *opaque)
 	pthread_mutex_lock(&n->vp.lock);
 	backends_stop(n);
 	pthread_mutex_unlock(&n->vp.lock);
+	pthread_rwlock_wrlock(&n->vm->pci.lock);
+	n->vm->pci.devs[n->vp.pci.slot] = NULL;
+	pthread_rwlock_unlock(&n->vm->pci.lock);
+	if (n->vhost)
+		vhost_net_close(n->vhost);
+	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+		if (n->kicks[i] >= 0)
+			close(n->kicks[i]);
+	if (n->own_taps)
+		for (int i = 0; i < n->pairs; i++)
+			close(n->taps[i]);
+	pthread_mutex_destroy(&n->vp.lock);
+	free(n);
 }
 
 static int taps_open(struct virtio_net *n, struct net_spec *spec)
@@ -377,6 +392,7 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec)
 			return r;
 		}
 		snprintf(n->ifname, sizeof(n->ifname), "%s", spec->tap);
+		n->own_taps = true;
 	} else {
 		if (spec->nr_fds != n->pairs) {
 			log_error("virtio-net", "need one fd per queue pair", "{s:i, s:i}",
@@ -479,7 +495,16 @@ int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **
 	r = pci_dev_add(&vm->pci, &n->vp.pci);
 	if (r)
 		goto fail;
-	vm_atexit(vm, net_atexit, n);
+	/* Without the teardown hook the I/O threads would outlive guest
+	 * memory: take the device off the bus again and fail. */
+	r = vm_atexit(vm, net_atexit, n);
+	if (r) {
+		pthread_rwlock_wrlock(&vm->pci.lock);
+		vm->pci.devs[n->vp.pci.slot] = NULL;
+		pthread_rwlock_unlock(&vm->pci.lock);
+		log_error("virtio-net", "no room for the teardown hook", "{s:i}", "errno", -r);
+		goto fail;
+	}
 	mac_str(n->mac, mac);
 	log_info("virtio-net", "device ready", "{s:s, s:s, s:i, s:i, s:s, s:i, s:I}",
 		 "tap", n->ifname, "mac", mac, "mtu", n->mtu, "queues", n->pairs,

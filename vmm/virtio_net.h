@@ -22,6 +22,7 @@ struct virtio_net {
 	int nq;				/* 2 * pairs + control queue */
 	int taps[NET_MAX_QUEUES];
 	char ifname[16];
+	bool own_taps;			/* opened by tap=, closed at exit */
 	bool offloads;			/* tap accepts TUNSETOFFLOAD */
 	struct virtq vqs[2 * NET_MAX_QUEUES + 1];
 	struct net_qp qps[NET_MAX_QUEUES];

@@ -57,8 +57,9 @@ run_case() {
 	[ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null && wait "$dns_pid" 2>/dev/null
 	dhcp_start
 	: >"$work/out"
+	# shellcheck disable=SC2086  # PODVMM_EXTRA: e.g. "--seccomp off" for ASan builds
 	ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --cpu-template baseline --console stdio \
-		--net "tap=pvt0,mac=02:00:00:00:00:11$extra" "$@" >"$work/out" 2>"$work/err" &
+		--net "tap=pvt0,mac=02:00:00:00:00:11$extra" "$@" ${PODVMM_EXTRA:-} >"$work/out" 2>"$work/err" &
 	vmm_pid=$!
 	for _ in $(seq 1 120); do
 		grep -q '^LEASE ' "$work/out" && break
