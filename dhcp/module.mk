@@ -20,7 +20,7 @@ $(DHCP_UNIT_BINS): $(BUILD)/tests/unit/dhcp/%: $(BUILD)/tests/unit/dhcp/%.o $(LI
 
 # Interop tests: real clients in network namespaces (root; skip otherwise).
 TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.sh tests/ns/dhcp-server.sh \
-	tests/ns/dhcp-overload.sh
+	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh
 
 # libFuzzer targets (clang): the parser alone, and request -> reply.
 DHCP_FUZZ_PURE := dhcp/msg.c dhcp/optenc.c dhcp/reply.c dhcp/server.c dhcp/config.c common/log.c

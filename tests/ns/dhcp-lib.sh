@@ -100,7 +100,8 @@ dh_setup_binding() {
 		mv "$STATE_DIR/eth0.json.tmp" "$STATE_DIR/eth0.json"
 }
 
-dh_topology() {
+# The CNI pod alone; sets STATE_DIR POD_IP POD_GW POD_PREFIX POD_MTU.
+dh_pod() {
 	local n=$1
 	STATE_DIR=$(mktemp -d /tmp/dh-state.XXXXXX)
 	podns_create "$n" ptp 10.244.1.0/24 >/dev/null || return 1
@@ -108,15 +109,11 @@ dh_topology() {
 	POD_GW=$(podns_gateway "$n")
 	POD_PREFIX=$(in_pod "$n" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
 	POD_MTU=$DH_MTU
-	if [ -z "${DH_MANUAL:-}" ] && "$PODLAUNCH" setup --help >/dev/null 2>&1; then
-		DH_SETUP=podlaunch
-		dh_setup_binding "$n" || return 1
-	else
-		DH_SETUP=manual
-		dh_discover "$n" || return 1
-		dh_manual_binding "$n" || return 1
-	fi
-	echo "binding built by: $DH_SETUP"
+}
+
+# The veth "VM" on the bridge, with the guest MAC from the cache.
+dh_vm() {
+	local n=$1
 	GUEST_MAC=$(jq -r .binding.guest_mac "$STATE_DIR/eth0.json")
 	POD_HOSTNAME=$(jq -r .pod.hostname "$STATE_DIR/eth0.json" | tr 'A-Z_' 'a-z-')
 	ip netns add "$n-vm" || return 1
@@ -126,6 +123,21 @@ dh_topology() {
 	in_pod "$n" ip link set vmport up
 	in_vm "$n" ip link set "$VMIF" address "$GUEST_MAC"
 	in_vm "$n" ip link set "$VMIF" up
+}
+
+dh_topology() {
+	local n=$1
+	dh_pod "$n" || return 1
+	if [ -z "${DH_MANUAL:-}" ] && "$PODLAUNCH" setup --help >/dev/null 2>&1; then
+		DH_SETUP=podlaunch
+		dh_setup_binding "$n" || return 1
+	else
+		DH_SETUP=manual
+		dh_discover "$n" || return 1
+		dh_manual_binding "$n" || return 1
+	fi
+	echo "binding built by: $DH_SETUP"
+	dh_vm "$n"
 }
 
 dh_cleanup() {
