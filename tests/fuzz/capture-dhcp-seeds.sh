@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/ns/dhcp-lib.sh
 dh_require
 N=dhs$$
+VMIF=vm0  # the seeds were captured on vm0
 DH_TMP=$(mktemp -d /tmp/dh-seeds.XXXXXX)
 chmod 755 "$DH_TMP"
 trap 'dh_cleanup $N' EXIT

@@ -1,5 +1,6 @@
 #!/bin/bash
-# dhcpcd in the "VM" namespace (private config and hook script) gets the
+# dhcpcd in the "VM" namespace (private config and hook script) starts from
+# a stale lease for a wrong address (INIT-REBOOT: NAK), then gets the
 # complete pod lease through the bridge binding, installs the 121 routes,
 # pings the gateway, and renews (dhcpcd -n) to the same address.
 set -u
@@ -23,7 +24,6 @@ dh_server_start $N || fail "server start"
 
 # Its own interface name (VMIF) so no other dhcpcd's lease or socket is reused.
 IFN=$VMIF
-rm -f "/var/lib/dhcpcd/$IFN.lease" "/var/lib/dhcpcd/$IFN"-*.lease 2>/dev/null
 cat >"$DH_TMP/dhcpcd.conf" <<CONF
 ipv4only
 noipv4ll
@@ -38,6 +38,22 @@ env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
 SH
 chmod 755 "$DH_TMP" "$DH_TMP/hook"
 
+# A stale lease for an address this pod does not have: dhcpcd starts in
+# INIT-REBOOT, must get a NAK, then the right lease.
+python3 - "$GUEST_MAC" "/var/lib/dhcpcd/$IFN.lease" <<'PY'
+import socket, struct, sys
+mac = bytes.fromhex(sys.argv[1].replace(":", ""))
+m = bytearray(240)
+m[0:4] = b"\x02\x01\x06\x00"
+m[4:8] = b"\x11\x22\x33\x44"
+m[16:20] = socket.inet_aton("10.244.1.99")
+m[28:34] = mac
+m[236:240] = b"\x63\x82\x53\x63"
+m += bytes([53, 1, 5, 54, 4]) + socket.inet_aton("169.254.75.10")
+m += bytes([51, 4, 0xff, 0xff, 0xff, 0xff, 1, 4, 255, 255, 255, 0, 255])
+m += bytes(300 - len(m))
+open(sys.argv[2], "wb").write(m)
+PY
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -4 -t 10 $IFN \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
 CLIENT=$!  # dhcpcd stays in the foreground (-B); stopped with -x at exit
@@ -45,6 +61,9 @@ bound() { ls "$DH_TMP"/ev.*.BOUND 2>/dev/null | head -n 1; }
 for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; fail "dhcpcd got no lease"; }
 B=$(bound)
+grep -q 'NAK' "$DH_TMP/dhcpcd.out" || { cat "$DH_TMP/dhcpcd.out"; fail "no NAK for the stale lease"; }
+grep -q 'INIT-REBOOT for a foreign address: NAK' "$DH_SERVER_LOG" || fail "server did not NAK the INIT-REBOOT"
+echo "ok: INIT-REBOOT for 10.244.1.99 was NAKed"
 e() { sed -n "s/^$1=//p" "$2"; }
 check_eq "ip" "$(e new_ip_address "$B")" "$POD_IP"
 check_eq "prefix" "$(e new_subnet_cidr "$B")" "$POD_PREFIX"
