@@ -2,6 +2,7 @@
 /* setup and teardown as the commands see them: cache first, then the transaction. */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -60,10 +61,11 @@ enum liveness { BINDING_LIVE, BINDING_ABSENT, BINDING_PARTIAL };
 static int binding_state(const struct ns_state *st)
 {
 	const struct ns_binding *b = &st->binding;
-	struct nsnl_link nic, l;
+	struct ns_addr addrs[NS_MAX_ADDRS];
+	struct nsnl_link nic, l, pod;
 	struct nl_sock *sk;
-	bool nic_ok, nic_named, br, tap, ph_ours;
-	int ret = nsnl_open(&sk);
+	bool nic_ok, nic_named, br, tap, ph_ours, pod_named, fresh_ipv4 = false;
+	int ret = nsnl_open(&sk), n = 0;
 
 	if (ret)
 		return ret;
@@ -71,12 +73,22 @@ static int binding_state(const struct ns_state *st)
 	nic_named = !nsnl_link_get(sk, 0, b->nic, &l);
 	br = !nsnl_link_get(sk, 0, b->bridge, &l);
 	tap = !nsnl_link_get(sk, 0, b->tap, &l);
-	ph_ours = !nsnl_link_get(sk, 0, b->placeholder, &l) && l.ifindex != st->pod.ifindex &&
-		  !strcmp(l.kind, b->placeholder_kind) && !memcmp(l.mac, st->pod.mac, 6);
+	pod_named = !nsnl_link_get(sk, 0, b->placeholder, &pod);
+	ph_ours = pod_named && pod.ifindex != st->pod.ifindex &&
+		  !strcmp(pod.kind, b->placeholder_kind) && !memcmp(pod.mac, st->pod.mac, 6);
+	if (pod_named && !nsnl_addr_list(sk, pod.ifindex, addrs, NS_MAX_ADDRS, &n))
+		for (int i = 0; i < n; i++)
+			fresh_ipv4 |= addrs[i].family == AF_INET;
 	nsnl_close(sk);
 	if (nic_ok && br && tap && ph_ours)
 		return BINDING_LIVE;
-	if (!br && !tap && !ph_ours && !nic_named)
+	/*
+	 * Only a namespace whose CNI has configured the pod interface afresh
+	 * counts as new: one with an address where the cache had one.  Any
+	 * other mismatch is repaired from the cache, which never loses the
+	 * pod IP.
+	 */
+	if (!br && !tap && !ph_ours && !nic_named && pod_named && (b->l2_only || fresh_ipv4))
 		return BINDING_ABSENT;
 	return BINDING_PARTIAL;
 }

@@ -42,6 +42,25 @@ pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after the repair"
 echo "ok partial binding repaired"
 
+# 2b. Everything of ours gone and eth0 back without its address (as a
+# teardown killed halfway could leave it): not a new namespace, since the
+# pod IP would be lost; the binding is rebuilt from the cache.
+pl "$n" setup 2>/dev/null || fail "setup"
+ip=$(jq -r '.pod.ipv4[0].address' "$(pl_cache "$n")")
+mac=$(jq -r '.pod.mac' "$(pl_cache "$n")")
+for l in eth0 tap0 k6t-eth0; do in_pod "$n" ip link del "$l"; done
+in_pod "$n" ip link set eth0-nic down
+in_pod "$n" ip link set eth0-nic name eth0 address "$mac"
+in_pod "$n" ip link set eth0 up
+pl "$n" setup 2>"$STATE_ROOT/$n.log3" || { cat "$STATE_ROOT/$n.log3"; fail "setup over a stripped binding"; }
+grep -q 'only partly in place' "$STATE_ROOT/$n.log3" || fail "stripped binding taken for a new namespace"
+[ ! -e "$(pl_cache "$n").stale" ] || fail "cache set aside although the pod IP would be lost"
+addr_json "$n" eth0 | jq -e --arg ip "$ip" '.addr_info[] | select(.local == $ip)' >/dev/null ||
+	fail "pod IP not back on the placeholder"
+pl "$n" teardown 2>/dev/null || fail "teardown"
+expect_same "$n" "$STATE_ROOT/$n.before" "teardown after the rebuild"
+echo "ok stripped binding rebuilt from the cache"
+
 # 3. Concurrent setups serialise: one binds, the other finds it done.
 pl "$n" setup 2>"$STATE_ROOT/c1.log" & p1=$!
 pl "$n" setup 2>"$STATE_ROOT/c2.log" & p2=$!
