@@ -179,7 +179,7 @@ static void *io_thread(void *arg)
 {
 	struct net_qp *qp = arg;
 	struct epoll_event ev[4];
-	bool tap_muted = false;
+	bool tap_muted = false, tap_dead = false;
 	int i, n, r;
 
 	/* Narrow to the I/O allow-list before touching guest rings. */
@@ -193,7 +193,7 @@ static void *io_thread(void *arg)
 	net_us_tx(qp);
 	net_us_rx(qp);
 	for (;;) {
-		if (qp->rx_waiting != tap_muted) {
+		if (!tap_dead && qp->rx_waiting != tap_muted) {
 			tap_muted = qp->rx_waiting;
 			ep_set(qp->ep, qp->tap_fd, tap_muted ? 0 : EPOLLIN, EV_TAP, EPOLL_CTL_MOD);
 		}
@@ -214,18 +214,28 @@ static void *io_thread(void *arg)
 			case EV_RX_KICK:
 				kick_drain(qp->rx_kick);
 				qp->rx_waiting = false;
-				r = net_us_rx(qp);
+				if (!tap_dead)
+					r = net_us_rx(qp);
 				break;
 			case EV_TAP:
 				r = net_us_rx(qp);
+				if (!r && (ev[i].events & (EPOLLERR | EPOLLHUP)))
+					r = -EIO;
 				break;
 			}
 			if (qp->rx->broken || qp->tx->broken) {
 				qp->broken(qp->opaque);
 				return NULL;
 			}
-			if (r < 0 && r != -EINVAL)
-				log_warn("virtio-net", "tap I/O failed", "{s:i}", "errno", -r);
+			/* A tap that fails reads (deleted, detached) would wake
+			 * epoll forever: stop watching it, say so once.  The
+			 * guest's transmit side keeps draining. */
+			if (r < 0 && ev[i].data.u32 != EV_TX_KICK && !tap_dead) {
+				log_error("virtio-net", "tap unreadable; receive stopped on this queue pair",
+					  "{s:i, s:s}", "pair", qp->index, "error", strerror(-r));
+				epoll_ctl(qp->ep, EPOLL_CTL_DEL, qp->tap_fd, NULL);
+				tap_dead = true;
+			}
 		}
 	}
 	return NULL;

@@ -143,6 +143,7 @@ int dhcp_bind(struct gnic *nic, struct lease *l)
 	struct lease offer;
 	uint8_t want = 2;	/* OFFER, then ACK */
 	uint64_t sent = 0;
+	unsigned int cad = 0, idle = 0;
 	int tries = 0;
 
 	for (;;) {
@@ -160,8 +161,13 @@ int dhcp_bind(struct gnic *nic, struct lease *l)
 			sent = rdtsc();
 		}
 		f = gnic_recv(nic, &len);
-		if (!f)
+		if (!f) {
+			if ((++idle & 63) == 0 && cad_poll(&cad)) {
+				con_puts("net: got ctrl-alt-del, powering off\n");
+				machine_poweroff();
+			}
 			continue;
+		}
 		int t = dhcp_parse(f, len, nic->mac, xid, want == 2 ? &offer : l);
 
 		if (t == 2 && want == 2 && offer.ip && offer.server) {

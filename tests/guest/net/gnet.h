@@ -55,7 +55,11 @@ struct lease {
 	char hostname[64];
 };
 
-/* Runs DHCP DISCOVER/OFFER/REQUEST/ACK (RFC 2131 3.1); 0 when bound. */
+/* Polls the i8042 for the Ctrl-Alt-Del scancodes; 1 once all arrived. */
+int cad_poll(unsigned int *got);
+
+/* Runs DHCP DISCOVER/OFFER/REQUEST/ACK (RFC 2131 3.1); 0 when bound.
+ * Ctrl-Alt-Del meanwhile powers off (a pod deleted before its lease). */
 int dhcp_bind(struct gnic *nic, struct lease *l);
 /* Prints the one LEASE line on the console. */
 void lease_print(const struct lease *l);

@@ -86,7 +86,7 @@ static void ipv4(const uint8_t *f, uint32_t len)
 	gnic_send(&nic, out, 14 + be16(rip + 2));
 }
 
-static int cad_poll(unsigned int *got)
+int cad_poll(unsigned int *got)
 {
 	static const uint8_t seq[] = { 0x1d, 0x38, 0xe0, 0x53 };
 	uint8_t v;
