@@ -6,3 +6,5 @@ TESTS += tests/demo/demo-check.sh
 
 # hardening (issue 7): capability sets of podvmm and the DHCP child in a live run
 TESTS += tests/caps/run.sh
+# hardening (issue 7): SIGKILL podlaunch anywhere in setup/run/teardown (CHAOS_KILLS, default 200)
+TESTS += tests/chaos/run.sh
