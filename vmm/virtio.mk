@@ -19,7 +19,7 @@ TEST_BINS += $(VIRTIO_UNIT_BINS)
 TESTS     += $(VIRTIO_UNIT_BINS)
 
 # libFuzzer targets, built with clang and the sanitizers.
-VIRTIO_FUZZ := virtio_virtq_fuzz virtio_pci_fuzz
+VIRTIO_FUZZ := virtio_virtq_fuzz virtio_pci_fuzz virtio_net_fuzz
 VIRTIO_FUZZ_BINS := $(VIRTIO_FUZZ:%=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/virtio_virtq_fuzz: tests/fuzz/virtio_virtq_fuzz.c vmm/virtq.c vmm/guest_mem.c
 	@mkdir -p $(dir $@)
@@ -28,6 +28,10 @@ $(BUILD)/fuzz/virtio_pci_fuzz: tests/fuzz/virtio_pci_fuzz.c vmm/virtio_pci.c vmm
 		vmm/virtio_net_feat.c vmm/guest_mem.c vmm/pci.c vmm/iobus.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+$(BUILD)/fuzz/virtio_net_fuzz: tests/fuzz/virtio_net_fuzz.c vmm/net_userspace.c vmm/virtq.c \
+		vmm/virtio_net_feat.c vmm/guest_mem.c vmm/seccomp.c common/log.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 FUZZERS += $(VIRTIO_FUZZ_BINS)
 TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 
