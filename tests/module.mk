@@ -8,3 +8,4 @@ TESTS += tests/demo/demo-check.sh
 TESTS += tests/caps/run.sh
 # hardening (issue 7): SIGKILL podlaunch anywhere in setup/run/teardown (CHAOS_KILLS, default 200)
 TESTS += tests/chaos/run.sh
+TESTS += tests/chaos/env.sh
