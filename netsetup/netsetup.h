@@ -232,9 +232,4 @@ int ns_tap_create(const char *name, int queues, bool has_owner, uid_t uid, gid_t
 int ns_tap_open(const char *name, int queues, int *fds);
 int ns_tap_destroy(const char *name);
 
-/* ---- sysctls (netsetup/sysctl.c) ---- */
-
-int ns_sysctl_read(const char *path, char *buf, size_t len);
-int ns_sysctl_write(const char *path, const char *val);
-
 #endif

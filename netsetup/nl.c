@@ -11,6 +11,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 
@@ -120,6 +121,42 @@ out:
 		nl_addr_put(a);
 	rtnl_link_put(orig);
 	rtnl_link_put(chg);
+	return err;
+}
+
+int nsnl_inet_conf_set(struct nl_sock *sk, int ifindex, const struct nsnl_devconf *conf, int n)
+{
+	struct rtnl_link *orig = rtnl_link_alloc(), *chg = rtnl_link_alloc();
+	int err = -ENOMEM;
+
+	if (!orig || !chg)
+		goto out;
+	rtnl_link_set_ifindex(orig, ifindex);
+	for (int i = 0; i < n; i++) {
+		err = nlerr(rtnl_link_inet_set_conf(chg, conf[i].id, conf[i].value));
+		if (err)
+			goto out;
+	}
+	err = nlerr(rtnl_link_change(sk, orig, chg, 0));
+	if (err == -ENOENT)
+		err = -ENODEV;
+out:
+	rtnl_link_put(orig);
+	rtnl_link_put(chg);
+	return err;
+}
+
+int nsnl_inet_conf_get(struct nl_sock *sk, int ifindex, int id, uint32_t *value)
+{
+	struct rtnl_link *l = NULL;
+	int err = nlerr(rtnl_link_get_kernel(sk, ifindex, NULL, &l));
+
+	if (err == -ENOENT)
+		return -ENODEV;
+	if (err)
+		return err;
+	err = nlerr(rtnl_link_inet_get_conf(l, id, value));
+	rtnl_link_put(l);
 	return err;
 }
 

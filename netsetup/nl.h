@@ -56,6 +56,20 @@ int nsnl_group_members(struct nl_sock *sk, uint32_t group, const int *ours, int 
 /* Delete every link of a group in one request (libmnl). */
 int nsnl_group_del(uint32_t group);
 
+/*
+ * Per-device IPv4 settings (IPV4_DEVCONF_* ids from linux/ip.h, what
+ * /proc/sys/net/ipv4/conf/<dev>/ shows) over rtnetlink: IFLA_AF_SPEC ->
+ * AF_INET -> IFLA_INET_CONF.  Needs only CAP_NET_ADMIN, so it works where
+ * /proc/sys is mounted read-only (containerd, runc).
+ */
+struct nsnl_devconf {
+	int id;
+	uint32_t value;
+};
+int nsnl_inet_conf_set(struct nl_sock *sk, int ifindex, const struct nsnl_devconf *conf, int n);
+/* Read one of them back (RTM_GETLINK); -ENODEV when the link is absent. */
+int nsnl_inet_conf_get(struct nl_sock *sk, int ifindex, int id, uint32_t *value);
+
 /* IFLA_BRPORT_LEARNING on a bridge port (libmnl). */
 int nsnl_port_learning(int ifindex, bool on);
 

@@ -27,10 +27,7 @@ struct step {
 /* ifindex of a link by name, or a negative errno (-ENODEV when absent). */
 int steps_ifindex(struct step_ctx *c, const char *name);
 
-/* netsetup/steps_pod.c: arp_ignore and the pod interface. */
-int step_arp_prep(struct step_ctx *c, struct ns_journal_entry *je);
-int step_arp_act(struct step_ctx *c);
-int step_arp_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+/* netsetup/steps_pod.c: the pod interface. */
 int step_pod_down_act(struct step_ctx *c);
 int step_pod_down_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_pod_flush_act(struct step_ctx *c);
@@ -45,6 +42,8 @@ int step_pod_mtu_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 /* netsetup/steps_links.c: bridge, nic as a port, tap, placeholder. */
 int step_bridge_create_act(struct step_ctx *c);
 int step_bridge_create_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+int step_bridge_conf_act(struct step_ctx *c);
+int step_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_bridge_addr_act(struct step_ctx *c);
 int step_bridge_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_bridge_up_act(struct step_ctx *c);

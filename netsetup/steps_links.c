@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 
 #include "common/log.h"
@@ -44,6 +45,41 @@ static int del_named(struct step_ctx *c, const char *name, const char *kind1, co
 int step_bridge_create_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
 	return del_named(c, c->st->binding.bridge, "bridge", NULL);
+}
+
+/*
+ * The pod IP stays on the placeholder, so this namespace's stack takes it
+ * for a local address even with the placeholder down (its local route
+ * stays).  Two consequences, both about what arrives on the bridge, whose
+ * in_device is the one the kernel consults:
+ *  - arp_ignore=1: with 0, arp_process() answers an ARP request for any
+ *    local address, so the bridge would answer for the guest's IP with its
+ *    own MAC (IN_DEV_ARP_IGNORE() is max(conf.all, conf.<bridge>), so the
+ *    bridge's own value is enough: conf.all is left alone);
+ *  - accept_local=1: fib_validate_source() drops as martians packets whose
+ *    source is local unless the receiving device accepts local sources
+ *    (IN_DEV_ACCEPT_LOCAL() is conf.all || conf.<bridge>), which would
+ *    drop the guest's unicast DHCP renewals (RFC 2131 4.4.5: source =
+ *    ciaddr = the pod IP) and anything else it sends to the bridge address.
+ * Set over rtnetlink with CAP_NET_ADMIN only: pods get /proc/sys read-only.
+ * Both leave with the bridge, so nothing is saved for the undo.
+ */
+static const struct nsnl_devconf bridge_conf[] = {
+	{ IPV4_DEVCONF_ARP_IGNORE, 1 },
+	{ IPV4_DEVCONF_ACCEPT_LOCAL, 1 },
+};
+
+int step_bridge_conf_act(struct step_ctx *c)
+{
+	int idx = steps_ifindex(c, c->st->binding.bridge);
+
+	return idx < 0 ? idx : nsnl_inet_conf_set(c->sk, idx, bridge_conf,
+						  (int)(sizeof(bridge_conf) / sizeof(bridge_conf[0])));
+}
+
+int step_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je)
+{
+	return 0;	/* the settings are the bridge's own; bridge_create's undo deletes it */
 }
 
 static int bridge_addr_of(struct step_ctx *c, struct ns_addr *a)
@@ -189,7 +225,10 @@ int step_tap_attach_undo(struct step_ctx *c, const struct ns_journal_entry *je)
  * so the fallback is a bridge with no ports, kept down: built in wherever
  * this binding works at all (it needs a bridge anyway), one link rather
  * than a veth pair's two, and with no lower device it can never pass a
- * frame; arp_ignore=1 keeps the guest's address unanswered.
+ * frame.  Neither kind needs a per-device setting: a down link receives
+ * nothing (a dummy never receives at all), ARP for its IPv4 addresses comes
+ * in on the bridge (see bridge_conf above), and IPv6 neighbour discovery
+ * only answers for addresses on the receiving link itself.
  */
 int step_placeholder_create_act(struct step_ctx *c)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Steps on the pod interface itself, and the arp_ignore sysctl. */
+/* Steps on the pod interface itself. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,39 +8,6 @@
 
 #include "common/log.h"
 #include "netsetup/steps.h"
-
-#define ARP_IGNORE "/proc/sys/net/ipv4/conf/all/arp_ignore"
-
-/* ---- arp_ignore: the placeholder must never answer ARP for the guest ---- */
-
-int step_arp_prep(struct step_ctx *c, struct ns_journal_entry *je)
-{
-	return ns_sysctl_read(ARP_IGNORE, je->old, sizeof(je->old));
-}
-
-/*
- * A value already in place is not written again: containers usually mount
- * /proc/sys read-only, and a pod can set this sysctl in its spec instead.
- */
-static int sysctl_ensure(const char *path, const char *val)
-{
-	char cur[32];
-
-	if (!ns_sysctl_read(path, cur, sizeof(cur)) && !strcmp(cur, val))
-		return 0;
-	return ns_sysctl_write(path, val);
-}
-
-int step_arp_act(struct step_ctx *c)
-{
-	/* Reply to ARP only for addresses on the receiving interface (arp_ignore=1). */
-	return sysctl_ensure(ARP_IGNORE, "1");
-}
-
-int step_arp_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	return je->old[0] ? sysctl_ensure(ARP_IGNORE, je->old) : 0;
-}
 
 /* ---- the pod interface ---- */
 

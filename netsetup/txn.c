@@ -23,13 +23,13 @@
 #include "netsetup/steps.h"
 
 static const struct step steps[] = {
-	{ "arp_ignore", step_arp_prep, step_arp_act, step_arp_undo },
 	{ "pod_down", NULL, step_pod_down_act, step_pod_down_undo },
 	{ "pod_flush", NULL, step_pod_flush_act, step_pod_flush_undo },
 	{ "pod_rename", NULL, step_pod_rename_act, step_pod_rename_undo },
 	{ "pod_mac", NULL, step_pod_mac_act, step_pod_mac_undo },
 	{ "pod_mtu", NULL, step_pod_mtu_act, step_pod_mtu_undo },
 	{ "bridge_create", NULL, step_bridge_create_act, step_bridge_create_undo },
+	{ "bridge_conf", NULL, step_bridge_conf_act, step_bridge_conf_undo },
 	{ "bridge_addr", NULL, step_bridge_addr_act, step_bridge_addr_undo },
 	{ "bridge_up", NULL, step_bridge_up_act, step_bridge_up_undo },
 	{ "nic_enslave", NULL, step_nic_enslave_act, step_nic_enslave_undo },
@@ -43,11 +43,32 @@ static const struct step steps[] = {
 
 #define N_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
 
+/*
+ * A journal written by an older podlaunch may start with "arp_ignore",
+ * which set net.ipv4.conf.all.arp_ignore through /proc/sys.  The bridge
+ * carries the setting now and /proc/sys is not written any more, so that
+ * entry's undo leaves conf.all as it is (it was 1 from the pod spec in a
+ * real pod, where the old step wrote nothing) and the rest undoes as usual.
+ */
+static int legacy_arp_undo(struct step_ctx *c, const struct ns_journal_entry *je)
+{
+	log_info("netsetup", "journal from an older podlaunch; conf.all.arp_ignore left as it is",
+		 "{s:s}", "saved", je->old);
+	return 0;
+}
+
+static const struct step legacy_steps[] = {
+	{ "arp_ignore", NULL, NULL, legacy_arp_undo },
+};
+
 static const struct step *step_find(const char *name)
 {
 	for (int i = 0; i < N_STEPS; i++)
 		if (!strcmp(steps[i].name, name))
 			return &steps[i];
+	for (size_t i = 0; i < sizeof(legacy_steps) / sizeof(legacy_steps[0]); i++)
+		if (!strcmp(legacy_steps[i].name, name))
+			return &legacy_steps[i];
 	return NULL;
 }
 
