@@ -165,24 +165,38 @@ int dhcp_io_send(struct dhcp_io *io, const struct dhcp_reply *r, uint32_t server
 	return 0;
 }
 
+static int sysctl_flag(const char *dev)
+{
+	char path[128], buf[16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/accept_local", dev);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? (int)n : -EINVAL;
+	return buf[0] != '0';
+}
+
 int dhcp_io_accept_local(const char *bridge)
 {
-	char path[128];
-	int fd, ret = 0;
-
 	/*
 	 * The placeholder keeps the pod IP (kubelet and CNI CHECK look for
 	 * it), so for this namespace the guest's address is local, and
 	 * fib_validate_source() drops its RENEWING/REBINDING requests (RFC
 	 * 2131 4.4.5: source = ciaddr) as martians unless the bridge accepts
-	 * local sources.
+	 * local sources: IN_DEV_ACCEPT_LOCAL() is conf.all || conf.<bridge>,
+	 * and netsetup sets the latter.
 	 */
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/accept_local", bridge);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "1\n", 2) != 2)
-		ret = -errno;
-	close(fd);
-	return ret;
+	int all = sysctl_flag("all"), dev = sysctl_flag(bridge);
+
+	if (all == 1 || dev == 1)
+		return 1;
+	return dev < 0 ? dev : all < 0 ? all : 0;
 }

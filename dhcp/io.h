@@ -23,9 +23,10 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step);
 void dhcp_io_close(struct dhcp_io *io);
 
 /*
- * Set net.ipv4.conf.<bridge>.accept_local=1 so that the guest's renewals,
- * whose source is the pod IP still held by the placeholder interface, are
- * not dropped as martians.  0 or -errno.
+ * Whether net.ipv4.conf.<bridge>.accept_local is on: netsetup sets it on
+ * the bridge it creates, or the guest's renewals, whose source is the pod
+ * IP still held by the placeholder interface, are dropped as martians.
+ * Only read (/proc/sys is read-only in a pod).  1, 0, or -errno.
  */
 int dhcp_io_accept_local(const char *bridge);
 

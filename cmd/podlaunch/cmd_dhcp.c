@@ -387,11 +387,15 @@ static int start(struct dhcp_daemon *d)
 	snprintf(d->bridge0, sizeof(d->bridge0), "%s", d->cfg.bridge);
 	if (d->io.raw < 0)
 		log_warn("dhcp", "no CAP_NET_RAW: unicast replies fall back to broadcast", NULL);
+	/* Checked only: netsetup sets it on the bridge (/proc/sys is read-only in a pod). */
 	ret = dhcp_io_accept_local(d->cfg.bridge);
-	if (ret)
-		log_warn("dhcp", "cannot set accept_local on the bridge: renewals from the guest "
-			 "may be dropped as martians", "{s:s, s:s}", "bridge", d->cfg.bridge,
-			 "error", strerror(-ret));
+	if (ret < 0)
+		log_warn("dhcp", "cannot read accept_local of the bridge", "{s:s, s:s}",
+			 "bridge", d->cfg.bridge, "error", strerror(-ret));
+	else if (!ret)
+		log_warn("dhcp", "accept_local is 0 on the bridge: the guest's unicast renewals "
+			 "(source = the pod IP, local to this namespace) will be dropped as martians",
+			 "{s:s}", "bridge", d->cfg.bridge);
 
 	/*
 	 * Everything needing privilege is open: the raw socket keeps working

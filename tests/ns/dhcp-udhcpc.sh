@@ -61,11 +61,32 @@ in_vm $N ip route show | grep -q "^default via $POD_GW" || fail "no default rout
 in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway $POD_GW through the bridge"
 echo "ok: ping $POD_GW"
 
+# The renewal's source is the pod IP, which the placeholder keeps: only
+# the bridge's own accept_local (set by netsetup over rtnetlink, not
+# through /proc/sys) lets it in; the namespace-wide value stays 0.
+check_eq "k6t-eth0 accept_local" "$(in_pod $N cat /proc/sys/net/ipv4/conf/k6t-eth0/accept_local)" 1
+check_eq "all accept_local" "$(in_pod $N cat /proc/sys/net/ipv4/conf/all/accept_local)" 0
+grep -q accept_local "$DH_SERVER_LOG" && fail "server warned about accept_local"
+
 # Renew (SIGUSR1): unicast to the server identifier, same address back.
 kill -USR1 "$(cat "$DH_TMP/udhcpc.pid")"
 for _ in $(seq 50); do [ -f "$DH_TMP/renew.env" ] && break; sleep 0.1; done
 [ -f "$DH_TMP/renew.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e ip renew)" "$POD_IP"
+
+# Control: with the bridge's accept_local at 0 the same renewal is dropped
+# as a martian before it reaches the server.
+acks() {
+	kill -USR1 "$DH_SERVER_PID"; sleep 0.3
+	grep '"counters"' "$DH_SERVER_LOG" | tail -n 1 | jq .acks
+}
+acks0=$(acks)
+echo 0 | in_pod $N tee /proc/sys/net/ipv4/conf/k6t-eth0/accept_local >/dev/null
+rm -f "$DH_TMP/renew.env"
+kill -USR1 "$(cat "$DH_TMP/udhcpc.pid")"
+sleep 2
+[ -f "$DH_TMP/renew.env" ] && fail "control: renewed with accept_local=0 on the bridge"
+check_eq "control: acks with accept_local=0" "$(acks)" "$acks0"
 kill "$CLIENT" 2>/dev/null; wait "$CLIENT" 2>/dev/null
 
 kill -USR1 "$DH_SERVER_PID"; sleep 0.2
