@@ -6,18 +6,20 @@
 #
 #   bundle.sh --out DIR --netns PATH [--bin PATH[:DEST]]... [--file SRC:DEST]...
 #             [--hostname NAME] [--nameserver IP]... [--search DOMAIN]...
-#             [--sysctl KEY=VALUE]... [--volume HOSTDIR:DEST]... [--cwd DIR] -- ARGS...
+#             [--volume HOSTDIR:DEST]... [--cwd DIR] -- ARGS...
 #
 # --bin copies an executable with every shared library ldd lists (and the
 # dynamic loader) so the rootfs needs no distribution; --file copies a plain
 # file; --volume bind-mounts a host directory (what an emptyDir is to a
-# pod).  ARGS is the container's process argv.
+# pod).  ARGS is the container's process argv.  No sysctl is set and
+# /proc/sys is read-only, as containerd does: podlaunch must manage with
+# NET_ADMIN alone.
 set -euo pipefail
 
 usage() { echo "usage: $0 --out DIR --netns PATH [options] -- ARGS..." >&2; exit 2; }
 
 out='' netns='' hostname=pod cwd=/
-bins=() files=() nameservers=() search=() sysctls=() volumes=()
+bins=() files=() nameservers=() search=() volumes=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=${2:?--out needs a value}; shift 2 ;;
@@ -27,7 +29,6 @@ while [ $# -gt 0 ]; do
 	--hostname) hostname=${2:?--hostname needs a value}; shift 2 ;;
 	--nameserver) nameservers+=("${2:?--nameserver needs a value}"); shift 2 ;;
 	--search) search+=("${2:?--search needs a value}"); shift 2 ;;
-	--sysctl) sysctls+=("${2:?--sysctl needs a value}"); shift 2 ;;
 	--volume) volumes+=("${2:?--volume needs a value}"); shift 2 ;;
 	--cwd) cwd=${2:?--cwd needs a value}; shift 2 ;;
 	--) shift; break ;;
@@ -91,11 +92,6 @@ for d in /dev/kvm /dev/net/tun /dev/vhost-net; do
 		'. + [{allow: true, type: "c", major: $a, minor: $b, access: "rwm"}]' <<<"$rules")
 done
 
-sysctl_json='{}'
-for s in "${sysctls[@]+"${sysctls[@]}"}"; do
-	sysctl_json=$(jq -c --arg k "${s%%=*}" --arg v "${s#*=}" '. + {($k): $v}' <<<"$sysctl_json")
-done
-
 # noNewPrivileges mirrors pod.yaml's allowPrivilegeEscalation: false.
 # containerd's default capability set for a non-privileged container
 # (pkg/cap, oci.WithDefaultSpec / the CRI plugin) plus NET_ADMIN from
@@ -120,7 +116,7 @@ args_json=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 jq -n \
 	--argjson args "$args_json" --arg netns "$netns" --arg hostname "$hostname" --arg cwd "$cwd" \
 	--argjson caps "$caps" --argjson devices "$devices" --argjson rules "$rules" \
-	--argjson sysctl "$sysctl_json" --argjson volumes "$mounts_json" '
+	--argjson volumes "$mounts_json" '
 {
   ociVersion: "1.0.2",
   process: {
@@ -150,7 +146,6 @@ jq -n \
     ],
     devices: $devices,
     resources: {devices: $rules},
-    sysctl: $sysctl,
     maskedPaths: ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
       "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
       "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],

@@ -153,13 +153,13 @@ else
 	files+=(--file "$guest:/guest.elf")
 	vmargs=(--kernel /guest.elf "${vmargs[@]}")
 fi
-# The sysctl is what pod.yaml asks for in securityContext.sysctls: /proc/sys
-# is read-only in a non-privileged container, as under containerd.
+# /proc/sys is read-only in the container, as under containerd: podlaunch
+# sets what its bridge needs over rtnetlink, with NET_ADMIN only.
 tests/demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
 	--bin "$BUILD/podlaunch:/bin/podlaunch" --bin "$BUILD/podvmm:/bin/podvmm" \
 	"${files[@]}" --hostname vm1 --nameserver 10.96.0.10 \
 	--search default.svc.cluster.local --search svc.cluster.local --search cluster.local \
-	--sysctl net.ipv4.conf.all.arp_ignore=1 --volume "$work/state:/var/run/podlaunch" \
+	--volume "$work/state:/var/run/podlaunch" \
 	-- /bin/podlaunch run -- "${vmargs[@]}" || die "bundle build failed"
 say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
 say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"

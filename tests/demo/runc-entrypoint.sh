@@ -45,14 +45,15 @@ in_container() {
 	local cid=$N-$#-$RANDOM
 	tests/demo/bundle.sh --out "$work/bundle" --netns "/var/run/netns/$N-pod" "${bins[@]}" \
 		--hostname vm1 --nameserver 10.96.0.10 --search default.svc.cluster.local \
-		--search svc.cluster.local --sysctl net.ipv4.conf.all.arp_ignore=1 \
+		--search svc.cluster.local \
 		--volume "$work/state:/var/run/podlaunch" -- "$@" >/dev/null
 	cids+=("$cid")
 	(cd "$work/bundle" && timeout 120 runc run "$cid") >"$work/out" 2>&1 </dev/null
 }
 
 # 1. capability set and network namespace
-in_container /bin/busybox sh -c 'grep ^Cap /proc/self/status; ip -4 -o addr show dev eth0' ||
+in_container /bin/busybox sh -c 'grep ^Cap /proc/self/status; ip -4 -o addr show dev eth0
+	echo 1 2>/dev/null >/proc/sys/net/ipv4/conf/all/accept_local && echo PROCSYS-WRITABLE; true' ||
 	{ cat "$work/out"; fail "runc could not run busybox in the pod namespace"; }
 # containerd's default set (0xa80425fb) plus CAP_NET_ADMIN (bit 12).
 want=00000000a80435fb
@@ -65,7 +66,8 @@ for f in CapInh CapAmb; do
 	[ "$got" = 0000000000000000 ] || fail "$f is $got, want none"
 done
 grep -q "inet $pod_ip/24" "$work/out" || { cat "$work/out"; fail "eth0 in the container lacks $pod_ip/24"; }
-echo "ok: runc container in the pod namespace, capabilities exactly defaults + NET_ADMIN"
+grep -q PROCSYS-WRITABLE "$work/out" && fail "/proc/sys is writable in the container (containerd mounts it read-only)"
+echo "ok: runc container in the pod namespace, capabilities exactly defaults + NET_ADMIN, /proc/sys read-only"
 
 # 2. podlaunch discover
 [ -x "$BUILD/podlaunch" ] || { echo "SKIP: $BUILD/podlaunch is not built yet (capability check passed)"; exit 77; }
@@ -98,6 +100,12 @@ links=$(in_pod "$N" ip -o link show)
 grep -q 'k6t-eth0' <<<"$links" || fail "no bridge k6t-eth0 in the pod after run"
 addrs=$(in_pod "$N" ip -4 -o addr show up)
 if grep -q " $pod_ip/" <<<"$addrs"; then fail "an up link in the pod still holds $pod_ip after run"; fi
+# With /proc/sys read-only, the bridge's settings came over rtnetlink and
+# the namespace-wide ones are untouched.
+for k in arp_ignore accept_local; do
+	[ "$(in_pod "$N" cat "/proc/sys/net/ipv4/conf/k6t-eth0/$k")" = 1 ] || fail "k6t-eth0 $k is not 1 after run"
+	[ "$(in_pod "$N" cat "/proc/sys/net/ipv4/conf/all/$k")" = 0 ] || fail "conf.all.$k changed by run"
+done
 # 4. a container restart (new container, same pod, the state cache on an
 #    emptyDir-like volume): run resumes from the cache with the same identity.
 in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none ||
