@@ -48,7 +48,11 @@ check_binding() {
 	[ "$(jq -c '[.addr_info[] | select(.family=="inet") | .local]' <<<"$j")" = "[\"$ip\"]" ] ||
 		fail "$n: placeholder addresses $(jq -c .addr_info <<<"$j")"
 
-	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/all/arp_ignore)" = 1 ] || fail "$n: arp_ignore"
+	# Per-device settings on the bridge, set over rtnetlink; conf.all is
+	# not touched (ns_snapshot compares it with the original).
+	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/k6t-eth0/arp_ignore)" = 1 ] || fail "$n: k6t-eth0 arp_ignore"
+	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/k6t-eth0/accept_local)" = 1 ] || fail "$n: k6t-eth0 accept_local"
+	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/all/arp_ignore)" = 0 ] || fail "$n: conf.all.arp_ignore changed"
 	[ "$(in_pod "$n" ip -j route show dev eth0 | jq length)" = 0 ] || fail "$n: routes left on eth0"
 	[ "$(jq -r .phase "$cache")" = "done" ] || fail "$n: cache phase"
 	[ "$(jq -r .pod.ipv4[0].address "$cache")" = "$ip" ] || fail "$n: cache pod IP"
@@ -112,4 +116,16 @@ grep -q 'L2-only' "$STATE_ROOT/$n.log" || fail "$n: L2-only not logged"
 pl "$n" teardown 2>/dev/null || fail "$n: teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "$n teardown"
 echo "ok $n l2-only"
+
+# A journal written by an older podlaunch starts with an "arp_ignore" step
+# (conf.all through /proc/sys): teardown still undoes the whole binding.
+n=nsS$$f
+ns_new "$n" ptp
+ns_snapshot "$n" >"$STATE_ROOT/$n.before"
+pl "$n" setup 2>/dev/null || fail "$n: setup"
+c=$(pl_cache "$n")
+jq '.undo = [{"step": "arp_ignore", "old": "0"}] + .undo' "$c" >"$c.tmp" && mv "$c.tmp" "$c"
+pl "$n" teardown 2>"$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "$n: teardown of a legacy journal"; }
+expect_same "$n" "$STATE_ROOT/$n.before" "$n legacy teardown"
+echo "ok $n legacy journal"
 echo PASS
