@@ -11,18 +11,18 @@ setup)
 	mac=$(cat "/sys/class/net/$IF/address")
 	mtu=$(cat "/sys/class/net/$IF/mtu")
 	{
-		echo "mac=$mac mtu=$mtu arp=$(sysctl -n net.ipv4.conf.all.arp_ignore)"
+		echo "mac=$mac mtu=$mtu"
 		ip -o -4 addr show dev "$IF" | awk '{print "addr", $4, $5, $6}'
 		ip -4 route show dev "$IF" | sed 's/^/route /'
 	} >"$st"
 	newmac=$(printf '02:%02x:%02x:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) \
 		$((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
-	sysctl -qw net.ipv4.conf.all.arp_ignore=1
 	ip link set "$IF" down
 	ip addr flush dev "$IF"
 	ip link set "$IF" name "$IF-nic"
 	ip link set "$IF-nic" address "$newmac" mtu "$mtu"
 	ip link add "k6t-$IF" mtu "$mtu" type bridge
+	sysctl -qw "net.ipv4.conf.k6t-$IF.arp_ignore=1" "net.ipv4.conf.k6t-$IF.accept_local=1"
 	ip addr add 169.254.75.10/32 dev "k6t-$IF"
 	ip link set "k6t-$IF" up
 	ip link set "$IF-nic" master "k6t-$IF"
@@ -37,8 +37,8 @@ setup)
 	done
 	;;
 teardown)
-	read -r kv1 kv2 kv3 <"$st"
-	mac=${kv1#mac=} mtu=${kv2#mtu=} arp=${kv3#arp=}
+	read -r kv1 kv2 <"$st"
+	mac=${kv1#mac=} mtu=${kv2#mtu=}
 	ip link del "$IF"
 	ip tuntap del dev tap0 mode tap
 	ip link del "k6t-$IF"
@@ -56,7 +56,6 @@ teardown)
 			# shellcheck disable=SC2086
 			ip route add $r dev "$IF"
 		done
-	sysctl -qw "net.ipv4.conf.all.arp_ignore=$arp"
 	rm -f "$st"
 	;;
 *) echo "usage: $0 setup|teardown STATE_DIR [IFACE]" >&2; exit 2 ;;

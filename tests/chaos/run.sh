@@ -12,7 +12,7 @@
 # correct bridge binding with the pod's MAC and IP unchanged; every
 # CHAOS_CHECK_EVERY kills, and at the end of each namespace, teardown must
 # restore the original namespace exactly (ip -d -j addr/link, routes,
-# arp_ignore; tests/ns/lib-netsetup.sh).  No DHCP child may outlive its
+# conf.all.arp_ignore; tests/ns/lib-netsetup.sh).  No DHCP child may outlive its
 # podlaunch.  The seed is printed; CHAOS_SEED=N replays a run.
 set -u
 BUILD=${BUILD:-build}
@@ -29,7 +29,7 @@ SEED=${CHAOS_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$SEED
 echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 
-STEPS=(arp_ignore pod_down pod_flush pod_rename pod_mac pod_mtu bridge_create bridge_addr
+STEPS=(pod_down pod_flush pod_rename pod_mac pod_mtu bridge_create bridge_conf bridge_addr
 	bridge_up nic_enslave nic_learning nic_up tap_create tap_attach placeholder_create
 	placeholder_addr)
 declare -A hit=() ophit=()
