@@ -92,33 +92,30 @@ static double median(double *v, int n)
 
 struct result {
 	const char *name;
+	double first[1000], ex[1000], rss[1000];
 	double first_ms, exit_ms, rss_mib;
 	int ok;
 };
 
-static struct result measure(const char *name, char *const argv[], int runs)
+static void sample(struct result *r, char *const argv[])
 {
-	double first[runs], ex[runs], rss[runs];
-	struct result r = { .name = name };
-	int good = 0;
+	struct sample s;
 
-	for (int i = 0; i < runs; i++) {
-		struct sample s;
+	if (run_once(argv, &s) || !s.ok)
+		return;
+	r->first[r->ok] = s.first_ms;
+	r->ex[r->ok] = s.exit_ms;
+	r->rss[r->ok] = s.rss_kib / 1024.0;
+	r->ok++;
+}
 
-		if (run_once(argv, &s) || !s.ok)
-			continue;
-		first[good] = s.first_ms;
-		ex[good] = s.exit_ms;
-		rss[good] = s.rss_kib / 1024.0;
-		good++;
-	}
-	r.ok = good;
-	if (good) {
-		r.first_ms = median(first, good);
-		r.exit_ms = median(ex, good);
-		r.rss_mib = median(rss, good);
-	}
-	return r;
+static void summarise(struct result *r)
+{
+	if (!r->ok)
+		return;
+	r->first_ms = median(r->first, r->ok);
+	r->exit_ms = median(r->ex, r->ok);
+	r->rss_mib = median(r->rss, r->ok);
 }
 
 static void print(const struct result *r, int runs)
@@ -137,7 +134,7 @@ int main(void)
 	const char *qemu = getenv("QEMU") ? getenv("QEMU") : "qemu-system-x86_64";
 	int runs = getenv("BENCH_RUNS") ? atoi(getenv("BENCH_RUNS")) : 10;
 	char podvmm[4096], guest[4096];
-	struct result pv, qm;
+	static struct result pv = { .name = "podvmm" }, qm = { .name = "qemu" };
 
 	if (runs < 1 || runs > 1000)
 		runs = 10;
@@ -159,9 +156,15 @@ int main(void)
 			    "-append", "mode=poweroff", "-device",
 			    "isa-debug-exit,iobase=0x604,iosize=2", NULL };
 
-	printf("bench/vmm: %d runs each, test guest via PVH, 256 MiB, 1 vCPU; medians\n", runs);
-	pv = measure("podvmm", pv_argv, runs);
-	qm = measure("qemu", qm_argv, runs);
+	printf("bench/vmm: %d runs each, alternating, test guest via PVH, 256 MiB, 1 vCPU; medians\n",
+	       runs);
+	/* Alternate the two so both see the same machine load. */
+	for (int i = 0; i < runs; i++) {
+		sample(&pv, pv_argv);
+		sample(&qm, qm_argv);
+	}
+	summarise(&pv);
+	summarise(&qm);
 	print(&pv, runs);
 	print(&qm, runs);
 	if (pv.ok && qm.ok) {
