@@ -163,14 +163,14 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION)
 		return api < 0 ? -errno : -ENOTSUP;
-	STEP("KVM_CREATE_VM", vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0));
-	if (vm->vm_fd < 0)
+	*step = "KVM_CREATE_VM";
+	if ((vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0)) < 0)
 		return -errno;
-	STEP("KVM_GET_VCPU_MMAP_SIZE", p->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0));
-	if (p->run_size < 0)
+	*step = "KVM_GET_VCPU_MMAP_SIZE";
+	if ((p->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0)) < 0)
 		return -errno;
-	STEP("exit eventfd", p->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-	if (p->exit_efd < 0)
+	*step = "exit eventfd";
+	if ((p->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		return -errno;
 	/* Intel VMX needs three pages for the real-mode TSS and one for the
 	 * EPT identity map, inside guest physical space but not RAM. */
