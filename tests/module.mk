@@ -9,3 +9,5 @@ TESTS += tests/caps/run.sh
 # hardening (issue 7): SIGKILL podlaunch anywhere in setup/run/teardown (CHAOS_KILLS, default 200)
 TESTS += tests/chaos/run.sh
 TESTS += tests/chaos/env.sh
+# hardening (issue 7): a hostile guest against podvmm (seccomp on)
+TESTS += tests/hostile/run.sh

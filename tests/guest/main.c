@@ -490,8 +490,12 @@ static void __attribute__((noreturn)) irq_echo(void)
 	machine_poweroff();
 }
 
+void __attribute__((noreturn)) hostile_main(void);	/* hostile.c */
+
 static void run_mode(const char *mode)
 {
+	if (!memcmp(mode, "hostile", 8))
+		hostile_main();
 	if (!memcmp(mode, "irq", 4))
 		irq_echo();
 	if (!memcmp(mode, "triple", 7))

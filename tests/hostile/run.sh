@@ -1,0 +1,70 @@
+#!/bin/bash
+# A hostile guest (tests/guest/hostile.c, mode=hostile) against podvmm with
+# seccomp on: descriptor loop, buffer outside RAM, overlong length, bad head
+# index and an avail index far ahead must each get DEVICE_NEEDS_RESET; a
+# 200000-frame transmit flood must complete; random writes of every width
+# to every register of the virtio BAR and to all of bus 0's PCI config
+# space must leave podvmm running, so that it sees the guest power off
+# (exit 0).  Its resident memory, sampled throughout, stays bounded.
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.."
+PODVMM=$BUILD/podvmm
+GUEST=$BUILD/guest/guest.elf
+MEM_MIB=64
+# Guest RAM it may touch (64 MiB) plus podvmm's own: a leak per frame or
+# per register write over this run would pass this bound many times over.
+RSS_LIMIT_KIB=$(( (MEM_MIB + 48) * 1024 ))
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for a tap in a scratch namespace"; exit 77; }
+[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "SKIP: /dev/kvm not usable"; exit 77; }
+[ -x "$PODVMM" ] && [ -f "$GUEST" ] || { echo "SKIP: podvmm or the test guest not built in $BUILD"; exit 77; }
+[ -f vmm/virtio_net.c ] || { echo "SKIP: podvmm has no virtio-net"; exit 77; }
+
+NS=hhs$$
+work=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	echo "--- serial"; grep -a '^hostile' "$work/out"
+	echo "--- log"; grep -v '"level":"info"' "$work/err" | tail -n 20
+	exit 1
+}
+
+ip netns add "$NS" || fail "ip netns add"
+ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr || fail "tuntap add"
+ip -n "$NS" link set pvt0 up
+t0=$(date +%s)
+ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --memory $MEM_MIB --shutdown-timeout 2 \
+	--cmdline mode=hostile --net tap=pvt0,mac=02:00:00:00:00:11 </dev/null >"$work/out" 2>"$work/err" &
+pid=$!
+max=0
+while kill -0 "$pid" 2>/dev/null; do
+	r=$(awk '/^VmRSS:/ {print $2}' /proc/$pid/status 2>/dev/null)
+	[ -n "$r" ] && [ "$r" -gt "$max" ] && max=$r
+	[ $(( $(date +%s) - t0 )) -lt 240 ] || { kill -KILL "$pid"; fail "still running after 240 s"; }
+	sleep 0.05
+done
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 0 ] || fail "podvmm exit $rc (159 = killed by seccomp), want 0 after the guest's power-off"
+grep -aq '^hostile: done, powering off$' "$work/out" || fail "the guest did not get through its attacks"
+for a in "descriptor loop" "buffer outside guest RAM" "overlong buffer length" \
+	"head index past the table" "avail index far ahead"; do
+	grep -aq "^hostile: $a -> device status .* (DEVICE_NEEDS_RESET)$" "$work/out" ||
+		fail "$a: the device did not ask for a reset"
+done
+grep -aq '^hostile: flood: 200000 frames sent, 200000 completed' "$work/out" || fail "transmit flood incomplete"
+grep -aq '^hostile: [0-9]* garbage accesses to the' "$work/out" || fail "BAR garbage not done"
+grep -aq '^hostile: [0-9]* garbage PCI config writes' "$work/out" || fail "config garbage not done"
+[ "$max" -gt 0 ] && [ "$max" -lt "$RSS_LIMIT_KIB" ] || fail "peak RSS $max KiB (limit $RSS_LIMIT_KIB)"
+grep -a '^hostile' "$work/out"
+echo "podvmm survived: exit 0 after $(( $(date +%s) - t0 )) s, peak RSS $((max / 1024)) MiB with $MEM_MIB MiB of guest RAM"
+echo PASS
