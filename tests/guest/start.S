@@ -95,17 +95,26 @@ pvh_start64:
 	jmp	4b
 
 	.code16
-	.globl ap_tramp, ap_tramp_end, ap_tramp_count
+	.globl ap_tramp, ap_tramp_end, ap_tramp_count, ap_tramp_ids
 ap_tramp:
 	cli
 	movw	%cs, %ax
 	movw	%ax, %ds
-	lock incw (ap_tramp_count - ap_tramp)
+	movl	$1, %eax		/* CPUID.1 EBX[31:24]: this CPU's APIC ID */
+	cpuid
+	shrl	$24, %ebx
+	movw	$1, %ax
+	lock xaddw %ax, (ap_tramp_count - ap_tramp)
+	andw	$15, %ax
+	movw	%ax, %si
+	movb	%bl, (ap_tramp_ids - ap_tramp)(%si)
 5:	hlt
 	jmp	5b
 	.align 2
 ap_tramp_count:
 	.word	0
+ap_tramp_ids:
+	.skip	16
 ap_tramp_end:
 	.code64
 
