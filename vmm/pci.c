@@ -101,8 +101,12 @@ static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off,
 		pthread_rwlock_unlock(&bus->lock);
 		return;
 	}
-	if (off == PCI_COMMAND && len >= 2) {
-		put16(&d->cfg[PCI_COMMAND], val & 0x0547);
+	if (off < PCI_STATUS && off + len > PCI_COMMAND) {
+		/* Command register, any width; status (RW1C) is not modelled. */
+		for (uint32_t i = off; i < off + (uint32_t)len && i < PCI_STATUS; i++)
+			if (i >= PCI_COMMAND)
+				d->cfg[i] = (uint8_t)((val >> (8 * (i - off))) &
+						      (i == PCI_COMMAND ? 0x47 : 0x05));
 		return;
 	}
 	if (off == PCI_INTERRUPT_LINE && len == 1) {

@@ -136,6 +136,13 @@ static void device_bars(void **state)
 	iobus_dispatch(&mmio, LAYOUT_PCI_HOLE + 0x100004, data, 4, false);
 	assert_int_equal(bar_hits, 1);
 	assert_int_equal(data[0], 0xff);
+	/* Byte writes to the command register count too. */
+	cfg_wr(1, 0x04, 0x07, 1);
+	assert_int_equal(cfg_rd(1, 0x04, 2), 0x0007);
+	cfg_wr(1, 0x05, 0x04, 1);
+	assert_int_equal(cfg_rd(1, 0x04, 2), 0x0407);
+	cfg_wr(1, 0x04, 0x00000003, 4);
+	assert_int_equal(cfg_rd(1, 0x04, 2), 0x0003);
 	/* Unused BARs read 0 and ignore writes. */
 	cfg_wr(1, 0x14, 0xffffffff, 4);
 	assert_int_equal(cfg_rd(1, 0x14, 4), 0);
