@@ -10,3 +10,11 @@ $(BUILD)/tests/unit/vmm/test_cli: $(BUILD)/tests/unit/vmm/test_cli.o \
 
 $(BUILD)/tests/unit/vmm/%: $(BUILD)/tests/unit/vmm/%.o $(LIBVMM) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lpthread
+
+# libFuzzer over the kernel loaders (pure code, fake guest RAM).
+$(BUILD)/fuzz/vmm_loader_fuzz: tests/fuzz/vmm_loader_fuzz.c vmm/loader_bzimage.c \
+		vmm/loader_elf.c vmm/boot.c vmm/guest_mem.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
+FUZZERS += $(BUILD)/fuzz/vmm_loader_fuzz
+TESTS   += fuzz:$(BUILD)/fuzz/vmm_loader_fuzz
