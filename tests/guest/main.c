@@ -29,7 +29,7 @@ struct hvm_memmap_table_entry {
 };
 
 extern uint64_t entry_rflags;
-extern char _end[], ap_tramp[], ap_tramp_end[], ap_tramp_count[];
+extern char _end[], ap_tramp[], ap_tramp_end[], ap_tramp_count[], ap_tramp_ids[];
 
 #define LAPIC 0xfee00000UL
 #define AP_TRAMP_ADDR 0x10000UL	/* SIPI vector 0x10 */
@@ -150,6 +150,16 @@ static void start_aps(int cpus)
 		;
 	con_printf("smp: %u of %d application processors started\n", *count, cpus - 1);
 	check(*count == cpus - 1, "APs started through INIT-SIPI");
+	if (*count == cpus - 1 && cpus <= 16) {
+		/* Each AP read its own APIC ID from CPUID: all of 1..cpus-1 once. */
+		const volatile uint8_t *ids =
+			(const volatile uint8_t *)(AP_TRAMP_ADDR + (ap_tramp_ids - ap_tramp));
+		unsigned seen = 0;
+
+		for (int i = 0; i < cpus - 1; i++)
+			seen |= ids[i] < 16 ? 1U << ids[i] : 1U << 31;
+		check(seen == ((1U << cpus) - 2), "each AP has its own CPUID APIC ID");
+	}
 }
 
 static void check_cpu(int baseline, unsigned long cpus)
