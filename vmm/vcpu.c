@@ -232,6 +232,9 @@ void *vcpu_thread(void *arg)
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				run->immediate_exit = 0;
+				/* Dumped here: this thread may read its own registers. */
+				if (atomic_load(&p->stopping) && atomic_load(&p->dump_on_stop))
+					vcpu_dump(c, "forced stop");
 				continue;
 			}
 			log_error("vmm", "KVM_RUN failed", "{s:i, s:i}", "cpu", c->id, "errno", errno);

@@ -54,6 +54,12 @@ int vm_atexit(struct vm *vm, void (*fn)(void *opaque), void *opaque)
 	return 0;
 }
 
+void vm_dump_on_stop(struct vm *vm)
+{
+	if (vm->priv)
+		P(vm)->dump_on_stop = true;
+}
+
 int vm_exit_fd(struct vm *vm)
 {
 	return P(vm)->exit_efd;

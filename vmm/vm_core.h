@@ -51,6 +51,10 @@ enum vm_exit_kind vm_exit_kind(struct vm *vm);
 /* Devices and vCPUs ask the VM to stop (first caller wins). */
 void vm_request_exit(struct vm *vm, enum vm_exit_kind kind, const char *reason);
 
+/* Each vCPU thread logs its registers as vm_destroy stops it (a guest that
+ * had to be forced off: where was it?). */
+void vm_dump_on_stop(struct vm *vm);
+
 /* Stops and joins the vCPU threads, runs the atexit hooks, frees
  * everything. */
 void vm_destroy(struct vm *vm);

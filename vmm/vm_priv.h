@@ -21,6 +21,7 @@ struct vm_priv {
 	int exit_efd;
 	atomic_int exit_kind;
 	atomic_bool stopping;
+	atomic_bool dump_on_stop;	/* vCPU threads log their registers as they stop */
 	void (*atexit_fn[16])(void *);
 	void *atexit_opaque[16];
 	int nr_atexit;

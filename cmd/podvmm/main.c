@@ -151,6 +151,7 @@ static int event_loop(struct loop *l)
 				log_error("podvmm", "guest did not shut down in time, forcing stop",
 					  "{s:i, s:i}", "shutdown_timeout", (int)l->timeout,
 					  "exit_code", PODVMM_EXIT_FORCED);
+				vm_dump_on_stop(l->vm);
 				return PODVMM_EXIT_FORCED;
 			} else if (fd == l->rx_efd) {
 				if (read(l->rx_efd, &v, sizeof(v)) < 0)
