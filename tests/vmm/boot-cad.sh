@@ -47,5 +47,6 @@ rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_rc 3 "SIGTERM with a guest that ignores it"
 expect_line "$tmp/err3" 'forcing stop' "no forced-stop log"
+expect_line "$tmp/err3" '"why":"forced stop","regs":"rip=0x' "no register dump on the forced stop"
 [ "$ms" -ge 900 ] || fail "forced stop after ${ms} ms, before the 1 s timeout"
 echo "ok: forced stop after ${ms} ms"
