@@ -29,9 +29,7 @@ SEED=${CHAOS_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$SEED
 echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 
-STEPS=(pod_down pod_flush pod_rename pod_mac pod_mtu bridge_create bridge_conf bridge_addr
-	bridge_up nic_enslave nic_learning nic_up tap_create tap_attach placeholder_create
-	placeholder_addr)
+STEPS=()	# the plan's steps, read from the journal of a first setup
 declare -A hit=() ophit=()
 kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
 n= ip= mac=
@@ -147,6 +145,10 @@ attack() {
 }
 
 new_ns
+plain setup
+mapfile -t STEPS < <(jq -r '.undo[].step' "$(pl_cache "$n")")
+[ "${#STEPS[@]}" -gt 5 ] || chaos_fail "cannot read the plan's steps from the cache"
+plain teardown
 while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 4)) ]; do
 	before=$kills
 	attack
