@@ -8,7 +8,8 @@
  * that needs libseccomp), then each thread installs its own kind with
  * seccomp_thread_enter() before it touches guest-controlled state: a vCPU
  * thread before its first KVM_RUN, an I/O thread before its first epoll_wait,
- * the main thread right after it started the vCPUs.  Filters stack, so a
+ * the main thread right after it started the vCPUs, which wait for it (the
+ * gate) so that no thread is unfiltered once guest code runs.  Filters stack, so a
  * thread created by a filtered thread keeps its parent's filter too.
  */
 
@@ -37,6 +38,12 @@ int seccomp_filters_prepare(enum seccomp_action action);
  * must kill the process: the test of the filter being active (with seccomp
  * off the hook still runs, and the syscall succeeds). */
 int seccomp_thread_enter(enum seccomp_kind kind);
+
+/* Makes vCPU threads wait in seccomp_thread_enter, after installing their
+ * own filter, until the main thread has installed its own (or failed, or
+ * 10 s passed: then -ECANCELED).  Call after seccomp_filters_prepare,
+ * before starting the vCPUs; a no-op when seccomp is off. */
+void seccomp_gate_arm(void);
 
 /* For seccomp_filter.c: registers a built program (struct sock_filter[]). */
 struct sock_fprog;

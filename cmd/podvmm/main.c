@@ -258,6 +258,7 @@ static int run(const struct podvmm_opts *o)
 			  strerror(-ret));
 		goto out;
 	}
+	seccomp_gate_arm();
 	if (o->seccomp == SECCOMP_ACTION_OFF)
 		log_warn("podvmm", "SECCOMP IS OFF: every syscall is open to a guest that "
 			 "escapes into podvmm; --seccomp=off is for debugging only", NULL);
@@ -265,7 +266,8 @@ static int run(const struct podvmm_opts *o)
 		log_error("podvmm", "cannot start vCPU threads", "{s:s}", "error", strerror(-ret));
 		goto out;
 	}
-	/* The vCPU threads installed theirs before their first KVM_RUN. */
+	/* The vCPU threads installed theirs and wait for this one before
+	 * their first KVM_RUN. */
 	if ((ret = seccomp_thread_enter(SECCOMP_MAIN))) {
 		log_error("podvmm", "cannot install the seccomp filter", "{s:s, s:s}", "thread",
 			  "main", "error", strerror(-ret));
