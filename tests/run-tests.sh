@@ -20,9 +20,15 @@ for t in "$@"; do
 	if [[ $t == fuzz:* ]]; then
 		tests/run-fuzz.sh "$FUZZ_SMOKE" "$name" >"$log" 2>&1
 	else
-		timeout --kill-after=10 "$TEST_TIMEOUT" "$name" >"$log" 2>&1 </dev/null
+		# Own session and process group, so whatever a failed test left
+		# running (a guest, a DHCP server) is killed with it below.
+		setsid timeout --kill-after=10 "$TEST_TIMEOUT" "$name" >"$log" 2>&1 </dev/null &
+		tpid=$!
+		wait "$tpid"
 	fi
 	rc=$?
+	[ -n "${tpid:-}" ] && kill -9 -- "-$tpid" 2>/dev/null
+	tpid=
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	dt=$((ms / 1000)).$(( (ms % 1000) / 100 ))
 	case $rc in

@@ -22,7 +22,9 @@ command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) not instal
 NS=pvtap$$
 work=$(mktemp -d)
 dns_pid=
+vmm_pid=
 cleanup() {
+	[ -n "$vmm_pid" ] && kill -9 "$vmm_pid" 2>/dev/null
 	[ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$work"
@@ -47,7 +49,7 @@ dhcp_start() {
 # run_case NAME TAPFLAGS NETSPEC-EXTRA PODVMM-EXTRA...
 run_case() {
 	local name=$1 tapflags=$2 extra=$3; shift 3
-	local vmm_pid rc
+	local rc
 
 	ip -n "$NS" link del pvt0 2>/dev/null
 	# shellcheck disable=SC2086
@@ -110,6 +112,7 @@ PY
 	kill -TERM "$vmm_pid"
 	wait "$vmm_pid"
 	rc=$?
+	vmm_pid=
 	[ "$rc" = 0 ] || fail "$name: podvmm exit $rc after SIGTERM"
 	grep -q "powering off" "$work/out" || fail "$name: guest did not power off"
 	if [[ $extra == *queues=2* ]]; then
