@@ -60,6 +60,8 @@ int boot_params_write(struct guest_mem *mem, const struct kernel_image *img,
 	h->ramdisk_size = (uint32_t)args->initrd_size;
 	bp->ext_ramdisk_image = (uint32_t)(args->initrd_addr >> 32);
 	bp->ext_ramdisk_size = (uint32_t)(args->initrd_size >> 32);
+	/* Zero page 0x070 (boot protocol 2.14+); older kernels scan for it. */
+	bp->acpi_rsdp_addr = args->rsdp_addr;
 	for (int i = 0; i < map->n; i++)
 		bp->e820_table[i] = map->e[i];
 	bp->e820_entries = map->n;
@@ -81,6 +83,7 @@ int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args,
 	si->magic = HVM_START_MAGIC;
 	si->version = 1;
 	si->cmdline_paddr = args->cmdline_addr;
+	si->rsdp_paddr = args->rsdp_addr;
 	si->memmap_paddr = mm_addr;
 	si->memmap_entries = map->n;
 	for (int i = 0; i < map->n; i++)

@@ -30,6 +30,7 @@ struct boot_args {
 	uint64_t cmdline_addr;
 	uint32_t cmdline_len;		/* without the NUL */
 	uint64_t initrd_addr, initrd_size;
+	uint64_t rsdp_addr;		/* ACPI RSDP, 0 for none */
 };
 
 /* Fills the zero page at LAYOUT_ZERO_PAGE; 0 or -EFAULT. */

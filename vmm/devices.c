@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "vmm/acpi.h"
 #include "vmm/devices.h"
 #include "vmm/vm.h"
 #include "vmm/vm_core.h"
@@ -94,18 +95,11 @@ static void post_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, 
 		memset(data, 0xff, len);
 }
 
-static void poweroff_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
-			  bool is_write)
+static void pm_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	struct devices *d = opaque;
-	uint16_t v = 0;
 
-	if (!is_write) {
-		memset(data, 0, len);
-		return;
-	}
-	memcpy(&v, data, len < 2 ? len : 2);
-	if (len >= 2 && (v & DEV_POWEROFF_SLP_EN))
+	if (acpi_pm_io(&d->pm, addr, data, len, is_write))
 		vm_request_exit(d->vm, VM_EXIT_POWEROFF, "power-off port");
 }
 
@@ -120,11 +114,12 @@ int devices_attach(struct devices *d, struct vm *vm, int out_fd, int rx_efd)
 	serial_init(&d->com1, &com1_ops, d);
 	i8042_init(&d->kbd, &kbd_ops, d);
 	rtc_init(&d->rtc);
+	acpi_pm_init(&d->pm);
 	if ((ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
 	    (ret = iobus_register(pio, I8042_DATA_PORT, 5, kbd_io, d)) ||
 	    (ret = iobus_register(pio, 0x70, 2, rtc_port, d)) ||
 	    (ret = iobus_register(pio, 0x80, 1, post_port, d)) ||
-	    (ret = iobus_register(pio, DEV_POWEROFF_PORT, 2, poweroff_port, d)))
+	    (ret = iobus_register(pio, ACPI_PM1A_EVT, ACPI_PM_PORTS, pm_port, d)))
 		return ret;
 	return 0;
 }

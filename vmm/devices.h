@@ -2,6 +2,7 @@
 #ifndef VMM_DEVICES_H
 #define VMM_DEVICES_H
 
+#include "vmm/acpi_pm.h"
 #include "vmm/i8042.h"
 #include "vmm/rtc.h"
 #include "vmm/serial.h"
@@ -11,12 +12,11 @@ struct vm;
 /*
  * The legacy PC devices podvmm wires onto the port bus: COM1 (0x3f8, IRQ 4),
  * the i8042 (0x60/0x64, IRQ 1), the CMOS RTC (0x70/0x71), port 0x80 (POST
- * codes, ignored) and the power-off port.
+ * codes, ignored) and the ACPI PM1a block (0x600-0x605, acpi_pm.h).
  *
- * Power-off port: a 16-bit write to 0x604 with bit 13 (SLP_EN) set powers
- * the machine off.  It is where QEMU's PC machines put the ACPI PM1a
- * control register, so the same write works there with an ACPI-described
- * machine, and a guest that knows no ACPI can still use it.
+ * Power-off port: a 16-bit write to 0x604 (PM1a_CNT, where QEMU's PC
+ * machines have it too) with bit 13 (SLP_EN) set powers the machine off;
+ * the FADT and \_S5 (acpi.h) tell Linux so.
  */
 #define DEV_COM1_BASE	0x3f8
 #define DEV_COM1_IRQ	4
@@ -29,6 +29,7 @@ struct devices {
 	struct serial com1;
 	struct i8042 kbd;
 	struct rtc rtc;
+	struct acpi_pm pm;
 	int out_fd;		/* console output, -1 to discard */
 	int rx_efd;		/* eventfd poked when COM1 can take input */
 };

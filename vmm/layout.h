@@ -21,6 +21,7 @@
 #define LAYOUT_CMDLINE		0x20000ULL
 #define LAYOUT_CMDLINE_MAX	0x10000ULL
 #define LAYOUT_EBDA		0x9fc00ULL	/* MP table lives here */
+#define LAYOUT_ACPI		0xe0000ULL	/* ACPI tables, RSDP first (acpi.h) */
 #define LAYOUT_HIGH_RAM		0x100000ULL	/* kernel load address */
 
 #define LAYOUT_PCI_HOLE		0xc0000000ULL

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "vmm/acpi.h"
 #include "vmm/boot.h"
 #include "vmm/layout.h"
 #include "vmm/mptable.h"
@@ -31,10 +32,24 @@ static int setup_mptable(struct vm *vm, const char **why)
 	return 0;
 }
 
+static int setup_acpi(struct vm *vm, const char **why)
+{
+	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus };
+	size_t size = acpi_size(&cfg);
+	/* In the BIOS area (e820 reserved) Linux also scans for the RSDP. */
+	void *dst = guest_mem_ptr(&vm->mem, ACPI_BASE, size);
+
+	if (!dst || size > ACPI_MAX_SIZE || acpi_write(dst, size, ACPI_BASE, &cfg, NULL)) {
+		*why = "ACPI tables do not fit in the BIOS area";
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 int vm_setup_boot(struct vm *vm, const struct boot_files *f, const char **why)
 {
 	struct kernel_image img;
-	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE };
+	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE, .rsdp_addr = ACPI_BASE };
 	struct e820_map map;
 	uint64_t low_end = vm->mem.regions[0].size, entry;
 	size_t clen = strlen(f->cmdline);
@@ -95,7 +110,7 @@ int vm_setup_boot(struct vm *vm, const struct boot_files *f, const char **why)
 		*why = "cannot write the boot parameters";
 		return ret;
 	}
-	if ((ret = setup_mptable(vm, why)))
+	if ((ret = setup_mptable(vm, why)) || (ret = setup_acpi(vm, why)))
 		return ret;
 	ret = vm_boot_cpu_setup(vm, f->mode, entry);
 	if (ret)

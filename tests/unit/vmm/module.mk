@@ -1,5 +1,5 @@
 # Unit tests of the VMM's pure parts (no /dev/kvm needed).
-VMM_UNIT := test_loader test_boot test_devices test_cpuid test_pci test_cli
+VMM_UNIT := test_loader test_boot test_devices test_cpuid test_pci test_cli test_acpi
 VMM_UNIT_BINS := $(VMM_UNIT:%=$(BUILD)/tests/unit/vmm/%)
 TEST_BINS += $(VMM_UNIT_BINS)
 TESTS     += $(VMM_UNIT_BINS)

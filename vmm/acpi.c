@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <string.h>
+
+#include "vmm/acpi.h"
+#include "vmm/layout.h"
+
+/* ACPI 6.4 section 5.2.6: the header every system description table has. */
+struct acpi_hdr {
+	char sig[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision;
+	char creator_id[4];
+	uint32_t creator_revision;
+} __attribute__((packed));
+
+/* Section 5.2.5.3 */
+struct acpi_rsdp {
+	char sig[8];
+	uint8_t checksum;	/* first 20 bytes */
+	char oem_id[6];
+	uint8_t revision;	/* 2: ACPI 2.0+ with XSDT */
+	uint32_t rsdt;
+	uint32_t length;
+	uint64_t xsdt;
+	uint8_t ext_checksum;	/* whole structure */
+	uint8_t reserved[3];
+} __attribute__((packed));
+
+/* Section 5.2.3.2 Generic Address Structure */
+struct acpi_gas {
+	uint8_t space, bit_width, bit_offset, access_size;
+	uint64_t address;
+} __attribute__((packed));
+
+#define GAS_IO 1
+#define GAS_BYTE 1
+#define GAS_WORD 2
+
+/* Section 5.2.9, table 5.9: FADT revision 6 (276 bytes). */
+struct acpi_fadt {
+	struct acpi_hdr h;
+	uint32_t firmware_ctrl, dsdt;
+	uint8_t reserved0, pm_profile;
+	uint16_t sci_int;
+	uint32_t smi_cmd;
+	uint8_t acpi_enable, acpi_disable, s4bios_req, pstate_cnt;
+	uint32_t pm1a_evt_blk, pm1b_evt_blk, pm1a_cnt_blk, pm1b_cnt_blk;
+	uint32_t pm2_cnt_blk, pm_tmr_blk, gpe0_blk, gpe1_blk;
+	uint8_t pm1_evt_len, pm1_cnt_len, pm2_cnt_len, pm_tmr_len;
+	uint8_t gpe0_blk_len, gpe1_blk_len, gpe1_base, cst_cnt;
+	uint16_t p_lvl2_lat, p_lvl3_lat, flush_size, flush_stride;
+	uint8_t duty_offset, duty_width, day_alrm, mon_alrm, century;
+	uint16_t iapc_boot_arch;
+	uint8_t reserved1;
+	uint32_t flags;
+	struct acpi_gas reset_reg;
+	uint8_t reset_value;
+	uint16_t arm_boot_arch;
+	uint8_t minor_version;
+	uint64_t x_firmware_ctrl, x_dsdt;
+	struct acpi_gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk;
+	struct acpi_gas x_pm2_cnt_blk, x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct acpi_gas sleep_control_reg, sleep_status_reg;
+	uint64_t hypervisor_vendor;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6 is 276 bytes");
+
+/* FADT flags (table 5.10) and IA-PC boot architecture flags (table 5.11). */
+#define FADT_WBINVD		(1u << 0)
+#define FADT_PROC_C1		(1u << 2)
+#define FADT_PWR_BUTTON		(1u << 4)	/* no fixed power button */
+#define FADT_SLP_BUTTON		(1u << 5)	/* no fixed sleep button */
+#define FADT_RESET_REG_SUP	(1u << 10)
+#define BOOT_LEGACY_DEVICES	(1u << 0)
+#define BOOT_8042		(1u << 1)
+#define BOOT_VGA_NOT_PRESENT	(1u << 2)
+
+/* Section 5.2.10: 64 bytes, 64-byte aligned, no checksum. */
+struct acpi_facs {
+	char sig[4];
+	uint32_t length, hw_signature, waking_vector, global_lock, flags;
+	uint64_t x_waking_vector;
+	uint8_t version, reserved[3];
+	uint32_t ospm_flags;
+	uint8_t reserved2[24];
+} __attribute__((packed));
+
+/* Section 5.2.12 MADT and its interrupt controller structures. */
+struct acpi_madt {
+	struct acpi_hdr h;
+	uint32_t lapic_addr, flags;
+} __attribute__((packed));
+#define MADT_PCAT_COMPAT 1
+
+struct madt_lapic {
+	uint8_t type, length, uid, apic_id;
+	uint32_t flags;
+} __attribute__((packed));
+struct madt_ioapic {
+	uint8_t type, length, id, reserved;
+	uint32_t address, gsi_base;
+} __attribute__((packed));
+struct madt_iso {
+	uint8_t type, length, bus, source;
+	uint32_t gsi;
+	uint16_t flags;
+} __attribute__((packed));
+struct madt_lapic_nmi {
+	uint8_t type, length, uid;
+	uint16_t flags;
+	uint8_t lint;
+} __attribute__((packed));
+enum { MADT_LAPIC, MADT_IOAPIC, MADT_ISO, MADT_NMI_SRC, MADT_LAPIC_NMI };
+/* MPS INTI flags (table 5.26): polarity 1:0, trigger mode 3:2. */
+#define MADT_ACTIVE_HIGH 0x1
+#define MADT_LEVEL (0x3 << 2)
+
+/*
+ * DSDT body: Name (_S5, Package () { 5, 5, 0, 0 }) in the root scope
+ * (section 7.4.2.4; AML encoding in section 20.2).  SLP_TYPa 5 is what
+ * podvmm's PM1a_CNT model and the test guest call S5.
+ */
+static const uint8_t dsdt_aml[] = {
+	0x08, '_', 'S', '5', '_',	/* NameOp, NameSeg */
+	0x12, 0x08, 0x04,		/* PackageOp, PkgLength 8, NumElements 4 */
+	0x0a, ACPI_S5_SLP_TYP,		/* BytePrefix 5: SLP_TYPa */
+	0x0a, ACPI_S5_SLP_TYP,		/* SLP_TYPb */
+	0x00, 0x00,			/* ZeroOp: reserved */
+};
+
+#define ALIGN(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
+
+uint8_t acpi_checksum(const void *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum += ((const uint8_t *)p)[i];
+	return (uint8_t)-sum;
+}
+
+static size_t madt_size(const struct acpi_cfg *cfg)
+{
+	return sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct madt_lapic) +
+	       sizeof(struct madt_ioapic) + sizeof(struct madt_iso) +
+	       sizeof(struct madt_lapic_nmi);
+}
+
+static void layout(const struct acpi_cfg *cfg, struct acpi_layout *l)
+{
+	l->rsdp = 0;
+	l->xsdt = (uint32_t)ALIGN(sizeof(struct acpi_rsdp), 16);
+	l->fadt = (uint32_t)ALIGN(l->xsdt + sizeof(struct acpi_hdr) + 2 * 8, 16);
+	l->facs = (uint32_t)ALIGN(l->fadt + sizeof(struct acpi_fadt), 64);
+	l->dsdt = (uint32_t)ALIGN(l->facs + sizeof(struct acpi_facs), 16);
+	l->madt = (uint32_t)ALIGN(l->dsdt + sizeof(struct acpi_hdr) + sizeof(dsdt_aml), 16);
+	l->end = (uint32_t)(l->madt + madt_size(cfg));
+}
+
+size_t acpi_size(const struct acpi_cfg *cfg)
+{
+	struct acpi_layout l;
+
+	layout(cfg, &l);
+	return l.end;
+}
+
+static void hdr_init(struct acpi_hdr *h, const char *sig, uint32_t len, uint8_t rev)
+{
+	memcpy(h->sig, sig, 4);
+	h->length = len;
+	h->revision = rev;
+	memcpy(h->oem_id, "PODVMM", 6);
+	memcpy(h->oem_table_id, "PODLNCH ", 8);
+	h->oem_revision = 1;
+	memcpy(h->creator_id, "PODV", 4);
+	h->creator_revision = 1;
+}
+
+static void hdr_seal(struct acpi_hdr *h)
+{
+	h->checksum = 0;
+	h->checksum = acpi_checksum(h, h->length);
+}
+
+static struct acpi_gas gas_io(uint32_t port, uint8_t bytes, uint8_t access)
+{
+	return (struct acpi_gas){ .space = GAS_IO, .bit_width = (uint8_t)(bytes * 8),
+				  .access_size = access, .address = port };
+}
+
+static void fadt_fill(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
+{
+	hdr_init(&f->h, "FACP", sizeof(*f), 6);
+	f->minor_version = 4;			/* ACPI 6.4 */
+	f->firmware_ctrl = facs;
+	f->x_firmware_ctrl = facs;
+	f->dsdt = dsdt;
+	f->x_dsdt = dsdt;
+	f->sci_int = ACPI_SCI_IRQ;
+	/*
+	 * SMI_CMD 0: no SMM to hand ACPI mode over, so the OS takes the
+	 * machine as already in ACPI mode (section 4.8.2.1.1; ACPICA's
+	 * acpi_hw_get_mode()), and PM1a_CNT reads back SCI_EN = 1.
+	 */
+	f->smi_cmd = 0;
+	f->pm1a_evt_blk = ACPI_PM1A_EVT;
+	f->pm1_evt_len = ACPI_PM1_EVT_LEN;
+	f->x_pm1a_evt_blk = gas_io(ACPI_PM1A_EVT, ACPI_PM1_EVT_LEN, GAS_WORD);
+	f->pm1a_cnt_blk = ACPI_PM1A_CNT;
+	f->pm1_cnt_len = ACPI_PM1_CNT_LEN;
+	f->x_pm1a_cnt_blk = gas_io(ACPI_PM1A_CNT, ACPI_PM1_CNT_LEN, GAS_WORD);
+	/* No PM timer (optional since ACPI 5.0A), no GPE blocks, no C2/C3. */
+	f->p_lvl2_lat = 101;
+	f->p_lvl3_lat = 1001;
+	f->century = 0x32;			/* CMOS century register */
+	f->iapc_boot_arch = BOOT_LEGACY_DEVICES | BOOT_8042 | BOOT_VGA_NOT_PRESENT;
+	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON | FADT_SLP_BUTTON |
+		   FADT_RESET_REG_SUP;
+	/* Reset: 0xfe to the i8042 command port pulses the reset line. */
+	f->reset_reg = gas_io(0x64, 1, GAS_BYTE);
+	f->reset_value = 0xfe;
+	memcpy(&f->hypervisor_vendor, "PODVMM\0\0", 8);
+	hdr_seal(&f->h);
+}
+
+static void madt_fill(struct acpi_madt *m, const struct acpi_cfg *cfg)
+{
+	uint8_t *p = (uint8_t *)(m + 1);
+	uint8_t ioapic_id = (uint8_t)cfg->nr_cpus;	/* as in the MP table */
+
+	hdr_init(&m->h, "APIC", (uint32_t)madt_size(cfg), 5);
+	m->lapic_addr = (uint32_t)LAYOUT_LAPIC;
+	m->flags = MADT_PCAT_COMPAT;			/* the 8259s are there */
+	for (int i = 0; i < cfg->nr_cpus; i++) {
+		struct madt_lapic l = { MADT_LAPIC, sizeof(l), (uint8_t)i, (uint8_t)i, 1 };
+
+		memcpy(p, &l, sizeof(l));
+		p += sizeof(l);
+	}
+	struct madt_ioapic io = { MADT_IOAPIC, sizeof(io), ioapic_id, 0,
+				  (uint32_t)LAYOUT_IOAPIC, 0 };
+	memcpy(p, &io, sizeof(io));
+	p += sizeof(io);
+	/*
+	 * ISA IRQs map to the same IOAPIC pins (KVM's routing, the MP table),
+	 * so only the SCI needs an override: level, active high (section
+	 * 5.2.12.5).  No IRQ0->GSI2 override: KVM's PIT raises GSI 0.
+	 */
+	struct madt_iso iso = { MADT_ISO, sizeof(iso), 0, ACPI_SCI_IRQ, ACPI_SCI_IRQ,
+				MADT_ACTIVE_HIGH | MADT_LEVEL };
+	memcpy(p, &iso, sizeof(iso));
+	p += sizeof(iso);
+	/* LINT1 is NMI on every local APIC (0xff), as in the MP table. */
+	struct madt_lapic_nmi nmi = { MADT_LAPIC_NMI, sizeof(nmi), 0xff, 0, 1 };
+	memcpy(p, &nmi, sizeof(nmi));
+	hdr_seal(&m->h);
+}
+
+int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
+	       struct acpi_layout *lay)
+{
+	struct acpi_layout l;
+	uint8_t *b = buf;
+
+	if (cfg->nr_cpus < 1 || cfg->nr_cpus > 254 || gpa % 16)
+		return -EINVAL;
+	layout(cfg, &l);
+	if (len < l.end)
+		return -ENOSPC;
+	memset(buf, 0, l.end);
+
+	struct acpi_facs *facs = (void *)(b + l.facs);
+	memcpy(facs->sig, "FACS", 4);
+	facs->length = sizeof(*facs);
+	facs->version = 2;
+
+	struct acpi_hdr *dsdt = (void *)(b + l.dsdt);
+	hdr_init(dsdt, "DSDT", sizeof(*dsdt) + sizeof(dsdt_aml), 2);
+	memcpy(dsdt + 1, dsdt_aml, sizeof(dsdt_aml));
+	hdr_seal(dsdt);
+
+	fadt_fill((void *)(b + l.fadt), gpa + l.facs, gpa + l.dsdt);
+	madt_fill((void *)(b + l.madt), cfg);
+
+	struct acpi_hdr *xsdt = (void *)(b + l.xsdt);
+	uint64_t entries[2] = { gpa + l.fadt, gpa + l.madt };
+	hdr_init(xsdt, "XSDT", sizeof(*xsdt) + sizeof(entries), 1);
+	memcpy(xsdt + 1, entries, sizeof(entries));
+	hdr_seal(xsdt);
+
+	struct acpi_rsdp *r = (void *)(b + l.rsdp);
+	memcpy(r->sig, "RSD PTR ", 8);
+	memcpy(r->oem_id, "PODVMM", 6);
+	r->revision = 2;
+	r->length = sizeof(*r);
+	r->xsdt = gpa + l.xsdt;
+	r->checksum = acpi_checksum(r, 20);
+	r->ext_checksum = acpi_checksum(r, sizeof(*r));
+	if (lay)
+		*lay = l;
+	return 0;
+}
