@@ -2,6 +2,7 @@
 /* Freestanding helpers: polled COM1 output, a small printf, string bits. */
 #include <stdarg.h>
 
+#include "acpi.h"
 #include "io.h"
 
 #define COM1 0x3f8
@@ -188,7 +189,9 @@ void machine_reset(void)
 void machine_poweroff(void)
 {
 	con_puts("guest: powering off\n");
-	/* PM1a_CNT-style power-off port: SLP_TYP 5 (S5) | SLP_EN. */
+	acpi_poweroff();
+	/* No usable FADT/\_S5: the fixed power-off port, SLP_TYP 5 | SLP_EN. */
+	con_puts("guest: no ACPI S5, writing 0x3400 to port 0x604\n");
 	outw(0x604, 0x2000 | 5 << 10);
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -15,6 +15,7 @@
  */
 #include <asm/bootparam.h>
 
+#include "acpi.h"
 #include "io.h"
 #include "net.h"
 
@@ -546,6 +547,7 @@ static void boot_linux(const struct boot_params *bp)
 	check_e820(bp->e820_table, bp->e820_entries, expect_mem);
 	check_cpu(cmdline_get(cl, "expect_baseline", val, sizeof(val)), expect_cpus);
 	cpus = check_mptable(expect_cpus);
+	acpi_check(bp->acpi_rsdp_addr, expect_cpus);
 	if (cpus > 1)
 		start_aps(cpus);
 	check_uart();
@@ -570,6 +572,7 @@ static void boot_pvh(const struct hvm_start_info *si)
 	run_mode(mode);
 	check(si->magic == 0x336ec578, "hvm_start_info magic");
 	check(si->version >= 1 && si->memmap_entries > 0, "hvm_start_info memory map");
+	check(si->rsdp_paddr && si->rsdp_paddr == acpi_scan_rsdp(), "hvm_start_info rsdp_paddr");
 	for (uint32_t i = 0; i < si->memmap_entries; i++)
 		con_printf("memmap: %016lx-%016lx type %u\n", (unsigned long)mm[i].addr,
 			   (unsigned long)(mm[i].addr + mm[i].size - 1), mm[i].type);

@@ -9,7 +9,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-s
 # GUEST_NET=none forces the hook.
 GUEST_NET ?= $(if $(wildcard tests/guest/net/),net,none)
 GUEST_NET_SRCS := $(if $(filter none,$(GUEST_NET)),tests/guest/net_none.c,$(wildcard tests/guest/net/*.c))
-GUEST_SRCS := tests/guest/main.c tests/guest/lib.c tests/guest/hostile.c $(GUEST_NET_SRCS)
+GUEST_SRCS := tests/guest/main.c tests/guest/lib.c tests/guest/hostile.c tests/guest/acpi.c $(GUEST_NET_SRCS)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(BUILD)/guest-obj/%.o) $(BUILD)/guest-obj/tests/guest/start.o
 TEST_BINS  += $(GUEST_ELF)
 
