@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vmm/acpi.h"
+#include "vmm/aml.h"
 #include "vmm/layout.h"
 
 /* ACPI 6.4 section 5.2.6: the header every system description table has. */
@@ -119,18 +120,109 @@ enum { MADT_LAPIC, MADT_IOAPIC, MADT_ISO, MADT_NMI_SRC, MADT_LAPIC_NMI };
 #define MADT_ACTIVE_HIGH 0x1
 #define MADT_LEVEL (0x3 << 2)
 
+#define DSDT_AML_MAX 4096
+
+/* Resource descriptors (section 6.4): a WORD address space descriptor. */
+static void res_word(struct aml *a, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max)
+{
+	uint8_t d[16] = { 0x88, 13, 0, type,
+			  0x0c,		/* producer, MinFixed, MaxFixed, positive decode */
+			  tflags };
+	uint16_t len = (uint16_t)(max - min + 1);
+
+	/* granularity 0, min, max, translation 0, length */
+	memcpy(d + 8, &min, 2);
+	memcpy(d + 10, &max, 2);
+	memcpy(d + 14, &len, 2);
+	aml_bytes(a, d, sizeof(d));
+}
+
+static void res_dword_mem(struct aml *a, uint32_t min, uint32_t max)
+{
+	uint8_t d[26] = { 0x87, 23, 0, 0 /* memory */, 0x0c, 0x01 /* read-write */ };
+	uint32_t len = max - min + 1;
+
+	memcpy(d + 10, &min, 4);
+	memcpy(d + 14, &max, 4);
+	memcpy(d + 22, &len, 4);
+	aml_bytes(a, d, sizeof(d));
+}
+
 /*
- * DSDT body: Name (_S5, Package () { 5, 5, 0, 0 }) in the root scope
- * (section 7.4.2.4; AML encoding in section 20.2).  SLP_TYPa 5 is what
- * podvmm's PM1a_CNT model and the test guest call S5.
+ * Device (\_SB.PCI0): the host bridge podvmm emulates (vmm/pci.c).  _CRS:
+ * bus 0, the config ports 0xcf8-0xcff, I/O windows around them and the
+ * BAR window in the PCI hole; _PRT: each device's INTA# to its GSI (a
+ * Zero source means the GSI itself, section 6.2.13), as in the MP table.
  */
-static const uint8_t dsdt_aml[] = {
-	0x08, '_', 'S', '5', '_',	/* NameOp, NameSeg */
-	0x12, 0x08, 0x04,		/* PackageOp, PkgLength 8, NumElements 4 */
-	0x0a, ACPI_S5_SLP_TYP,		/* BytePrefix 5: SLP_TYPa */
-	0x0a, ACPI_S5_SLP_TYP,		/* SLP_TYPb */
-	0x00, 0x00,			/* ZeroOp: reserved */
-};
+static void dsdt_pci0(struct aml *a, const struct acpi_cfg *cfg)
+{
+	static const uint8_t cfg_ports[] = { 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 };
+	size_t dev, crs, prt;
+	uint32_t hid = aml_eisaid("PNP0A03");
+	uint8_t hid_b[5] = { 0x0c };
+
+	aml_bytes(a, "\x5b\x82", 2);			/* DeviceOp */
+	dev = aml_pkg_open(a);
+	aml_bytes(a, "\\\x2e_SB_PCI0", 10);		/* \ DualNamePath */
+	memcpy(hid_b + 1, &hid, 4);
+	aml_name(a, "_HID");
+	aml_bytes(a, hid_b, sizeof(hid_b));
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_name(a, "_CRS");
+	aml_byte(a, 0x11);				/* BufferOp */
+	crs = aml_pkg_open(a);
+	aml_integer(a, 16 + sizeof(cfg_ports) + 16 + 16 + 26 + 2);
+	res_word(a, 2, 0, 0, 0);			/* bus numbers 0-0 */
+	aml_bytes(a, cfg_ports, sizeof(cfg_ports));	/* IO (Decode16, 0xcf8, 8) */
+	res_word(a, 1, 3, 0x0000, 0x0cf7);		/* I/O, entire range */
+	res_word(a, 1, 3, 0x0d00, 0xffff);
+	res_dword_mem(a, (uint32_t)LAYOUT_PCI_HOLE,
+		      (uint32_t)(LAYOUT_PCI_HOLE + LAYOUT_PCI_MMIO_SIZE - 1));
+	aml_bytes(a, "\x79\x00", 2);			/* EndTag */
+	aml_pkg_close(a, crs);
+	aml_name(a, "_PRT");
+	aml_byte(a, 0x12);				/* PackageOp */
+	prt = aml_pkg_open(a);
+	aml_byte(a, (uint8_t)cfg->nr_pci_irqs);
+	for (int i = 0; i < cfg->nr_pci_irqs; i++) {
+		size_t e;
+
+		aml_byte(a, 0x12);
+		e = aml_pkg_open(a);
+		aml_byte(a, 4);
+		aml_integer(a, (uint32_t)cfg->pci_irqs[i].slot << 16 | 0xffff);	/* any function */
+		aml_integer(a, 0);				/* INTA# */
+		aml_integer(a, 0);				/* source: GSI */
+		aml_integer(a, cfg->pci_irqs[i].gsi);
+		aml_pkg_close(a, e);
+	}
+	aml_pkg_close(a, prt);
+	aml_pkg_close(a, dev);
+}
+
+size_t acpi_dsdt_aml(uint8_t *buf, size_t cap, const struct acpi_cfg *cfg)
+{
+	struct aml a;
+	size_t pkg;
+
+	aml_init(&a, buf, cap);
+	/*
+	 * Name (_S5, Package () { 5, 5, 0, 0 }) in the root scope (section
+	 * 7.4.2.4): SLP_TYPa/b 5, what podvmm's PM1a_CNT model and the test
+	 * guest call S5.
+	 */
+	aml_name(&a, "_S5_");
+	aml_byte(&a, 0x12);
+	pkg = aml_pkg_open(&a);
+	aml_byte(&a, 4);
+	aml_bytes(&a, (uint8_t[]){ 0x0a, ACPI_S5_SLP_TYP, 0x0a, ACPI_S5_SLP_TYP }, 4);
+	aml_integer(&a, 0);
+	aml_integer(&a, 0);
+	aml_pkg_close(&a, pkg);
+	dsdt_pci0(&a, cfg);
+	return a.overflow ? 0 : a.len;
+}
 
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
 
@@ -150,22 +242,23 @@ static size_t madt_size(const struct acpi_cfg *cfg)
 	       sizeof(struct madt_lapic_nmi);
 }
 
-static void layout(const struct acpi_cfg *cfg, struct acpi_layout *l)
+static void layout(const struct acpi_cfg *cfg, size_t dsdt_aml_len, struct acpi_layout *l)
 {
 	l->rsdp = 0;
 	l->xsdt = (uint32_t)ALIGN(sizeof(struct acpi_rsdp), 16);
 	l->fadt = (uint32_t)ALIGN(l->xsdt + sizeof(struct acpi_hdr) + 2 * 8, 16);
 	l->facs = (uint32_t)ALIGN(l->fadt + sizeof(struct acpi_fadt), 64);
 	l->dsdt = (uint32_t)ALIGN(l->facs + sizeof(struct acpi_facs), 16);
-	l->madt = (uint32_t)ALIGN(l->dsdt + sizeof(struct acpi_hdr) + sizeof(dsdt_aml), 16);
+	l->madt = (uint32_t)ALIGN(l->dsdt + sizeof(struct acpi_hdr) + dsdt_aml_len, 16);
 	l->end = (uint32_t)(l->madt + madt_size(cfg));
 }
 
 size_t acpi_size(const struct acpi_cfg *cfg)
 {
+	uint8_t aml[DSDT_AML_MAX];
 	struct acpi_layout l;
 
-	layout(cfg, &l);
+	layout(cfg, acpi_dsdt_aml(aml, sizeof(aml), cfg), &l);
 	return l.end;
 }
 
@@ -264,12 +357,15 @@ static void madt_fill(struct acpi_madt *m, const struct acpi_cfg *cfg)
 int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
 	       struct acpi_layout *lay)
 {
+	uint8_t aml[DSDT_AML_MAX];
+	size_t aml_len = acpi_dsdt_aml(aml, sizeof(aml), cfg);
 	struct acpi_layout l;
 	uint8_t *b = buf;
 
-	if (cfg->nr_cpus < 1 || cfg->nr_cpus > 254 || gpa % 16)
+	if (cfg->nr_cpus < 1 || cfg->nr_cpus > 254 || gpa % 16 || cfg->nr_pci_irqs < 0 ||
+	    cfg->nr_pci_irqs > 255 || !aml_len)
 		return -EINVAL;
-	layout(cfg, &l);
+	layout(cfg, aml_len, &l);
 	if (len < l.end)
 		return -ENOSPC;
 	memset(buf, 0, l.end);
@@ -280,8 +376,8 @@ int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
 	facs->version = 2;
 
 	struct acpi_hdr *dsdt = (void *)(b + l.dsdt);
-	hdr_init(dsdt, "DSDT", sizeof(*dsdt) + sizeof(dsdt_aml), 2);
-	memcpy(dsdt + 1, dsdt_aml, sizeof(dsdt_aml));
+	hdr_init(dsdt, "DSDT", (uint32_t)(sizeof(*dsdt) + aml_len), 2);
+	memcpy(dsdt + 1, aml, aml_len);
 	hdr_seal(dsdt);
 
 	fadt_fill((void *)(b + l.fadt), gpa + l.facs, gpa + l.dsdt);

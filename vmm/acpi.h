@@ -10,8 +10,10 @@
 /*
  * ACPI tables (ACPI 6.4) built by pure code: RSDP, XSDT, a fixed-hardware
  * FADT (revision 6) with its FACS and DSDT, and the MADT.  The DSDT holds
- * only \_S5 so that Linux's ACPICA can put the machine in S5 through the
- * PM1a control register at ACPI_PM1A_CNT (acpi_pm.h models it).
+ * \_S5, so that Linux's ACPICA can put the machine in S5 through the PM1a
+ * control register at ACPI_PM1A_CNT (acpi_pm.h models it), and the PCI
+ * host bridge \_SB.PCI0 (with ACPI on, Linux finds PCI root buses only in
+ * the namespace): its bus, I/O and memory windows and INTA# routing.
  *
  * Everything sits in one block at ACPI_BASE (in the BIOS area Linux scans
  * for the RSDP, e820 reserved), RSDP first.
@@ -27,8 +29,15 @@
 #define ACPI_SCI_IRQ		9
 #define ACPI_S5_SLP_TYP		5
 
+struct acpi_pci_irq {
+	uint8_t slot;		/* PCI device number on bus 0 */
+	uint8_t gsi;		/* IOAPIC pin wired to its INTA# */
+};
+
 struct acpi_cfg {
 	int nr_cpus;		/* LAPIC IDs 0..nr_cpus-1, IOAPIC ID nr_cpus */
+	const struct acpi_pci_irq *pci_irqs;	/* _PRT of \_SB.PCI0 */
+	int nr_pci_irqs;
 };
 
 /* Offsets of each table from ACPI_BASE (for tests and logs). */
@@ -45,6 +54,10 @@ size_t acpi_size(const struct acpi_cfg *cfg);
  */
 int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
 	       struct acpi_layout *lay);
+
+/* Bytes of the DSDT's AML (after the table header) for cfg into buf;
+ * its length, or 0 when cap is too small. */
+size_t acpi_dsdt_aml(uint8_t *buf, size_t cap, const struct acpi_cfg *cfg);
 
 /* Byte sum that makes a table sum to zero. */
 uint8_t acpi_checksum(const void *p, size_t len);

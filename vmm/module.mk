@@ -2,7 +2,7 @@
 VMM_SRCS := vmm/guest_mem.c vmm/iobus.c vmm/pci.c vmm/vm.c vmm/vcpu.c vmm/cpuid.c \
 	vmm/boot.c vmm/loader_bzimage.c vmm/loader_elf.c vmm/mptable.c vmm/serial.c \
 	vmm/i8042.c vmm/rtc.c vmm/devices.c vmm/setup.c vmm/net_spec.c \
-	vmm/acpi.c vmm/acpi_pm.c
+	vmm/acpi.c vmm/acpi_pm.c vmm/aml.c
 # virtio-net (issue 5, vmm/virtio.mk, $(LIBVIRTIO)) provides
 # net_devices_attach() once vmm/virtio_net.c exists; until then net_none.c
 # answers --net with -ENOSYS.  VMM_NET=none forces the latter.

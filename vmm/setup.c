@@ -34,10 +34,20 @@ static int setup_mptable(struct vm *vm, const char **why)
 
 static int setup_acpi(struct vm *vm, const char **why)
 {
-	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus };
-	size_t size = acpi_size(&cfg);
+	struct acpi_pci_irq irqs[PCI_MAX_DEVICES];
+	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs };
+	size_t size;
+	void *dst;
+
+	/* The same INTA# routing as the MP table's. */
+	for (int s = 1; s < PCI_MAX_DEVICES; s++)
+		if (vm->pci.devs[s])
+			irqs[cfg.nr_pci_irqs++] = (struct acpi_pci_irq){
+				.slot = (uint8_t)s, .gsi = (uint8_t)vm->pci.devs[s]->gsi,
+			};
+	size = acpi_size(&cfg);
 	/* In the BIOS area (e820 reserved) Linux also scans for the RSDP. */
-	void *dst = guest_mem_ptr(&vm->mem, ACPI_BASE, size);
+	dst = guest_mem_ptr(&vm->mem, ACPI_BASE, size);
 
 	if (!dst || size > ACPI_MAX_SIZE || acpi_write(dst, size, ACPI_BASE, &cfg, NULL)) {
 		*why = "ACPI tables do not fit in the BIOS area";

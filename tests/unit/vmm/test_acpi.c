@@ -15,6 +15,7 @@
 
 #include "vmm/acpi.h"
 #include "vmm/acpi_pm.h"
+#include "vmm/aml.h"
 #include "vmm/boot.h"
 #include "vmm/layout.h"
 
@@ -133,17 +134,131 @@ static void fadt(void **state)
 		assert_int_equal(f[i], 0);
 }
 
+/* Offset of needle in hay, or -1. */
+static long find(const uint8_t *hay, size_t n, const void *needle, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++)
+		if (!memcmp(hay + i, needle, m))
+			return (long)i;
+	return -1;
+}
+
+/* PkgLength at p (section 20.2.4): value, and its size in *nb. */
+static uint32_t pkglen(const uint8_t *p, int *nb)
+{
+	int n = p[0] >> 6;
+	uint32_t v = n ? p[0] & 0xf : p[0] & 0x3f;
+
+	for (int i = 0; i < n; i++)
+		v |= (uint32_t)p[1 + i] << (4 + 8 * i);
+	*nb = 1 + n;
+	return v;
+}
+
 static void dsdt(void **state)
 {
 	static const uint8_t s5[] = {
 		0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 5, 0x0a, 5, 0x00, 0x00,
 	};
-	build(1);
-	const uint8_t *d = table(ACPI_BASE + lay.dsdt, "DSDT");
+	static const uint8_t hid[] = { '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03 };
+	static const uint8_t uid[] = { 0x08, '_', 'U', 'I', 'D', 0x00 };
+	static const uint8_t bus[] = { 0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	static const uint8_t cfgio[] = { 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 };
+	static const uint8_t io_lo[] = { 0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x00, 0xf7, 0x0c,
+					 0, 0, 0xf8, 0x0c };
+	static const uint8_t io_hi[] = { 0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff,
+					 0, 0, 0x00, 0xf3 };
+	static const uint8_t mem[] = { 0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0,
+				       0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
+				       0, 0, 0, 0, 0x00, 0x00, 0xc0, 0x3e };
+	static const uint8_t prt1[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x01, 0x00,
+					0x00, 0x00, 0x0a, 16 };
+	static const uint8_t prt2[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x02, 0x00,
+					0x00, 0x00, 0x0a, 17 };
+	static const struct acpi_pci_irq irqs[] = { { 1, 16 }, { 2, 17 } };
+	struct acpi_cfg cfg = { .nr_cpus = 1, .pci_irqs = irqs, .nr_pci_irqs = 2 };
+	const uint8_t *d, *p;
+	uint32_t len, n;
+	long o;
+	int nb;
 
-	assert_int_equal(u32(d + 4), 36 + sizeof(s5));
+	assert_int_equal(acpi_write(buf, sizeof(buf), ACPI_BASE, &cfg, &lay), 0);
+	d = table(ACPI_BASE + lay.dsdt, "DSDT");
+	len = u32(d + 4);
 	assert_int_equal(d[8], 2);		/* 64-bit AML integers */
 	assert_memory_equal(d + 36, s5, sizeof(s5));
+
+	/* Device (\_SB.PCI0) spans the rest of the table. */
+	p = d + 36 + sizeof(s5);
+	assert_int_equal(p[0], 0x5b);
+	assert_int_equal(p[1], 0x82);
+	n = pkglen(p + 2, &nb);
+	assert_int_equal(2 + n, len - 36 - sizeof(s5));
+	assert_memory_equal(p + 2 + nb, "\\\x2e_SB_PCI0", 10);
+	assert_true(find(p, len - 50, hid, sizeof(hid)) > 0);
+	assert_true(find(p, len - 50, uid, sizeof(uid)) > 0);
+
+	/* _CRS: Buffer (84) { bus 0, 0xcf8/8, I/O 0-0xcf7, 0xd00-0xffff, BAR window, EndTag } */
+	o = find(p, len - 50, "_CRS\x11", 5);
+	assert_true(o > 0);
+	const uint8_t *c = p + o + 5;
+	n = pkglen(c, &nb);
+	c += nb;
+	assert_int_equal(c[0], 0x0a);
+	assert_int_equal(c[1], 84);
+	assert_int_equal(n, nb + 2 + 84);
+	c += 2;
+	assert_memory_equal(c, bus, 16);
+	assert_memory_equal(c + 16, cfgio, 8);
+	assert_memory_equal(c + 24, io_lo, 16);
+	assert_memory_equal(c + 40, io_hi, 16);
+	assert_memory_equal(c + 56, mem, 26);
+	assert_int_equal(c[82], 0x79);
+
+	/* _PRT: slot 1 INTA# -> GSI 16, slot 2 -> 17. */
+	o = find(p, len - 50, "_PRT\x12", 5);
+	assert_true(o > 0);
+	c = p + o + 5;
+	n = pkglen(c, &nb);
+	assert_int_equal(n, nb + 1 + 2 * 12);
+	assert_int_equal(c[nb], 2);
+	assert_memory_equal(c + nb + 1, prt1, 12);
+	assert_memory_equal(c + nb + 13, prt2, 12);
+	assert_int_equal(o + 5 + n, len - 50);	/* last object in the device */
+}
+
+static void aml_encoding(void **state)
+{
+	uint8_t b[5000];
+	struct aml a;
+	size_t pos;
+	int nb;
+
+	assert_int_equal(aml_eisaid("PNP0A03"), 0x030ad041);
+	aml_init(&a, b, sizeof(b));
+	aml_integer(&a, 0);
+	aml_integer(&a, 1);
+	aml_integer(&a, 0x12);
+	aml_integer(&a, 0x1234);
+	aml_integer(&a, 0x12345678);
+	aml_integer(&a, 0x123456789aULL);
+	assert_int_equal(a.len, 1 + 1 + 2 + 3 + 5 + 9);
+	assert_memory_equal(b, "\x00\x01\x0a\x12\x0b\x34\x12\x0c\x78\x56\x34\x12\x0e\x9a\x78", 15);
+	/* PkgLength sizes: 1 byte up to 63, 2 up to 4095, then 3. */
+	for (size_t body = 0; body < 4200; body += 61) {
+		aml_init(&a, b, sizeof(b));
+		pos = aml_pkg_open(&a);
+		for (size_t i = 0; i < body; i++)
+			aml_byte(&a, 0xcc);
+		aml_pkg_close(&a, pos);
+		assert_false(a.overflow);
+		assert_int_equal(pkglen(b, &nb), a.len);
+		assert_int_equal(nb, body + 1 <= 63 ? 1 : body + 2 <= 4095 ? 2 : 3);
+		assert_int_equal(b[nb], body ? 0xcc : b[nb]);
+	}
+	aml_init(&a, b, 4);
+	aml_bytes(&a, "12345", 5);
+	assert_true(a.overflow);
 }
 
 static void madt_check(int cpus)
@@ -295,6 +410,7 @@ int main(void)
 		cmocka_unit_test(xsdt),
 		cmocka_unit_test(fadt),
 		cmocka_unit_test(dsdt),
+		cmocka_unit_test(aml_encoding),
 		cmocka_unit_test(madt),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(pm1_registers),
