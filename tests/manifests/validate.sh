@@ -252,7 +252,8 @@ if [ ${#progs[@]} -gt 0 ] && command -v dpkg >/dev/null; then
 		# By file name: dpkg knows the path its package ships (usrmerge moves it).
 		pkg=$(dpkg -S "*/${lib##*/}" 2>/dev/null | head -n 1 | cut -d: -f1) || true
 		[ -n "$pkg" ] || { echo "FAIL: no Debian package owns $lib (linked by ${progs[*]})"; exit 1; }
-		case $pkg in libc6 | libc6-*) continue ;; esac
+		# libc6 and what it depends on (libgcc-s1) are in every image.
+		case $pkg in libc6 | libc6-* | libgcc-s1) continue ;; esac
 		# Priority "required" packages are in every Debian image, slim too.
 		[ "$(dpkg-query -W -f='${Priority}' "$pkg" 2>/dev/null)" = required ] && continue
 		# A SANITIZE=1 build links the sanitizer runtimes; the image is
