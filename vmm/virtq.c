@@ -54,6 +54,7 @@ int virtq_start(struct virtq *q, const struct guest_mem *mem)
 	if (!q->desc || !q->avail || !q->used)
 		goto bad;
 	q->last_avail = 0;
+	q->avail_shadow = 0;
 	q->used_idx = 0;
 	q->signalled_valid = false;
 	q->broken = false;
@@ -70,17 +71,40 @@ bad:
 
 int virtq_avail_count(struct virtq *q)
 {
-	uint16_t n;
+	uint16_t idx, n;
 
 	if (!q->ready || q->broken)
 		return 0;
-	n = (uint16_t)(avail_idx_acquire(q) - q->last_avail);
+	idx = avail_idx_acquire(q);
+	n = (uint16_t)(idx - q->last_avail);
 	if (n > q->num) {
 		/* The driver claims more buffers than the ring holds. */
 		q->broken = true;
 		return -EINVAL;
 	}
+	q->avail_shadow = idx;
 	return n;
+}
+
+/* Chains available per the shadow of avail->idx, refreshed (and checked)
+ * only when the shadow says none are left: the driver writes that index
+ * on every publish, so reading it per pop would pull its cache line over
+ * for every chain.  The shadow is only ever a value the driver published
+ * and that passed the check above; last_avail moves towards it (pop) or
+ * back by chains taken from below it (unpop), so 0 < n <= num holds for
+ * it.  A last_avail set from outside (vhost's GET_VRING_BASE) below the
+ * shadow is still inside what the driver published; one past it makes n
+ * wrap to at least 65536 - num >= num, so only 0 < n < num is trusted and
+ * anything else is read afresh. */
+static int avail_pending(struct virtq *q)
+{
+	uint16_t n = (uint16_t)(q->avail_shadow - q->last_avail);
+
+	if (!q->ready || q->broken)
+		return 0;
+	if (n && n < q->num)
+		return n;
+	return virtq_avail_count(q);
 }
 
 static struct virtq_desc_raw desc_read(volatile struct virtq_desc_raw *d)
@@ -171,10 +195,11 @@ int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max,
 	int avail, r;
 
 	memset(c, 0, sizeof(*c));
-	avail = virtq_avail_count(q);
+	avail = avail_pending(q);
 	if (avail <= 0)
 		return avail;
-	/* The acquire load in avail_count orders the ring read after idx. */
+	/* The acquire load of the index (this pop's or the one that set the
+	 * shadow) orders the ring read after it. */
 	c->head = q->avail[2 + (q->last_avail & (q->num - 1))];
 	if (c->head >= q->num) {
 		r = -EINVAL;

@@ -36,6 +36,9 @@ struct virtq {
 	const struct guest_mem *mem;
 
 	uint16_t last_avail;	/* next avail slot the device consumes */
+	/* avail->idx as last read and validated: pops run from this shadow
+	 * and re-read the driver's cache line only once it is used up. */
+	uint16_t avail_shadow;
 	uint16_t used_idx;	/* device's shadow of used->idx */
 	uint16_t signalled_used;	/* used idx at the last interrupt */
 	bool signalled_valid;

@@ -193,6 +193,39 @@ static void t_avail_idx_jump(void **state)
 	assert_true(f->q.broken);
 }
 
+/* The device pops from a shadow of avail->idx; a driver that then jumps
+ * the index past the ring is still caught once the shadow is used up, and
+ * a last_avail set from outside (vhost's base) is not taken on trust. */
+static void t_avail_idx_jump_after_shadow(void **state)
+{
+	struct fx *f = *state;
+	struct iovec iov[2];
+	struct virtq_chain c;
+
+	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 4, false), 0);
+	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 4, false), 1);
+	vdrv_publish(&f->drv);
+	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);
+	f->drv.avail[1] = (uint16_t)(f->q.last_avail + 10);	/* 9 past the next pop */
+	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);	/* published before */
+	assert_true(virtq_pop(&f->q, iov, 2, &c) < 0);
+	assert_true(f->q.broken);
+}
+
+static void t_avail_shadow_external_base(void **state)
+{
+	struct fx *f = *state;
+	struct iovec iov[2];
+	struct virtq_chain c;
+
+	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 4, false), 0);
+	vdrv_publish(&f->drv);
+	assert_int_equal(virtq_avail_count(&f->q), 1);	/* shadow = 1 */
+	f->q.last_avail = 9;	/* e.g. vhost's base: past the shadow */
+	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), -EINVAL);	/* read afresh: 1 - 9 */
+	assert_true(f->q.broken);
+}
+
 static void t_write_then_read(void **state)
 {
 	struct fx *f = *state;
@@ -357,6 +390,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_bad_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_bad_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_avail_idx_jump, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_avail_idx_jump_after_shadow, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_avail_shadow_external_base, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_write_then_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_too_many_iov, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_indirect, setup, teardown),
