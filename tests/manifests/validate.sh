@@ -250,7 +250,7 @@ for prog in "$BUILD/podlaunch" "$BUILD/podvmm"; do [ -x "$prog" ] && progs+=("$p
 # A SANITIZE=1 build links the sanitizer runtimes (and what they pull in);
 # the image is always a plain build, so only a plain build is compared.
 sanitized=0
-[ ${#progs[@]} -gt 0 ] && ldd "${progs[@]}" | grep -q 'libasan\|libubsan' && sanitized=1
+[ ${#progs[@]} -gt 0 ] && [[ $(ldd "${progs[@]}") == *libasan* ]] && sanitized=1
 if [ "$sanitized" = 1 ]; then
 	echo "note: ${progs[*]} are a sanitizer build; runtime libraries are checked on a plain build only"
 elif [ ${#progs[@]} -gt 0 ] && command -v dpkg >/dev/null; then
