@@ -280,10 +280,20 @@ static void irq_wait(int fd)
 }
 
 static double drv_cpu;	/* driver thread CPU seconds of the last virtio run */
+static double io_cpu;	/* the backend's I/O thread, same run */
+
+static double clock_secs(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static double virtio_tx(struct fake *f, size_t len)
 {
-	double t0, t, c0;
+	double t0, t, c0, io0;
+	clockid_t io_clock;
 	uint32_t l;
 	int i;
 
@@ -295,6 +305,9 @@ static double virtio_tx(struct fake *f, size_t len)
 	if (net_us_start(&f->qp))
 		exit(1);
 	c0 = thread_cpu_now();
+	pthread_setname_np(f->qp.thread, "net_us-io");	/* for perf --sort comm */
+	pthread_getcpuclockid(f->qp.thread, &io_clock);
+	io0 = clock_secs(io_clock);
 	t0 = now();
 	while ((t = now()) - t0 < secs) {
 		int added = 0;
@@ -313,13 +326,15 @@ static double virtio_tx(struct fake *f, size_t len)
 			irq_wait(f->irq_tx);
 	}
 	drv_cpu = thread_cpu_now() - c0;
+	io_cpu = clock_secs(io_clock) - io0;
 	net_us_stop(&f->qp);
 	return t - t0;
 }
 
 static double virtio_rx(struct fake *f, unsigned long *got)
 {
-	double t0, t, c0;
+	double t0, t, c0, io0;
+	clockid_t io_clock;
 	uint32_t l;
 	int id;
 
@@ -327,6 +342,9 @@ static double virtio_rx(struct fake *f, unsigned long *got)
 	if (net_us_start(&f->qp))
 		exit(1);
 	c0 = thread_cpu_now();
+	pthread_setname_np(f->qp.thread, "net_us-io");	/* for perf --sort comm */
+	pthread_getcpuclockid(f->qp.thread, &io_clock);
+	io0 = clock_secs(io_clock);
 	t0 = now();
 	while ((t = now()) - t0 < secs) {
 		int added = 0, reaped = 0;
@@ -346,6 +364,7 @@ static double virtio_rx(struct fake *f, unsigned long *got)
 			irq_wait(f->irq_rx);
 	}
 	drv_cpu = thread_cpu_now() - c0;
+	io_cpu = clock_secs(io_clock) - io0;
 	net_us_stop(&f->qp);
 	return t - t0;
 }
@@ -399,11 +418,13 @@ static int net_setup(void)
 }
 
 static void row(const char *dir, size_t len, double pf, double vf, double pe, double ve,
-		double de)
+		double de, double pns, double vns)
 {
-	printf("%-3s %5zu  %10.0f %7.3f   %10.0f %7.3f   %5.1f%%   %9.0f %9.0f  %5.1f%%   %9.0f  %5.1f%%\n",
+	printf("%-3s %5zu  %10.0f %7.3f   %10.0f %7.3f   %5.1f%%   %9.0f %9.0f  %5.1f%%   %9.0f  %5.1f%%"
+	       "   %6.0f %6.0f  %5.1f%%\n",
 	       dir, len, pf, pf * len * 8 / 1e9, vf, vf * len * 8 / 1e9, pf > 0 ? 100.0 * vf / pf : 0,
-	       pe, ve, pe > 0 ? 100.0 * ve / pe : 0, de, pe > 0 ? 100.0 * de / pe : 0);
+	       pe, ve, pe > 0 ? 100.0 * ve / pe : 0, de, pe > 0 ? 100.0 * de / pe : 0,
+	       pns, vns, vns > 0 ? 100.0 * pns / vns : 0);
 }
 
 int main(int argc, char **argv)
@@ -436,13 +457,15 @@ int main(int argc, char **argv)
 	       rounds, secs);
 	printf("frames/s and Gbit/s delivered; plain = read/write loop on the tap fd,\n"
 	       "virtio = in-process driver -> userspace virtio-net backend -> tap\n");
-	printf("then frames per CPU-second of the whole process (load-independent), and\n"
-	       "dev/cpu: the same without the in-process driver thread (the guest's share)\n");
-	printf("dir  size    plain f/s  Gbit/s    virtio f/s  Gbit/s   ratio    plain/cpu virtio/cpu ratio     dev/cpu  ratio\n");
+	printf("then frames per CPU-second of the whole process (load-independent),\n"
+	       "dev/cpu: the same without the in-process driver thread (the guest's share),\n"
+	       "ns/f: CPU ns per frame of the plain loop's thread and of the backend's I/O thread\n");
+	printf("dir  size    plain f/s  Gbit/s    virtio f/s  Gbit/s   ratio    plain/cpu virtio/cpu ratio     dev/cpu  ratio"
+	       "   plain  io ns/f ratio\n");
 	for (int dir = 0; dir < 2; dir++) {
 		for (size_t k = 0; k < 3; k++) {
 			size_t len = sizes[k];
-			double pf = 0, vf = 0, pe = 0, ve = 0, de = 0;
+			double pf = 0, vf = 0, pe = 0, ve = 0, de = 0, pns = 1e9, vns = 1e9;
 
 			cur_size = len;
 			/* Plain and virtio alternate; the best of each over the
@@ -450,7 +473,7 @@ int main(int argc, char **argv)
 			 * machine does not decide the ratio. */
 			for (int round = 0; round < rounds; round++) {
 				unsigned long pgot = 0, vgot = 0;
-				double pt, vt, pc, vc, c0;
+				double pt, vt, pc, vc, c0, pth;
 
 				tap_drain();
 				atomic_store(&stop_flag, false);
@@ -458,7 +481,9 @@ int main(int argc, char **argv)
 					atomic_store(&far_count, 0);
 					pthread_create(&th, NULL, far_rx, NULL);
 					c0 = cpu_now();
+					pth = thread_cpu_now();
 					pt = plain_tx(len);
+					pth = thread_cpu_now() - pth;
 					usleep(50000);
 					pgot = atomic_exchange(&far_count, 0);
 					pc = cpu_now() - c0;
@@ -470,7 +495,9 @@ int main(int argc, char **argv)
 				} else {
 					pthread_create(&th, NULL, far_tx, NULL);
 					c0 = cpu_now();
+					pth = thread_cpu_now();
 					pt = plain_rx(len, &pgot);
+					pth = thread_cpu_now() - pth;
 					pc = cpu_now() - c0;
 					tap_drain();
 					c0 = cpu_now();
@@ -489,8 +516,13 @@ int main(int argc, char **argv)
 					ve = vgot / vc;
 				if (vc - drv_cpu > 0 && vgot / (vc - drv_cpu) > de)
 					de = vgot / (vc - drv_cpu);
+				/* tx: the writer's calls per frame reached; rx: per frame read. */
+				if (pgot && pth * 1e9 / pgot < pns)
+					pns = pth * 1e9 / pgot;
+				if (vgot && io_cpu * 1e9 / vgot < vns)
+					vns = io_cpu * 1e9 / vgot;
 			}
-			row(dir == 0 ? "tx" : "rx", len, pf, vf, pe, ve, de);
+			row(dir == 0 ? "tx" : "rx", len, pf, vf, pe, ve, de, pns, vns);
 			if (pf > 0 && vf / pf < worst)
 				worst = vf / pf;
 		}
