@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "netsetup/drift.h"
 #include "netsetup/netsetup.h"
 #include "netsetup/nl.h"
 
@@ -104,9 +105,24 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 	if (!ret && st->phase == NS_PHASE_DONE) {
 		ret = binding_state(st);
 		if (ret == BINDING_LIVE) {
-			log_info("netsetup", "binding already in place (cache says done); nothing to do",
-				 "{s:s}", "file", path);
-			return 0;
+			/* Names alone are not a binding: state drifts under them. */
+			ret = ns_binding_repair(st);
+			if (!ret) {
+				log_info("netsetup", "binding already in place (cache says done); "
+					 "nothing to do", "{s:s}", "file", path);
+				return 0;
+			}
+			if (ret > 0) {
+				log_info("netsetup", "binding repaired in place (cache says done)",
+					 "{s:s, s:i}", "file", path, "repairs", ret);
+				return 0;
+			}
+			if (ret != -ESTALE) {
+				log_error("netsetup", "cannot check the cached binding", "{s:s, s:s, s:s}",
+					  "step", "check", "file", path, "error", strerror(-ret));
+				return ret;
+			}
+			ret = BINDING_PARTIAL;
 		}
 		if (ret == BINDING_ABSENT) {
 			log_warn("netsetup", "the cached binding is not in this network namespace "
@@ -117,8 +133,8 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 				return ret;
 			ret = -ENOENT;
 		} else if (ret == BINDING_PARTIAL) {
-			log_warn("netsetup", "the cached binding is only partly in place; "
-				 "rolling it back and setting up again", "{s:s}", "file", path);
+			log_warn("netsetup", "the cached binding is only partly in place or cannot "
+				 "be repaired; rolling it back and setting up again", "{s:s}", "file", path);
 			ret = 0;
 		} else {
 			return ret;
