@@ -5,7 +5,8 @@
 #   1. read-only state dir (setup; and teardown of a live binding)
 #   2. full state dir (ENOSPC on the cache write)
 #   3. a stale tap0 / k6t-eth0 left in the pod namespace by someone else
-#   4. the pod interface goes down: before setup, and in the middle of it
+#   4. the pod interface goes down: before setup, in the middle of it, and
+#      (with the bridge and the tap) while bound
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.."
@@ -131,13 +132,21 @@ in_pod "$n" env PODLAUNCH_FAULT_KILL=nic_enslave "$PODLAUNCH" setup --state-dir 
 in_pod "$n" ip link set eth0-nic down
 pl "$n" setup 2>"$log" || { cat "$log"; fail "setup after the nic went down mid-setup"; }
 bound_ok "setup after the nic went down mid-setup"
-# And down while bound: the next setup notices nothing is missing, the
-# binding's links are all there; the nic is ours to bring up again.
-in_pod "$n" ip link set eth0-nic down
-pl "$n" setup 2>"$log" || { cat "$log"; fail "setup with the nic down while bound"; }
-if ! link_json "$n" eth0-nic | jq -e '.flags | index("UP")' >/dev/null; then
-	echo "note: a nic downed while bound stays down after setup (the binding's links are all present)"
-fi
+# And down while bound (the nic, then the bridge, then the tap): the
+# binding's links are all there, so the next setup repairs in place, logs
+# the repair, and leaves the cache as it was.
+for l in eth0-nic k6t-eth0 tap0; do
+	cp "$(pl_cache "$n")" "$STATE_ROOT/cache.bound"
+	in_pod "$n" ip link set "$l" down
+	pl "$n" setup 2>"$log" || { cat "$log"; fail "setup with $l down while bound"; }
+	link_json "$n" "$l" | jq -e '.flags | index("UP")' >/dev/null ||
+		{ cat "$log"; fail "$l downed while bound stays down after setup"; }
+	grep -q "\"binding drifted; repaired\".*\"link\":\"$l\"" "$log" ||
+		{ cat "$log"; fail "repair of $l not logged"; }
+	bound_ok "setup with $l down while bound"
+	cmp -s "$STATE_ROOT/cache.bound" "$(pl_cache "$n")" || fail "repair of $l rewrote the cache"
+done
+echo "ok binding links downed while bound: repaired in place by the next setup"
 pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after the nic went down"
 echo "ok pod interface down mid-setup: recovered, and restored by teardown"
