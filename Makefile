@@ -77,5 +77,8 @@ demo:
 clean:
 	rm -rf $(BUILD) $(CLEAN)
 
+# Keep intermediate objects (no "rm ..." after the test summary).
+.SECONDARY:
+
 .PHONY: all programs check check-run fuzz bench demo clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

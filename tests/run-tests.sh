@@ -47,7 +47,7 @@ for t in "$@"; do
 done
 
 echo
-echo "test summary ($(( $(date +%s) - start_all ))s):"
+echo "test summary ($(( $(date +%s) - start_all ))s; each test's output is in $logdir/):"
 for s in "${skipped[@]+"${skipped[@]}"}"; do echo "  skipped: $s"; done
 for f in "${failed[@]+"${failed[@]}"}"; do echo "  failed:  $f"; done
 echo "$pass passed, $fail failed, $skip skipped"

@@ -20,6 +20,11 @@ KERNEL=${KERNEL:-}
 INITRD=${INITRD:-}
 CMDLINE=${CMDLINE:-console=ttyS0 reboot=k panic=-1}
 
+# Check what the user gave before anything is built or created.
+for f in ${KERNEL:+"$KERNEL"} ${INITRD:+"$INITRD"}; do
+	[ -r "$f" ] || { printf 'demo: %s is not readable (KERNEL=/INITRD=)\n' "$f" >&2; exit 2; }
+done
+
 step=0
 say() { printf '%s\n' "$*"; }
 head_() { step=$((step + 1)); printf '\n[%d] %s\n' "$step" "$*"; }
