@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,18 @@ enum log_level log_get_level(void)
 	if (log_level < 0) {
 		const char *env = getenv("PODLAUNCH_LOG_LEVEL");
 
+		bool known = !env;
+
 		log_level = LOG_LVL_INFO;
-		for (int i = 0; env && i <= LOG_LVL_ERROR; i++)
-			if (!strcmp(env, level_names[i]))
+		for (int i = 0; env && i <= LOG_LVL_ERROR; i++) {
+			if (!strcmp(env, level_names[i])) {
 				log_level = i;
+				known = true;
+			}
+		}
+		if (!known)
+			log_emit(LOG_LVL_WARN, "log", "unknown PODLAUNCH_LOG_LEVEL, using info",
+				 "{s:s, s:s}", "value", env, "want", "debug|info|warn|error");
 	}
 	return log_level;
 }
