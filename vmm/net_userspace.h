@@ -12,8 +12,9 @@
  * Userspace virtio-net backend: one I/O thread per queue pair on epoll over
  * the tap fd, the two kick eventfds (KVM ioeventfds in podvmm) and a stop
  * eventfd.  Receive reads straight into the guest's descriptor chains
- * (readv), transmit writes straight from them (writev); used entries are
- * published and the guest interrupted once per batch, subject to EVENT_IDX.
+ * (readv, or read for a one-buffer chain), transmit writes straight from
+ * them (writev, or write); used entries are published and the guest
+ * interrupted once per batch, subject to EVENT_IDX.
  */
 
 #define NET_US_MAX_IOV 1024		/* IOV_MAX for readv/writev */
