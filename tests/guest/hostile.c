@@ -268,8 +268,21 @@ static void tx_flood(unsigned long frames)
 		post((uint16_t)i);
 	sent = QN;
 	tx_kick();
-	for (long spins = 0; done < frames && spins < 2000000; spins++) {
+	/*
+	 * Bounded by lack of progress, not by total spins, so a slow (loaded)
+	 * host is not mistaken for a stuck device.
+	 */
+	for (long spins = 0, idle = 0; done < frames && idle < 2000000; spins++) {
 		uint16_t u = ((volatile uint16_t *)used)[1];
+
+		idle = last_used == u ? idle + 1 : 0;
+		/*
+		 * A device using EVENT_IDX may have emptied the ring and be
+		 * waiting for a notification for the last few frames: kick
+		 * whenever it has gone quiet with frames outstanding.
+		 */
+		if (idle && idle % 64 == 0 && sent != done)
+			tx_kick();
 		while (last_used != u) {
 			uint16_t id = (uint16_t)used[1 + 2 * (last_used % QN)];
 
