@@ -191,6 +191,18 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 	return ret;
 }
 
+/* The cache lock serialises concurrent podlaunch runs on one interface. */
+static int cache_lock(const char *path)
+{
+	int lock = ns_cache_lock(path);
+
+	if (lock < 0)
+		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
+			  "file", path, "error", strerror(-lock));
+	return lock;
+}
+
+
 int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len,
 	     int *lock_fd)
 {
@@ -199,13 +211,9 @@ int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t le
 	ret = ns_cache_path(o->state_dir, o->iface, path, len);
 	if (ret)
 		return ret;
-	lock = ns_cache_lock(path);
-	if (lock < 0) {
-		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
-			  "file", path,
-			  "error", strerror(-lock));
+	lock = cache_lock(path);
+	if (lock < 0)
 		return lock;
-	}
 	ret = setup_locked(o, st, path);
 	if (ret || !lock_fd)
 		close(lock);
@@ -268,13 +276,9 @@ int ns_teardown(const struct ns_opts *o)
 	if (ret)
 		return ret;
 	t.cache_path = path;
-	lock = ns_cache_lock(path);
-	if (lock < 0) {
-		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
-			  "file", path,
-			  "error", strerror(-lock));
+	lock = cache_lock(path);
+	if (lock < 0)
 		return lock;
-	}
 	ret = teardown_locked(&t);
 	close(lock);
 	return ret;
