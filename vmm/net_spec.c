@@ -6,24 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/num.h"
 #include "vmm/net.h"
 
+/* A number that is the first len bytes of s (the SPEC is not split). */
 static int parse_uint(const char *s, size_t len, long min, long max, long *out)
 {
-	char buf[16], *end;
-	long v;
+	unsigned long long v;
+	char buf[16];
 
 	if (!len || len >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = 0;
-	if (buf[0] < '0' || buf[0] > '9')
+	if (num_parse(buf, (unsigned long long)min, (unsigned long long)max, &v))
 		return -EINVAL;
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/podvmm/cli.h"
+#include "common/num.h"
 #include "vmm/vm_core.h"
 
 const char cli_usage[] =
@@ -38,22 +39,6 @@ static const struct option longopts[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ NULL, 0, NULL, 0 },
 };
-
-static int parse_num(const char *s, unsigned long long min, unsigned long long max,
-		     unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 #define FAIL(f, w) do { *flag = (f); *why = (w); return -EINVAL; } while (0)
 
@@ -88,12 +73,12 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 		case OPT_MEMORY:
 			/* 16 MiB holds the boot structures and a small kernel;
 			 * 1 TiB is far past what one pod gets. */
-			if (parse_num(optarg, 16, 1ULL << 20, &v))
+			if (num_parse(optarg, 16, 1ULL << 20, &v))
 				FAIL("--memory", "must be a whole number of MiB from 16 to 1048576");
 			o->memory_mib = v;
 			break;
 		case OPT_CPUS:
-			if (parse_num(optarg, 1, VM_MAX_CPUS, &v))
+			if (num_parse(optarg, 1, VM_MAX_CPUS, &v))
 				FAIL("--cpus", "must be a number from 1 to 64");
 			o->cpus = (int)v;
 			break;
@@ -133,7 +118,7 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 			}
 			break;
 		case OPT_TIMEOUT:
-			if (parse_num(optarg, 0, 86400, &v))
+			if (num_parse(optarg, 0, 86400, &v))
 				FAIL("--shutdown-timeout", "must be a number of seconds from 0 to 86400");
 			o->shutdown_timeout = (unsigned int)v;
 			break;
