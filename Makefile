@@ -34,6 +34,9 @@ CLEAN    :=
 
 all: programs
 
+# Module fragments may name a later fragment's library as $$(LIB...).
+.SECONDEXPANSION:
+
 include common/module.mk
 -include netsetup/module.mk
 -include dhcp/module.mk

@@ -10,7 +10,7 @@ $(BUILD)/bench/vmm: $(BUILD)/bench/vmm.o
 # bench/dhcp: podlaunch dhcp against dnsmasq (DORA latency), and under a flood.
 BENCH_BINS += $(BUILD)/bench/dhcp_client $(BUILD)/podlaunch
 BENCHES    += bench/dhcp
-$(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP)
+$(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 # bench/setup: podlaunch setup+teardown against the same binding done with
 # ip/sysctl/ip tuntap (bench/setup-peer.sh), fresh CNI namespaces, root.

@@ -23,7 +23,7 @@ TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.
 	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh
 
 # libFuzzer targets (clang): the parser alone, and request -> reply.
-DHCP_FUZZ_PURE := dhcp/msg.c dhcp/optenc.c dhcp/reply.c dhcp/server.c dhcp/config.c common/log.c
+DHCP_FUZZ_PURE := dhcp/msg.c dhcp/optenc.c dhcp/reply.c dhcp/server.c dhcp/config.c common/log.c common/num.c
 FUZZERS += $(BUILD)/fuzz/dhcp_parse $(BUILD)/fuzz/dhcp_server $(BUILD)/fuzz/dhcp_config
 TESTS   += fuzz:$(BUILD)/fuzz/dhcp_parse fuzz:$(BUILD)/fuzz/dhcp_server fuzz:$(BUILD)/fuzz/dhcp_config
 

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "common/num.h"
 #include "dhcp/optenc.h"
+#include "dhcp/proto.h"
 
 int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_t cap)
 {
@@ -168,6 +170,20 @@ size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap)
 	if (cap)
 		out[len] = 0;
 	return len;
+}
+
+int dhcp_parse_lease_time(const char *arg, uint32_t *secs)
+{
+	unsigned long long v;
+
+	if (!strcmp(arg, "infinite")) {
+		*secs = DHCP_LEASE_INFINITE;
+		return 0;
+	}
+	if (num_parse(arg, 10, DHCP_LEASE_INFINITE - 1, &v))
+		return -EINVAL;
+	*secs = (uint32_t)v;
+	return 0;
 }
 
 int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,

@@ -45,6 +45,13 @@ int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t 
  */
 size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap);
 
+/*
+ * --lease-time: "infinite" or 10..4294967294 seconds (RFC 2131 3.3:
+ * 0xffffffff means infinite, so a finite lease stays below it; under 10 s
+ * a client would do little but renew).  0 or -EINVAL.
+ */
+int dhcp_parse_lease_time(const char *arg, uint32_t *secs);
+
 /* "CODE:HEX" (--dhcp-option) into code/value; 0 or -EINVAL. */
 int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
 			  size_t *len);

@@ -11,7 +11,9 @@ NETSETUP_UNIT := $(patsubst tests/unit/netsetup/%.c,$(BUILD)/tests/unit/netsetup
 	$(wildcard tests/unit/netsetup/test_*.c))
 TEST_BINS += $(NETSETUP_UNIT)
 TESTS     += $(NETSETUP_UNIT)
-$(NETSETUP_UNIT): $(BUILD)/tests/unit/netsetup/%: $(BUILD)/tests/unit/netsetup/%.o $(LIBNETSETUP) $(LIBCOMMON)
+# run's --dhcp-option/--lease-time are checked by the DHCP server's parsers
+# (libdhcp); dhcp/module.mk is read after this file, hence $$(LIBDHCP).
+$(NETSETUP_UNIT): $(BUILD)/tests/unit/netsetup/%: $(BUILD)/tests/unit/netsetup/%.o $(LIBNETSETUP) $$(LIBDHCP) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Root namespace tests (skip with 77 without root or CNI plugins).

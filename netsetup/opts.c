@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/num.h"
+#include "dhcp/config.h"
+#include "dhcp/optenc.h"
 #include "netsetup/netsetup.h"
 
 /* Which subcommands accept a flag. */
@@ -68,44 +70,6 @@ void ns_opts_usage(enum ns_cmd cmd, FILE *f)
 		fprintf(f, "  %-30s %s\n", "--dhcp-*[=VALUE]", "passed to the DHCP server as given");
 }
 
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static bool dhcp_option_valid(const char *s)
-{
-	const char *colon = strchr(s, ':');
-	char code[8];
-	unsigned long v;
-	size_t hexlen;
-
-	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(code))
-		return false;
-	memcpy(code, s, colon - s);
-	code[colon - s] = '\0';
-	/* RFC 2132 2: codes 0 (pad) and 255 (end) carry no data. */
-	if (parse_uint(code, 1, 254, &v))
-		return false;
-	hexlen = strlen(colon + 1);
-	if (hexlen == 0 || hexlen % 2 || hexlen > 2 * 255)
-		return false;
-	for (const char *p = colon + 1; *p; p++)
-		if (!isxdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
 static int bad(char *err, size_t len, const char *flag, const char *why)
 {
 	snprintf(err, len, "%s: %s", flag, why);
@@ -123,7 +87,7 @@ static int dhcp_push(struct ns_opts *o, const char *a)
 static int apply(struct ns_opts *o, const struct flag *f, const char *flag, const char *val,
 		 char *err, size_t len)
 {
-	unsigned long v, g;
+	unsigned long long v, g;
 	char *colon;
 
 	switch (f->id) {
@@ -151,13 +115,13 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			o->vmm = val;
 		return 0;
 	case F_QUEUES:
-		if (parse_uint(val, 1, NS_MAX_QUEUES, &v))
+		if (num_parse(val, 1, NS_MAX_QUEUES, &v))
 			return bad(err, len, flag, "expects a number from 1 to 16");
 		o->queues = v;
 		return 0;
 	case F_MTU:
 		/* RFC 791: 68 is the minimum IPv4 MTU. */
-		if (parse_uint(val, 68, 65535, &v))
+		if (num_parse(val, 68, 65535, &v))
 			return bad(err, len, flag, "expects a number from 68 to 65535");
 		o->mtu = v;
 		return 0;
@@ -170,8 +134,8 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		colon = strchr(buf, ':');
 		if (colon)
 			*colon++ = '\0';
-		if (parse_uint(buf, 0, UINT32_MAX - 1, &v) ||
-		    (colon && parse_uint(colon, 0, UINT32_MAX - 1, &g)))
+		if (num_parse(buf, 0, UINT32_MAX - 1, &v) ||
+		    (colon && num_parse(colon, 0, UINT32_MAX - 1, &g)))
 			return bad(err, len, flag, "expects numeric UID[:GID]");
 		o->has_owner = true;
 		o->tap_uid = v;
@@ -189,15 +153,23 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 	case F_NO_DHCP:
 		o->no_dhcp = true;
 		return 0;
-	case F_DHCP_OPTION:
-		if (!dhcp_option_valid(val))
-			return bad(err, len, flag, "expects CODE:HEX (code 1-254, even number of hex digits)");
+	case F_DHCP_OPTION: {
+		/* The DHCP child's own parser, so run refuses what it would. */
+		uint8_t code, data[DHCP_EXTRA_MAX_LEN];
+		size_t n;
+
+		if (dhcp_parse_option_arg(val, &code, data, sizeof(data), &n))
+			return bad(err, len, flag,
+				   "expects CODE:HEX (code 1-254, not 52/53; hex octets, ':' between them allowed)");
 		return dhcp_push(o, "--dhcp-option") ?: dhcp_push(o, val);
-	case F_LEASE_TIME:
-		/* RFC 2131 3.3: 0xffffffff is "infinity", spelt out here. */
-		if (strcmp(val, "infinite") && parse_uint(val, 1, UINT32_MAX - 1, &v))
-			return bad(err, len, flag, "expects seconds (1-4294967294) or infinite");
+	}
+	case F_LEASE_TIME: {
+		uint32_t secs;
+
+		if (dhcp_parse_lease_time(val, &secs))
+			return bad(err, len, flag, "expects seconds (10-4294967294) or infinite");
 		return dhcp_push(o, "--lease-time") ?: dhcp_push(o, val);
+	}
 	case F_HELP:
 		o->help = true;
 		return 0;

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cmd/podlaunch/commands.h"
+#include "common/num.h"
 #include "common/caps.h"
 #include "common/log.h"
 #include "dhcp/config.h"
@@ -73,8 +74,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		char *end;
-		unsigned long v;
+		unsigned long long v;
 
 		switch (c) {
 		case 'i':
@@ -87,18 +87,10 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		case 's': a->state_dir = optarg; break;
 		case 'r': a->resolv_conf = optarg; break;
 		case 'l':
-			if (!strcmp(optarg, "infinite")) {
-				a->lease_time = DHCP_LEASE_INFINITE;
-				break;
-			}
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			/* RFC 2131 3.3: 0xffffffff means infinite; keep finite below it. */
-			if (errno || end == optarg || *end || v < 10 || v >= DHCP_LEASE_INFINITE) {
+			if (dhcp_parse_lease_time(optarg, &a->lease_time)) {
 				fprintf(stderr, "podlaunch dhcp: --lease-time: want 10..4294967294 or infinite\n");
 				return 2;
 			}
-			a->lease_time = (uint32_t)v;
 			break;
 		case 'o': {
 			struct dhcp_extra *e = &a->extra[a->nextra];
@@ -115,9 +107,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 			break;
 		}
 		case 'f':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 3 || v > INT_MAX) {
+			if (num_parse(optarg, 3, INT_MAX, &v)) {
 				fprintf(stderr, "podlaunch dhcp: --ready-fd: want a descriptor number >= 3\n");
 				return 2;
 			}
