@@ -5,6 +5,7 @@
 #include "vmm/acpi.h"
 #include "vmm/aml.h"
 #include "vmm/layout.h"
+#include "vmm/table_checksum.h"
 
 /* ACPI 6.4 section 5.2.6: the header every system description table has. */
 struct acpi_hdr {
@@ -226,15 +227,6 @@ size_t acpi_dsdt_aml(uint8_t *buf, size_t cap, const struct acpi_cfg *cfg)
 
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
 
-uint8_t acpi_checksum(const void *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += ((const uint8_t *)p)[i];
-	return (uint8_t)-sum;
-}
-
 static size_t madt_size(const struct acpi_cfg *cfg)
 {
 	return sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct madt_lapic) +
@@ -277,7 +269,7 @@ static void hdr_init(struct acpi_hdr *h, const char *sig, uint32_t len, uint8_t 
 static void hdr_seal(struct acpi_hdr *h)
 {
 	h->checksum = 0;
-	h->checksum = acpi_checksum(h, h->length);
+	h->checksum = table_checksum(h, h->length);
 }
 
 static struct acpi_gas gas_io(uint32_t port, uint8_t bytes, uint8_t access)
@@ -395,8 +387,8 @@ int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
 	r->revision = 2;
 	r->length = sizeof(*r);
 	r->xsdt = gpa + l.xsdt;
-	r->checksum = acpi_checksum(r, 20);
-	r->ext_checksum = acpi_checksum(r, sizeof(*r));
+	r->checksum = table_checksum(r, 20);
+	r->ext_checksum = table_checksum(r, sizeof(*r));
 	if (lay)
 		*lay = l;
 	return 0;

@@ -59,7 +59,4 @@ int acpi_write(void *buf, size_t len, uint32_t gpa, const struct acpi_cfg *cfg,
  * its length, or 0 when cap is too small. */
 size_t acpi_dsdt_aml(uint8_t *buf, size_t cap, const struct acpi_cfg *cfg);
 
-/* Byte sum that makes a table sum to zero. */
-uint8_t acpi_checksum(const void *p, size_t len);
-
 #endif

@@ -4,6 +4,7 @@
 
 #include "vmm/layout.h"
 #include "vmm/mptable.h"
+#include "vmm/table_checksum.h"
 
 struct mpf {
 	char sig[4];
@@ -52,15 +53,6 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 #define BUS_ISA 1
 /* Interrupt flags (MP spec table 4-8): polarity 1:0, trigger 3:2. */
 #define MP_IRQ_PCI (0x1 | 0x3 << 2)	/* active high, level */
-
-static uint8_t checksum(const void *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += ((const uint8_t *)p)[i];
-	return (uint8_t)-sum;
-}
 
 static size_t entries_size(const struct mptable_cfg *cfg)
 {
@@ -145,12 +137,12 @@ int mptable_write(void *buf, size_t len, uint32_t gpa, const struct mptable_cfg 
 	memcpy(mpc->productid, "PODLAUNCH   ", 12);
 	mpc->oemcount = count;
 	mpc->lapic = (uint32_t)LAYOUT_LAPIC;
-	mpc->checksum = checksum(mpc, mpc->length);
+	mpc->checksum = table_checksum(mpc, mpc->length);
 
 	memcpy(mpf->sig, "_MP_", 4);
 	mpf->physptr = gpa + sizeof(*mpf);
 	mpf->length = 1;	/* in 16-byte paragraphs */
 	mpf->spec_rev = 4;
-	mpf->checksum = checksum(mpf, sizeof(*mpf));
+	mpf->checksum = table_checksum(mpf, sizeof(*mpf));
 	return 0;
 }
