@@ -57,24 +57,49 @@ ns_snapshot() {
 	}
 }
 
-# Wait until two snapshots 100 ms apart agree (carrier and addrconf settle).
+# The kernel applies a carrier change to operstate and to bridge port
+# state later, from its linkwatch work, which waits for the RTNL lock; a
+# namespace torn down by an earlier test holds that lock for a while, so
+# two equal snapshots can both be of the moment in between.  Settled means
+# every link's operstate and port state agree with its flags as well.
+# (No STP anywhere here: a bridge port forwards when it, its carrier and
+# its bridge are up, and is disabled otherwise.)
+NS_LINKS_SETTLED='(map({key: .ifname, value: (.flags | any(. == "UP"))}) | from_entries) as $up_by_name
+	| all(.[];
+	(.flags | any(. == "UP")) as $up | (.flags | any(. == "LOWER_UP")) as $lower
+	| (.linkinfo.info_slave_kind // "") as $slave
+	| (.linkinfo.info_slave_data.state // "") as $port
+	| (if $up and $lower then .operstate == "UP" or .operstate == "UNKNOWN"
+	   else .operstate != "UP" end)
+	and ($slave != "bridge" or
+	     $port == (if $up and $lower and $up_by_name[.master] then "forwarding" else "disabled" end)))'
+ns_links_settled() { in_pod "$1" ip -d -j link | jq -e "$NS_LINKS_SETTLED" >/dev/null; }
+
+# How long a comparison or a settle waits, in tenths of a second: long
+# enough for linkwatch on a loaded 2-core machine under ASan.
+NS_WAIT_TENTHS=100
+
+# Wait until two snapshots 100 ms apart agree (carrier and addrconf settle)
+# and the links are settled.
 ns_settle() {
 	local a b _
 	a=$(ns_snapshot "$1")
-	for _ in $(seq 50); do
+	for _ in $(seq "$NS_WAIT_TENTHS"); do
 		sleep 0.1
 		b=$(ns_snapshot "$1")
-		[ "$a" = "$b" ] && ! in_pod "$1" ip link show dev eth0 | grep -q NO-CARRIER && return 0
+		[ "$a" = "$b" ] && ns_links_settled "$1" &&
+			! in_pod "$1" ip link show dev eth0 | grep -q NO-CARRIER && return 0
 		a=$b
 	done
+	echo "warning: namespace $1 did not settle in $NS_WAIT_TENTHS tenths of a second" >&2
 	return 0
 }
 
-# expect_same NAME FILE WHAT: the namespace matches FILE (retried for up
-# to 3 s while links come up), else a diff and failure.
+# expect_same NAME FILE WHAT: the namespace matches FILE (retried while
+# links come up), else a diff and failure.
 expect_same() {
 	local n=$1 want=$2 what=$3 _
-	for _ in $(seq 30); do
+	for _ in $(seq "$NS_WAIT_TENTHS"); do
 		ns_snapshot "$n" >"$want.now"
 		cmp -s "$want" "$want.now" && return 0
 		sleep 0.1

@@ -35,7 +35,7 @@ bound_snapshot() { ns_snapshot "$n" | jq -S "$BOUND_NORM"; }
 # come up), else a diff and failure.
 expect_bound() {
 	local _
-	for _ in $(seq 30); do
+	for _ in $(seq "$NS_WAIT_TENTHS"); do
 		bound_snapshot >"$STATE_ROOT/$n.bound.now"
 		cmp -s "$STATE_ROOT/$n.bound" "$STATE_ROOT/$n.bound.now" && return 0
 		sleep 0.1
@@ -88,7 +88,8 @@ for l in eth0-nic k6t-eth0 tap0; do
 done
 
 # 2. All three down at once, through run (the path a restarted pod takes).
-if [ -x "$FAKEVMM" ]; then
+[ -x "$FAKEVMM" ] || fail "$FAKEVMM not built (make check builds it)"
+{
 	for l in eth0-nic k6t-eth0 tap0; do in_pod "$n" ip link set "$l" down; done
 	pl "$n" run --no-dhcp --vmm "$FAKEVMM" -- >/dev/null 2>"$log" || { cat "$log"; fail "run with the links down"; }
 	logged '.msg == "exec VMM"' || fail "run did not exec the VMM"
@@ -103,7 +104,7 @@ if [ -x "$FAKEVMM" ]; then
 	ns_settle "$n"
 	bound_snapshot >"$STATE_ROOT/$n.bound"
 	echo "ok all links down: run repairs before starting the VMM"
-fi
+}
 
 # 3. Ports released, learning back on, MTUs changed, the placeholder up.
 in_pod "$n" ip link set eth0-nic nomaster
