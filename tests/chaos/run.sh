@@ -71,7 +71,7 @@ check_bound() {
 # killed podlaunch, a half-started VMM): they notice their parent died.
 check_no_orphans() {
 	local left _
-	for _ in $(seq 40); do
+	for _ in $(seq 200); do
 		left=$(ip netns pids "$n-pod" 2>/dev/null)
 		[ -z "$left" ] && return 0
 		sleep 0.05

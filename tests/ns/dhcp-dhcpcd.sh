@@ -15,7 +15,7 @@ DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)
 stop_dhcpcd() {
 	in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x "$VMIF" >/dev/null 2>&1
 	# It writes its lease file on the way out: let it finish first.
-	for _ in $(seq 30); do kill -0 "${CLIENT:-0}" 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 100); do kill -0 "${CLIENT:-0}" 2>/dev/null || break; sleep 0.1; done
 	kill "${CLIENT:-}" 2>/dev/null
 }
 trap 'stop_dhcpcd; dh_cleanup $N' EXIT
@@ -77,7 +77,7 @@ check_eq "classless routes" "$(e new_classless_static_routes "$B")" \
 	"$DH_SERVER_ID/32 0.0.0.0 10.244.1.0/24 $POD_GW $POD_GW/32 0.0.0.0 0.0.0.0/0 $POD_GW"
 
 # dhcpcd applies the lease itself: address, and every 121 route.
-for _ in $(seq 30); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
+for _ in $(seq 100); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
 check_eq "address" "$(in_vm $N ip -4 -o addr show dev $IFN | awk '{print $4; exit}')" "$POD_IP/$POD_PREFIX"
 routes=$(in_vm $N ip -4 route show)
 echo "$routes"

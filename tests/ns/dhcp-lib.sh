@@ -172,5 +172,21 @@ dh_server_start() {
 # The server's address as the guest must see it in option 54.
 DH_SERVER_ID=169.254.75.10
 
+# dh_signal SIG PATTERN [LOG]: send SIG to the server and wait (up to 10 s,
+# a loaded machine) until LOG has one more line matching PATTERN.
+dh_signal() {
+	local sig=$1 pat=$2 log=${3:-$DH_SERVER_LOG} n0 _
+	n0=$(grep -c -- "$pat" "$log")
+	kill -"$sig" "$DH_SERVER_PID"
+	for _ in $(seq 100); do
+		[ "$(grep -c -- "$pat" "$log")" -gt "$n0" ] && return 0
+		sleep 0.1
+	done
+	echo "server did not answer SIG$sig with a line matching $pat" >&2
+	return 1
+}
+DH_RELOADED='"msg":"configuration loaded"\|"msg":"reload failed'
+DH_COUNTERS='"msg":"counters"'
+
 fail() { echo "FAIL: $*"; [ -n "${DH_SERVER_LOG:-}" ] && tail -n 30 "$DH_SERVER_LOG"; exit 1; }
 check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; echo "ok: $1 = $2"; }

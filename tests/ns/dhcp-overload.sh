@@ -61,7 +61,7 @@ in_vm $N timeout 20 dhcpcd -f "$DH_TMP/c.conf" -c "$DH_TMP/c" -1 -4 -t 10 "$VMIF
 [ -f "$DH_TMP/c.env" ] || fail "dhcpcd got no lease"
 check_eq "dhcpcd search" "$(sed -n 's/^new_domain_search=//p' "$DH_TMP/c.env")" "$want"
 
-kill -USR1 "$DH_SERVER_PID"; sleep 0.3
+dh_signal USR1 "$DH_COUNTERS" || fail "SIGUSR1"
 jq -e 'select(.msg == "counters") | select(.options_dropped == 0)' "$DH_SERVER_LOG" >/dev/null ||
 	fail "options were dropped"
 # udhcpc and dhclient (576 octets) needed the sname/file fields.

@@ -53,7 +53,7 @@ in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway"
 echo "ok: ping $POD_GW"
 
 kill -9 "$RUNPID"; wait "$RUNPID" 2>/dev/null; RUNPID=
-for _ in $(seq 30); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$SERVER" 2>/dev/null && fail "the DHCP server outlived the VMM"
 grep -q '"counters at exit"' "$DH_TMP/run.log" || fail "no counters at exit"
 echo "ok: the DHCP server exited with the VMM"

@@ -58,18 +58,18 @@ check_eq "dns" "$(e dns)" "10.96.0.10 10.96.0.11"
 
 # SIGHUP: the cache is read again.
 jq '.pod.dns.nameservers = ["10.96.0.99"]' "$STATE_DIR/eth0.json" >"$STATE_DIR/x" && mv "$STATE_DIR/x" "$STATE_DIR/eth0.json"
-kill -HUP "$DH_SERVER_PID"; sleep 0.3
+dh_signal HUP "$DH_RELOADED" || fail "SIGHUP"
 lease
 check_eq "dns after SIGHUP" "$(e dns)" "10.96.0.99"
 # A broken cache keeps the last good configuration.
 cp "$STATE_DIR/eth0.json" "$DH_TMP/good.json"
 echo '{' >"$STATE_DIR/eth0.json"
-kill -HUP "$DH_SERVER_PID"; sleep 0.3
+dh_signal HUP "$DH_RELOADED" || fail "SIGHUP"
 grep -q 'reload failed' "$DH_SERVER_LOG" || fail "no reload failure logged"
 lease
 check_eq "dns after a bad reload" "$(e dns)" "10.96.0.99"
 
-kill -USR1 "$DH_SERVER_PID"; sleep 0.3
+dh_signal USR1 "$DH_COUNTERS" || fail "SIGUSR1"
 jq -e 'select(.msg == "counters") | select(.acks >= 3)' "$DH_SERVER_LOG" >/dev/null || fail "SIGUSR1 counters"
 echo "ok: SIGUSR1 counters"
 kill "$DH_SERVER_PID"; wait "$DH_SERVER_PID" 2>/dev/null
@@ -82,11 +82,11 @@ cp "$DH_TMP/good.json" "$STATE_DIR/eth0.json"
 ip netns exec $N-pod bash -c "\"$PODLAUNCH\" dhcp --state-dir \"$STATE_DIR\" 2>\"$DH_TMP/child.log\" &
 	echo \$! >\"$DH_TMP/child.pid\"; exec sleep 600" &
 PARENT=$!
-for _ in $(seq 50); do grep -q serving "$DH_TMP/child.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q serving "$DH_TMP/child.log" 2>/dev/null && break; sleep 0.1; done
 CHILD=$(cat "$DH_TMP/child.pid")
 kill -0 "$CHILD" || fail "child server not running"
 kill -9 $PARENT; wait $PARENT 2>/dev/null
-for _ in $(seq 30); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 100); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$CHILD" 2>/dev/null && fail "server outlived its parent"
 grep -q 'stopping' "$DH_TMP/child.log" || fail "no stop log"
 echo "ok: the server exits with its parent"
@@ -103,7 +103,7 @@ timeout 10 head -c 1 "$DH_TMP/ready2" >/dev/null || fail "no-raw server not read
 grep -q 'no CAP_NET_RAW' "$DH_TMP/noraw.log" || fail "no fallback warning"
 lease
 check_eq "ip without CAP_NET_RAW" "$(e ip)" "$POD_IP"
-kill -USR1 "$DH_SERVER_PID"; sleep 0.3
+dh_signal USR1 "$DH_COUNTERS" "$DH_TMP/noraw.log" || fail "SIGUSR1"
 jq -e 'select(.msg == "counters") | select(.broadcast_fallback >= 1)' "$DH_TMP/noraw.log" >/dev/null ||
 	fail "no broadcast fallback counted"
 echo "ok: broadcast fallback without CAP_NET_RAW"

@@ -37,7 +37,7 @@ chmod +x "$DH_TMP/script"
 in_vm $N $UDHCPC -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
 	-O 121 -O 119 -O 26 >"$DH_TMP/udhcpc.out" 2>&1 &
 CLIENT=$!
-for _ in $(seq 50); do [ -f "$DH_TMP/bound.env" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -f "$DH_TMP/bound.env" ] && break; sleep 0.1; done
 [ -f "$DH_TMP/bound.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "udhcpc got no lease"; }
 e() { sed -n "s/^$1=//p" "$DH_TMP/$2.env"; }
 check_eq "ip" "$(e ip bound)" "$POD_IP"
@@ -70,14 +70,14 @@ grep -q accept_local "$DH_SERVER_LOG" && fail "server warned about accept_local"
 
 # Renew (SIGUSR1): unicast to the server identifier, same address back.
 kill -USR1 "$(cat "$DH_TMP/udhcpc.pid")"
-for _ in $(seq 50); do [ -f "$DH_TMP/renew.env" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -f "$DH_TMP/renew.env" ] && break; sleep 0.1; done
 [ -f "$DH_TMP/renew.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e ip renew)" "$POD_IP"
 
 # Control: with the bridge's accept_local at 0 the same renewal is dropped
 # as a martian before it reaches the server.
 acks() {
-	kill -USR1 "$DH_SERVER_PID"; sleep 0.3
+	dh_signal USR1 "$DH_COUNTERS" || fail "SIGUSR1"
 	grep '"counters"' "$DH_SERVER_LOG" | tail -n 1 | jq .acks
 }
 acks0=$(acks)
@@ -89,7 +89,7 @@ sleep 2
 check_eq "control: acks with accept_local=0" "$(acks)" "$acks0"
 kill "$CLIENT" 2>/dev/null; wait "$CLIENT" 2>/dev/null
 
-kill -USR1 "$DH_SERVER_PID"; sleep 0.2
+dh_signal USR1 "$DH_COUNTERS" || fail "SIGUSR1"
 grep '"counters"' "$DH_SERVER_LOG" | grep -q '"acks":[2-9]' || fail "server counters: $(grep counters "$DH_SERVER_LOG")"
 grep -q 'Bad_Domain' "$DH_SERVER_LOG" || fail "the invalid search domain was not reported"
 echo "PASS"

@@ -112,10 +112,10 @@ if [ ! -f cmd/podlaunch/cmd_dhcp.c ] || "$PODLAUNCH" dhcp --help 2>&1 | grep -q 
 fi
 
 # The server is up while the VMM runs and dies with it (PR_SET_PDEATHSIG).
-FAKEVMM_HOLD=1 pl "$n" run --vmm "$FAKEVMM" --lease-time 600 -- --user-arg "two words" \
+FAKEVMM_HOLD=3 pl "$n" run --vmm "$FAKEVMM" --lease-time 600 -- --user-arg "two words" \
 	>"$STATE_ROOT/out5" 2>"$STATE_ROOT/log5" &
 runpid=$!
-for _ in $(seq 50); do
+for _ in $(seq 100); do
 	grep -q '^NoNewPrivs' "$STATE_ROOT/out5" 2>/dev/null && break
 	sleep 0.1
 done
@@ -126,7 +126,7 @@ grep -q 'DHCP server ready' "$STATE_ROOT/log5" || { cat "$STATE_ROOT/log5"; fail
 check_vmm_out "$STATE_ROOT/out5" "$mac" 1 1500
 [ -n "$dhcp_pids" ] || fail "no DHCP server running beside the VMM"
 for p in $dhcp_pids; do
-	for _ in $(seq 30); do [ -e "/proc/$p" ] || break; sleep 0.1; done
+	for _ in $(seq 100); do [ -e "/proc/$p" ] || break; sleep 0.1; done
 	[ -e "/proc/$p" ] && fail "DHCP server $p outlived the VMM"
 done
 echo "ok run with DHCP"
