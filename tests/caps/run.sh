@@ -11,7 +11,7 @@
 # CAP_NET_ADMIN only during setup); the exec'd process is what is checked.
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/podns.sh
 . tests/lib/podns.sh
 ROOT=$PWD
@@ -19,8 +19,8 @@ PODLAUNCH=$ROOT/$BUILD/podlaunch
 GUEST=$ROOT/$BUILD/guest/guest.elf
 
 podns_require
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "SKIP: /dev/kvm not usable"; exit 77; }
-[ -x "$PODLAUNCH" ] && [ -x "$ROOT/$BUILD/podvmm" ] || { echo "SKIP: podlaunch/podvmm not built in $BUILD"; exit 77; }
+if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo "SKIP: /dev/kvm not usable"; exit 77; fi
+if ! [ -x "$PODLAUNCH" ] || ! [ -x "$ROOT/$BUILD/podvmm" ]; then echo "SKIP: podlaunch/podvmm not built in $BUILD"; exit 77; fi
 [ -f "$GUEST" ] || { echo "SKIP: test guest not built"; exit 77; }
 
 NAME=hcap$$
@@ -64,7 +64,7 @@ for f in CapInh CapPrm CapEff CapAmb CapBnd; do
 done
 [ "$(field "$st" NoNewPrivs)" = 1 ] || fail "podvmm NoNewPrivs is $(field "$st" NoNewPrivs)"
 n=0
-for t in /proc/$pid/task/*; do
+for t in /proc/"$pid"/task/*; do
 	case $(cat "$t/comm") in kvm-*) continue ;; esac
 	[ "$(field "$t/status" Seccomp)" = 2 ] || fail "podvmm thread ${t##*/} ($(cat "$t/comm")) not in seccomp filter mode"
 	n=$((n + 1))

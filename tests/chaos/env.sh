@@ -9,7 +9,7 @@
 #      (with the bridge and the tap) while bound
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/ns/lib-netsetup.sh
 . tests/ns/lib-netsetup.sh
 ns_require
@@ -26,6 +26,7 @@ log=$STATE_ROOT/log
 # mounted at DIR (in a private mount namespace, so nothing outlives it).
 in_mnt() {
 	local dir=$1 opts=$2; shift 2
+	# shellcheck disable=SC2016 # $1.. belong to the inner sh
 	unshare -m --propagation private sh -c 'mount -t tmpfs -o "$1" podlaunch-test "$2" && shift 2 && exec "$@"' \
 		sh "$opts" "$dir" ip netns exec "$n-pod" "$@"
 }
@@ -63,6 +64,7 @@ rw=$STATE_ROOT/rw
 mkdir -p "$rw"
 in_pod "$n" "$PODLAUNCH" setup --state-dir "$rw" 2>/dev/null || fail "setup"
 bound_ok "setup"
+# shellcheck disable=SC2016 # $1.. belong to the inner sh
 unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"' \
 	sh "$rw" ip netns exec "$n-pod" "$PODLAUNCH" teardown --state-dir "$rw" 2>"$log"
 rc=$?
@@ -82,6 +84,7 @@ fi
 # 2. Full state dir: the journal write fails (ENOSPC), nothing is done.
 full=$STATE_ROOT/full
 mkdir -p "$full"
+# shellcheck disable=SC2016 # $1.. belong to the inner sh
 in_mnt "$full" size=8k sh -c 'dd if=/dev/zero of="$1/filler" bs=1k count=64 2>/dev/null; exec "$2" setup --state-dir "$1"' \
 	sh "$full" "$PODLAUNCH" 2>"$log"
 expect_fail $? "setup on a full state dir" '"level":"error".*"step"'
@@ -90,7 +93,8 @@ echo "ok full state dir: setup fails cleanly ($(grep -o '"error":"[^"]*"' "$log"
 
 # 3. Stale links with the binding's names, left by someone else.
 for stale in "tuntap add tap0 mode tap" "link add k6t-eth0 type bridge"; do
-	in_pod "$n" ip $stale || fail "cannot create the stale link ($stale)"
+	read -ra stale_args <<<"$stale"
+	in_pod "$n" ip "${stale_args[@]}" || fail "cannot create the stale link ($stale)"
 	ns_snapshot "$n" >"$STATE_ROOT/$n.stale"
 	pl "$n" setup 2>"$log"
 	expect_fail $? "setup with a stale link ($stale)" '"step":"preflight"'

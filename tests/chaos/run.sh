@@ -16,7 +16,7 @@
 # podlaunch.  The seed is printed; CHAOS_SEED=N replays a run.
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/ns/lib-netsetup.sh
 . tests/ns/lib-netsetup.sh
 ns_require
@@ -32,7 +32,7 @@ echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 STEPS=()	# the plan's steps, read from the journal of a first setup
 declare -A hit=() ophit=()
 kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
-n= ip= mac=
+n='' ip='' mac=''
 
 last_cmd=
 chaos_fail() {
@@ -50,7 +50,7 @@ chaos_fail() {
 check_bound() {
 	local links cache
 	cache=$(pl_cache "$n")
-	[ "$(jq -r .phase "$cache")" = done ] || chaos_fail "cache phase $(jq -r .phase "$cache") after a clean setup"
+	[ "$(jq -r .phase "$cache")" = "done" ] || chaos_fail "cache phase $(jq -r .phase "$cache") after a clean setup"
 	[ "$(jq -r .binding.guest_mac "$cache")" = "$mac" ] || chaos_fail "guest MAC changed: $(jq -r .binding.guest_mac "$cache"), pod MAC $mac"
 	jq -e --arg ip "$ip" '.pod.ipv4 | map(.address) | index($ip)' "$cache" >/dev/null ||
 		chaos_fail "pod IP $ip not in the cache"

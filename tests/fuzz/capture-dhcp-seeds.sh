@@ -57,4 +57,4 @@ done
 for p in "$DH_TMP"/cap/rep-*; do
 	cp "$p" "tests/fuzz/corpus/dhcp_parse/reply-$(sha1sum "$p" | cut -c1-16)"
 done
-ls tests/fuzz/corpus/dhcp_parse tests/fuzz/corpus/dhcp_server | wc -l
+find tests/fuzz/corpus/dhcp_parse tests/fuzz/corpus/dhcp_server -type f | wc -l

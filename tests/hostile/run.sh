@@ -8,7 +8,7 @@
 # (exit 0).  Its resident memory, sampled throughout, stays bounded.
 set -u
 BUILD=${BUILD:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 PODVMM=$BUILD/podvmm
 GUEST=$BUILD/guest/guest.elf
 MEM_MIB=64
@@ -17,8 +17,8 @@ MEM_MIB=64
 RSS_LIMIT_KIB=$(( (MEM_MIB + 48) * 1024 ))
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root for a tap in a scratch namespace"; exit 77; }
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "SKIP: /dev/kvm not usable"; exit 77; }
-[ -x "$PODVMM" ] && [ -f "$GUEST" ] || { echo "SKIP: podvmm or the test guest not built in $BUILD"; exit 77; }
+if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo "SKIP: /dev/kvm not usable"; exit 77; fi
+if ! [ -x "$PODVMM" ] || ! [ -f "$GUEST" ]; then echo "SKIP: podvmm or the test guest not built in $BUILD"; exit 77; fi
 [ -f vmm/virtio_net.c ] || { echo "SKIP: podvmm has no virtio-net"; exit 77; }
 
 NS=hhs$$
@@ -64,7 +64,7 @@ done
 grep -aq '^hostile: flood: 200000 frames sent, 200000 completed' "$work/out" || fail "transmit flood incomplete"
 grep -aq '^hostile: [0-9]* garbage accesses to the' "$work/out" || fail "BAR garbage not done"
 grep -aq '^hostile: [0-9]* garbage PCI config writes' "$work/out" || fail "config garbage not done"
-[ "$max" -gt 0 ] && [ "$max" -lt "$RSS_LIMIT_KIB" ] || fail "peak RSS $max KiB (limit $RSS_LIMIT_KIB)"
+{ [ "$max" -gt 0 ] && [ "$max" -lt "$RSS_LIMIT_KIB" ]; } || fail "peak RSS $max KiB (limit $RSS_LIMIT_KIB)"
 grep -a '^hostile' "$work/out"
 echo "podvmm survived: exit 0 after $(( $(date +%s) - t0 )) s, peak RSS $((max / 1024)) MiB with $MEM_MIB MiB of guest RAM"
 echo PASS

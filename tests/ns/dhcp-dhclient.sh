@@ -34,8 +34,9 @@ lease {
 LEASE
 cat >"$DH_TMP/script" <<SH
 #!/bin/sh
-n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
+# The event is recorded after the lease is applied: the test reads the
+# interface as soon as the record appears.
+ev=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
 case \$reason in
 BOUND|RENEW|REBOOT)
 	ip addr flush dev "\$interface"
@@ -55,6 +56,7 @@ BOUND|RENEW|REBOOT)
 	done
 	;;
 esac
+env | sort >"$DH_TMP/tmp.\$ev" && mv "$DH_TMP/tmp.\$ev" "$DH_TMP/ev.\$ev.\$reason"
 exit 0
 SH
 chmod +x "$DH_TMP/script"
@@ -62,7 +64,7 @@ chmod +x "$DH_TMP/script"
 in_vm $N dhclient -4 -d -v -cf "$DH_TMP/dhclient.conf" -lf "$DH_TMP/leases" \
 	-pf "$DH_TMP/dhclient.pid" -sf "$DH_TMP/script" vm0 >"$DH_TMP/dhclient.out" 2>&1 &
 CLIENT=$!
-bound() { ls "$DH_TMP"/ev.*.BOUND 2>/dev/null | head -n 1; }
+bound() { first_file "$DH_TMP"/ev.*.BOUND; }
 for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhclient.out"; fail "dhclient got no lease"; }
 grep -q 'DHCPNAK' "$DH_TMP/dhclient.out" || { cat "$DH_TMP/dhclient.out"; fail "no NAK for the stale address"; }
@@ -83,7 +85,7 @@ check_eq "vm0 mtu" "$(in_vm $N cat /sys/class/net/vm0/mtu)" "$POD_MTU"
 in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway $POD_GW through the bridge"
 echo "ok: ping $POD_GW"
 
-renew() { ls "$DH_TMP"/ev.*.RENEW 2>/dev/null | head -n 1; }
+renew() { first_file "$DH_TMP"/ev.*.RENEW; }
 for _ in $(seq 150); do [ -n "$(renew)" ] && break; sleep 0.1; done
 [ -n "$(renew)" ] || { cat "$DH_TMP/dhclient.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e new_ip_address "$(renew)")" "$POD_IP"

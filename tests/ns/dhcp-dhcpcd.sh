@@ -57,7 +57,7 @@ PY
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -4 -t 10 $IFN \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
 CLIENT=$!  # dhcpcd stays in the foreground (-B); stopped with -x at exit
-bound() { ls "$DH_TMP"/ev.*.BOUND 2>/dev/null | head -n 1; }
+bound() { first_file "$DH_TMP"/ev.*.BOUND; }
 for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; fail "dhcpcd got no lease"; }
 B=$(bound)
@@ -91,7 +91,7 @@ in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway $P
 echo "ok: ping $POD_GW"
 
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -n $IFN >"$DH_TMP/rebind.out" 2>&1
-renew() { ls "$DH_TMP"/ev.*.RENEW "$DH_TMP"/ev.*.REBIND "$DH_TMP"/ev.*.REBOOT 2>/dev/null | head -n 1; }
+renew() { first_file "$DH_TMP"/ev.*.RENEW "$DH_TMP"/ev.*.REBIND "$DH_TMP"/ev.*.REBOOT; }
 for _ in $(seq 100); do [ -n "$(renew)" ] && break; sleep 0.1; done
 [ -n "$(renew)" ] || { cat "$DH_TMP/dhcpcd.out"; ls "$DH_TMP"; cat "$DH_TMP/rebind.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e new_ip_address "$(renew)")" "$POD_IP"

@@ -172,6 +172,14 @@ dh_server_start() {
 # The server's address as the guest must see it in option 54.
 DH_SERVER_ID=169.254.75.10
 
+# first_file GLOB-RESULTS...: the first argument that names an existing
+# file (an unmatched glob stays literal), or nothing.
+first_file() {
+	local f
+	for f in "$@"; do [ -e "$f" ] && { echo "$f"; return 0; }; done
+	return 0
+}
+
 # dh_signal SIG PATTERN [LOG]: send SIG to the server and wait (up to 10 s,
 # a loaded machine) until LOG has one more line matching PATTERN.
 dh_signal() {

@@ -27,7 +27,7 @@ for _ in $(seq 100); do [ -f "$DH_TMP/vmm.started" ] && break; sleep 0.1; done
 [ -f "$DH_TMP/vmm.started" ] || { cat "$DH_TMP/run.log"; fail "the VMM was not started"; }
 grep -q 'DHCP server ready' "$DH_TMP/run.log" || fail "run did not wait for the DHCP server"
 SERVER=$(ps -o pid= --ppid "$RUNPID" | tr -d ' ' | head -n 1)
-[ -n "$SERVER" ] && grep -q dhcp "/proc/$SERVER/cmdline" || fail "no DHCP server under the VMM process"
+{ [ -n "$SERVER" ] && grep -q dhcp "/proc/$SERVER/cmdline"; } || fail "no DHCP server under the VMM process"
 echo "ok: server $SERVER runs under the VMM process $RUNPID"
 dh_vm $N || fail "vm"
 

@@ -7,8 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/podns.sh
 . tests/ns/dhcp-lib.sh
 dh_require
-UDHCPC=$(command -v udhcpc || true)
-[ -n "$UDHCPC" ] || UDHCPC="busybox udhcpc"
+if command -v udhcpc >/dev/null; then UDHCPC=(udhcpc); else UDHCPC=(busybox udhcpc); fi
 N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-udhcpc.XXXXXX)
 trap 'dh_cleanup $N' EXIT
@@ -19,8 +18,11 @@ dh_server_start $N --dhcp-option 42:0a000005 || fail "server start"
 # The script records each event's environment and applies bound/renew.
 cat >"$DH_TMP/script" <<'SH'
 #!/bin/sh
-env | sort >"$OUT/$1.tmp" && mv "$OUT/$1.tmp" "$OUT/$1.env"
-case $1 in
+# The event is recorded after the lease is applied: the test reads the
+# interface as soon as the record appears.
+ev=$1
+env | sort >"$OUT/$ev.tmp"
+case $ev in
 bound|renew)
 	ip addr flush dev "$interface"
 	ip addr add "$ip/$mask" dev "$interface"
@@ -30,11 +32,12 @@ bound|renew)
 		ip route replace "$1" dev "$interface"; shift 2; done
 	;;
 esac
+mv "$OUT/$ev.tmp" "$OUT/$ev.env"
 SH
 sed -i "s|\$OUT|$DH_TMP|g" "$DH_TMP/script"
 chmod +x "$DH_TMP/script"
 
-in_vm $N $UDHCPC -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
+in_vm "$N" "${UDHCPC[@]}" -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
 	-O 121 -O 119 -O 26 >"$DH_TMP/udhcpc.out" 2>&1 &
 CLIENT=$!
 for _ in $(seq 100); do [ -f "$DH_TMP/bound.env" ] && break; sleep 0.1; done

@@ -64,6 +64,7 @@ ns_snapshot() {
 # every link's operstate and port state agree with its flags as well.
 # (No STP anywhere here: a bridge port forwards when it, its carrier and
 # its bridge are up, and is disabled otherwise.)
+# shellcheck disable=SC2016 # jq variables, not shell ones
 NS_LINKS_SETTLED='(map({key: .ifname, value: (.flags | any(. == "UP"))}) | from_entries) as $up_by_name
 	| all(.[];
 	(.flags | any(. == "UP")) as $up | (.flags | any(. == "LOWER_UP")) as $lower

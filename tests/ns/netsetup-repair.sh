@@ -62,6 +62,7 @@ logged() {
 repaired() {
 	local what=$1 r; shift
 	for r in "$@"; do
+		# shellcheck disable=SC2016 # jq variables, not shell ones
 		logged '.msg == "binding drifted; repaired" and .link == $l and .repair == $f' \
 			--arg l "${r%%:*}" --arg f "${r#*:}" || { cat "$log"; fail "$what: no repair $r logged"; }
 	done
@@ -96,6 +97,7 @@ done
 	# The VMM held the tap open, so the tap had carrier and got its IPv6
 	# link-local address: check the repairs and links, then re-baseline.
 	for l in eth0-nic k6t-eth0 tap0; do
+		# shellcheck disable=SC2016 # jq variables, not shell ones
 		logged '.msg == "binding drifted; repaired" and .link == $l and .repair == "up"' --arg l "$l" ||
 			{ cat "$log"; fail "run: repair of $l not logged"; }
 		link_json "$n" "$l" | jq -e '.flags | index("UP")' >/dev/null || fail "run: $l still down"

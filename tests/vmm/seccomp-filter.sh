@@ -23,7 +23,7 @@ wait_for() {	# FILE REGEX: up to 20 s
 pid=$!
 wait_for "$tmp/out" '^cad: waiting for ctrl-alt-del$' || { kill -9 $pid; fail "guest never waited"; }
 threads=0
-for st in /proc/$pid/task/*/status; do
+for st in /proc/"$pid"/task/*/status; do
 	# KVM's own worker (kvm-nx-lpage-recovery) is a kernel thread that
 	# never runs user code; it shows up as a task of ours on new kernels.
 	case $(cat "${st%status}comm") in kvm-*) continue ;; esac
