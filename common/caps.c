@@ -22,13 +22,31 @@ int caps_keep(const cap_value_t *keep, int nkeep, bool ambient)
 	int ret = 0;
 
 	/*
+	 * Handed on to an execve: inheritable first, because capset(2) takes
+	 * into the inheritable set only what the bounding set still holds;
+	 * then they can leave the bounding set with the rest (a root caller's
+	 * exec grants inheritable & the file's set, which is all of them).
+	 */
+	if (ambient && nkeep > 0) {
+		caps = cap_get_proc();
+		if (!caps)
+			return -errno;
+		if (cap_set_flag(caps, CAP_INHERITABLE, nkeep, keep, CAP_SET) ||
+		    cap_set_proc(caps) < 0)
+			ret = -errno;
+		cap_free(caps);
+		if (ret)
+			return ret;
+	}
+
+	/*
 	 * The bounding set first: dropping from it needs CAP_SETPCAP in the
 	 * effective set, which the set_proc below may remove.  EPERM means we
 	 * never had CAP_SETPCAP (a container's default set), which is fine:
 	 * no_new_privs keeps the bounding set from mattering across exec.
 	 */
 	for (cap_value_t c = 0; c <= last; c++) {
-		if (cap_in(c, keep, nkeep))
+		if (!ambient && cap_in(c, keep, nkeep))
 			continue;
 		if (CAP_IS_SUPPORTED(c) && cap_get_bound(c) == 1 &&
 		    cap_drop_bound(c) < 0 && errno != EPERM)

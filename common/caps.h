@@ -7,10 +7,11 @@
 
 /*
  * Reduce this process to exactly the capabilities in keep[]: they stay in
- * the effective and permitted sets (and the inheritable and ambient sets
- * when ambient is true, so they survive an execve of a non-setuid binary);
- * everything else is dropped from every set, the bounding set included
- * where CAP_SETPCAP allows it.  Returns 0 or a negative errno.
+ * the effective and permitted sets; everything else is dropped from every
+ * set, the bounding set included where CAP_SETPCAP allows it.  With
+ * ambient true they are handed to the next execve of a binary without file
+ * capabilities, by root or not: they go into the inheritable and ambient
+ * sets and leave the bounding set too.  Returns 0 or a negative errno.
  */
 int caps_keep(const cap_value_t *keep, int nkeep, bool ambient);
 

@@ -135,6 +135,9 @@ struct ns_opts {
 	bool has_owner;
 	uid_t tap_uid;
 	gid_t tap_gid;
+	bool has_vmm_user;	/* --vmm-user (run only) */
+	uid_t vmm_uid;
+	gid_t vmm_gid;
 	bool no_dhcp;
 	bool help;
 	/* Flags handed to the DHCP child verbatim (run only). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/num.h"
+#include "common/user.h"
 #include "dhcp/config.h"
 #include "dhcp/optenc.h"
 #include "netsetup/netsetup.h"
@@ -19,7 +20,7 @@
 
 enum flag_id {
 	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
-	F_BRIDGE_ADDR, F_VMM, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
+	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
 };
 
 static const struct flag {
@@ -42,6 +43,8 @@ static const struct flag {
 	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4",
 	  "bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
 	{ "vmm", F_VMM, C_RUN, true, "PATH", "VMM to exec (default: podvmm next to podlaunch)" },
+	{ "vmm-user", F_VMM_USER, C_RUN, true, "UID[:GID]",
+	  "the VMM runs as this user once its devices are open (passes --user)" },
 	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server" },
 	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX", "extra DHCP option (repeatable)" },
 	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite", "DHCP lease time" },
@@ -87,8 +90,7 @@ static int dhcp_push(struct ns_opts *o, const char *a)
 static int apply(struct ns_opts *o, const struct flag *f, const char *flag, const char *val,
 		 char *err, size_t len)
 {
-	unsigned long long v, g;
-	char *colon;
+	unsigned long long v;
 
 	switch (f->id) {
 	case F_IFACE:
@@ -125,21 +127,26 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			return bad(err, len, flag, "expects a number from 68 to 65535");
 		o->mtu = v;
 		return 0;
-	case F_TAP_OWNER: {
-		char buf[32];
+	case F_TAP_OWNER:
+	case F_VMM_USER: {
+		uid_t uid;
+		gid_t gid;
+		bool has_gid;
 
-		if (strlen(val) >= sizeof(buf))
-			return bad(err, len, flag, "expects UID[:GID]");
-		strcpy(buf, val);
-		colon = strchr(buf, ':');
-		if (colon)
-			*colon++ = '\0';
-		if (num_parse(buf, 0, UINT32_MAX - 1, &v) ||
-		    (colon && num_parse(colon, 0, UINT32_MAX - 1, &g)))
+		if (user_spec_parse(val, &uid, &gid, &has_gid))
 			return bad(err, len, flag, "expects numeric UID[:GID]");
-		o->has_owner = true;
-		o->tap_uid = v;
-		o->tap_gid = colon ? (gid_t)g : (gid_t)-1;
+		if (f->id == F_TAP_OWNER) {
+			o->has_owner = true;
+			o->tap_uid = uid;
+			o->tap_gid = has_gid ? gid : (gid_t)-1;
+			return 0;
+		}
+		/* Switching to root would gain nothing and hide a mistake. */
+		if (!uid || (has_gid && !gid))
+			return bad(err, len, flag, "expects a non-zero UID and GID");
+		o->has_vmm_user = true;
+		o->vmm_uid = uid;
+		o->vmm_gid = has_gid ? gid : (gid_t)uid;
 		return 0;
 	}
 	case F_BRIDGE_ADDR: {

@@ -136,13 +136,16 @@ static void inherited_fds_cloexec(void)
 		closedir(d);
 }
 
+/* What podvmm --user needs to become that user; nothing after. */
+static const cap_value_t vmm_user_caps[] = { CAP_SETUID, CAP_SETGID };
+
 int cmd_run(int argc, char **argv)
 {
 	struct ns_opts o;
 	struct ns_state *st;
 	const struct ns_binding *b;
-	char path[4096], vmm[4096], net[64 + NS_MAX_QUEUES * 12], mac[18];
-	int fds[NS_MAX_QUEUES], ret, off, lock = -1;
+	char path[4096], vmm[4096], net[64 + NS_MAX_QUEUES * 12], mac[18], user[24];
+	int fds[NS_MAX_QUEUES], ret, off, n, lock = -1;
 	char **vargv;
 
 	ret = podlaunch_opts(NS_CMD_RUN, argc, argv, &o);
@@ -187,20 +190,36 @@ int cmd_run(int argc, char **argv)
 		off += snprintf(net + off, sizeof(net) - off, "%s%d", i ? ":" : "", fds[i]);
 	snprintf(net + off, sizeof(net) - off, ",mac=%s,mtu=%d", mac, b->mtu);
 
-	vargv = calloc(o.vmm_argc + 4, sizeof(*vargv));
+	vargv = calloc(o.vmm_argc + 6, sizeof(*vargv));
 	if (!vargv)
 		return 1;
-	vargv[0] = vmm;
-	vargv[1] = "--net";
-	vargv[2] = net;
+	n = 0;
+	vargv[n++] = vmm;
+	vargv[n++] = "--net";
+	vargv[n++] = net;
+	if (o.has_vmm_user) {
+		snprintf(user, sizeof(user), "%u:%u", (unsigned int)o.vmm_uid,
+			 (unsigned int)o.vmm_gid);
+		vargv[n++] = "--user";
+		vargv[n++] = user;
+	}
 	for (int i = 0; i < o.vmm_argc; i++)
-		vargv[3 + i] = o.vmm_argv[i];
+		vargv[n++] = o.vmm_argv[i];
 
 	/* Only the tap fds cross the exec. */
 	for (int i = 0; i < b->queues; i++)
 		if (fcntl(fds[i], F_SETFD, 0))
 			return fail("tap_open", "cannot clear FD_CLOEXEC on the tap", errno);
-	ret = caps_drop_all();
+	/*
+	 * The VMM gets nothing, or with --vmm-user just what its switch to
+	 * that user takes; the switch itself clears them.  Inheritable (and
+	 * ambient) is how they cross the exec: for a root caller the kernel
+	 * grants inheritable & the file's (all), the bounding set being empty.
+	 */
+	if (o.has_vmm_user)
+		ret = caps_keep(vmm_user_caps, 2, true);
+	else
+		ret = caps_drop_all();
 	if (ret)
 		return fail("drop_caps", "cannot drop capabilities", -ret);
 	ret = no_new_privs_set();

@@ -7,6 +7,7 @@
 
 #include "cmd/podvmm/cli.h"
 #include "common/num.h"
+#include "common/user.h"
 #include "vmm/vm_core.h"
 
 const char cli_usage[] =
@@ -14,13 +15,16 @@ const char cli_usage[] =
 	"              [--cpus N] [--net SPEC]... [--cpu-template host|baseline]\n"
 	"              [--console stdio|none|file:PATH] [--shutdown-timeout SECONDS]\n"
 	"              [--hugepages] [--boot linux|pvh] [--seccomp on|off|trap]\n"
+	"              [--user UID[:GID]]\n"
 	"  --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N]\n"
+	"  --user: run as UID:GID (GID defaults to UID) once every device is open\n"
 	"exit: 0 guest powered off or reset, 1 failure, 2 bad flags,\n"
 	"      3 guest still running --shutdown-timeout seconds after SIGTERM/SIGINT\n";
 
 enum {
 	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_CPUS, OPT_NET,
 	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP, OPT_SECCOMP,
+	OPT_USER,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +41,7 @@ static const struct option longopts[] = {
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -143,6 +148,19 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 			else
 				FAIL("--seccomp", "must be on, off or trap");
 			break;
+		case OPT_USER: {
+			bool has_gid;
+
+			if (user_spec_parse(optarg, &o->uid, &o->gid, &has_gid))
+				FAIL("--user", "must be a numeric UID[:GID]");
+			/* Switching to root would gain nothing and hide a mistake. */
+			if (!o->uid || (has_gid && !o->gid))
+				FAIL("--user", "UID and GID must be non-zero");
+			if (!has_gid)
+				o->gid = (gid_t)o->uid;
+			o->has_user = true;
+			break;
+		}
 		case OPT_HELP:
 			o->help = true;
 			return 0;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "vmm/cpuid.h"
 #include "vmm/loader.h"
@@ -34,6 +35,9 @@ struct podvmm_opts {
 	enum boot_mode boot;
 	bool help;
 	enum seccomp_action seccomp;	/* --seccomp=on|off|trap */
+	bool has_user;			/* --user UID[:GID] */
+	uid_t uid;
+	gid_t gid;
 };
 
 /* Parses argv; 0, or -EINVAL with *flag naming the offending flag and

@@ -18,7 +18,9 @@
 
 #include "cmd/podvmm/cli.h"
 #include "cmd/podvmm/console.h"
+#include "common/caps.h"
 #include "common/log.h"
+#include "common/user.h"
 #include "vmm/devices.h"
 #include "vmm/net.h"
 #include "vmm/seccomp.h"
@@ -171,6 +173,44 @@ static int epoll_add(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
+/* What --user needs until the switch. */
+static const cap_value_t user_switch_caps[] = { CAP_SETUID, CAP_SETGID };
+
+/*
+ * Everything podvmm opens is open by now (/dev/kvm, the taps, vhost-net,
+ * the kernel and initrd, the console), so nothing later needs a privilege:
+ * none is kept, whoever started us, and with --user not even root's uid
+ * (root without capabilities still owns root's files).
+ */
+static int privileges_drop(const struct podvmm_opts *o, const char **step)
+{
+	int ret;
+
+	if (o->has_user) {
+		/* The bounding set goes while CAP_SETPCAP may still be held;
+		 * the switch then takes the last two. */
+		*step = "keep_setid_caps";
+		for (size_t i = 0; i < 2; i++)
+			if (cap_get_bound(user_switch_caps[i]) == 1 &&
+			    cap_drop_bound(user_switch_caps[i]) < 0 && errno != EPERM)
+				return -errno;
+		if ((ret = caps_keep(user_switch_caps, 2, false)))
+			return ret;
+		*step = "switch_user";
+		if ((ret = user_switch(o->uid, o->gid)))
+			return ret;
+	}
+	*step = "drop_caps";
+	if ((ret = caps_drop_all()))
+		return ret;
+	*step = "no_new_privs";
+	if ((ret = no_new_privs_set()))
+		return ret;
+	log_info("podvmm", "privileges dropped", "{s:I, s:I}", "uid", (json_int_t)getuid(),
+		 "gid", (json_int_t)getgid());
+	return 0;
+}
+
 static int run(const struct podvmm_opts *o)
 {
 	static struct devices dev;	/* large; and devices outlive no one */
@@ -253,6 +293,13 @@ static int run(const struct podvmm_opts *o)
 		goto out;
 	}
 	loop_stdin(&l, true);
+	if ((ret = privileges_drop(o, &step))) {
+		log_error("podvmm", "cannot drop privileges", "{s:s, s:s, s:s}", "step", step,
+			  "error", strerror(-ret), "hint", ret == -EPERM && o->has_user ?
+			  "--user needs CAP_SETUID and CAP_SETGID (podlaunch run --vmm-user grants them)" :
+			  "");
+		goto out;
+	}
 	if ((ret = seccomp_filters_prepare(o->seccomp))) {
 		log_error("podvmm", "cannot build the seccomp filters", "{s:s}", "error",
 			  strerror(-ret));

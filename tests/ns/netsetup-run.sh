@@ -45,6 +45,20 @@ grep -q 'disabled by --no-dhcp' "$STATE_ROOT/log1" || fail "--no-dhcp not logged
 [ "$(jq -r .phase "$(pl_cache "$n")")" = "done" ] || fail "cache not done after run"
 echo "ok run --no-dhcp"
 
+# 1b. --vmm-user: "--user UID:GID" after --net, and exactly CAP_SETUID and
+# CAP_SETGID (bits 7, 6) in the effective, permitted and ambient sets for
+# podvmm's own switch (which clears them); the bounding set empty.
+pl "$n" run --no-dhcp --vmm "$FAKEVMM" --vmm-user 107:36 -- --x >"$STATE_ROOT/out1b" 2>"$STATE_ROOT/log1b" ||
+	{ cat "$STATE_ROOT/log1b"; fail "run --vmm-user"; }
+{ grep -q '^argv 3 --user$' "$STATE_ROOT/out1b" && grep -q '^argv 4 107:36$' "$STATE_ROOT/out1b" &&
+	grep -q '^argv 5 --x$' "$STATE_ROOT/out1b"; } || fail "--user not passed before the user's args: $(grep ^argv "$STATE_ROOT/out1b")"
+for c in CapPrm CapEff CapAmb; do
+	grep -q "^$c:[[:space:]]*00000000000000c0$" "$STATE_ROOT/out1b" || fail "--vmm-user: $(grep "^$c" "$STATE_ROOT/out1b")"
+done
+grep -q "^CapBnd:[[:space:]]*$ZERO$" "$STATE_ROOT/out1b" || fail "--vmm-user: $(grep "^CapBnd" "$STATE_ROOT/out1b")"
+grep -q '^NoNewPrivs:[[:space:]]*1$' "$STATE_ROOT/out1b" || fail "--vmm-user: NoNewPrivs not set"
+echo "ok run --vmm-user: --user passed, only CAP_SETUID and CAP_SETGID handed on"
+
 # 2. A second run resumes from the cache (no new setup).
 pl "$n" run --no-dhcp --vmm "$FAKEVMM" -- --user-arg "two words" >"$STATE_ROOT/out2" 2>"$STATE_ROOT/log2" ||
 	fail "second run"

@@ -67,6 +67,12 @@ static void test_bad_flags_named(void **state)
 		{ NS_CMD_SETUP, "--mtu", "-1", "--mtu" },
 		{ NS_CMD_SETUP, "--tap-owner", "bob", "--tap-owner" },
 		{ NS_CMD_SETUP, "--tap-owner", "1:", "--tap-owner" },
+		{ NS_CMD_SETUP, "--tap-owner", "4294967295", "--tap-owner" },
+		{ NS_CMD_SETUP, "--vmm-user", "100", "--vmm-user" },	/* run only */
+		{ NS_CMD_RUN, "--vmm-user", "0", "--vmm-user" },
+		{ NS_CMD_RUN, "--vmm-user", "100:0", "--vmm-user" },
+		{ NS_CMD_RUN, "--vmm-user", "qemu", "--vmm-user" },
+		{ NS_CMD_RUN, "--vmm-user", ":100", "--vmm-user" },
 		{ NS_CMD_SETUP, "--iface", "0123456789abcdef", "--iface" },
 		{ NS_CMD_SETUP, "--iface", "a/b", "--iface" },
 		{ NS_CMD_SETUP, "--bridge-addr", "fe80::1", "--bridge-addr" },
@@ -137,6 +143,13 @@ static void test_run_passthrough(void **state)
 	assert_string_equal(o.vmm_argv[0], "--kernel");
 	assert_string_equal(o.vmm_argv[2], "--");
 	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--lease-time", "infinite"), 3, &o, err), 0);
+	assert_false(o.has_vmm_user);
+	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--vmm-user", "107"), 3, &o, err), 0);
+	assert_true(o.has_vmm_user);
+	assert_int_equal(o.vmm_uid, 107);
+	assert_int_equal(o.vmm_gid, 107);
+	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--vmm-user=107:36"), 2, &o, err), 0);
+	assert_int_equal(o.vmm_gid, 36);
 }
 
 int main(void)

@@ -67,6 +67,22 @@ static void all_flags(void **state)
 	assert_int_equal(o.shutdown_timeout, 5);
 	assert_true(o.hugepages);
 	assert_int_equal(o.boot, BOOT_PVH);
+	assert_false(o.has_user);
+}
+
+static void user_flag(void **state)
+{
+	struct podvmm_opts o;
+	const char *flag;
+
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--user", "107:108", NULL), 0);
+	assert_true(o.has_user);
+	assert_int_equal(o.uid, 107);
+	assert_int_equal(o.gid, 108);
+	/* No GID: the UID's number, never root's group. */
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--user", "4294967294", NULL), 0);
+	assert_int_equal(o.uid, 4294967294u);
+	assert_int_equal(o.gid, 4294967294u);
 }
 
 #define BAD(expect, ...) do { \
@@ -96,6 +112,12 @@ static void bad_flags(void **state)
 	BAD("--kernel", "--kernel");
 	BAD("extra", "--kernel", "k", "extra");
 	BAD("--memory", "--kernel", "k", "--memory", "255", "--hugepages");
+	BAD("--user", "--kernel", "k", "--user", "0");
+	BAD("--user", "--kernel", "k", "--user", "100:0");
+	BAD("--user", "--kernel", "k", "--user", "nobody");
+	BAD("--user", "--kernel", "k", "--user", "100:");
+	BAD("--user", "--kernel", "k", "--user", "4294967295");
+	BAD("--user", "--kernel", "k", "--user", "-1");
 }
 
 static void net_specs(void **state)
@@ -160,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(all_flags),
+		cmocka_unit_test(user_flag),
 		cmocka_unit_test(bad_flags),
 		cmocka_unit_test(net_specs),
 	};
