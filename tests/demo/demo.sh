@@ -19,6 +19,9 @@ DEMO_TIMEOUT=${DEMO_TIMEOUT:-180}
 KERNEL=${KERNEL:-}
 INITRD=${INITRD:-}
 CMDLINE=${CMDLINE:-console=ttyS0 reboot=k panic=-1}
+# podvmm runs as this user (podlaunch run --vmm-user) once its devices are open.
+VMM_UID=${VMM_UID:-107}
+ZERO=0000000000000000
 
 # Check what the user gave before anything is built or created.
 for f in ${KERNEL:+"$KERNEL"} ${INITRD:+"$INITRD"}; do
@@ -165,7 +168,7 @@ tests/demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
 	"${files[@]}" --hostname vm1 --nameserver 10.96.0.10 \
 	--search default.svc.cluster.local --search svc.cluster.local --search cluster.local \
 	--volume "$work/state:/var/run/podlaunch" \
-	-- /bin/podlaunch run -- "${vmargs[@]}" || die "bundle build failed"
+	-- /bin/podlaunch run --vmm-user "$VMM_UID" -- "${vmargs[@]}" || die "bundle build failed"
 say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
 say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"
 
@@ -252,6 +255,26 @@ say "    answered by MAC $neigh_mac (the pod's original eth0 MAC $pod_mac, now t
 [ "$neigh_mac" = "$pod_mac" ] || die "the answer came from $neigh_mac, not the guest's $pod_mac"
 ! pod_holds_ip || die "an up interface in the pod still holds $pod_ip: the pod answered, not the guest"
 say "    no up interface in the pod holds $pod_ip: the guest answered"
+
+# --- privileges ----------------------------------------------------------------------
+head_ "privileges of the processes in the container"
+vmm_pid=$(cat "$work/pid" 2>/dev/null || true)
+{ [ -n "$vmm_pid" ] && [ "$(cat "/proc/$vmm_pid/comm" 2>/dev/null)" = podvmm ]; } ||
+	die "the container's first process is not podvmm"
+st_line() {
+	awk '$1 == "Uid:" {u = $2} $1 == "Gid:" {g = $2} $1 == "CapEff:" {e = $2}
+	     $1 == "CapPrm:" {p = $2} $1 == "CapBnd:" {b = $2} $1 == "NoNewPrivs:" {n = $2}
+	     $1 == "Seccomp:" {s = $2}
+	     END {printf "uid %s gid %s CapEff %s CapPrm %s CapBnd %s NoNewPrivs %s Seccomp %s", u, g, e, p, b, n, s}' "$1"
+}
+vmm_st=$(st_line "/proc/$vmm_pid/status")
+say "    podvmm      (pid $vmm_pid): $vmm_st"
+for k in $(pgrep -P "$vmm_pid" || true); do
+	say "    dhcp server (pid $k): $(st_line "/proc/$k/status")"
+done
+[ "$vmm_st" = "uid $VMM_UID gid $VMM_UID CapEff $ZERO CapPrm $ZERO CapBnd $ZERO NoNewPrivs 1 Seccomp 2" ] ||
+	die "podvmm is not unprivileged: $vmm_st"
+say "    podvmm (--vmm-user $VMM_UID) holds no capability, is not root and runs under seccomp"
 
 # --- graceful stop -------------------------------------------------------------------
 head_ "graceful stop: runc kill $CID TERM"
