@@ -138,6 +138,7 @@ static void inherited_fds_cloexec(void)
 
 /* What podvmm --user needs to become that user; nothing after. */
 static const cap_value_t vmm_user_caps[] = { CAP_SETUID, CAP_SETGID };
+#define NR_VMM_USER_CAPS ((int)(sizeof(vmm_user_caps) / sizeof(vmm_user_caps[0])))
 
 int cmd_run(int argc, char **argv)
 {
@@ -217,7 +218,7 @@ int cmd_run(int argc, char **argv)
 	 * grants inheritable & the file's (all), the bounding set being empty.
 	 */
 	if (o.has_vmm_user)
-		ret = caps_keep(vmm_user_caps, 2, true);
+		ret = caps_keep(vmm_user_caps, NR_VMM_USER_CAPS, true);
 	else
 		ret = caps_drop_all();
 	if (ret)

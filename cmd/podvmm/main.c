@@ -175,6 +175,7 @@ static int epoll_add(int epfd, int fd)
 
 /* What --user needs until the switch. */
 static const cap_value_t user_switch_caps[] = { CAP_SETUID, CAP_SETGID };
+#define NR_USER_SWITCH_CAPS ((int)(sizeof(user_switch_caps) / sizeof(user_switch_caps[0])))
 
 /*
  * Everything podvmm opens is open by now (/dev/kvm, the taps, vhost-net,
@@ -187,14 +188,18 @@ static int privileges_drop(const struct podvmm_opts *o, const char **step)
 	int ret;
 
 	if (o->has_user) {
-		/* The bounding set goes while CAP_SETPCAP may still be held;
-		 * the switch then takes the last two. */
+		/*
+		 * The whole bounding set goes while CAP_SETPCAP may still be
+		 * held: these two leave it first (they stay permitted, for
+		 * the switch, which then clears them), caps_keep drops the
+		 * rest.
+		 */
 		*step = "keep_setid_caps";
-		for (size_t i = 0; i < 2; i++)
+		for (int i = 0; i < NR_USER_SWITCH_CAPS; i++)
 			if (cap_get_bound(user_switch_caps[i]) == 1 &&
 			    cap_drop_bound(user_switch_caps[i]) < 0 && errno != EPERM)
 				return -errno;
-		if ((ret = caps_keep(user_switch_caps, 2, false)))
+		if ((ret = caps_keep(user_switch_caps, NR_USER_SWITCH_CAPS, false)))
 			return ret;
 		*step = "switch_user";
 		if ((ret = user_switch(o->uid, o->gid)))
