@@ -68,8 +68,10 @@ run_case() {
 		"${pl_flags[@]}" -- --kernel "$GUEST" --cpu-template baseline --console stdio \
 		"${vm_extra[@]}" >"$work/out" 2>"$work/err" </dev/null &
 	vmm_pid=$!
+	# The guest writes its console a byte at a time: "net: serving" comes
+	# after the LEASE and msi-x lines, so they are whole once it shows.
 	for _ in $(seq 1 120); do
-		grep -aq '^LEASE ' "$work/out" && break
+		grep -aq '^net: serving ' "$work/out" && break
 		kill -0 "$vmm_pid" 2>/dev/null || break
 		sleep 1
 	done
@@ -119,7 +121,7 @@ PY
 		grep -aq "^net: $want_queues queue pairs (ctrl ack 0)" "$work/out" || fail "$label: guest did not get $want_queues queue pairs"
 		grep -q "\"msg\":\"queue pairs in use\".*\"pairs\":$want_queues," "$work/err" || fail "$label: device did not switch to $want_queues pairs"
 	fi
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		alive=
 		for k in $dhcp_kids; do kill -0 "$k" 2>/dev/null && alive=$k; done
 		[ -z "$alive" ] && break

@@ -113,15 +113,16 @@ static int find_device(void)
 }
 
 /* Device status after up to n polls, stopping early on NEEDS_RESET. */
-static uint8_t status_wait(long n)
+/* The device status once it asks for a reset, or after TSC_PATIENCE: the
+ * I/O thread that sees the bad ring runs when the host schedules it. */
+static uint8_t status_wait(void)
 {
-	uint8_t st = 0;
+	uint64_t t0 = rdtsc();
+	uint8_t st;
 
-	while (n-- > 0) {
+	do {
 		st = *C8(0x14);
-		if (st & ST_NEEDS_RESET)
-			break;
-	}
+	} while (!(st & ST_NEEDS_RESET) && rdtsc() - t0 < TSC_PATIENCE);
 	return st;
 }
 
@@ -208,7 +209,7 @@ static void attack(const char *what, void (*build)(void))
 	}
 	build();
 	tx_kick();
-	st = status_wait(20000);
+	st = status_wait();
 	con_printf("hostile: %s -> device status %x%s\n", what, st,
 		   st & ST_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "");
 }
@@ -250,6 +251,7 @@ static void tx_flood(unsigned long frames)
 {
 	unsigned long sent = 0, done = 0;
 	uint16_t last_used = 0;
+	uint64_t progress;
 
 	if (dev_start_tx()) {
 		con_puts("hostile: flood: device refused the setup\n");
@@ -268,14 +270,17 @@ static void tx_flood(unsigned long frames)
 		post((uint16_t)i);
 	sent = QN;
 	tx_kick();
+	progress = rdtsc();
 	/*
-	 * Bounded by lack of progress, not by total spins, so a slow (loaded)
-	 * host is not mistaken for a stuck device.
+	 * Bounded by time without progress, not by total spins, so a slow
+	 * (loaded) host is not mistaken for a stuck device.
 	 */
-	for (long spins = 0, idle = 0; done < frames && idle < 2000000; spins++) {
+	for (long spins = 0, idle = 0; done < frames && rdtsc() - progress < TSC_PATIENCE; spins++) {
 		uint16_t u = ((volatile uint16_t *)used)[1];
 
 		idle = last_used == u ? idle + 1 : 0;
+		if (!idle)
+			progress = rdtsc();
 		/*
 		 * A device using EVENT_IDX may have emptied the ring and be
 		 * waiting for a notification for the last few frames: kick

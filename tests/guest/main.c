@@ -147,8 +147,10 @@ static void start_aps(int cpus)
 			delay(1000);
 		}
 	}
-	for (unsigned long i = 0; i < 200000 && *count < cpus - 1; i++)
-		;
+	/* Each AP runs when the host schedules its vCPU thread: wait by time,
+	 * not by a spin count. */
+	for (uint64_t t0 = rdtsc(); *count < cpus - 1 && rdtsc() - t0 < TSC_PATIENCE;)
+		__asm__ volatile("pause");
 	con_printf("smp: %u of %d application processors started\n", *count, cpus - 1);
 	check(*count == cpus - 1, "APs started through INIT-SIPI");
 	if (*count == cpus - 1 && cpus <= 16) {

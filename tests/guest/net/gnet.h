@@ -64,12 +64,4 @@ int dhcp_bind(struct gnic *nic, struct lease *l);
 /* Prints the one LEASE line on the console. */
 void lease_print(const struct lease *l);
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 #endif
