@@ -65,7 +65,7 @@ in_vm $N dhclient -4 -d -v -cf "$DH_TMP/dhclient.conf" -lf "$DH_TMP/leases" \
 	-pf "$DH_TMP/dhclient.pid" -sf "$DH_TMP/script" vm0 >"$DH_TMP/dhclient.out" 2>&1 &
 CLIENT=$!
 bound() { first_file "$DH_TMP"/ev.*.BOUND; }
-for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhclient.out"; fail "dhclient got no lease"; }
 grep -q 'DHCPNAK' "$DH_TMP/dhclient.out" || { cat "$DH_TMP/dhclient.out"; fail "no NAK for the stale address"; }
 echo "ok: INIT-REBOOT for 10.244.1.99 was NAKed"

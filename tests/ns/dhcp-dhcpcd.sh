@@ -58,7 +58,7 @@ in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -4 -t 10 $IFN \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
 CLIENT=$!  # dhcpcd stays in the foreground (-B); stopped with -x at exit
 bound() { first_file "$DH_TMP"/ev.*.BOUND; }
-for _ in $(seq 100); do [ -n "$(bound)" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -n "$(bound)" ] && break; sleep 0.1; done
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; fail "dhcpcd got no lease"; }
 B=$(bound)
 grep -q 'NAK' "$DH_TMP/dhcpcd.out" || { cat "$DH_TMP/dhcpcd.out"; fail "no NAK for the stale lease"; }
@@ -77,7 +77,7 @@ check_eq "classless routes" "$(e new_classless_static_routes "$B")" \
 	"$DH_SERVER_ID/32 0.0.0.0 10.244.1.0/24 $POD_GW $POD_GW/32 0.0.0.0 0.0.0.0/0 $POD_GW"
 
 # dhcpcd applies the lease itself: address, and every 121 route.
-for _ in $(seq 100); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
+for _ in $(seq 300); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
 check_eq "address" "$(in_vm $N ip -4 -o addr show dev $IFN | awk '{print $4; exit}')" "$POD_IP/$POD_PREFIX"
 routes=$(in_vm $N ip -4 route show)
 echo "$routes"
@@ -92,7 +92,7 @@ echo "ok: ping $POD_GW"
 
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -n $IFN >"$DH_TMP/rebind.out" 2>&1
 renew() { first_file "$DH_TMP"/ev.*.RENEW "$DH_TMP"/ev.*.REBIND "$DH_TMP"/ev.*.REBOOT; }
-for _ in $(seq 100); do [ -n "$(renew)" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -n "$(renew)" ] && break; sleep 0.1; done
 [ -n "$(renew)" ] || { cat "$DH_TMP/dhcpcd.out"; ls "$DH_TMP"; cat "$DH_TMP/rebind.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e new_ip_address "$(renew)")" "$POD_IP"
 grep -q 'renewed\|acknowledged' "$DH_SERVER_LOG" || fail "server log"

@@ -29,7 +29,7 @@ cat >"$DH_TMP/u" <<SH
 exit 0
 SH
 chmod +x "$DH_TMP/u"
-in_vm $N udhcpc -i "$VMIF" -q -n -t 4 -T 1 -s "$DH_TMP/u" -O 119 >"$DH_TMP/u.out" 2>&1
+in_vm $N udhcpc -i "$VMIF" -q -n -t 10 -T 1 -s "$DH_TMP/u" -O 119 >"$DH_TMP/u.out" 2>&1
 [ -f "$DH_TMP/u.env" ] || { cat "$DH_TMP/u.out"; fail "udhcpc got no lease"; }
 check_eq "udhcpc search" "$(sed -n 's/^search=//p' "$DH_TMP/u.env")" "$want"
 check_eq "udhcpc ip" "$(sed -n 's/^ip=//p' "$DH_TMP/u.env")" "$POD_IP"

@@ -41,7 +41,7 @@ esac
 exit 0
 SH
 chmod +x "$DH_TMP/script"
-in_vm $N udhcpc -i "$VMIF" -q -n -t 4 -T 1 -s "$DH_TMP/script" >/dev/null 2>&1
+in_vm $N udhcpc -i "$VMIF" -q -n -t 10 -T 1 -s "$DH_TMP/script" >/dev/null 2>&1
 [ -f "$DH_TMP/lease.env" ] || { cat "$DH_TMP/run.log"; fail "no lease from the server run started"; }
 e() { sed -n "s/^$1=//p" "$DH_TMP/lease.env"; }
 check_eq "ip" "$(e ip)" "$POD_IP"

@@ -43,7 +43,7 @@ SH
 chmod +x "$DH_TMP/script"
 lease() {
 	rm -f "$DH_TMP/lease.env"
-	in_vm $N udhcpc -i vm0 -q -n -t 4 -T 1 -s "$DH_TMP/script" >/dev/null 2>&1
+	in_vm $N udhcpc -i vm0 -q -n -t 10 -T 1 -s "$DH_TMP/script" >/dev/null 2>&1
 	[ -f "$DH_TMP/lease.env" ] || fail "udhcpc got no lease"
 }
 e() { sed -n "s/^$1=//p" "$DH_TMP/lease.env"; }

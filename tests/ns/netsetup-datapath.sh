@@ -28,6 +28,7 @@ for kind in ptp bridge; do
 		"$PODLAUNCH" setup --state-dir "$STATE_ROOT/$n" 2>"$STATE_ROOT/$n.log" ||
 		{ cat "$STATE_ROOT/$n.log"; fail "$kind: setup with /proc/sys read-only"; }
 	brmac=$(link_json "$n" k6t-eth0 | jq -r .address)
+	ns_wait_forwarding "$n" eth0-nic
 	nodedev=$(in_node "$n" ip -j route get "$ip" | jq -r '.[0].dev')
 	# neigh_of: the MAC the node resolved the pod IP to, or "" when nobody answered.
 	neigh_of() { in_node "$n" ip -j neigh show "$ip" dev "$nodedev" | jq -r '.[0].lladdr // ""'; }
@@ -38,7 +39,10 @@ for kind in ptp bridge; do
 	# placeholder's address with its own MAC, so the check above can fail.
 	echo 0 | in_pod "$n" tee /proc/sys/net/ipv4/conf/k6t-eth0/arp_ignore >/dev/null
 	in_node "$n" ip neigh flush dev "$nodedev"
-	in_node "$n" ping -c1 -W1 "$ip" >/dev/null
+	for _ in 1 2 3 4 5; do
+		in_node "$n" ping -c1 -W1 "$ip" >/dev/null
+		[ "$(neigh_of)" = "$brmac" ] && break
+	done
 	[ "$(neigh_of)" = "$brmac" ] || fail "$kind: control: bridge did not answer ARP with arp_ignore=0 ($(neigh_of))"
 	echo 1 | in_pod "$n" tee /proc/sys/net/ipv4/conf/k6t-eth0/arp_ignore >/dev/null
 	in_node "$n" ip neigh flush dev "$nodedev"
@@ -50,8 +54,10 @@ for kind in ptp bridge; do
 	ip -n "$g" addr add "$ip/24" dev geth
 	ip -n "$g" link set geth up
 	ip -n "$g" route add default via "$gw"
+	ns_wait_forwarding "$n" gport
+	netns_wait_up "$g" geth
 	ok=
-	for _ in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		in_node "$n" ping -c1 -W1 "$ip" >/dev/null && { ok=1; break; }
 	done
 	[ -n "$ok" ] || { ip netns del "$g"; fail "$kind: the guest is not reachable as the pod"; }
