@@ -30,7 +30,7 @@ RANDOM=$SEED
 echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 
 STEPS=()	# the plan's steps, read from the journal of a first setup
-declare -A hit=() ophit=()
+declare -A hit=() ophit=() took=()
 kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
 n='' ip='' mac=''
 
@@ -106,7 +106,7 @@ new_ns() {
 # One attempt: a command killed either at a named step or after a delay.
 # Sets $rc.
 attack() {
-	local op r env=() step delay
+	local op r env=() step delay key span t0
 	r=$((RANDOM % 100))
 	if [ "$r" -lt 45 ]; then op=setup; elif [ "$r" -lt 80 ]; then op=run; else op=teardown; fi
 	args=("$op" --state-dir "$STATE_ROOT/$n")
@@ -129,11 +129,19 @@ attack() {
 			hooks=$((hooks + 1))
 		fi
 	else
-		# A full setup or run takes 10-60 ms here, teardown up to ~80.
-		delay=$(printf '0.%03d' $((1 + RANDOM % 60)))
+		# The delay is drawn below how long this command took the last
+		# time it ran to the end in the same state (bound or not), so the
+		# kill rate does not depend on how fast this machine is; 1-60 ms
+		# until then (a full setup or run takes 10-60 ms here).
+		key=$op:$([ -f "$(pl_cache "$n")" ] && echo bound || echo unbound)
+		span=${took[$key]:-60}
+		delay=$((1 + RANDOM % span))
+		delay=$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))
 		last_cmd="timeout -s KILL $delay podlaunch ${args[*]}"
+		t0=$(date +%s%N)
 		in_pod "$n" timeout -s KILL "$delay" "$PODLAUNCH" "${args[@]}" >/dev/null 2>"$STATE_ROOT/last.log"
 		rc=$?
+		[ "$rc" = 0 ] && took[$key]=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
 	fi
 	attempts=$((attempts + 1))
 	echo "$rc $last_cmd" >>"$STATE_ROOT/$n.trace"
@@ -149,7 +157,7 @@ plain setup
 mapfile -t STEPS < <(jq -r '.undo[].step' "$(pl_cache "$n")")
 [ "${#STEPS[@]}" -gt 5 ] || chaos_fail "cannot read the plan's steps from the cache"
 plain teardown
-while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 4)) ]; do
+while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 8)) ]; do
 	before=$kills
 	attack
 	[ "$kills" = "$before" ] && continue
