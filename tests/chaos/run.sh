@@ -13,7 +13,8 @@
 # CHAOS_CHECK_EVERY kills, and at the end of each namespace, teardown must
 # restore the original namespace exactly (ip -d -j addr/link, routes,
 # conf.all.arp_ignore; tests/ns/lib-netsetup.sh).  No DHCP child may outlive its
-# podlaunch.  The seed is printed; CHAOS_SEED=N replays a run.
+# podlaunch.  The seed is printed; CHAOS_SEED=N replays the random choices
+# (where a delayed kill lands still depends on timing).
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
