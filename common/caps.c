@@ -7,14 +7,6 @@
 
 #include "common/caps.h"
 
-static bool cap_in(cap_value_t c, const cap_value_t *keep, int nkeep)
-{
-	for (int i = 0; i < nkeep; i++)
-		if (keep[i] == c)
-			return true;
-	return false;
-}
-
 int caps_keep(const cap_value_t *keep, int nkeep, bool ambient)
 {
 	cap_value_t last = cap_max_bits() - 1;
@@ -26,6 +18,8 @@ int caps_keep(const cap_value_t *keep, int nkeep, bool ambient)
 	 * into the inheritable set only what the bounding set still holds;
 	 * then they can leave the bounding set with the rest (a root caller's
 	 * exec grants inheritable & the file's set, which is all of them).
+	 * Without an exec the bounding set does not limit what is already
+	 * permitted, so it is emptied either way.
 	 */
 	if (ambient && nkeep > 0) {
 		caps = cap_get_proc();
@@ -46,8 +40,6 @@ int caps_keep(const cap_value_t *keep, int nkeep, bool ambient)
 	 * no_new_privs keeps the bounding set from mattering across exec.
 	 */
 	for (cap_value_t c = 0; c <= last; c++) {
-		if (!ambient && cap_in(c, keep, nkeep))
-			continue;
 		if (CAP_IS_SUPPORTED(c) && cap_get_bound(c) == 1 &&
 		    cap_drop_bound(c) < 0 && errno != EPERM)
 			return -errno;

@@ -8,10 +8,10 @@
 /*
  * Reduce this process to exactly the capabilities in keep[]: they stay in
  * the effective and permitted sets; everything else is dropped from every
- * set, the bounding set included where CAP_SETPCAP allows it.  With
+ * set, and the bounding set is emptied where CAP_SETPCAP allows it.  With
  * ambient true they are handed to the next execve of a binary without file
  * capabilities, by root or not: they go into the inheritable and ambient
- * sets and leave the bounding set too.  Returns 0 or a negative errno.
+ * sets as well.  Returns 0 or a negative errno.
  */
 int caps_keep(const cap_value_t *keep, int nkeep, bool ambient);
 

@@ -188,17 +188,9 @@ static int privileges_drop(const struct podvmm_opts *o, const char **step)
 	int ret;
 
 	if (o->has_user) {
-		/*
-		 * The whole bounding set goes while CAP_SETPCAP may still be
-		 * held: these two leave it first (they stay permitted, for
-		 * the switch, which then clears them), caps_keep drops the
-		 * rest.
-		 */
+		/* The bounding set goes while CAP_SETPCAP may still be held;
+		 * the two kept stay permitted until the switch clears them. */
 		*step = "keep_setid_caps";
-		for (int i = 0; i < NR_USER_SWITCH_CAPS; i++)
-			if (cap_get_bound(user_switch_caps[i]) == 1 &&
-			    cap_drop_bound(user_switch_caps[i]) < 0 && errno != EPERM)
-				return -errno;
 		if ((ret = caps_keep(user_switch_caps, NR_USER_SWITCH_CAPS, false)))
 			return ret;
 		*step = "switch_user";
