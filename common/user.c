@@ -29,6 +29,17 @@ int user_spec_parse(const char *s, uid_t *uid, gid_t *gid, bool *has_gid)
 	return 0;
 }
 
+int user_spec_parse_unprivileged(const char *s, uid_t *uid, gid_t *gid)
+{
+	bool has_gid;
+
+	if (user_spec_parse(s, uid, gid, &has_gid))
+		return -EINVAL;
+	if (!has_gid)
+		*gid = (gid_t)*uid;
+	return *uid && *gid ? 0 : -EPERM;
+}
+
 int user_switch(uid_t uid, gid_t gid)
 {
 	uid_t r, e, s;

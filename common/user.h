@@ -13,6 +13,13 @@
 int user_spec_parse(const char *s, uid_t *uid, gid_t *gid, bool *has_gid);
 
 /*
+ * "UID[:GID]" for a process to become: GID defaults to UID (never root's
+ * group); a zero UID or GID is refused, since becoming root gains nothing
+ * and hides a mistake.  0, -EINVAL (malformed) or -EPERM (zero).
+ */
+int user_spec_parse_unprivileged(const char *s, uid_t *uid, gid_t *gid);
+
+/*
  * Become uid/gid for good: no supplementary groups, real, effective and
  * saved ids all set, verified afterwards.  Needs CAP_SETUID and
  * CAP_SETGID; the kernel clears the permitted, effective and ambient

@@ -127,28 +127,26 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			return bad(err, len, flag, "expects a number from 68 to 65535");
 		o->mtu = v;
 		return 0;
-	case F_TAP_OWNER:
-	case F_VMM_USER: {
-		uid_t uid;
+	case F_TAP_OWNER: {
 		gid_t gid;
 		bool has_gid;
 
-		if (user_spec_parse(val, &uid, &gid, &has_gid))
+		if (user_spec_parse(val, &o->tap_uid, &gid, &has_gid))
 			return bad(err, len, flag, "expects numeric UID[:GID]");
-		if (f->id == F_TAP_OWNER) {
-			o->has_owner = true;
-			o->tap_uid = uid;
-			o->tap_gid = has_gid ? gid : (gid_t)-1;
-			return 0;
-		}
-		/* Switching to root would gain nothing and hide a mistake. */
-		if (!uid || (has_gid && !gid))
-			return bad(err, len, flag, "expects a non-zero UID and GID");
-		o->has_vmm_user = true;
-		o->vmm_uid = uid;
-		o->vmm_gid = has_gid ? gid : (gid_t)uid;
+		o->has_owner = true;
+		o->tap_gid = has_gid ? gid : (gid_t)-1;
 		return 0;
 	}
+	case F_VMM_USER:
+		switch (user_spec_parse_unprivileged(val, &o->vmm_uid, &o->vmm_gid)) {
+		case 0:
+			o->has_vmm_user = true;
+			return 0;
+		case -EPERM:
+			return bad(err, len, flag, "expects a non-zero UID and GID");
+		default:
+			return bad(err, len, flag, "expects numeric UID[:GID]");
+		}
 	case F_BRIDGE_ADDR: {
 		struct in_addr a;
 

@@ -51,7 +51,7 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 	      const char **why)
 {
 	unsigned long long v;
-	int c;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->memory_mib = 256;
@@ -148,19 +148,14 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 			else
 				FAIL("--seccomp", "must be on, off or trap");
 			break;
-		case OPT_USER: {
-			bool has_gid;
-
-			if (user_spec_parse(optarg, &o->uid, &o->gid, &has_gid))
-				FAIL("--user", "must be a numeric UID[:GID]");
-			/* Switching to root would gain nothing and hide a mistake. */
-			if (!o->uid || (has_gid && !o->gid))
+		case OPT_USER:
+			ret = user_spec_parse_unprivileged(optarg, &o->uid, &o->gid);
+			if (ret == -EPERM)
 				FAIL("--user", "UID and GID must be non-zero");
-			if (!has_gid)
-				o->gid = (gid_t)o->uid;
+			if (ret)
+				FAIL("--user", "must be a numeric UID[:GID]");
 			o->has_user = true;
 			break;
-		}
 		case OPT_HELP:
 			o->help = true;
 			return 0;
