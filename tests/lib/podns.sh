@@ -6,6 +6,7 @@
 #   podns_create NAME [ptp|bridge] [SUBNET]   -> namespaces NAME-node, NAME-pod
 #   podns_destroy NAME
 #   in_pod NAME CMD...   /   in_node NAME CMD...
+#   podns_port_forwarding NAME PORT   /   netns_link_up NETNS DEV
 #
 # ptp + host-local is the shape of kind's default CNI (kindnet): eth0 with a
 # /24, "default via GW", "SUBNET via GW" and an on-link host route to GW.
@@ -74,4 +75,31 @@ podns_gateway() {
 # The pod's IPv4 address without prefix.
 podns_ip() {
 	in_pod "$1" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[1]; exit}'
+}
+
+# A link change reaches operstate and bridge port state only when the
+# kernel's linkwatch runs, which waits for RTNL (an earlier namespace's
+# teardown may hold it): until then a port drops frames and a link's qdisc
+# drops what it sends.  Each wait gives up after 30 s with status 1.
+
+# podns_port_forwarding NAME PORT: PORT, a bridge port in NAME's pod
+# namespace, forwards.
+podns_port_forwarding() {
+	local _
+	for _ in $(seq 300); do
+		[ "$(in_pod "$1" ip -d -j link show dev "$2" |
+			jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# netns_link_up NETNS DEV: DEV's operstate is UP.
+netns_link_up() {
+	local _
+	for _ in $(seq 300); do
+		[ "$(ip -n "$1" -j link show dev "$2" | jq -r '.[0].operstate')" = UP ] && return 0
+		sleep 0.1
+	done
+	return 1
 }

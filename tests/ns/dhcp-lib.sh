@@ -123,17 +123,8 @@ dh_vm() {
 	in_pod "$n" ip link set vmport up
 	in_vm "$n" ip link set "$VMIF" address "$GUEST_MAC"
 	in_vm "$n" ip link set "$VMIF" up
-	# Until the kernel's linkwatch has run (it waits for RTNL, which an
-	# earlier test's namespace teardown may hold), the port does not
-	# forward and the VM side's qdisc drops what it sends.
-	local _
-	for _ in $(seq 300); do
-		[ "$(in_pod "$n" ip -d -j link show dev vmport | jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ] &&
-			[ "$(in_vm "$n" ip -j link show dev "$VMIF" | jq -r '.[0].operstate')" = UP ] && return 0
-		sleep 0.1
-	done
-	echo "vmport not forwarding after 30 s" >&2
-	return 1
+	podns_port_forwarding "$n" vmport || { echo "vmport not forwarding after 30 s" >&2; return 1; }
+	netns_link_up "$n-vm" "$VMIF" || { echo "$VMIF not up after 30 s" >&2; return 1; }
 }
 
 dh_topology() {

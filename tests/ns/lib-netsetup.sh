@@ -109,30 +109,5 @@ expect_same() {
 	fail "$what: namespace differs from the original"
 }
 
-# ns_wait_forwarding NAME PORT...: each bridge port in NAME's pod
-# namespace forwards (linkwatch has run), up to 30 s; else failure.
-ns_wait_forwarding() {
-	local n=$1 port _; shift
-	for port in "$@"; do
-		for _ in $(seq 300); do
-			[ "$(in_pod "$n" ip -d -j link show dev "$port" |
-				jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ] && continue 2
-			sleep 0.1
-		done
-		fail "bridge port $port not forwarding after 30 s"
-	done
-}
-
-# netns_wait_up NETNS DEV: DEV's operstate is UP (its qdisc is active),
-# up to 30 s; else failure.
-netns_wait_up() {
-	local _
-	for _ in $(seq 300); do
-		[ "$(ip -n "$1" -j link show dev "$2" | jq -r '.[0].operstate')" = UP ] && return 0
-		sleep 0.1
-	done
-	fail "$2 in $1 not up after 30 s"
-}
-
 link_json() { in_pod "$1" ip -d -j link show dev "$2" | jq '.[0]'; }
 addr_json() { in_pod "$1" ip -d -j addr show dev "$2" | jq '.[0]'; }

@@ -28,7 +28,7 @@ for kind in ptp bridge; do
 		"$PODLAUNCH" setup --state-dir "$STATE_ROOT/$n" 2>"$STATE_ROOT/$n.log" ||
 		{ cat "$STATE_ROOT/$n.log"; fail "$kind: setup with /proc/sys read-only"; }
 	brmac=$(link_json "$n" k6t-eth0 | jq -r .address)
-	ns_wait_forwarding "$n" eth0-nic
+	podns_port_forwarding "$n" eth0-nic || fail "$kind: eth0-nic not forwarding"
 	nodedev=$(in_node "$n" ip -j route get "$ip" | jq -r '.[0].dev')
 	# neigh_of: the MAC the node resolved the pod IP to, or "" when nobody answered.
 	neigh_of() { in_node "$n" ip -j neigh show "$ip" dev "$nodedev" | jq -r '.[0].lladdr // ""'; }
@@ -54,8 +54,8 @@ for kind in ptp bridge; do
 	ip -n "$g" addr add "$ip/24" dev geth
 	ip -n "$g" link set geth up
 	ip -n "$g" route add default via "$gw"
-	ns_wait_forwarding "$n" gport
-	netns_wait_up "$g" geth
+	podns_port_forwarding "$n" gport || fail "$kind: gport not forwarding"
+	netns_link_up "$g" geth || fail "$kind: geth not up"
 	ok=
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		in_node "$n" ping -c1 -W1 "$ip" >/dev/null && { ok=1; break; }

@@ -31,8 +31,8 @@ in_pod "$n" ip link set pport master k6t-eth0 up
 ip -n "$p" addr add 10.244.1.99/24 dev peth
 ip -n "$p" addr add fd00:22::99/64 dev peth nodad
 ip -n "$p" link set peth up
-ns_wait_forwarding "$n" pport
-netns_wait_up "$p" peth
+podns_port_forwarding "$n" pport || fail "pport not forwarding"
+netns_link_up "$p" peth || fail "peth not up"
 brmac=$(link_json "$n" k6t-eth0 | jq -r .address)
 
 # lladdr_of ADDR: the MAC the peer resolved ADDR to, "" when unanswered.
