@@ -38,9 +38,9 @@
 
 #include "common/log.h"
 #include "tests/guest/net/vring_drv.h"
-#include "vmm/net_userspace.h"
-#include "vmm/tap.h"
-#include "vmm/virtio_net_feat.h"
+#include "vmm/virtio/net/net_userspace.h"
+#include "vmm/virtio/net/tap.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
 
 #define ETHERTYPE 0x88b5
 #define QSZ 256

@@ -1,15 +1,15 @@
 # vmm: the KVM machine (libvmm.a), podvmm, the test guest and their tests.
-VMM_SRCS := vmm/guest_mem.c vmm/iobus.c vmm/pci.c vmm/vm.c vmm/vcpu.c vmm/cpuid.c \
-	vmm/boot.c vmm/loader_bzimage.c vmm/loader_elf.c vmm/mptable.c vmm/serial.c \
-	vmm/i8042.c vmm/rtc.c vmm/devices.c vmm/setup.c vmm/net_spec.c \
-	vmm/acpi.c vmm/acpi_pm.c vmm/aml.c
-# virtio-net (issue 5, vmm/virtio.mk, $(LIBVIRTIO)) provides
-# net_devices_attach() once vmm/virtio_net.c exists; until then net_none.c
+VMM_SRCS := vmm/kvm/guest_mem.c vmm/kvm/iobus.c vmm/hw/pci.c vmm/kvm/vm.c vmm/kvm/vcpu.c vmm/x86/cpuid.c \
+	vmm/x86/boot.c vmm/x86/loader_bzimage.c vmm/x86/loader_elf.c vmm/x86/mptable.c vmm/hw/serial.c \
+	vmm/hw/i8042.c vmm/hw/rtc.c vmm/hw/pc_devices.c vmm/hw/pc_boot.c vmm/virtio/net/net_spec.c \
+	vmm/x86/acpi.c vmm/hw/acpi_pm.c vmm/x86/aml.c
+# virtio-net (issue 5, vmm/virtio/module.mk, $(LIBVIRTIO)) provides
+# net_devices_attach() once vmm/virtio/net/virtio_net.c exists; until then net_none.c
 # answers --net with -ENOSYS.  VMM_NET=none forces the latter.
--include vmm/virtio.mk
-VMM_NET ?= $(if $(wildcard vmm/virtio_net.c),virtio,none)
+-include vmm/virtio/module.mk
+VMM_NET ?= $(if $(wildcard vmm/virtio/net/virtio_net.c),virtio,none)
 ifeq ($(VMM_NET),none)
-VMM_SRCS += vmm/net_none.c
+VMM_SRCS += vmm/virtio/net/net_none.c
 VMM_NET_LIB :=
 else
 VMM_NET_LIB := $(LIBVIRTIO)
@@ -29,4 +29,4 @@ GUEST_ELF := $(BUILD)/guest/guest.elf
 -include tests/guest/module.mk
 -include tests/unit/vmm/module.mk
 -include tests/vmm/module.mk
--include vmm/seccomp.mk
+-include vmm/seccomp/module.mk

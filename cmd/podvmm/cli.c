@@ -8,7 +8,7 @@
 #include "cmd/podvmm/cli.h"
 #include "common/num.h"
 #include "common/user.h"
-#include "vmm/vm_core.h"
+#include "vmm/kvm/vm_core.h"
 
 const char cli_usage[] =
 	"usage: podvmm --kernel PATH [--initrd PATH] [--cmdline STR] [--memory MIB]\n"

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "vmm/cpuid.h"
-#include "vmm/loader.h"
-#include "vmm/net.h"
-#include "vmm/seccomp.h"
+#include "vmm/x86/cpuid.h"
+#include "vmm/x86/loader.h"
+#include "vmm/virtio/net/net.h"
+#include "vmm/seccomp/seccomp.h"
 
 /* podvmm's exit statuses. */
 #define PODVMM_EXIT_OK		0	/* guest powered off or reset */

@@ -21,11 +21,11 @@
 #include "common/caps.h"
 #include "common/log.h"
 #include "common/user.h"
-#include "vmm/devices.h"
-#include "vmm/net.h"
-#include "vmm/seccomp.h"
-#include "vmm/setup.h"
-#include "vmm/vm_core.h"
+#include "vmm/hw/pc_devices.h"
+#include "vmm/virtio/net/net.h"
+#include "vmm/seccomp/seccomp.h"
+#include "vmm/hw/pc_boot.h"
+#include "vmm/kvm/vm_core.h"
 
 struct mapped_file {
 	uint8_t *data;

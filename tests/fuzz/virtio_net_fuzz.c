@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include "vmm/net_userspace.h"
-#include "vmm/virtio_net_feat.h"
+#include "vmm/virtio/net/net_userspace.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
 
 #define GPA 0x400000ull
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/virtio_net_feat.h"
-#include "vmm/virtio_pci.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
+#include "vmm/virtio/virtio_pci.h"
 
 #define GPA 0x100000ull
 #define NQ 5

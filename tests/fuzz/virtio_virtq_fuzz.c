@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/virtq.h"
+#include "vmm/virtio/virtq.h"
 
 #define GPA 0x200000ull
 

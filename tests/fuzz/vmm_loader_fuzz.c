@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/boot.h"
-#include "vmm/layout.h"
-#include "vmm/loader.h"
+#include "vmm/x86/boot.h"
+#include "vmm/x86/layout.h"
+#include "vmm/x86/loader.h"
 
 #define RAM (32u << 20)
 

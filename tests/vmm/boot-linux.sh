@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boots Debian's linux-image-amd64 with a busybox-static initramfs that
 # loads the virtio modules, prints a marker and powers off: ACPI S5 through
-# the FADT's PM1a_CNT and \_S5 (vmm/acpi.c) ends podvmm with exit 0.  Only where KVM runs guests in
+# the FADT's PM1a_CNT and \_S5 (vmm/x86/acpi.c) ends podvmm with exit 0.  Only where KVM runs guests in
 # hardware: a software KVM (like the build machines' kvm_pvm) emulates
 # instructions Linux needs (cmpxchg16b, xsave, SSE), and Linux never
 # finishes booting there.  The KVM check comes before any package check.

@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "vmm/seccomp.h"
+#include "vmm/seccomp/seccomp.h"
 
 /* SANITIZE=1 builds let LeakSanitizer's tracer fork and signal
- * (vmm/seccomp_filter.c): those two checks only hold in real builds. */
+ * (vmm/seccomp/seccomp_filter.c): those two checks only hold in real builds. */
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
 #else

@@ -9,7 +9,7 @@
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
-#include "vmm/virtio_net_feat.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
 
 #define BIT(n) (1ull << (n))
 #define V1 BIT(VIRTIO_F_VERSION_1_BIT)

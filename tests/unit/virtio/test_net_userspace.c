@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "tests/guest/net/vring_drv.h"
-#include "vmm/net_userspace.h"
-#include "vmm/virtio_net_feat.h"
+#include "vmm/virtio/net/net_userspace.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
 
 #define GPA 0x1000000ull
 #define MEM (1u << 20)

@@ -16,7 +16,7 @@
 #include <linux/if_tun.h>
 #include <cmocka.h>
 
-#include "vmm/tap.h"
+#include "vmm/virtio/net/tap.h"
 
 /* A persistent tap with these flags, as `ip tuntap add` would make. */
 static void mk(const char *name, int flags)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/virtio_net_feat.h"
-#include "vmm/virtio_pci.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
+#include "vmm/virtio/virtio_pci.h"
 
 #define GPA 0x100000ull
 #define NQ 3

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "tests/guest/net/vring_drv.h"
-#include "vmm/virtq.h"
+#include "vmm/virtio/virtq.h"
 
 #define MEM_GPA 0x100000ull
 #define MEM_SIZE (1u << 20)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/acpi.h"
+#include "vmm/x86/acpi.h"
 
 static uint8_t buf[ACPI_MAX_SIZE];
 

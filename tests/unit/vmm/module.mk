@@ -15,8 +15,8 @@ $(BUILD)/tests/unit/vmm/%: $(BUILD)/tests/unit/vmm/%.o $(LIBVMM) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lpthread
 
 # libFuzzer over the kernel loaders (pure code, fake guest RAM).
-$(BUILD)/fuzz/vmm_loader_fuzz: tests/fuzz/vmm_loader_fuzz.c vmm/loader_bzimage.c \
-		vmm/loader_elf.c vmm/boot.c vmm/guest_mem.c
+$(BUILD)/fuzz/vmm_loader_fuzz: tests/fuzz/vmm_loader_fuzz.c vmm/x86/loader_bzimage.c \
+		vmm/x86/loader_elf.c vmm/x86/boot.c vmm/kvm/guest_mem.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
 FUZZERS += $(BUILD)/fuzz/vmm_loader_fuzz

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ACPI tables (vmm/acpi.c) read back byte by byte at the offsets ACPI 6.4
+ * ACPI tables (vmm/x86/acpi.c) read back byte by byte at the offsets ACPI 6.4
  * gives, not through podvmm's own structs, and the PM1a register model.
  */
 #include <errno.h>
@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
-#include "vmm/acpi.h"
-#include "vmm/acpi_pm.h"
-#include "vmm/aml.h"
-#include "vmm/boot.h"
-#include "vmm/layout.h"
+#include "vmm/x86/acpi.h"
+#include "vmm/hw/acpi_pm.h"
+#include "vmm/x86/aml.h"
+#include "vmm/x86/boot.h"
+#include "vmm/x86/layout.h"
 
 static uint8_t buf[ACPI_MAX_SIZE];
 static struct acpi_layout lay;

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "vmm/boot.h"
-#include "vmm/layout.h"
-#include "vmm/mptable.h"
+#include "vmm/x86/boot.h"
+#include "vmm/x86/layout.h"
+#include "vmm/x86/mptable.h"
 
 #define RAM (16u << 20)
 

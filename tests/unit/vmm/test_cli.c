@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "cmd/podvmm/cli.h"
-#include "vmm/net.h"
+#include "vmm/virtio/net/net.h"
 
 static int parse(struct podvmm_opts *o, const char **flag, ...)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/cpuid.h"
+#include "vmm/x86/cpuid.h"
 
 static struct kvm_cpuid2 *table(void)
 {

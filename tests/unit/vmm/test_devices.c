@@ -9,10 +9,10 @@
 
 #include <cmocka.h>
 
-#include "vmm/i8042.h"
-#include "vmm/iobus.h"
-#include "vmm/rtc.h"
-#include "vmm/serial.h"
+#include "vmm/hw/i8042.h"
+#include "vmm/kvm/iobus.h"
+#include "vmm/hw/rtc.h"
+#include "vmm/hw/serial.h"
 
 static uint8_t txbuf[64];
 static int ntx, irq_level, irq_edges, rx_ready, resets;

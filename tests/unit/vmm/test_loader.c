@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/layout.h"
-#include "vmm/loader.h"
+#include "vmm/x86/layout.h"
+#include "vmm/x86/loader.h"
 
 #define RAM (64u << 20)
 

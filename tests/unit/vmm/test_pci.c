@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/layout.h"
-#include "vmm/pci.h"
+#include "vmm/x86/layout.h"
+#include "vmm/hw/pci.h"
 
 static struct iobus pio, mmio;
 static struct pci_bus bus;

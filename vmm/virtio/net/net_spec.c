@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/* --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N] */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/num.h"
+#include "vmm/virtio/net/net.h"
+
+/* A number that is the first len bytes of s (the SPEC is not split). */
+static int parse_uint(const char *s, size_t len, long min, long max, long *out)
+{
+	unsigned long long v;
+	char buf[16];
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	if (num_parse(buf, (unsigned long long)min, (unsigned long long)max, &v))
+		return -EINVAL;
+	*out = (long)v;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_mac(const char *s, size_t len, uint8_t mac[6])
+{
+	if (len != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	/* A NIC address must be unicast and not all zeros. */
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_fds(const char *s, size_t len, struct net_spec *spec)
+{
+	const char *end = s + len;
+
+	spec->nr_fds = 0;
+	while (s < end) {
+		const char *colon = memchr(s, ':', (size_t)(end - s));
+		size_t n = colon ? (size_t)(colon - s) : (size_t)(end - s);
+		long fd;
+
+		if (spec->nr_fds == NET_MAX_QUEUES || parse_uint(s, n, 0, INT_MAX, &fd))
+			return -EINVAL;
+		spec->fds[spec->nr_fds++] = (int)fd;
+		s += n + (colon ? 1 : 0);
+		if (colon && s == end)
+			return -EINVAL;
+	}
+	return spec->nr_fds ? 0 : -EINVAL;
+}
+
+#define KEY(k) (klen == sizeof(k) - 1 && !memcmp(p, k, klen))
+
+int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
+{
+	const char *p = arg;
+	bool have_mac = false, have_queues = false;
+	long v;
+
+	memset(spec, 0, sizeof(*spec));
+	for (int i = 0; i < NET_MAX_QUEUES; i++)
+		spec->fds[i] = -1;
+	spec->vhost = NET_VHOST_AUTO;
+	*bad = "net";
+	if (!arg || !*arg)
+		return -EINVAL;
+
+	while (*p) {
+		const char *comma = strchr(p, ','), *eq;
+		size_t len = comma ? (size_t)(comma - p) : strlen(p), klen, vlen;
+		const char *val;
+
+		eq = memchr(p, '=', len);
+		if (!eq) {
+			*bad = "net";
+			return -EINVAL;
+		}
+		klen = (size_t)(eq - p);
+		val = eq + 1;
+		vlen = len - klen - 1;
+		if (p == arg && !KEY("fd") && !KEY("tap")) {
+			*bad = "fd|tap";
+			return -EINVAL;
+		}
+		if (KEY("fd") && p == arg) {
+			*bad = "fd";
+			if (parse_fds(val, vlen, spec))
+				return -EINVAL;
+		} else if (KEY("tap") && p == arg) {
+			*bad = "tap";
+			if (!vlen || vlen >= sizeof(spec->tap) || memchr(val, '/', vlen))
+				return -EINVAL;
+			memcpy(spec->tap, val, vlen);
+		} else if (KEY("mac")) {
+			*bad = "mac";
+			if (parse_mac(val, vlen, spec->mac))
+				return -EINVAL;
+			have_mac = true;
+		} else if (KEY("mtu")) {
+			*bad = "mtu";
+			if (parse_uint(val, vlen, 68, 65535, &v))
+				return -EINVAL;
+			spec->mtu = (uint32_t)v;
+		} else if (KEY("vhost")) {
+			*bad = "vhost";
+			if (vlen == 4 && !memcmp(val, "auto", 4))
+				spec->vhost = NET_VHOST_AUTO;
+			else if (vlen == 2 && !memcmp(val, "on", 2))
+				spec->vhost = NET_VHOST_ON;
+			else if (vlen == 3 && !memcmp(val, "off", 3))
+				spec->vhost = NET_VHOST_OFF;
+			else
+				return -EINVAL;
+		} else if (KEY("queues")) {
+			*bad = "queues";
+			if (parse_uint(val, vlen, 1, NET_MAX_QUEUES, &v))
+				return -EINVAL;
+			spec->queues = (int)v;
+			have_queues = true;
+		} else {
+			*bad = "net";	/* unknown key */
+			return -EINVAL;
+		}
+		p += len + (comma ? 1 : 0);
+		if (comma && !*p) {
+			*bad = "net";
+			return -EINVAL;
+		}
+	}
+	if (!have_mac) {
+		*bad = "mac";
+		return -EINVAL;
+	}
+	/* One fd per queue pair: the two must agree when both are given. */
+	if (spec->nr_fds) {
+		if (have_queues && spec->queues != spec->nr_fds) {
+			*bad = "queues";
+			return -EINVAL;
+		}
+		spec->queues = spec->nr_fds;
+	} else if (!have_queues) {
+		spec->queues = 1;
+	}
+	*bad = NULL;
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VMM_VIRTIO_NET_H
+#define VMM_VIRTIO_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/virtio/net/net.h"
+#include "vmm/virtio/net/net_userspace.h"
+#include "vmm/virtio/net/virtio_net_feat.h"
+#include "vmm/virtio/virtio_pci.h"
+
+struct vhost_net;
+
+/* A virtio-net PCI function (virtio 1.2 section 5.1) on one tap. */
+struct virtio_net {
+	struct virtio_pci vp;
+	struct vm *vm;
+	uint8_t mac[6];
+	uint16_t mtu;
+	int pairs;			/* queue pairs offered */
+	int nq;				/* 2 * pairs + control queue */
+	int taps[NET_MAX_QUEUES];
+	char ifname[16];
+	bool own_taps;			/* opened by tap=, closed at exit */
+	bool offloads;			/* tap accepts TUNSETOFFLOAD */
+	struct virtq vqs[2 * NET_MAX_QUEUES + 1];
+	struct net_qp qps[NET_MAX_QUEUES];
+	int kicks[2 * NET_MAX_QUEUES];	/* eventfds behind the ioeventfds */
+	bool ioeventfds;
+	struct vhost_net *vhost;	/* NULL: userspace backend */
+	struct vnet_ctrl ctrl;
+	uint64_t acked;
+	bool running;
+};
+
+/* Creates the device for one --net spec and adds it to the PCI bus. */
+int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **out);
+
+#endif
