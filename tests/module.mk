@@ -11,3 +11,6 @@ TESTS += tests/chaos/run.sh
 TESTS += tests/chaos/env.sh
 # hardening (issue 7): a hostile guest against podvmm (seccomp on)
 TESTS += tests/hostile/run.sh
+
+# Include layering (tests/lint/include-layers.sh: no folder includes one above it)
+TESTS += tests/lint/include-layers.sh

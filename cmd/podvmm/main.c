@@ -65,7 +65,7 @@ static void file_unmap(struct mapped_file *f)
 
 struct loop {
 	struct vm *vm;
-	struct devices *dev;
+	struct pc_devices *dev;
 	int epfd, sigfd, timerfd, rx_efd, in_fd;
 	bool in_polled;
 	unsigned int timeout;
@@ -210,11 +210,11 @@ static int privileges_drop(const struct podvmm_opts *o, const char **step)
 
 static int run(const struct podvmm_opts *o)
 {
-	static struct devices dev;	/* large; and devices outlive no one */
+	static struct pc_devices dev;	/* large; and devices outlive no one */
 	struct vm vm = { .priv = NULL };
 	struct vm_config cfg = {
 		.mem_size = o->memory_mib << 20, .nr_cpus = o->cpus,
-		.hugepages = o->hugepages, .cpu_template = o->cpu_template,
+		.hugepages = o->hugepages,
 	};
 	struct mapped_file kernel = { 0 }, initrd = { 0 };
 	struct console con;
@@ -223,6 +223,8 @@ static int run(const struct podvmm_opts *o)
 	const char *step = "", *why = "";
 	sigset_t sigs;
 	int ret, status = PODVMM_EXIT_FAILURE;
+
+	pc_vm_config(&cfg, &o->cpu_template);
 
 	if ((ret = file_map(o->kernel, &kernel))) {
 		log_error("podvmm", "cannot read the kernel", "{s:s, s:s}", "path", o->kernel,
@@ -259,11 +261,11 @@ static int run(const struct podvmm_opts *o)
 			  "error", strerror(-ret));
 		goto out;
 	}
-	if ((ret = devices_attach(&dev, &vm, con.out_fd, l.rx_efd))) {
+	if ((ret = pc_devices_attach(&dev, &vm, con.out_fd, l.rx_efd))) {
 		log_error("podvmm", "device setup failed", "{s:s}", "error", strerror(-ret));
 		goto out;
 	}
-	if (o->nr_nets && (ret = net_devices_attach(&vm, (struct net_spec *)o->nets, o->nr_nets))) {
+	if (o->nr_nets && (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets, o->nr_nets))) {
 		log_error("podvmm", "network device setup failed", "{s:s}", "error", strerror(-ret));
 		goto out;
 	}
@@ -274,7 +276,7 @@ static int run(const struct podvmm_opts *o)
 			.cmdline = o->cmdline, .mode = o->boot,
 		};
 
-		if ((ret = vm_setup_boot(&vm, &bf, &why))) {
+		if ((ret = pc_boot_setup(&vm, &dev.pci, &bf, &why))) {
 			log_error("podvmm", "cannot boot this kernel", "{s:s, s:s}", "kernel",
 				  o->kernel, "reason", why);
 			goto out;

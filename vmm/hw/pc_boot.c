@@ -3,25 +3,53 @@
 #include <string.h>
 
 #include "vmm/x86/acpi.h"
+#include "vmm/x86/cpuid.h"
 #include "vmm/x86/boot.h"
 #include "vmm/x86/layout.h"
 #include "vmm/x86/mptable.h"
 #include "vmm/hw/pc_boot.h"
 #include "vmm/kvm/vm_core.h"
 
-static int setup_mptable(struct vm *vm, const char **why)
+static void pc_cpuid_filter(struct kvm_cpuid2 *c, int cpu, int nr_cpus, const void *arg)
 {
-	struct mptable_pci_irq irqs[PCI_MAX_DEVICES];
-	struct mptable_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs };
+	cpuid_filter(c, cpu, nr_cpus, *(const enum cpu_template *)arg);
+}
+
+void pc_vm_config(struct vm_config *cfg, const enum cpu_template *tmpl)
+{
+	cfg->low_ram_max = LAYOUT_PCI_HOLE;
+	cfg->high_ram_base = LAYOUT_4G;
+	cfg->tss_addr = LAYOUT_TSS;
+	cfg->identity_map_addr = LAYOUT_IDENTITY_MAP;
+	cfg->cpuid_filter = pc_cpuid_filter;
+	cfg->cpuid_arg = tmpl;
+}
+
+/* Each attached device's INTA#, for the MP table and ACPI alike. */
+static int pci_irq_routes(const struct pci_bus *pci, struct pci_irq_route *r)
+{
+	int n = 0;
+
+	for (int s = 1; s < PCI_MAX_DEVICES; s++)
+		if (pci->devs[s])
+			r[n++] = (struct pci_irq_route){
+				.slot = (uint8_t)s, .gsi = (uint8_t)pci->devs[s]->gsi,
+			};
+	return n;
+}
+
+static int setup_mptable(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
+			 const char **why)
+{
+	struct mptable_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
+				   .nr_pci_irqs = nr_irqs };
+	const struct kvm_cpuid_entry2 *e;
 	size_t size;
 	void *dst;
 
-	for (int s = 1; s < PCI_MAX_DEVICES; s++)
-		if (vm->pci.devs[s])
-			irqs[cfg.nr_pci_irqs++] = (struct mptable_pci_irq){
-				.slot = (uint8_t)s, .gsi = (uint8_t)vm->pci.devs[s]->gsi,
-			};
-	vm_cpu_signature(vm, &cfg.cpu_signature, &cfg.cpu_features);
+	e = cpuid_find((struct kvm_cpuid2 *)vm_supported_cpuid(vm), 1, 0);
+	cfg.cpu_signature = e ? e->eax : 0;
+	cfg.cpu_features = e ? e->edx : 0;
 	size = mptable_size(&cfg);
 	/* The MP spec's search covers the last KiB of base memory. */
 	dst = guest_mem_ptr(&vm->mem, LAYOUT_EBDA, LAYOUT_HIGH_RAM - LAYOUT_EBDA);
@@ -32,19 +60,14 @@ static int setup_mptable(struct vm *vm, const char **why)
 	return 0;
 }
 
-static int setup_acpi(struct vm *vm, const char **why)
+static int setup_acpi(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
+		      const char **why)
 {
-	struct acpi_pci_irq irqs[PCI_MAX_DEVICES];
-	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs };
+	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
+				.nr_pci_irqs = nr_irqs };
 	size_t size;
 	void *dst;
 
-	/* The same INTA# routing as the MP table's. */
-	for (int s = 1; s < PCI_MAX_DEVICES; s++)
-		if (vm->pci.devs[s])
-			irqs[cfg.nr_pci_irqs++] = (struct acpi_pci_irq){
-				.slot = (uint8_t)s, .gsi = (uint8_t)vm->pci.devs[s]->gsi,
-			};
 	size = acpi_size(&cfg);
 	/* In the BIOS area (e820 reserved) Linux also scans for the RSDP. */
 	dst = guest_mem_ptr(&vm->mem, ACPI_BASE, size);
@@ -56,15 +79,31 @@ static int setup_acpi(struct vm *vm, const char **why)
 	return 0;
 }
 
-int vm_setup_boot(struct vm *vm, const struct boot_files *f, const char **why)
+struct boot_cpu {
+	struct guest_mem *mem;
+	enum boot_mode mode;
+	uint64_t entry;
+};
+
+static int boot_cpu_fill(struct kvm_sregs *s, struct kvm_regs *r, void *arg)
 {
+	const struct boot_cpu *b = arg;
+
+	return boot_cpu_regs(b->mem, b->mode, b->entry, s, r);
+}
+
+int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_files *f,
+		  const char **why)
+{
+	struct pci_irq_route irqs[PCI_MAX_DEVICES];
+	struct boot_cpu cpu = { .mem = &vm->mem, .mode = f->mode };
 	struct kernel_image img;
 	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE, .rsdp_addr = ACPI_BASE };
 	struct e820_map map;
 	uint64_t low_end = vm->mem.regions[0].size, entry;
 	size_t clen = strlen(f->cmdline);
 	char *cl;
-	int ret;
+	int ret, nr_irqs;
 
 	ret = loader_load_kernel(&vm->mem, f->kernel, f->kernel_len, &img, why);
 	if (ret)
@@ -120,9 +159,12 @@ int vm_setup_boot(struct vm *vm, const struct boot_files *f, const char **why)
 		*why = "cannot write the boot parameters";
 		return ret;
 	}
-	if ((ret = setup_mptable(vm, why)) || (ret = setup_acpi(vm, why)))
+	nr_irqs = pci_irq_routes(pci, irqs);
+	if ((ret = setup_mptable(vm, irqs, nr_irqs, why)) ||
+	    (ret = setup_acpi(vm, irqs, nr_irqs, why)))
 		return ret;
-	ret = vm_boot_cpu_setup(vm, f->mode, entry);
+	cpu.entry = entry;
+	ret = vm_boot_cpu_setup(vm, boot_cpu_fill, &cpu);
 	if (ret)
 		*why = "cannot set the boot vCPU's registers";
 	return ret;

@@ -6,13 +6,14 @@
 
 #include "common/log.h"
 #include "vmm/x86/acpi.h"
+#include "vmm/x86/layout.h"
 #include "vmm/hw/pc_devices.h"
 #include "vmm/kvm/vm.h"
 #include "vmm/kvm/vm_core.h"
 
 static void com1_tx(void *opaque, uint8_t b)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	if (d->out_fd < 0)
 		return;
@@ -23,14 +24,14 @@ static void com1_tx(void *opaque, uint8_t b)
 
 static void com1_irq(void *opaque, int level)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	vm_irq_line(d->vm, DEV_COM1_IRQ, level);
 }
 
 static void com1_rx_ready(void *opaque)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 	uint64_t one = 1;
 
 	if (d->rx_efd >= 0 && write(d->rx_efd, &one, sizeof(one)) < 0)
@@ -43,14 +44,14 @@ static const struct serial_ops com1_ops = {
 
 static void kbd_reset(void *opaque)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	vm_request_exit(d->vm, VM_EXIT_RESET, "i8042 reset");
 }
 
 static void kbd_irq(void *opaque, int level)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	vm_irq_line(d->vm, DEV_I8042_IRQ, level);
 }
@@ -59,14 +60,14 @@ static const struct i8042_ops kbd_ops = { .reset = kbd_reset, .irq = kbd_irq };
 
 static void com1_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	serial_io(&d->com1, addr, data, len, is_write);
 }
 
 static void kbd_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	if (len != 1 || (addr != 0 && addr != 4)) {
 		if (!is_write)
@@ -78,7 +79,7 @@ static void kbd_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, boo
 
 static void rtc_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	if (len != 1) {
 		if (!is_write)
@@ -97,13 +98,13 @@ static void post_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, 
 
 static void pm_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
-	struct devices *d = opaque;
+	struct pc_devices *d = opaque;
 
 	if (acpi_pm_io(&d->pm, addr, data, len, is_write))
 		vm_request_exit(d->vm, VM_EXIT_POWEROFF, "power-off port");
 }
 
-int devices_attach(struct devices *d, struct vm *vm, int out_fd, int rx_efd)
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd)
 {
 	struct iobus *pio = &vm->pio;
 	int ret;
@@ -115,7 +116,9 @@ int devices_attach(struct devices *d, struct vm *vm, int out_fd, int rx_efd)
 	i8042_init(&d->kbd, &kbd_ops, d);
 	rtc_init(&d->rtc);
 	acpi_pm_init(&d->pm);
-	if ((ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
+	if ((ret = pci_bus_init(&d->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,
+				LAYOUT_PCI_MMIO_SIZE)) ||
+	    (ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
 	    (ret = iobus_register(pio, I8042_DATA_PORT, 5, kbd_io, d)) ||
 	    (ret = iobus_register(pio, 0x70, 2, rtc_port, d)) ||
 	    (ret = iobus_register(pio, 0x80, 1, post_port, d)) ||

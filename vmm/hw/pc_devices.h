@@ -1,31 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef VMM_DEVICES_H
-#define VMM_DEVICES_H
+#ifndef VMM_HW_PC_DEVICES_H
+#define VMM_HW_PC_DEVICES_H
 
 #include "vmm/hw/acpi_pm.h"
 #include "vmm/hw/i8042.h"
+#include "vmm/hw/pci.h"
 #include "vmm/hw/rtc.h"
 #include "vmm/hw/serial.h"
 
 struct vm;
 
 /*
- * The legacy PC devices podvmm wires onto the port bus: COM1 (0x3f8, IRQ 4),
- * the i8042 (0x60/0x64, IRQ 1), the CMOS RTC (0x70/0x71), port 0x80 (POST
- * codes, ignored) and the ACPI PM1a block (0x600-0x605, acpi_pm.h).
+ * The PC board's devices, wired onto the VM's buses: the PCI host bridge
+ * (configuration mechanism #1 at 0xcf8, BARs in the PCI hole), COM1
+ * (0x3f8, IRQ 4), the i8042 (0x60/0x64, IRQ 1), the CMOS RTC (0x70/0x71),
+ * port 0x80 (POST codes, ignored) and the ACPI PM1a block (0x600-0x605,
+ * acpi_pm.h).
  *
- * Power-off port: a 16-bit write to 0x604 (PM1a_CNT, where QEMU's PC
- * machines have it too) with bit 13 (SLP_EN) set powers the machine off;
- * the FADT and \_S5 (acpi.h) tell Linux so.
+ * Power-off: a 16-bit write to PM1a_CNT (0x604, where QEMU's PC machines
+ * have it too) with SLP_EN set powers the machine off; the FADT and \_S5
+ * (x86/acpi.h) tell Linux so.
  */
 #define DEV_COM1_BASE	0x3f8
 #define DEV_COM1_IRQ	4
 #define DEV_I8042_IRQ	1
-#define DEV_POWEROFF_PORT 0x604
-#define DEV_POWEROFF_SLP_EN 0x2000
 
-struct devices {
+struct pc_devices {
 	struct vm *vm;
+	struct pci_bus pci;
 	struct serial com1;
 	struct i8042 kbd;
 	struct rtc rtc;
@@ -36,6 +38,6 @@ struct devices {
 
 /* out_fd receives the guest's serial output; rx_efd is signalled when the
  * receive FIFO drains (-1 for none). */
-int devices_attach(struct devices *d, struct vm *vm, int out_fd, int rx_efd);
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd);
 
 #endif

@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "vmm/x86/boot.h"
-#include "vmm/x86/layout.h"
 #include "vmm/seccomp/seccomp.h"
 #include "vmm/kvm/vcpu.h"
 #include "vmm/kvm/vm_core.h"
@@ -44,7 +42,8 @@ static int vcpu_cpuid(struct vcpu *c)
 	if (!cp)
 		return -ENOMEM;
 	memcpy(cp, p->cpuid, sz);
-	cpuid_filter(cp, c->id, c->vm->nr_cpus, p->cpu_template);
+	if (p->cpuid_filter)
+		p->cpuid_filter(cp, c->id, c->vm->nr_cpus, p->cpuid_arg);
 	if (ioctl(c->fd, KVM_SET_CPUID2, cp) < 0)
 		ret = -errno;
 	free(cp);
@@ -121,60 +120,6 @@ int vcpu_create(struct vm *vm, struct vcpu *c, int id)
 	if ((ret = vcpu_cpuid(c)) || (ret = vcpu_msrs(c)) || (ret = vcpu_lapic(c)))
 		return ret;
 	return ioctl(c->fd, KVM_SET_FPU, &fpu) < 0 ? -errno : 0;
-}
-
-static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, bool code64)
-{
-	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = code64 ? 0 : 1, .s = 1, .l = code64, .g = 1,
-	};
-}
-
-int vcpu_boot_regs(struct vcpu *c, enum boot_mode mode, uint64_t entry)
-{
-	struct guest_mem *mem = &c->vm->mem;
-	bool lm = mode == BOOT_LINUX64;
-	struct kvm_sregs s;
-	struct kvm_regs r = { .rflags = 2, .rip = entry };
-	int ret;
-
-	if (ioctl(c->fd, KVM_GET_SREGS, &s) < 0)
-		return -errno;
-	if ((ret = boot_gdt_write(mem, lm)))
-		return ret;
-	s.gdt.base = LAYOUT_GDT;
-	s.gdt.limit = 5 * 8 - 1;
-	s.idt.base = LAYOUT_IDT;
-	s.idt.limit = 0;
-	seg_flat(&s.cs, BOOT_CS, 0xb, lm);
-	seg_flat(&s.ds, BOOT_DS, 0x3, false);
-	s.es = s.fs = s.gs = s.ss = s.ds;
-	s.tr = (struct kvm_segment){
-		.selector = BOOT_TSS, .limit = 0xfffff, .type = 0xb, .present = 1,
-	};
-	if (lm) {
-		uint64_t cr3 = boot_page_tables_write(mem);
-
-		if (!cr3)
-			return -EFAULT;
-		s.cr3 = cr3;
-		s.cr4 = 0x20;				/* PAE */
-		s.cr0 = 0x80000031;			/* PG | NE | ET | PE */
-		s.efer = 0x500;				/* LMA | LME */
-		r.rsi = LAYOUT_ZERO_PAGE;
-		r.rsp = r.rbp = LAYOUT_BOOT_STACK;
-	} else {
-		/* PVH (xen/include/public/arch-x86/hvm/start_info.h): 32-bit
-		 * protected mode, paging off, EBX = start info. */
-		s.cr0 = 0x31;				/* NE | ET | PE */
-		s.cr4 = 0;
-		s.efer = 0;
-		r.rbx = LAYOUT_PVH_INFO;
-	}
-	if (ioctl(c->fd, KVM_SET_SREGS, &s) < 0 || ioctl(c->fd, KVM_SET_REGS, &r) < 0)
-		return -errno;
-	return 0;
 }
 
 void vcpu_dump(struct vcpu *c, const char *why)

@@ -9,8 +9,6 @@
 
 #include <linux/kvm.h>
 
-#include "vmm/x86/loader.h"
-
 struct vm;
 
 #define VCPU_KICK_SIGNAL SIGUSR1
@@ -25,7 +23,6 @@ struct vcpu {
 };
 
 int vcpu_create(struct vm *vm, struct vcpu *c, int id);
-int vcpu_boot_regs(struct vcpu *c, enum boot_mode mode, uint64_t entry);
 void *vcpu_thread(void *arg);
 void vcpu_destroy(struct vcpu *c, int run_size);
 /* Logs the register state (the unexpected-exit report). */

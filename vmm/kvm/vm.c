@@ -14,8 +14,6 @@
 #include <linux/kvm.h>
 
 #include "common/log.h"
-#include "vmm/x86/boot.h"
-#include "vmm/x86/layout.h"
 #include "vmm/kvm/vcpu.h"
 #include "vmm/kvm/vm_core.h"
 #include "vmm/kvm/vm_priv.h"
@@ -87,7 +85,7 @@ static int ram_map(struct vm *vm, const struct vm_config *cfg)
 {
 	struct vm_priv *p = P(vm);
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-	uint64_t low = cfg->mem_size < LAYOUT_PCI_HOLE ? cfg->mem_size : LAYOUT_PCI_HOLE;
+	uint64_t low = cfg->mem_size < cfg->low_ram_max ? cfg->mem_size : cfg->low_ram_max;
 	struct kvm_userspace_memory_region r = { 0 };
 	int ret;
 
@@ -107,7 +105,7 @@ static int ram_map(struct vm *vm, const struct vm_config *cfg)
 
 	ret = guest_mem_add(&vm->mem, 0, low, p->ram);
 	if (!ret && cfg->mem_size > low)
-		ret = guest_mem_add(&vm->mem, LAYOUT_4G, cfg->mem_size - low, p->ram + low);
+		ret = guest_mem_add(&vm->mem, cfg->high_ram_base, cfg->mem_size - low, p->ram + low);
 	if (ret)
 		return ret;
 	for (int i = 0; i < vm->mem.nr_regions; i++) {
@@ -159,7 +157,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 	vm->priv = p;
 	p->exit_efd = -1;
 	vm->nr_cpus = cfg->nr_cpus;
-	p->cpu_template = cfg->cpu_template;
+	p->cpuid_filter = cfg->cpuid_filter;
+	p->cpuid_arg = cfg->cpuid_arg;
 
 	*step = "open /dev/kvm";
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -180,9 +179,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 		return -errno;
 	/* Intel VMX needs three pages for the real-mode TSS and one for the
 	 * EPT identity map, inside guest physical space but not RAM. */
-	STEP("KVM_SET_TSS_ADDR", SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)LAYOUT_TSS)));
+	STEP("KVM_SET_TSS_ADDR", SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)cfg->tss_addr)));
 	{
-		uint64_t idmap = LAYOUT_IDENTITY_MAP;
+		uint64_t idmap = cfg->identity_map_addr;
 
 		STEP("KVM_SET_IDENTITY_MAP_ADDR",
 		     SYS(ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap)));
@@ -191,25 +190,34 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 			    : "guest RAM", ram_map(vm, cfg));
 	STEP("KVM_CREATE_IRQCHIP", SYS(ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)));
 	STEP("KVM_CREATE_PIT2", SYS(ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit)));
-	STEP("PCI host bridge", pci_bus_init(&vm->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,
-					     LAYOUT_PCI_MMIO_SIZE));
 	STEP("KVM_GET_SUPPORTED_CPUID", cpuid_load(vm));
 	for (int i = 0; i < cfg->nr_cpus; i++)
 		STEP("vCPU setup", vcpu_create(vm, &p->vcpus[i], i));
 	return 0;
 }
 
-int vm_boot_cpu_setup(struct vm *vm, enum boot_mode mode, uint64_t entry)
+int vm_boot_cpu_setup(struct vm *vm,
+		      int (*fill)(struct kvm_sregs *s, struct kvm_regs *r, void *arg), void *arg)
 {
-	return vcpu_boot_regs(&P(vm)->vcpus[0], mode, entry);
+	int fd = P(vm)->vcpus[0].fd;
+	struct kvm_sregs s;
+	struct kvm_regs r = { 0 };
+	int ret;
+
+	if (ioctl(fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	if ((ret = fill(&s, &r, arg)))
+		return ret;
+	if (ioctl(fd, KVM_SET_SREGS, &s) < 0 || ioctl(fd, KVM_SET_REGS, &r) < 0)
+		return -errno;
+	return 0;
 }
 
-void vm_cpu_signature(struct vm *vm, uint32_t *eax, uint32_t *edx)
+const struct kvm_cpuid2 *vm_supported_cpuid(const struct vm *vm)
 {
-	struct kvm_cpuid_entry2 *e = cpuid_find(P(vm)->cpuid, 1, 0);
+	const struct vm_priv *p = vm->priv;
 
-	*eax = e ? e->eax : 0;
-	*edx = e ? e->edx : 0;
+	return p->cpuid;
 }
 
 static void kick_handler(int sig)

@@ -7,7 +7,6 @@
 
 #include "vmm/kvm/guest_mem.h"
 #include "vmm/kvm/iobus.h"
-#include "vmm/hw/pci.h"
 
 /*
  * The public face of a virtual machine for devices.  The VMM core may add
@@ -19,7 +18,6 @@ struct vm {
 	struct guest_mem mem;
 	struct iobus pio;
 	struct iobus mmio;
-	struct pci_bus pci;
 	int nr_cpus;
 	/* Core-private state follows (see vmm/kvm/vm.c). */
 	void *priv;

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/x86/cpuid.h"
-#include "vmm/x86/loader.h"
+#include <linux/kvm.h>
+
 #include "vmm/kvm/vm.h"
 
 /*
@@ -17,11 +17,23 @@
 
 #define VM_MAX_CPUS 64
 
+/*
+ * What the board decides and the core carries out: the core knows KVM, not
+ * the PC's memory map or CPU model, so both come in as plain data and a
+ * callback (hw/pc_boot.h fills them).
+ */
 struct vm_config {
 	uint64_t mem_size;	/* bytes */
 	int nr_cpus;
 	bool hugepages;
-	enum cpu_template cpu_template;
+	uint64_t low_ram_max;	/* RAM from 0 up to here (the hole above it) */
+	uint64_t high_ram_base;	/* the rest of RAM continues here */
+	uint64_t tss_addr;	/* KVM_SET_TSS_ADDR: three pages outside RAM */
+	uint64_t identity_map_addr;	/* KVM_SET_IDENTITY_MAP_ADDR: one page */
+	/* Turns KVM_GET_SUPPORTED_CPUID's table into vCPU cpu's, in place,
+	 * before KVM_SET_CPUID2; NULL keeps it as KVM offers it. */
+	void (*cpuid_filter)(struct kvm_cpuid2 *c, int cpu, int nr_cpus, const void *arg);
+	const void *cpuid_arg;
 };
 
 /* Why the VM stopped; chooses podvmm's exit status. */
@@ -38,8 +50,11 @@ enum vm_exit_kind {
  * names the step that failed. */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step);
 
-/* Register and segment state for the boot CPU; APs wait for INIT-SIPI. */
-int vm_boot_cpu_setup(struct vm *vm, enum boot_mode mode, uint64_t entry);
+/* Register and segment state for the boot CPU; APs wait for INIT-SIPI.
+ * fill gets vCPU 0's current segment registers and a zeroed register set
+ * and returns 0 or -errno; the core then loads both. */
+int vm_boot_cpu_setup(struct vm *vm,
+		      int (*fill)(struct kvm_sregs *s, struct kvm_regs *r, void *arg), void *arg);
 
 /* Starts one thread per vCPU. */
 int vm_start(struct vm *vm);
@@ -59,7 +74,8 @@ void vm_dump_on_stop(struct vm *vm);
  * everything. */
 void vm_destroy(struct vm *vm);
 
-/* CPUID leaf 1 of vCPU 0 (for the MP table). */
-void vm_cpu_signature(struct vm *vm, uint32_t *eax, uint32_t *edx);
+/* The CPUID table KVM supports, before cpuid_filter (for the MP table's
+ * CPU signature). */
+const struct kvm_cpuid2 *vm_supported_cpuid(const struct vm *vm);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "vmm/x86/cpuid.h"
 #include "vmm/kvm/vcpu.h"
 #include "vmm/kvm/vm_core.h"
 
@@ -15,7 +14,8 @@ struct vm_priv {
 	struct vcpu vcpus[VM_MAX_CPUS];
 	int run_size;
 	struct kvm_cpuid2 *cpuid;	/* as KVM supports it; filtered per vCPU */
-	enum cpu_template cpu_template;
+	void (*cpuid_filter)(struct kvm_cpuid2 *c, int cpu, int nr_cpus, const void *arg);
+	const void *cpuid_arg;
 	uint8_t *ram;
 	size_t ram_len;
 	int exit_efd;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "vmm/x86/layout.h"
+#include "vmm/x86/pci_irq.h"
 
 /*
  * ACPI tables (ACPI 6.4) built by pure code: RSDP, XSDT, a fixed-hardware
@@ -29,14 +30,9 @@
 #define ACPI_SCI_IRQ		9
 #define ACPI_S5_SLP_TYP		5
 
-struct acpi_pci_irq {
-	uint8_t slot;		/* PCI device number on bus 0 */
-	uint8_t gsi;		/* IOAPIC pin wired to its INTA# */
-};
-
 struct acpi_cfg {
 	int nr_cpus;		/* LAPIC IDs 0..nr_cpus-1, IOAPIC ID nr_cpus */
-	const struct acpi_pci_irq *pci_irqs;	/* _PRT of \_SB.PCI0 */
+	const struct pci_irq_route *pci_irqs;	/* _PRT of \_SB.PCI0 */
 	int nr_pci_irqs;
 };
 

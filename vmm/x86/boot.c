@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "vmm/x86/boot.h"
@@ -139,5 +140,57 @@ int boot_gdt_write(struct guest_mem *mem, int long_mode)
 	gdt[3] = boot_gdt_entry(0xc093, 0, 0xfffff);
 	gdt[4] = boot_gdt_entry(0x808b, 0, 0xfffff);
 	*idt = 0;
+	return 0;
+}
+
+static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, bool code64)
+{
+	*s = (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .db = code64 ? 0 : 1, .s = 1, .l = code64, .g = 1,
+	};
+}
+
+int boot_cpu_regs(struct guest_mem *mem, enum boot_mode mode, uint64_t entry,
+		  struct kvm_sregs *sregs, struct kvm_regs *regs)
+{
+	bool lm = mode == BOOT_LINUX64;
+	struct kvm_sregs s = *sregs;
+	struct kvm_regs r = { .rflags = 2, .rip = entry };
+	int ret;
+
+	if ((ret = boot_gdt_write(mem, lm)))
+		return ret;
+	s.gdt.base = LAYOUT_GDT;
+	s.gdt.limit = 5 * 8 - 1;
+	s.idt.base = LAYOUT_IDT;
+	s.idt.limit = 0;
+	seg_flat(&s.cs, BOOT_CS, 0xb, lm);
+	seg_flat(&s.ds, BOOT_DS, 0x3, false);
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	s.tr = (struct kvm_segment){
+		.selector = BOOT_TSS, .limit = 0xfffff, .type = 0xb, .present = 1,
+	};
+	if (lm) {
+		uint64_t cr3 = boot_page_tables_write(mem);
+
+		if (!cr3)
+			return -EFAULT;
+		s.cr3 = cr3;
+		s.cr4 = 0x20;				/* PAE */
+		s.cr0 = 0x80000031;			/* PG | NE | ET | PE */
+		s.efer = 0x500;				/* LMA | LME */
+		r.rsi = LAYOUT_ZERO_PAGE;
+		r.rsp = r.rbp = LAYOUT_BOOT_STACK;
+	} else {
+		/* PVH (xen/include/public/arch-x86/hvm/start_info.h): 32-bit
+		 * protected mode, paging off, EBX = start info. */
+		s.cr0 = 0x31;				/* NE | ET | PE */
+		s.cr4 = 0;
+		s.efer = 0;
+		r.rbx = LAYOUT_PVH_INFO;
+	}
+	*sregs = s;
+	*regs = r;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <asm/bootparam.h>
+#include <linux/kvm.h>
 
 #include "vmm/kvm/guest_mem.h"
 #include "vmm/x86/loader.h"
@@ -73,5 +74,14 @@ uint64_t boot_gdt_entry(uint16_t flags, uint32_t base, uint32_t limit);
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
 #define BOOT_TSS 0x20
+
+/*
+ * The boot CPU's state for mode: writes the GDT (and for the 64-bit boot
+ * protocol the page tables) and turns sregs, the vCPU's current segment
+ * registers, into flat segments at entry; regs gets the protocol's
+ * pointers (RSI = zero page, or EBX = PVH start info).  0 or -errno.
+ */
+int boot_cpu_regs(struct guest_mem *mem, enum boot_mode mode, uint64_t entry,
+		  struct kvm_sregs *sregs, struct kvm_regs *regs);
 
 #endif

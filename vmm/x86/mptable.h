@@ -5,22 +5,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm/x86/pci_irq.h"
+
 /*
  * Intel MultiProcessor Specification 1.4 tables (chapter 4): the floating
  * pointer and the configuration table that tell Linux about every CPU, the
  * IOAPIC, the ISA and PCI buses and their interrupt routing.
  */
 
-struct mptable_pci_irq {
-	uint8_t slot;		/* PCI device number on bus 0 */
-	uint8_t gsi;		/* IOAPIC pin wired to its INTA# */
-};
-
 struct mptable_cfg {
 	int nr_cpus;
 	uint32_t cpu_signature;	/* CPUID.1 EAX */
 	uint32_t cpu_features;	/* CPUID.1 EDX */
-	const struct mptable_pci_irq *pci_irqs;
+	const struct pci_irq_route *pci_irqs;
 	int nr_pci_irqs;
 };
 

@@ -38,7 +38,7 @@ static uint32_t tlen(uint32_t off)
 
 int main(int argc, char **argv)
 {
-	struct acpi_pci_irq irqs[32];
+	struct pci_irq_route irqs[32];
 	struct acpi_cfg cfg = { .pci_irqs = irqs };
 	struct acpi_layout l;
 	int ret;
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "acpi_dump: bad SLOT:GSI '%s'\n", argv[i]);
 			return 2;
 		}
-		irqs[cfg.nr_pci_irqs++] = (struct acpi_pci_irq){ (uint8_t)s, (uint8_t)g };
+		irqs[cfg.nr_pci_irqs++] = (struct pci_irq_route){ (uint8_t)s, (uint8_t)g };
 	}
 	ret = acpi_write(buf, sizeof(buf), ACPI_BASE, &cfg, &l);
 	if (ret) {

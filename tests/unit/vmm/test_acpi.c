@@ -175,7 +175,7 @@ static void dsdt(void **state)
 					0x00, 0x00, 0x0a, 16 };
 	static const uint8_t prt2[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x02, 0x00,
 					0x00, 0x00, 0x0a, 17 };
-	static const struct acpi_pci_irq irqs[] = { { 1, 16 }, { 2, 17 } };
+	static const struct pci_irq_route irqs[] = { { 1, 16 }, { 2, 17 } };
 	struct acpi_cfg cfg = { .nr_cpus = 1, .pci_irqs = irqs, .nr_pci_irqs = 2 };
 	const uint8_t *d, *p;
 	uint32_t len, n;

@@ -199,7 +199,7 @@ static uint8_t sum(const uint8_t *p, size_t n)
 
 static void mptable(void **state)
 {
-	struct mptable_pci_irq irqs[] = { { 1, 16 }, { 2, 17 } };
+	struct pci_irq_route irqs[] = { { 1, 16 }, { 2, 17 } };
 	struct mptable_cfg cfg = { .nr_cpus = 4, .cpu_signature = 0x806f0, .pci_irqs = irqs,
 				   .nr_pci_irqs = 2 };
 	uint8_t buf[1024];

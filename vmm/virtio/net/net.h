@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+struct pci_bus;
 struct vm;
 
 #define NET_MAX_QUEUES 8
@@ -24,7 +25,8 @@ struct net_spec {
 /* Parse one --net argument; 0 or -EINVAL with *bad naming the bad key. */
 int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad);
 
-/* Create and attach a virtio-net device per spec (vmm/virtio_net*.c). */
-int net_devices_attach(struct vm *vm, struct net_spec *specs, int n);
+/* Create a virtio-net device per spec and attach it to pci, the board's
+ * PCI bus (virtio_net.c). */
+int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n);
 
 #endif

@@ -362,9 +362,9 @@ static void net_atexit(void *opaque)
 	pthread_mutex_lock(&n->vp.lock);
 	backends_stop(n);
 	pthread_mutex_unlock(&n->vp.lock);
-	pthread_rwlock_wrlock(&n->vm->pci.lock);
-	n->vm->pci.devs[n->vp.pci.slot] = NULL;
-	pthread_rwlock_unlock(&n->vm->pci.lock);
+	pthread_rwlock_wrlock(&n->vp.pci.bus->lock);
+	n->vp.pci.bus->devs[n->vp.pci.slot] = NULL;
+	pthread_rwlock_unlock(&n->vp.pci.bus->lock);
 	if (n->vhost)
 		vhost_net_close(n->vhost);
 	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
@@ -443,7 +443,8 @@ static int backend_choose(struct virtio_net *n, enum net_vhost_mode mode)
 	return 0;
 }
 
-int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **out)
+int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
+		      struct virtio_net **out)
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
 	struct vnet_offer offer;
@@ -492,16 +493,16 @@ int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **
 			goto fail;
 		}
 	}
-	r = pci_dev_add(&vm->pci, &n->vp.pci);
+	r = pci_dev_add(pci, &n->vp.pci);
 	if (r)
 		goto fail;
 	/* Without the teardown hook the I/O threads would outlive guest
 	 * memory: take the device off the bus again and fail. */
 	r = vm_atexit(vm, net_atexit, n);
 	if (r) {
-		pthread_rwlock_wrlock(&vm->pci.lock);
-		vm->pci.devs[n->vp.pci.slot] = NULL;
-		pthread_rwlock_unlock(&vm->pci.lock);
+		pthread_rwlock_wrlock(&pci->lock);
+		pci->devs[n->vp.pci.slot] = NULL;
+		pthread_rwlock_unlock(&pci->lock);
 		log_error("virtio-net", "no room for the teardown hook", "{s:i}", "errno", -r);
 		goto fail;
 	}
@@ -526,12 +527,12 @@ fail:
 	return r;
 }
 
-int net_devices_attach(struct vm *vm, struct net_spec *specs, int n)
+int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n)
 {
 	struct virtio_net *dev;
 
 	for (int i = 0; i < n; i++) {
-		int r = virtio_net_create(vm, &specs[i], &dev);
+		int r = virtio_net_create(vm, pci, &specs[i], &dev);
 
 		if (r)
 			return r;

@@ -34,7 +34,8 @@ struct virtio_net {
 	bool running;
 };
 
-/* Creates the device for one --net spec and adds it to the PCI bus. */
-int virtio_net_create(struct vm *vm, struct net_spec *spec, struct virtio_net **out);
+/* Creates the device for one --net spec and adds it to pci. */
+int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
+		      struct virtio_net **out);
 
 #endif
