@@ -86,15 +86,3 @@ int no_new_privs_set(void)
 		return -errno;
 	return 0;
 }
-
-bool caps_have(cap_value_t cap)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return false;
-	cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
-	cap_free(caps);
-	return v == CAP_SET;
-}

@@ -21,7 +21,4 @@ int caps_drop_all(void);
 /* prctl(PR_SET_NO_NEW_PRIVS); 0 or a negative errno. */
 int no_new_privs_set(void);
 
-/* True when the effective set holds cap. */
-bool caps_have(cap_value_t cap);
-
 #endif

@@ -1,4 +1,4 @@
-# podvmm's seccomp allow-lists (issue 7).  seccomp.o (installation, raw
+# podvmm's seccomp allow-lists.  seccomp.o (installation, raw
 # syscall) is in libvmm for the thread entry points; seccomp_filter.o (the
 # lists, libseccomp) is only pulled in by podvmm's main.
 SECCOMP_OBJS := $(BUILD)/vmm/seccomp/seccomp.o $(BUILD)/vmm/seccomp/seccomp_filter.o

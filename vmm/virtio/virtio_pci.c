@@ -12,11 +12,6 @@
 
 #define PCI_CAP_ID_VNDR		0x09
 #define PCI_CAP_ID_MSIX		0x11
-#define CAP_COMMON		1
-#define CAP_NOTIFY		2
-#define CAP_ISR			3
-#define CAP_DEVICE		4
-#define CAP_PCI_CFG		5
 #define MSIX_ENABLE		0x8000
 #define MSIX_FMASK		0x4000
 #define MSIX_ENTRY_MASKED	1
@@ -64,9 +59,9 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 	vp->vqs = vqs;
 	vp->nr_queues = nr_queues;
 	vp->max_queue_size = max_queue_size;
-	vp->config_vector = VPCI_NO_VECTOR;
+	vp->config_vector = VIRTIO_MSI_NO_VECTOR;
 	for (i = 0; i < VPCI_MAX_QUEUES; i++)
-		vp->queue_vector[i] = VPCI_NO_VECTOR;
+		vp->queue_vector[i] = VIRTIO_MSI_NO_VECTOR;
 	for (i = 0; i < VPCI_MAX_VECTORS; i++)
 		vp->msix[i].ctrl = MSIX_ENTRY_MASKED;
 	/* queue_size reads the maximum until the driver writes it (4.1.4.3). */
@@ -86,10 +81,10 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 	vp->pci.opaque = vp;
 
 	put32(mult, VPCI_NOTIFY_MULT);
-	if ((r = add_vcap(vp, CAP_COMMON, VPCI_COMMON_OFF, VPCI_COMMON_LEN, NULL, 0)) < 0 ||
-	    (r = add_vcap(vp, CAP_ISR, VPCI_ISR_OFF, 1, NULL, 0)) < 0 ||
-	    (r = add_vcap(vp, CAP_DEVICE, VPCI_DEVICE_OFF, VPCI_DEVICE_LEN, NULL, 0)) < 0 ||
-	    (r = add_vcap(vp, CAP_NOTIFY, VPCI_NOTIFY_OFF,
+	if ((r = add_vcap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF, VPCI_COMMON_LEN, NULL, 0)) < 0 ||
+	    (r = add_vcap(vp, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR_OFF, 1, NULL, 0)) < 0 ||
+	    (r = add_vcap(vp, VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVICE_OFF, VPCI_DEVICE_LEN, NULL, 0)) < 0 ||
+	    (r = add_vcap(vp, VIRTIO_PCI_CAP_NOTIFY_CFG, VPCI_NOTIFY_OFF,
 			  (uint32_t)nr_queues * VPCI_NOTIFY_MULT, mult, 4)) < 0)
 		return r;
 	/* MSI-X (PCI 3.0 section 6.8.2): table and PBA in our BAR. */
@@ -100,7 +95,7 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 		return r;
 	vp->msix_cap = r;
 	/* pci_cfg access window (4.1.4.8): cap + 4 data bytes. */
-	if ((r = add_vcap(vp, CAP_PCI_CFG, 0, 0, "\0\0\0\0", 4)) < 0)
+	if ((r = add_vcap(vp, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, "\0\0\0\0", 4)) < 0)
 		return r;
 	vp->pcicfg_cap = r;
 	vp->pci.cfg[vp->pcicfg_cap + 4] = 0;	/* bar is guest-chosen */
@@ -172,10 +167,10 @@ void virtio_pci_config_interrupt(struct virtio_pci *vp)
 
 void virtio_pci_needs_reset(struct virtio_pci *vp)
 {
-	uint8_t old = __atomic_fetch_or(&vp->status, VIRTIO_STAT_NEEDS_RESET, __ATOMIC_ACQ_REL);
+	uint8_t old = __atomic_fetch_or(&vp->status, VIRTIO_CONFIG_S_NEEDS_RESET, __ATOMIC_ACQ_REL);
 
 	/* Section 2.1.2: notify the driver only once it is running. */
-	if ((old & VIRTIO_STAT_DRIVER_OK) && !(old & VIRTIO_STAT_NEEDS_RESET))
+	if ((old & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_NEEDS_RESET))
 		virtio_pci_config_interrupt(vp);
 }
 
@@ -209,13 +204,13 @@ static void device_reset(struct virtio_pci *vp)
 		virtq_reset(&vp->vqs[i]);
 		vp->vqs[i].mem = vp->mem;
 		vp->vqs[i].num = vp->max_queue_size;
-		vp->queue_vector[i] = VPCI_NO_VECTOR;
+		vp->queue_vector[i] = VIRTIO_MSI_NO_VECTOR;
 		vp->queue_enabled[i] = false;
 	}
 	vp->driver_features = 0;
 	vp->dfselect = vp->gfselect = 0;
 	vp->queue_sel = 0;
-	vp->config_vector = VPCI_NO_VECTOR;
+	vp->config_vector = VIRTIO_MSI_NO_VECTOR;
 	pthread_mutex_lock(&irq_lock);
 	vp->isr = 0;
 	if (vp->irq_line)
@@ -233,12 +228,12 @@ static void status_write(struct virtio_pci *vp, uint8_t val)
 		return;
 	}
 	/* FEATURES_OK sticks only if the device accepts (section 2.2.2). */
-	if ((val & VIRTIO_STAT_FEATURES_OK) && !(old & VIRTIO_STAT_FEATURES_OK) &&
+	if ((val & VIRTIO_CONFIG_S_FEATURES_OK) && !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    vp->ops->features_ok(vp, vp->driver_features))
-		val &= (uint8_t)~VIRTIO_STAT_FEATURES_OK;
-	if ((val & VIRTIO_STAT_DRIVER_OK) && !(old & VIRTIO_STAT_DRIVER_OK)) {
-		if (!(val & VIRTIO_STAT_FEATURES_OK)) {
-			val |= VIRTIO_STAT_NEEDS_RESET;
+		val &= (uint8_t)~VIRTIO_CONFIG_S_FEATURES_OK;
+	if ((val & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
+		if (!(val & VIRTIO_CONFIG_S_FEATURES_OK)) {
+			val |= VIRTIO_CONFIG_S_NEEDS_RESET;
 		} else {
 			for (int i = 0; i < vp->nr_queues; i++) {
 				struct virtq *q = &vp->vqs[i];
@@ -253,7 +248,7 @@ static void status_write(struct virtio_pci *vp, uint8_t val)
 		}
 	}
 	/* The device keeps NEEDS_RESET until reset. */
-	val |= old & VIRTIO_STAT_NEEDS_RESET;
+	val |= old & VIRTIO_CONFIG_S_NEEDS_RESET;
 	__atomic_store_n(&vp->status, val, __ATOMIC_RELEASE);
 }
 
@@ -307,7 +302,7 @@ static void set_addr_half(uint64_t *a, uint32_t off_in, uint32_t len, uint64_t v
 static uint16_t vector_check(struct virtio_pci *vp, uint16_t v)
 {
 	/* Section 4.1.5.1.2: an unusable vector reads back as NO_VECTOR. */
-	return v < VPCI_MAX_VECTORS ? v : VPCI_NO_VECTOR;
+	return v < VPCI_MAX_VECTORS ? v : VIRTIO_MSI_NO_VECTOR;
 }
 
 static void common_write(struct virtio_pci *vp, uint32_t off, const uint8_t *data, uint32_t len)
@@ -319,12 +314,12 @@ static void common_write(struct virtio_pci *vp, uint32_t off, const uint8_t *dat
 
 	memcpy(&v, data, len > 8 ? 8 : len);
 	/* Queue fields are frozen once the queue is enabled (4.1.4.3.2). */
-	qlocked = !q || vp->queue_enabled[qs] || (status_get(vp) & VIRTIO_STAT_DRIVER_OK);
+	qlocked = !q || vp->queue_enabled[qs] || (status_get(vp) & VIRTIO_CONFIG_S_DRIVER_OK);
 	switch (off) {
 	case 0x00: if (len == 4) vp->dfselect = (uint32_t)v; break;
 	case 0x08: if (len == 4) vp->gfselect = (uint32_t)v; break;
 	case 0x0c:
-		if (len == 4 && vp->gfselect < 2 && !(status_get(vp) & VIRTIO_STAT_FEATURES_OK)) {
+		if (len == 4 && vp->gfselect < 2 && !(status_get(vp) & VIRTIO_CONFIG_S_FEATURES_OK)) {
 			int sh = 32 * (int)vp->gfselect;
 
 			vp->driver_features = (vp->driver_features & ~(0xffffffffull << sh)) |
@@ -445,7 +440,7 @@ static void bar_access(struct virtio_pci *vp, uint64_t addr, uint8_t *data,
 		vp->ops->cfg_access(vp, off, data, len, is_write);
 	} else if (addr >= VPCI_NOTIFY_OFF &&
 		   addr < VPCI_NOTIFY_OFF + (uint64_t)vp->nr_queues * VPCI_NOTIFY_MULT) {
-		if (is_write && vp->ops->notify && (status_get(vp) & VIRTIO_STAT_DRIVER_OK))
+		if (is_write && vp->ops->notify && (status_get(vp) & VIRTIO_CONFIG_S_DRIVER_OK))
 			vp->ops->notify(vp, (int)((addr - VPCI_NOTIFY_OFF) / VPCI_NOTIFY_MULT));
 		else if (!is_write)
 			memset(data, 0, len);

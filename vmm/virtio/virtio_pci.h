@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/virtio_config.h>	/* device status bits VIRTIO_CONFIG_S_* (2.1) */
+#include <linux/virtio_pci.h>
 
 #include "vmm/kvm/guest_mem.h"
 #include "vmm/hw/pci.h"
@@ -30,15 +32,7 @@
 #define VPCI_MSIX_PBA_OFF	0x6000
 #define VPCI_MAX_QUEUES		17	/* 8 pairs + control */
 #define VPCI_MAX_VECTORS	(VPCI_MAX_QUEUES + 1)
-#define VPCI_NO_VECTOR		0xffff
 
-/* Device status bits (section 2.1). */
-#define VIRTIO_STAT_ACKNOWLEDGE	1
-#define VIRTIO_STAT_DRIVER	2
-#define VIRTIO_STAT_DRIVER_OK	4
-#define VIRTIO_STAT_FEATURES_OK	8
-#define VIRTIO_STAT_NEEDS_RESET	0x40
-#define VIRTIO_STAT_FAILED	0x80
 
 struct virtio_pci;
 

@@ -11,8 +11,7 @@
 
 #include "vmm/virtio/net/virtio_net_feat.h"
 
-#define BIT(n) (1ull << (n))
-#define V1 BIT(VIRTIO_F_VERSION_1_BIT)
+#define V1 (1ULL << VIRTIO_F_VERSION_1)
 
 static void t_offer(void **s)
 {
@@ -20,18 +19,18 @@ static void t_offer(void **s)
 	uint64_t f = vnet_features_offer(&o);
 
 	assert_true(f & V1);
-	assert_true(f & BIT(VIRTIO_NET_F_MAC));
-	assert_true(f & BIT(VIRTIO_NET_F_MRG_RXBUF));
-	assert_false(f & BIT(VIRTIO_NET_F_MQ));
-	assert_false(f & BIT(VIRTIO_NET_F_CSUM));
+	assert_true(f & (1ULL << VIRTIO_NET_F_MAC));
+	assert_true(f & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
+	assert_false(f & (1ULL << VIRTIO_NET_F_MQ));
+	assert_false(f & (1ULL << VIRTIO_NET_F_CSUM));
 	o.queue_pairs = 2;
 	o.offloads = true;
 	o.mtu = true;
 	f = vnet_features_offer(&o);
-	assert_true(f & BIT(VIRTIO_NET_F_MQ));
-	assert_true(f & BIT(VIRTIO_NET_F_CTRL_VQ));
-	assert_true(f & BIT(VIRTIO_NET_F_GUEST_TSO6));
-	assert_true(f & BIT(VIRTIO_NET_F_MTU));
+	assert_true(f & (1ULL << VIRTIO_NET_F_MQ));
+	assert_true(f & (1ULL << VIRTIO_NET_F_CTRL_VQ));
+	assert_true(f & (1ULL << VIRTIO_NET_F_GUEST_TSO6));
+	assert_true(f & (1ULL << VIRTIO_NET_F_MTU));
 	assert_int_equal(vnet_features_check(f, f), 0);
 }
 
@@ -42,24 +41,24 @@ static void t_check(void **s)
 
 	assert_int_equal(vnet_features_check(f, V1), 0);
 	assert_int_equal(vnet_features_check(f, 0), -EINVAL);	/* legacy */
-	assert_int_equal(vnet_features_check(f, V1 | BIT(VIRTIO_NET_F_GUEST_UFO)), -EINVAL);
-	assert_int_equal(vnet_features_check(f, V1 | BIT(VIRTIO_NET_F_GUEST_TSO4)), -EINVAL);
-	assert_int_equal(vnet_features_check(f, V1 | BIT(VIRTIO_NET_F_GUEST_TSO4) |
-					       BIT(VIRTIO_NET_F_GUEST_CSUM)), 0);
-	assert_int_equal(vnet_features_check(f, V1 | BIT(VIRTIO_NET_F_MQ)), -EINVAL);
-	assert_int_equal(vnet_features_check(f, V1 | BIT(VIRTIO_NET_F_HOST_TSO6)), -EINVAL);
+	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_UFO)), -EINVAL);
+	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_TSO4)), -EINVAL);
+	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
+					       (1ULL << VIRTIO_NET_F_GUEST_CSUM)), 0);
+	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_MQ)), -EINVAL);
+	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_HOST_TSO6)), -EINVAL);
 }
 
 static void t_tun_offloads(void **s)
 {
-	assert_int_equal(vnet_tun_offloads(V1 | BIT(VIRTIO_NET_F_CSUM)), 0);
-	assert_int_equal(vnet_tun_offloads(BIT(VIRTIO_NET_F_GUEST_CSUM)), TUN_F_CSUM);
-	assert_int_equal(vnet_tun_offloads(BIT(VIRTIO_NET_F_GUEST_CSUM) |
-					   BIT(VIRTIO_NET_F_GUEST_TSO4) |
-					   BIT(VIRTIO_NET_F_GUEST_TSO6)),
+	assert_int_equal(vnet_tun_offloads(V1 | (1ULL << VIRTIO_NET_F_CSUM)), 0);
+	assert_int_equal(vnet_tun_offloads((1ULL << VIRTIO_NET_F_GUEST_CSUM)), TUN_F_CSUM);
+	assert_int_equal(vnet_tun_offloads((1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+					   (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
+					   (1ULL << VIRTIO_NET_F_GUEST_TSO6)),
 			 TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
 	/* TSO without GUEST_CSUM is not a valid set; nothing is enabled. */
-	assert_int_equal(vnet_tun_offloads(BIT(VIRTIO_NET_F_GUEST_TSO4)), 0);
+	assert_int_equal(vnet_tun_offloads((1ULL << VIRTIO_NET_F_GUEST_TSO4)), 0);
 }
 
 static void t_num_buffers(void **s)
@@ -91,8 +90,8 @@ static void t_rx_split(void **s)
 static void t_ctrl(void **s)
 {
 	struct vnet_ctrl c = { .max_pairs = 2, .cur_pairs = 1,
-			       .acked = BIT(VIRTIO_NET_F_MQ) | BIT(VIRTIO_NET_F_GUEST_CSUM) |
-					BIT(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) };
+			       .acked = (1ULL << VIRTIO_NET_F_MQ) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+					(1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) };
 	uint8_t mq[4] = { VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 2, 0 };
 	uint8_t off[10] = { VIRTIO_NET_CTRL_GUEST_OFFLOADS, 0, 1 << VIRTIO_NET_F_GUEST_CSUM };
 

@@ -217,7 +217,7 @@ static void t_msix(void **s)
 	wr(0x1a, 2, 3);
 	assert_int_equal(rd(0x1a, 2), 3);
 	wr(0x1a, 2, 500);			/* beyond the table */
-	assert_int_equal(rd(0x1a, 2), VPCI_NO_VECTOR);
+	assert_int_equal(rd(0x1a, 2), VIRTIO_MSI_NO_VECTOR);
 	wr(0x1a, 2, 3);
 	wr(0x4000 + 3 * 16, 4, 0xfee00000);
 	wr(0x4000 + 3 * 16 + 4, 4, 0);

@@ -155,7 +155,7 @@ int vhost_net_open(struct vhost_net **out, int pairs)
 		}
 	}
 	/* No IOMMU here: guest addresses are physical (ACCESS_PLATFORM off). */
-	vh->features &= ~(1ull << VIRTIO_F_ACCESS_PLATFORM_BIT);
+	vh->features &= ~(1ULL << VIRTIO_F_ACCESS_PLATFORM);
 	*out = vh;
 	return 0;
 fail:

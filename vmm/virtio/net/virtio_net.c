@@ -5,6 +5,7 @@
  * backend moving packets.  Queue numbering (5.1.2): receiveq N = 2N,
  * transmitq N = 2N+1, controlq last.
  */
+#include <endian.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
 
 #include "common/log.h"
 #include "vmm/virtio/net/tap.h"
@@ -25,23 +27,22 @@
 #include "vmm/kvm/vm.h"
 
 #define QUEUE_SIZE 256
-#define BIT(n) (1ull << (n))
 /* Features the data path (vhost) must implement; the rest is ours or the
  * tap's (checksum/GSO travel in the vnet header). */
-#define VHOST_RING_FEATURES (BIT(28) | BIT(29) | BIT(VIRTIO_F_VERSION_1_BIT) | \
-			     BIT(VIRTIO_NET_F_MRG_RXBUF))
+#define VHOST_RING_FEATURES ((1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_F_VERSION_1) | \
+			     (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 
 static struct virtio_net *VN(struct virtio_pci *vp) { return vp->dev; }
 /* Section 5.1.2: N pairs only with MQ negotiated, else 1; the control
  * queue follows the last pair in use. */
 static int active_pairs(const struct virtio_net *n)
 {
-	return (n->acked & BIT(VIRTIO_NET_F_MQ)) ? n->pairs : 1;
+	return (n->acked & (1ULL << VIRTIO_NET_F_MQ)) ? n->pairs : 1;
 }
 
 static int ctrl_q(const struct virtio_net *n)
 {
-	return (n->acked & BIT(VIRTIO_NET_F_CTRL_VQ)) ? 2 * active_pairs(n) : -1;
+	return (n->acked & (1ULL << VIRTIO_NET_F_CTRL_VQ)) ? 2 * active_pairs(n) : -1;
 }
 
 static void mac_str(const uint8_t *m, char *s)
@@ -59,18 +60,21 @@ static void cfg_access(struct virtio_pci *vp, uint32_t off, uint8_t *data, uint3
 		       bool is_write)
 {
 	struct virtio_net *n = VN(vp);
-	uint8_t c[12] = { 0 };
+	/* Section 5.1.4; little-endian for a modern device (2.5).  Fields of
+	 * features not offered (speed, duplex, RSS...) read as 0. */
+	struct virtio_net_config c = {
+		.status = htole16(VIRTIO_NET_S_LINK_UP),
+		.max_virtqueue_pairs = htole16((uint16_t)n->pairs),
+		.mtu = htole16(n->mtu),
+	};
+	const uint8_t *b = (const uint8_t *)&c;
 
-	/* struct virtio_net_config; read-only for a modern driver (5.1.4). */
+	/* Read-only for a modern driver (5.1.4). */
 	if (is_write)
 		return;
-	memcpy(c, n->mac, 6);
-	c[6] = VIRTIO_NET_S_LINK_UP;
-	c[8] = (uint8_t)n->pairs;
-	c[10] = (uint8_t)n->mtu;
-	c[11] = (uint8_t)(n->mtu >> 8);
+	memcpy(c.mac, n->mac, sizeof(c.mac));
 	for (uint32_t i = 0; i < len; i++)
-		data[i] = off + i < sizeof(c) ? c[off + i] : 0;
+		data[i] = off + i < sizeof(c) ? b[off + i] : 0;
 }
 
 static int features_ok(struct virtio_pci *vp, uint64_t acked)
@@ -91,8 +95,8 @@ static int features_ok(struct virtio_pci *vp, uint64_t acked)
 /* Bytes one received packet may need (5.1.6.3.1). */
 static uint32_t rx_need(const struct virtio_net *n)
 {
-	if (n->acked & (BIT(VIRTIO_NET_F_GUEST_TSO4) | BIT(VIRTIO_NET_F_GUEST_TSO6) |
-			BIT(VIRTIO_NET_F_GUEST_UFO)))
+	if (n->acked & ((1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
+			(1ULL << VIRTIO_NET_F_GUEST_UFO)))
 		return VNET_HDR_LEN + 65550;
 	return VNET_HDR_LEN + 14 + 4 + n->mtu;
 }
@@ -215,7 +219,7 @@ static int pairs_apply(struct virtio_net *n)
 		*qp = (struct net_qp){
 			.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1], .tap_fd = n->taps[i],
 			.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1],
-			.mrg_rxbuf = n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF),
+			.mrg_rxbuf = n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF),
 			.rx_need = rx_need(n), .interrupt = qp_interrupt,
 			.broken = qp_broken, .opaque = n, .index = i, .stop_fd = -1, .ep = -1,
 		};
@@ -265,8 +269,8 @@ static int driver_ok(struct virtio_pci *vp)
 		return r;
 	}
 	log_info("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
-		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & BIT(VIRTIO_NET_F_MRG_RXBUF)),
-		 "event_idx", !!(n->acked & BIT(29)), "msix", virtio_pci_msix_enabled(vp),
+		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF)),
+		 "event_idx", !!(n->acked & (1ULL << VIRTIO_RING_F_EVENT_IDX)), "msix", virtio_pci_msix_enabled(vp),
 		 "pairs", active_pairs(n), "backend", n->vhost ? "vhost-net" : "userspace");
 	return 0;
 }

@@ -8,24 +8,23 @@
 
 #include "vmm/virtio/net/virtio_net_feat.h"
 
-#define BIT(n) (1ull << (n))
 
 uint64_t vnet_features_offer(const struct vnet_offer *o)
 {
-	uint64_t f = BIT(VIRTIO_F_VERSION_1_BIT) | BIT(VIRTIO_NET_F_MAC) |
-		     BIT(VIRTIO_NET_F_STATUS) | BIT(VIRTIO_NET_F_MRG_RXBUF) |
-		     BIT(VIRTIO_RING_F_EVENT_IDX) | BIT(VIRTIO_RING_F_INDIRECT_DESC) |
-		     BIT(VIRTIO_NET_F_CTRL_VQ);
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
+		     (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) |
+		     (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
+		     (1ULL << VIRTIO_NET_F_CTRL_VQ);
 
 	if (o->mtu)
-		f |= BIT(VIRTIO_NET_F_MTU);
+		f |= (1ULL << VIRTIO_NET_F_MTU);
 	if (o->queue_pairs > 1)
-		f |= BIT(VIRTIO_NET_F_MQ);
+		f |= (1ULL << VIRTIO_NET_F_MQ);
 	if (o->offloads)
-		f |= BIT(VIRTIO_NET_F_CSUM) | BIT(VIRTIO_NET_F_GUEST_CSUM) |
-		     BIT(VIRTIO_NET_F_HOST_TSO4) | BIT(VIRTIO_NET_F_HOST_TSO6) |
-		     BIT(VIRTIO_NET_F_GUEST_TSO4) | BIT(VIRTIO_NET_F_GUEST_TSO6) |
-		     BIT(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
+		f |= (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+		     (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+		     (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
+		     (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS);
 	return f;
 }
 
@@ -54,10 +53,10 @@ int vnet_features_check(uint64_t offered, uint64_t acked)
 	if (acked & ~offered)
 		return -EINVAL;
 	/* We are a modern-only device (section 7.2.1 / 2.2.3). */
-	if (!(acked & BIT(VIRTIO_F_VERSION_1_BIT)))
+	if (!(acked & (1ULL << VIRTIO_F_VERSION_1)))
 		return -EINVAL;
 	for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
-		if ((acked & BIT(deps[i].f)) && !(acked & BIT(deps[i].needs)))
+		if ((acked & (1ULL << deps[i].f)) && !(acked & (1ULL << deps[i].needs)))
 			return -EINVAL;
 	return 0;
 }
@@ -66,13 +65,13 @@ unsigned int vnet_tun_offloads(uint64_t acked)
 {
 	unsigned int t = 0;
 
-	if (acked & BIT(VIRTIO_NET_F_GUEST_CSUM)) {
+	if (acked & (1ULL << VIRTIO_NET_F_GUEST_CSUM)) {
 		t |= TUN_F_CSUM;
-		if (acked & BIT(VIRTIO_NET_F_GUEST_TSO4))
+		if (acked & (1ULL << VIRTIO_NET_F_GUEST_TSO4))
 			t |= TUN_F_TSO4;
-		if (acked & BIT(VIRTIO_NET_F_GUEST_TSO6))
+		if (acked & (1ULL << VIRTIO_NET_F_GUEST_TSO6))
 			t |= TUN_F_TSO6;
-		if ((acked & BIT(VIRTIO_NET_F_GUEST_ECN)) && (t & (TUN_F_TSO4 | TUN_F_TSO6)))
+		if ((acked & (1ULL << VIRTIO_NET_F_GUEST_ECN)) && (t & (TUN_F_TSO4 | TUN_F_TSO6)))
 			t |= TUN_F_TSO_ECN;
 	}
 	return t;
@@ -113,9 +112,9 @@ int vnet_rx_split(const uint64_t *chain_len, int n, size_t nread, uint32_t *used
 	return -EMSGSIZE;
 }
 
-#define GUEST_OFFLOAD_MASK (BIT(VIRTIO_NET_F_GUEST_CSUM) | BIT(VIRTIO_NET_F_GUEST_TSO4) | \
-			    BIT(VIRTIO_NET_F_GUEST_TSO6) | BIT(VIRTIO_NET_F_GUEST_ECN) | \
-			    BIT(VIRTIO_NET_F_GUEST_UFO))
+#define GUEST_OFFLOAD_MASK ((1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) | \
+			    (1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN) | \
+			    (1ULL << VIRTIO_NET_F_GUEST_UFO))
 
 uint8_t vnet_ctrl_handle(struct vnet_ctrl *c, const uint8_t *cmd, size_t len)
 {
@@ -127,7 +126,7 @@ uint8_t vnet_ctrl_handle(struct vnet_ctrl *c, const uint8_t *cmd, size_t len)
 	switch (cmd[0]) {
 	case VIRTIO_NET_CTRL_MQ:
 		if (cmd[1] != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET || len < 4 ||
-		    !(c->acked & BIT(VIRTIO_NET_F_MQ)))
+		    !(c->acked & (1ULL << VIRTIO_NET_F_MQ)))
 			return VIRTIO_NET_ERR;
 		pairs = (uint16_t)(cmd[2] | cmd[3] << 8);
 		/* Section 5.1.6.5.5: 1 <= pairs <= max_virtqueue_pairs. */
@@ -137,7 +136,7 @@ uint8_t vnet_ctrl_handle(struct vnet_ctrl *c, const uint8_t *cmd, size_t len)
 		return VIRTIO_NET_OK;
 	case VIRTIO_NET_CTRL_GUEST_OFFLOADS:
 		if (cmd[1] != VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET || len < 10 ||
-		    !(c->acked & BIT(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS)))
+		    !(c->acked & (1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS)))
 			return VIRTIO_NET_ERR;
 		memcpy(&off, cmd + 2, 8);
 		/* Section 5.1.6.5.6.1: only offloads the driver negotiated. */

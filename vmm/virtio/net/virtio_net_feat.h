@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include <linux/virtio_config.h>
 
 /*
  * Pure virtio-net logic (virtio 1.2 section 5.1): the features the device
@@ -14,8 +15,6 @@
  * queue commands.
  */
 
-#define VIRTIO_F_VERSION_1_BIT	32
-#define VIRTIO_F_ACCESS_PLATFORM_BIT 33
 #define VNET_HDR_LEN 12		/* struct virtio_net_hdr_v1 */
 
 struct vnet_offer {
