@@ -22,6 +22,8 @@
 
 #include <jansson.h>
 
+#include "common/limits.h"
+
 #define NS_CACHE_VERSION 1
 #define NS_MAX_ADDRS 32
 #define NS_MAX_ROUTES 64
@@ -29,7 +31,6 @@
 #define NS_MAX_SEARCH 32
 #define NS_MAX_OPTIONS 16
 #define NS_MAX_JOURNAL 32
-#define NS_MAX_QUEUES 16
 #define NS_MAX_DHCP_ARGS 64
 #define NS_ADDRSTRLEN 64	/* INET6_ADDRSTRLEN plus a %scope suffix */
 #define NS_DOMAINLEN 254	/* RFC 1035 2.3.4: 253 characters plus NUL */

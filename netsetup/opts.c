@@ -37,7 +37,7 @@ static const struct flag {
 	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH",
 	  "resolver configuration (default " NS_DEFAULT_RESOLV ")" },
 	{ "tap-name", F_TAP_NAME, C_SET | C_RUN, true, "NAME", "tap device (default tap0)" },
-	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N", "tap queues, 1-16 (default 1)" },
+	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N", "tap queues, 1-" NET_QUEUE_PAIRS_MAX_STR " (default 1)" },
 	{ "tap-owner", F_TAP_OWNER, C_SET | C_RUN, true, "UID[:GID]", "owner of the tap" },
 	{ "mtu", F_MTU, C_SET | C_RUN, true, "N", "MTU of bridge, nic and tap (default: the pod's)" },
 	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4",
@@ -117,8 +117,8 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			o->vmm = val;
 		return 0;
 	case F_QUEUES:
-		if (num_parse(val, 1, NS_MAX_QUEUES, &v))
-			return bad(err, len, flag, "expects a number from 1 to 16");
+		if (num_parse(val, 1, NET_QUEUE_PAIRS_MAX, &v))
+			return bad(err, len, flag, "expects a number from 1 to " NET_QUEUE_PAIRS_MAX_STR);
 		o->queues = v;
 		return 0;
 	case F_MTU:

@@ -364,7 +364,7 @@ static bool dec_binding(struct dec *d, json_t *o, struct ns_binding *b)
 	    !get_str(d, o, "placeholder", b->placeholder, IFNAMSIZ, false) ||
 	    !get_str(d, o, "placeholder_kind", b->placeholder_kind, sizeof(b->placeholder_kind), false) ||
 	    !get_str(d, o, "tap", b->tap, IFNAMSIZ, false) ||
-	    !get_int(d, o, "queues", 1, NS_MAX_QUEUES, &v))
+	    !get_int(d, o, "queues", 1, NET_QUEUE_PAIRS_MAX, &v))
 		return false;
 	b->queues = v;
 	if (!get_int(d, o, "mtu", 68, 65535, &v))

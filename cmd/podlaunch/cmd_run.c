@@ -145,8 +145,8 @@ int cmd_run(int argc, char **argv)
 	struct ns_opts o;
 	struct ns_state *st;
 	const struct ns_binding *b;
-	char path[4096], vmm[4096], net[64 + NS_MAX_QUEUES * 12], mac[18], user[24];
-	int fds[NS_MAX_QUEUES], ret, off, n, lock = -1;
+	char path[4096], vmm[4096], net[64 + NET_QUEUE_PAIRS_MAX * 12], mac[18], user[24];
+	int fds[NET_QUEUE_PAIRS_MAX], ret, off, n, lock = -1;
 	char **vargv;
 
 	ret = podlaunch_opts(NS_CMD_RUN, argc, argv, &o);

@@ -8,6 +8,7 @@
 #include <linux/virtio_config.h>	/* device status bits VIRTIO_CONFIG_S_* (2.1) */
 #include <linux/virtio_pci.h>
 
+#include "common/limits.h"
 #include "vmm/kvm/guest_mem.h"
 #include "vmm/hw/pci.h"
 #include "vmm/virtio/virtq.h"
@@ -30,7 +31,7 @@
 #define VPCI_NOTIFY_MULT	4
 #define VPCI_MSIX_TABLE_OFF	0x4000
 #define VPCI_MSIX_PBA_OFF	0x6000
-#define VPCI_MAX_QUEUES		17	/* 8 pairs + control */
+#define VPCI_MAX_QUEUES		(2 * NET_QUEUE_PAIRS_MAX + 1)	/* + the control queue */
 #define VPCI_MAX_VECTORS	(VPCI_MAX_QUEUES + 1)
 
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -103,6 +104,23 @@ static void test_bad_flags_named(void **state)
 	}
 }
 
+/* podlaunch takes as many tap queues as podvmm's --net takes fds
+ * (common/limits.h; tests/unit/vmm/test_cli.c checks the other end). */
+static void test_queues_limit(void **state)
+{
+	char max[12], over[12], err[128];
+	struct ns_opts o;
+
+	snprintf(max, sizeof(max), "%d", NET_QUEUE_PAIRS_MAX);
+	snprintf(over, sizeof(over), "%d", NET_QUEUE_PAIRS_MAX + 1);
+	assert_string_equal(max, NET_QUEUE_PAIRS_MAX_STR);
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--queues", max), 3, &o, err), 0);
+	assert_int_equal(o.queues, NET_QUEUE_PAIRS_MAX);
+	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--queues", over), 3, &o, err), -EINVAL);
+	assert_non_null(strstr(err, "--queues"));
+	assert_non_null(strstr(err, NET_QUEUE_PAIRS_MAX_STR));
+}
+
 static void test_missing_value_and_stray_args(void **state)
 {
 	struct ns_opts o;
@@ -158,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_setup_flags),
 		cmocka_unit_test(test_bad_flags_named),
+		cmocka_unit_test(test_queues_limit),
 		cmocka_unit_test(test_missing_value_and_stray_args),
 		cmocka_unit_test(test_run_passthrough),
 	};

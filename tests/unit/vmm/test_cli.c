@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -177,6 +178,44 @@ static void net_specs(void **state)
 	}
 }
 
+/* podvmm runs as many queue pairs as podlaunch creates tap queues
+ * (common/limits.h; tests/unit/netsetup/test_opts.c checks the other end):
+ * NET_QUEUE_PAIRS_MAX fds or queues= are taken, one more is refused. */
+static void net_queue_limit(void **state)
+{
+	char fds[16 * (NET_QUEUE_PAIRS_MAX + 1) + 64], spec[64];
+	struct podvmm_opts o;
+	const char *flag, *bad;
+	struct net_spec s;
+	int off;
+
+	off = snprintf(fds, sizeof(fds), "fd=3");
+	for (int i = 1; i < NET_QUEUE_PAIRS_MAX; i++)
+		off += snprintf(fds + off, sizeof(fds) - off, ":%d", 3 + i);
+	snprintf(fds + off, sizeof(fds) - off, ",mac=02:00:00:00:00:01");
+	assert_int_equal(net_spec_parse(fds, &s, &bad), 0);
+	assert_int_equal(s.nr_fds, NET_QUEUE_PAIRS_MAX);
+	assert_int_equal(s.queues, NET_QUEUE_PAIRS_MAX);
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--net", fds, NULL), 0);
+	assert_int_equal(o.nets[0].nr_fds, NET_QUEUE_PAIRS_MAX);
+
+	snprintf(fds + off, sizeof(fds) - off, ":%d,mac=02:00:00:00:00:01", 3 + NET_QUEUE_PAIRS_MAX);
+	bad = NULL;
+	assert_int_equal(net_spec_parse(fds, &s, &bad), -EINVAL);
+	assert_string_equal(bad, "fd");
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--net", fds, NULL), -EINVAL);
+	assert_string_equal(flag, "--net");
+
+	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d", NET_QUEUE_PAIRS_MAX);
+	assert_int_equal(net_spec_parse(spec, &s, &bad), 0);
+	assert_int_equal(s.queues, NET_QUEUE_PAIRS_MAX);
+	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d",
+		 NET_QUEUE_PAIRS_MAX + 1);
+	bad = NULL;
+	assert_int_equal(net_spec_parse(spec, &s, &bad), -EINVAL);
+	assert_string_equal(bad, "queues");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +224,7 @@ int main(void)
 		cmocka_unit_test(user_flag),
 		cmocka_unit_test(bad_flags),
 		cmocka_unit_test(net_specs),
+		cmocka_unit_test(net_queue_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,16 +4,16 @@
 
 #include <stdint.h>
 
+#include "common/limits.h"
+
 struct pci_bus;
 struct vm;
-
-#define NET_MAX_QUEUES 8
 
 enum net_vhost_mode { NET_VHOST_AUTO, NET_VHOST_ON, NET_VHOST_OFF };
 
 /* One --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N] */
 struct net_spec {
-	int fds[NET_MAX_QUEUES];	/* one per queue pair; -1 when tap= given */
+	int fds[NET_QUEUE_PAIRS_MAX];	/* one per queue pair; -1 when tap= given */
 	int nr_fds;
 	char tap[16];			/* IFNAMSIZ */
 	uint8_t mac[6];

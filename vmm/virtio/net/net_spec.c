@@ -63,7 +63,7 @@ static int parse_fds(const char *s, size_t len, struct net_spec *spec)
 		size_t n = colon ? (size_t)(colon - s) : (size_t)(end - s);
 		long fd;
 
-		if (spec->nr_fds == NET_MAX_QUEUES || parse_uint(s, n, 0, INT_MAX, &fd))
+		if (spec->nr_fds == NET_QUEUE_PAIRS_MAX || parse_uint(s, n, 0, INT_MAX, &fd))
 			return -EINVAL;
 		spec->fds[spec->nr_fds++] = (int)fd;
 		s += n + (colon ? 1 : 0);
@@ -82,7 +82,7 @@ int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
 	long v;
 
 	memset(spec, 0, sizeof(*spec));
-	for (int i = 0; i < NET_MAX_QUEUES; i++)
+	for (int i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		spec->fds[i] = -1;
 	spec->vhost = NET_VHOST_AUTO;
 	*bad = "net";
@@ -137,7 +137,7 @@ int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
 				return -EINVAL;
 		} else if (KEY("queues")) {
 			*bad = "queues";
-			if (parse_uint(val, vlen, 1, NET_MAX_QUEUES, &v))
+			if (parse_uint(val, vlen, 1, NET_QUEUE_PAIRS_MAX, &v))
 				return -EINVAL;
 			spec->queues = (int)v;
 			have_queues = true;

@@ -27,17 +27,17 @@
 #include "vmm/virtio/net/virtio_net_feat.h"
 #include "vmm/kvm/vm.h"
 
-#define NVRING (2 * NET_MAX_QUEUES)
+#define NVRING (2 * NET_QUEUE_PAIRS_MAX)
 #define GSI_FIRST_MSI 24	/* 0..23: PIC/IOAPIC pins */
 #define ROUTES_MAX (24 + 16 + 64)
 
 struct vhost_net {
 	int pairs;
-	int fds[NET_MAX_QUEUES];
+	int fds[NET_QUEUE_PAIRS_MAX];
 	uint64_t features;
 	struct vm *vm;
 	struct virtio_pci *vp;
-	struct vhost_pair_cfg cfg[NET_MAX_QUEUES];
+	struct vhost_pair_cfg cfg[NET_QUEUE_PAIRS_MAX];
 	int n;
 	int call[NVRING];	/* per vring: [2*pair + 0 rx, 1 tx] */
 	int gsi[NVRING];	/* routed GSI, -1 = none yet */
@@ -127,7 +127,7 @@ int vhost_net_open(struct vhost_net **out, int pairs)
 		return -ENOMEM;
 	vh->pairs = pairs;
 	vh->ep = vh->stop_fd = -1;
-	for (i = 0; i < NET_MAX_QUEUES; i++)
+	for (i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		vh->fds[i] = -1;
 	for (i = 0; i < NVRING; i++) {
 		vh->call[i] = -1;
@@ -168,7 +168,7 @@ void vhost_net_close(struct vhost_net *vh)
 	if (!vh)
 		return;
 	vhost_net_stop(vh);
-	for (int i = 0; i < NET_MAX_QUEUES; i++)
+	for (int i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		if (vh->fds[i] >= 0)
 			close(vh->fds[i]);
 	for (int i = 0; i < NVRING; i++)

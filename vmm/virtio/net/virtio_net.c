@@ -188,7 +188,7 @@ static void data_stop(struct virtio_net *n)
  */
 static int pairs_apply(struct virtio_net *n)
 {
-	struct vhost_pair_cfg pc[NET_MAX_QUEUES];
+	struct vhost_pair_cfg pc[NET_QUEUE_PAIRS_MAX];
 	int want = n->ctrl.cur_pairs, np = 0, r = 0;
 
 	if (want > active_pairs(n))
@@ -371,7 +371,7 @@ static void net_atexit(void *opaque)
 	pthread_rwlock_unlock(&n->vp.pci.bus->lock);
 	if (n->vhost)
 		vhost_net_close(n->vhost);
-	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+	for (int i = 0; i < 2 * NET_QUEUE_PAIRS_MAX; i++)
 		if (n->kicks[i] >= 0)
 			close(n->kicks[i]);
 	if (n->own_taps)
@@ -461,14 +461,14 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 	memcpy(n->mac, spec->mac, 6);
 	n->mtu = (uint16_t)(spec->mtu ? spec->mtu : 1500);
 	n->pairs = spec->queues > 0 ? spec->queues : (spec->nr_fds > 0 ? spec->nr_fds : 1);
-	if (n->pairs > NET_MAX_QUEUES || spec->mtu > 65535) {
+	if (n->pairs > NET_QUEUE_PAIRS_MAX || spec->mtu > 65535) {
 		free(n);
 		return -EINVAL;
 	}
 	n->nq = 2 * n->pairs + 1;
-	for (int i = 0; i < NET_MAX_QUEUES; i++)
+	for (int i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		n->taps[i] = -1;
-	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+	for (int i = 0; i < 2 * NET_QUEUE_PAIRS_MAX; i++)
 		n->kicks[i] = -1;
 	if ((r = taps_open(n, spec)) || (r = backend_choose(n, spec->vhost)))
 		goto fail;
@@ -518,7 +518,7 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 	*out = n;
 	return 0;
 fail:
-	for (int i = 0; i < 2 * NET_MAX_QUEUES; i++)
+	for (int i = 0; i < 2 * NET_QUEUE_PAIRS_MAX; i++)
 		if (n->kicks[i] >= 0)
 			close(n->kicks[i]);
 	if (n->vhost)

@@ -20,13 +20,13 @@ struct virtio_net {
 	uint16_t mtu;
 	int pairs;			/* queue pairs offered */
 	int nq;				/* 2 * pairs + control queue */
-	int taps[NET_MAX_QUEUES];
+	int taps[NET_QUEUE_PAIRS_MAX];
 	char ifname[16];
 	bool own_taps;			/* opened by tap=, closed at exit */
 	bool offloads;			/* tap accepts TUNSETOFFLOAD */
-	struct virtq vqs[2 * NET_MAX_QUEUES + 1];
-	struct net_qp qps[NET_MAX_QUEUES];
-	int kicks[2 * NET_MAX_QUEUES];	/* eventfds behind the ioeventfds */
+	struct virtq vqs[2 * NET_QUEUE_PAIRS_MAX + 1];
+	struct net_qp qps[NET_QUEUE_PAIRS_MAX];
+	int kicks[2 * NET_QUEUE_PAIRS_MAX];	/* eventfds behind the ioeventfds */
 	bool ioeventfds;
 	struct vhost_net *vhost;	/* NULL: userspace backend */
 	struct vnet_ctrl ctrl;
