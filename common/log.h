@@ -7,9 +7,10 @@
  * tooling can parse it.  Fields are given as a jansson pack format plus its
  * arguments, e.g.
  *
- *	log_error("netsetup", "step failed", "{s:s, s:i}", "step", name, "errno", e);
+ *	log_error("netsetup", "step failed", "{s:s, s:s}", "step", name, "error", strerror(e));
  *
- * Pass NULL as the format for no extra fields.
+ * Pass NULL as the format for no extra fields.  A failure's reason is always
+ * the field "error" (strerror's words, or a struct err's message).
  */
 
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };

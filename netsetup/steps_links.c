@@ -273,7 +273,7 @@ int step_placeholder_addr_act(struct step_ctx *c)
 			return ret;
 		if (ret)
 			log_warn("netsetup", "IPv6 address not kept on the placeholder",
-				 "{s:s, s:i}", "address", a->addr, "errno", -ret);
+				 "{s:s, s:s}", "address", a->addr, "error", strerror(-ret));
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "cmd/podvmm/cli.h"
 #include "cmd/podvmm/console.h"
 #include "common/caps.h"
+#include "common/err.h"
 #include "common/log.h"
 #include "common/user.h"
 #include "vmm/hw/pc_devices.h"
@@ -138,7 +139,7 @@ static int event_loop(struct loop *l)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			log_error("podvmm", "epoll_wait failed", "{s:i}", "errno", errno);
+			log_error("podvmm", "epoll_wait failed", "{s:s}", "error", strerror(errno));
 			return PODVMM_EXIT_FAILURE;
 		}
 		for (int i = 0; i < n; i++) {
@@ -220,7 +221,8 @@ static int run(const struct podvmm_opts *o)
 	struct console con;
 	struct loop l = { .vm = &vm, .dev = &dev, .timeout = o->shutdown_timeout,
 			  .epfd = -1, .sigfd = -1, .timerfd = -1, .rx_efd = -1 };
-	const char *step = "", *why = "";
+	const char *step = "";
+	struct err e = { 0 };
 	sigset_t sigs;
 	int ret, status = PODVMM_EXIT_FAILURE;
 
@@ -253,20 +255,23 @@ static int run(const struct podvmm_opts *o)
 	l.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	l.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l.rx_efd < 0 || l.sigfd < 0 || l.timerfd < 0 || l.epfd < 0) {
-		log_error("podvmm", "event setup failed", "{s:i}", "errno", errno);
+		log_error("podvmm", "event setup failed", "{s:s}", "error", strerror(errno));
 		goto out;
 	}
-	if ((ret = vm_create(&vm, &cfg, &step))) {
-		log_error("podvmm", "VM creation failed", "{s:s, s:s}", "step", step,
-			  "error", strerror(-ret));
+	if ((ret = vm_create(&vm, &cfg, &e))) {
+		log_error("podvmm", "VM creation failed", "{s:s, s:s}", "step", e.msg,
+			  "error", strerror(e.code));
 		goto out;
 	}
-	if ((ret = pc_devices_attach(&dev, &vm, con.out_fd, l.rx_efd))) {
-		log_error("podvmm", "device setup failed", "{s:s}", "error", strerror(-ret));
+	if ((ret = pc_devices_attach(&dev, &vm, con.out_fd, l.rx_efd, &e))) {
+		log_error("podvmm", "device setup failed", "{s:s, s:s}", "step", e.msg,
+			  "error", strerror(e.code));
 		goto out;
 	}
-	if (o->nr_nets && (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets, o->nr_nets))) {
-		log_error("podvmm", "network device setup failed", "{s:s}", "error", strerror(-ret));
+	if (o->nr_nets && (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets,
+						    o->nr_nets, &e))) {
+		log_error("podvmm", "network device setup failed", "{s:s, s:s}", "reason", e.msg,
+			  "error", strerror(e.code));
 		goto out;
 	}
 	{
@@ -276,9 +281,9 @@ static int run(const struct podvmm_opts *o)
 			.cmdline = o->cmdline, .mode = o->boot,
 		};
 
-		if ((ret = pc_boot_setup(&vm, &dev.pci, &bf, &why))) {
-			log_error("podvmm", "cannot boot this kernel", "{s:s, s:s}", "kernel",
-				  o->kernel, "reason", why);
+		if ((ret = pc_boot_setup(&vm, &dev.pci, &bf, &e))) {
+			log_error("podvmm", "cannot boot this kernel", "{s:s, s:s, s:s}", "kernel",
+				  o->kernel, "reason", e.msg, "error", strerror(e.code));
 			goto out;
 		}
 	}
@@ -288,7 +293,7 @@ static int run(const struct podvmm_opts *o)
 	l.in_fd = con.in_fd;
 	if (epoll_add(l.epfd, vm_exit_fd(&vm)) || epoll_add(l.epfd, l.sigfd) ||
 	    epoll_add(l.epfd, l.timerfd) || epoll_add(l.epfd, l.rx_efd)) {
-		log_error("podvmm", "epoll setup failed", "{s:i}", "errno", errno);
+		log_error("podvmm", "epoll setup failed", "{s:s}", "error", strerror(errno));
 		goto out;
 	}
 	loop_stdin(&l, true);

@@ -17,20 +17,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct guest_mem mem = { 0 };
 	struct kernel_image img;
 	struct e820_map map;
-	const char *why = NULL;
+	struct err e = { 0 };
 	uint64_t addr;
 
 	if (!ram)
 		ram = calloc(1, RAM);
 	guest_mem_add(&mem, 0, RAM, ram);
-	if (loader_load_kernel(&mem, data, size, &img, &why)) {
-		if (!why)
+	if (loader_load_kernel(&mem, data, size, &img, &e)) {
+		if (!e.msg[0])
 			abort();	/* every failure must say why */
 		return 0;
 	}
 	if (img.load_end > RAM || img.load_addr < LAYOUT_HIGH_RAM)
 		abort();
-	if (!loader_place_initrd(&img, RAM, size, &addr, &why) &&
+	if (!loader_place_initrd(&img, RAM, size, &addr, &e) &&
 	    (addr < img.load_end || addr + size > RAM))
 		abort();
 	boot_e820_build(&mem, &map);

@@ -39,29 +39,28 @@ static int pci_irq_routes(const struct pci_bus *pci, struct pci_irq_route *r)
 }
 
 static int setup_mptable(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
-			 const char **why)
+			 struct err *e)
 {
 	struct mptable_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
 				   .nr_pci_irqs = nr_irqs };
-	const struct kvm_cpuid_entry2 *e;
+	const struct kvm_cpuid_entry2 *sig;
 	size_t size;
 	void *dst;
 
-	e = cpuid_find((struct kvm_cpuid2 *)vm_supported_cpuid(vm), 1, 0);
-	cfg.cpu_signature = e ? e->eax : 0;
-	cfg.cpu_features = e ? e->edx : 0;
+	sig = cpuid_find((struct kvm_cpuid2 *)vm_supported_cpuid(vm), 1, 0);
+	cfg.cpu_signature = sig ? sig->eax : 0;
+	cfg.cpu_features = sig ? sig->edx : 0;
 	size = mptable_size(&cfg);
 	/* The MP spec's search covers the last KiB of base memory. */
 	dst = guest_mem_ptr(&vm->mem, LAYOUT_EBDA, LAYOUT_HIGH_RAM - LAYOUT_EBDA);
-	if (!dst || size > 1024 || mptable_write(dst, size, (uint32_t)LAYOUT_EBDA, &cfg)) {
-		*why = "MP table does not fit in the EBDA (too many CPUs or devices)";
-		return -ENOSPC;
-	}
+	if (!dst || size > 1024 || mptable_write(dst, size, (uint32_t)LAYOUT_EBDA, &cfg))
+		return err_set(e, ENOSPC,
+			       "MP table does not fit in the EBDA (too many CPUs or devices)");
 	return 0;
 }
 
 static int setup_acpi(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
-		      const char **why)
+		      struct err *e)
 {
 	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
 				.nr_pci_irqs = nr_irqs };
@@ -72,10 +71,8 @@ static int setup_acpi(struct vm *vm, const struct pci_irq_route *irqs, int nr_ir
 	/* In the BIOS area (e820 reserved) Linux also scans for the RSDP. */
 	dst = guest_mem_ptr(&vm->mem, ACPI_BASE, size);
 
-	if (!dst || size > ACPI_MAX_SIZE || acpi_write(dst, size, ACPI_BASE, &cfg, NULL)) {
-		*why = "ACPI tables do not fit in the BIOS area";
-		return -ENOSPC;
-	}
+	if (!dst || size > ACPI_MAX_SIZE || acpi_write(dst, size, ACPI_BASE, &cfg, NULL))
+		return err_set(e, ENOSPC, "ACPI tables do not fit in the BIOS area");
 	return 0;
 }
 
@@ -93,7 +90,7 @@ static int boot_cpu_fill(struct kvm_sregs *s, struct kvm_regs *r, void *arg)
 }
 
 int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_files *f,
-		  const char **why)
+		  struct err *e)
 {
 	struct pci_irq_route irqs[PCI_MAX_DEVICES];
 	struct boot_cpu cpu = { .mem = &vm->mem, .mode = f->mode };
@@ -105,44 +102,34 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 	char *cl;
 	int ret, nr_irqs;
 
-	ret = loader_load_kernel(&vm->mem, f->kernel, f->kernel_len, &img, why);
+	ret = loader_load_kernel(&vm->mem, f->kernel, f->kernel_len, &img, e);
 	if (ret)
 		return ret;
 	if (f->mode == BOOT_PVH) {
 		if (!f->kernel || f->kernel_len < 4 || memcmp(f->kernel, "\177ELF", 4) ||
-		    !img.pvh_entry) {
-			*why = "--boot pvh needs an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note";
-			return -ENOEXEC;
-		}
+		    !img.pvh_entry)
+			return err_set(e, ENOEXEC, "--boot pvh needs an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note");
 		if (!guest_mem_ptr(&vm->mem, img.pvh_entry, 1) || img.pvh_entry < img.load_addr ||
-		    img.pvh_entry >= img.load_end) {
-			*why = "PVH entry point is not inside a loaded segment";
-			return -ENOEXEC;
-		}
+		    img.pvh_entry >= img.load_end)
+			return err_set(e, ENOEXEC, "PVH entry point is not inside a loaded segment");
 	}
-	if (clen >= img.cmdline_max || clen >= LAYOUT_CMDLINE_MAX) {
-		*why = "command line is longer than the kernel accepts";
-		return -E2BIG;
-	}
+	if (clen >= img.cmdline_max || clen >= LAYOUT_CMDLINE_MAX)
+		return err_set(e, E2BIG, "command line is longer than the kernel accepts");
 	cl = guest_mem_ptr(&vm->mem, LAYOUT_CMDLINE, clen + 1);
-	if (!cl) {
-		*why = "no room for the command line";
-		return -ENOSPC;
-	}
+	if (!cl)
+		return err_set(e, ENOSPC, "no room for the command line");
 	memcpy(cl, f->cmdline, clen + 1);
 	args.cmdline_len = (uint32_t)clen;
 
 	if (f->initrd) {
 		uint8_t *dst;
 
-		ret = loader_place_initrd(&img, low_end, f->initrd_len, &args.initrd_addr, why);
+		ret = loader_place_initrd(&img, low_end, f->initrd_len, &args.initrd_addr, e);
 		if (ret)
 			return ret;
 		dst = guest_mem_ptr(&vm->mem, args.initrd_addr, f->initrd_len);
-		if (!dst) {
-			*why = "initrd does not fit in guest RAM";
-			return -ENOSPC;
-		}
+		if (!dst)
+			return err_set(e, ENOSPC, "initrd does not fit in guest RAM");
 		memcpy(dst, f->initrd, f->initrd_len);
 		args.initrd_size = f->initrd_len;
 	}
@@ -155,17 +142,15 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 		ret = boot_params_write(&vm->mem, &img, &args, &map);
 		entry = img.entry;
 	}
-	if (ret) {
-		*why = "cannot write the boot parameters";
-		return ret;
-	}
+	if (ret)
+		return err_set(e, -ret, "cannot write the boot parameters");
 	nr_irqs = pci_irq_routes(pci, irqs);
-	if ((ret = setup_mptable(vm, irqs, nr_irqs, why)) ||
-	    (ret = setup_acpi(vm, irqs, nr_irqs, why)))
+	if ((ret = setup_mptable(vm, irqs, nr_irqs, e)) ||
+	    (ret = setup_acpi(vm, irqs, nr_irqs, e)))
 		return ret;
 	cpu.entry = entry;
 	ret = vm_boot_cpu_setup(vm, boot_cpu_fill, &cpu);
 	if (ret)
-		*why = "cannot set the boot vCPU's registers";
-	return ret;
+		return err_set(e, -ret, "cannot set the boot vCPU's registers");
+	return 0;
 }

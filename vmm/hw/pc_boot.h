@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/err.h"
 #include "vmm/hw/pci.h"
 #include "vmm/kvm/vm_core.h"
 #include "vmm/x86/cpuid.h"
@@ -34,9 +35,9 @@ struct boot_files {
  * e820 map, the zero page or PVH start info, the MP table and the ACPI
  * tables (after the PCI devices are attached to pci, so that their
  * interrupts are in both), and sets up the boot vCPU.  0 or -errno with
- * *why saying what is wrong.
+ * e saying what is wrong.
  */
 int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_files *f,
-		  const char **why);
+		  struct err *e);
 
 #endif

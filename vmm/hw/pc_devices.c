@@ -104,7 +104,8 @@ static void pm_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bo
 		vm_request_exit(d->vm, VM_EXIT_POWEROFF, "power-off port");
 }
 
-int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd)
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
+		      struct err *e)
 {
 	struct iobus *pio = &vm->pio;
 	int ret;
@@ -117,12 +118,13 @@ int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_ef
 	rtc_init(&d->rtc);
 	acpi_pm_init(&d->pm);
 	if ((ret = pci_bus_init(&d->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,
-				LAYOUT_PCI_MMIO_SIZE)) ||
-	    (ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
+				LAYOUT_PCI_MMIO_SIZE)))
+		return err_set(e, -ret, "PCI host bridge");
+	if ((ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
 	    (ret = iobus_register(pio, I8042_DATA_PORT, 5, kbd_io, d)) ||
 	    (ret = iobus_register(pio, 0x70, 2, rtc_port, d)) ||
 	    (ret = iobus_register(pio, 0x80, 1, post_port, d)) ||
 	    (ret = iobus_register(pio, ACPI_PM1A_EVT, ACPI_PM_PORTS, pm_port, d)))
-		return ret;
+		return err_set(e, -ret, "legacy devices on the port bus");
 	return 0;
 }

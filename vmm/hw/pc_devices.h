@@ -2,6 +2,7 @@
 #ifndef VMM_HW_PC_DEVICES_H
 #define VMM_HW_PC_DEVICES_H
 
+#include "common/err.h"
 #include "vmm/hw/acpi_pm.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/pci.h"
@@ -37,7 +38,8 @@ struct pc_devices {
 };
 
 /* out_fd receives the guest's serial output; rx_efd is signalled when the
- * receive FIFO drains (-1 for none). */
-int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd);
+ * receive FIFO drains (-1 for none).  0 or -errno (e says what failed). */
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
+		      struct err *e);
 
 #endif

@@ -129,8 +129,8 @@ void vcpu_dump(struct vcpu *c, const char *why)
 	char buf[640];
 
 	if (ioctl(c->fd, KVM_GET_REGS, &r) < 0 || ioctl(c->fd, KVM_GET_SREGS, &s) < 0) {
-		log_error("vmm", "cannot read vCPU registers", "{s:i, s:s, s:i}", "cpu", c->id,
-			  "why", why, "errno", errno);
+		log_error("vmm", "cannot read vCPU registers", "{s:i, s:s, s:s}", "cpu", c->id,
+			  "why", why, "error", strerror(errno));
 		return;
 	}
 	snprintf(buf, sizeof(buf),
@@ -165,8 +165,8 @@ void *vcpu_thread(void *arg)
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	if ((err = seccomp_thread_enter(SECCOMP_VCPU))) {
-		log_error("vmm", "cannot install the seccomp filter", "{s:i, s:i}", "cpu", c->id,
-			  "errno", -err);
+		log_error("vmm", "cannot install the seccomp filter", "{s:i, s:s}", "cpu", c->id,
+			  "error", strerror(-err));
 		vm_request_exit(vm, VM_EXIT_ERROR, "seccomp");
 		return NULL;
 	}
@@ -182,7 +182,7 @@ void *vcpu_thread(void *arg)
 					vcpu_dump(c, "forced stop");
 				continue;
 			}
-			log_error("vmm", "KVM_RUN failed", "{s:i, s:i}", "cpu", c->id, "errno", errno);
+			log_error("vmm", "KVM_RUN failed", "{s:i, s:s}", "cpu", c->id, "error", strerror(errno));
 			vm_request_exit(vm, VM_EXIT_ERROR, "KVM_RUN failed");
 			break;
 		}

@@ -78,7 +78,7 @@ void vm_request_exit(struct vm *vm, enum vm_exit_kind kind, const char *reason)
 		return;
 	log_info("vmm", "vm stopping", "{s:s}", "reason", reason);
 	if (write(p->exit_efd, &one, sizeof(one)) < 0)
-		log_warn("vmm", "exit eventfd write failed", "{s:i}", "errno", errno);
+		log_warn("vmm", "exit eventfd write failed", "{s:s}", "error", strerror(errno));
 }
 
 static int ram_map(struct vm *vm, const struct vm_config *cfg)
@@ -140,10 +140,11 @@ static int cpuid_load(struct vm *vm)
 	return -E2BIG;
 }
 
-#define STEP(s, expr) do { *step = (s); if ((ret = (expr)) < 0) return ret; } while (0)
+/* e->msg names the step that failed (podvmm logs it as "step"). */
+#define STEP(s, expr) do { if ((ret = (expr)) < 0) return err_set(e, -ret, "%s", (s)); } while (0)
 #define SYS(expr) ((expr) < 0 ? -errno : 0)
 
-int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e)
 {
 	struct vm_priv *p;
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
@@ -153,30 +154,25 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step)
 	vm->kvm_fd = vm->vm_fd = -1;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return -ENOMEM;
+		return err_set(e, ENOMEM, "VM state");
 	vm->priv = p;
 	p->exit_efd = -1;
 	vm->nr_cpus = cfg->nr_cpus;
 	p->cpuid_filter = cfg->cpuid_filter;
 	p->cpuid_arg = cfg->cpuid_arg;
 
-	*step = "open /dev/kvm";
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return -errno;
-	*step = "KVM_GET_API_VERSION";
+		return err_set(e, errno, "open /dev/kvm");
 	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION)
-		return api < 0 ? -errno : -ENOTSUP;
-	*step = "KVM_CREATE_VM";
+		return err_set(e, api < 0 ? errno : ENOTSUP, "KVM_GET_API_VERSION");
 	if ((vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0)) < 0)
-		return -errno;
-	*step = "KVM_GET_VCPU_MMAP_SIZE";
+		return err_set(e, errno, "KVM_CREATE_VM");
 	if ((p->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0)) < 0)
-		return -errno;
-	*step = "exit eventfd";
+		return err_set(e, errno, "KVM_GET_VCPU_MMAP_SIZE");
 	if ((p->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-		return -errno;
+		return err_set(e, errno, "exit eventfd");
 	/* Intel VMX needs three pages for the real-mode TSS and one for the
 	 * EPT identity map, inside guest physical space but not RAM. */
 	STEP("KVM_SET_TSS_ADDR", SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)cfg->tss_addr)));

@@ -7,6 +7,7 @@
 
 #include <linux/kvm.h>
 
+#include "common/err.h"
 #include "vmm/kvm/vm.h"
 
 /*
@@ -44,11 +45,11 @@ enum vm_exit_kind {
 	VM_EXIT_ERROR,		/* unexpected KVM exit or failure: exit 1 */
 };
 
-/* KVM, guest RAM (low part below the PCI hole, rest at 4 GiB), TSS and
- * identity map addresses, in-kernel irqchip and PIT, buses, PCI host
- * bridge, vCPUs with CPUID, MSRs and LAPIC LINT0/LINT1.  0 or -errno; *step
- * names the step that failed. */
-int vm_create(struct vm *vm, const struct vm_config *cfg, const char **step);
+/* KVM, guest RAM (below low_ram_max, the rest at high_ram_base), TSS and
+ * identity map addresses, in-kernel irqchip and PIT, buses, vCPUs with
+ * CPUID, MSRs and LAPIC LINT0/LINT1.  0 or -errno; e->msg names the step
+ * that failed. */
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e);
 
 /* Register and segment state for the boot CPU; APs wait for INIT-SIPI.
  * fill gets vCPU 0's current segment registers and a zeroed register set

@@ -7,13 +7,14 @@
 
 #include <asm/bootparam.h>
 
+#include "common/err.h"
 #include "vmm/kvm/guest_mem.h"
 
 /*
  * Kernel image loaders.  Pure: they parse a file already read into memory
  * and copy it into guest RAM, so every malformed-input path is unit-tested
- * without KVM.  On failure they return a negative errno and point *why at a
- * static sentence naming what is wrong with the file.
+ * without KVM.  On failure they return a negative errno and e says what is
+ * wrong with the file.
  */
 
 enum boot_mode {
@@ -37,18 +38,18 @@ struct kernel_image {
 
 /* Either format, told apart by the magic; fills img. */
 int loader_load_kernel(struct guest_mem *mem, const uint8_t *buf, size_t len,
-		       struct kernel_image *img, const char **why);
+		       struct kernel_image *img, struct err *e);
 int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
-			struct kernel_image *img, const char **why);
+			struct kernel_image *img, struct err *e);
 int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
-		    struct kernel_image *img, const char **why);
+		    struct kernel_image *img, struct err *e);
 
 /*
  * Where the initrd goes: the highest page-aligned address such that it ends
  * below initrd_addr_max and the end of low RAM, and starts at or above
- * img->load_end.  0 or -ENOSPC (*why set).
+ * img->load_end.  0 or -ENOSPC (e set).
  */
 int loader_place_initrd(const struct kernel_image *img, uint64_t low_ram_end,
-			uint64_t size, uint64_t *addr, const char **why);
+			uint64_t size, uint64_t *addr, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "vmm/x86/layout.h"
 #include "vmm/x86/loader.h"
 
@@ -18,17 +19,15 @@ static uint16_t rd16(const uint8_t *p) { return p[0] | p[1] << 8; }
 static uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
 
 int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
-			struct kernel_image *img, const char **why)
+			struct kernel_image *img, struct err *e)
 {
 	size_t setup_len, kernel_len, hdr_end;
 	uint8_t *dst;
 	struct setup_header *h = &img->hdr;
 
 	memset(img, 0, sizeof(*img));
-	if (len < 0x264 || rd16(buf + 0x1fe) != 0xaa55 || rd32(buf + 0x202) != HDRS_MAGIC) {
-		*why = "not a bzImage (no 0xaa55 boot flag and HdrS setup header)";
-		return -ENOEXEC;
-	}
+	if (len < 0x264 || rd16(buf + 0x1fe) != 0xaa55 || rd32(buf + 0x202) != HDRS_MAGIC)
+		return err_set(e, ENOEXEC, "not a bzImage (no 0xaa55 boot flag and HdrS setup header)");
 	/* The header's length is given by the byte at 0x201 (the jump offset). */
 	hdr_end = 0x202 + buf[0x201];
 	if (hdr_end > len)
@@ -38,23 +37,15 @@ int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
 		img->hdr_len = sizeof(*h);
 	memcpy(h, buf + HDR_OFF, img->hdr_len);
 
-	if (h->version < BZIMAGE_MIN_VERSION) {
-		*why = "boot protocol too old: 2.12 or later is needed for the 64-bit entry";
-		return -ENOEXEC;
-	}
-	if (!(h->xloadflags & XLF_KERNEL_64)) {
-		*why = "kernel has no 64-bit entry point (XLF_KERNEL_64 not set)";
-		return -ENOEXEC;
-	}
-	if (!(h->loadflags & LOADED_HIGH)) {
-		*why = "zImage kernels loaded at 0x10000 are not supported";
-		return -ENOEXEC;
-	}
+	if (h->version < BZIMAGE_MIN_VERSION)
+		return err_set(e, ENOEXEC, "boot protocol too old: 2.12 or later is needed for the 64-bit entry");
+	if (!(h->xloadflags & XLF_KERNEL_64))
+		return err_set(e, ENOEXEC, "kernel has no 64-bit entry point (XLF_KERNEL_64 not set)");
+	if (!(h->loadflags & LOADED_HIGH))
+		return err_set(e, ENOEXEC, "zImage kernels loaded at 0x10000 are not supported");
 	setup_len = ((size_t)(h->setup_sects ? h->setup_sects : 4) + 1) * 512;
-	if (setup_len >= len) {
-		*why = "truncated bzImage: no protected-mode kernel after the setup sectors";
-		return -ENOEXEC;
-	}
+	if (setup_len >= len)
+		return err_set(e, ENOEXEC, "truncated bzImage: no protected-mode kernel after the setup sectors");
 	kernel_len = len - setup_len;
 	img->load_addr = LAYOUT_HIGH_RAM;
 	img->entry = LAYOUT_HIGH_RAM + 0x200;
@@ -62,10 +53,8 @@ int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
 	img->load_end = img->load_addr +
 			(h->init_size > kernel_len ? h->init_size : kernel_len);
 	dst = guest_mem_ptr(mem, img->load_addr, img->load_end - img->load_addr);
-	if (!dst) {
-		*why = "kernel (with its init_size) does not fit in guest RAM";
-		return -E2BIG;
-	}
+	if (!dst)
+		return err_set(e, E2BIG, "kernel (with its init_size) does not fit in guest RAM");
 	memcpy(dst, buf + setup_len, kernel_len);
 	img->is_bzimage = 1;
 	img->initrd_addr_max = h->initrd_addr_max ? h->initrd_addr_max : 0x37ffffff;
@@ -74,24 +63,22 @@ int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
 }
 
 int loader_place_initrd(const struct kernel_image *img, uint64_t low_ram_end,
-			uint64_t size, uint64_t *addr, const char **why)
+			uint64_t size, uint64_t *addr, struct err *e)
 {
 	uint64_t top = low_ram_end;
 
 	if ((uint64_t)img->initrd_addr_max + 1 < top)
 		top = (uint64_t)img->initrd_addr_max + 1;
-	if (size > top || ((top - size) & ~0xfffULL) < img->load_end) {
-		*why = "initrd does not fit between the kernel and initrd_addr_max";
-		return -ENOSPC;
-	}
+	if (size > top || ((top - size) & ~0xfffULL) < img->load_end)
+		return err_set(e, ENOSPC, "initrd does not fit between the kernel and initrd_addr_max");
 	*addr = (top - size) & ~0xfffULL;
 	return 0;
 }
 
 int loader_load_kernel(struct guest_mem *mem, const uint8_t *buf, size_t len,
-		       struct kernel_image *img, const char **why)
+		       struct kernel_image *img, struct err *e)
 {
 	if (len >= 4 && !memcmp(buf, "\177ELF", 4))
-		return loader_load_elf(mem, buf, len, img, why);
-	return loader_load_bzimage(mem, buf, len, img, why);
+		return loader_load_elf(mem, buf, len, img, e);
+	return loader_load_bzimage(mem, buf, len, img, e);
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "vmm/x86/layout.h"
 #include "vmm/x86/loader.h"
 
@@ -47,31 +48,23 @@ static int elf_find_pvh(const uint8_t *buf, size_t len, const Elf64_Phdr *ph,
 }
 
 int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
-		    struct kernel_image *img, const char **why)
+		    struct kernel_image *img, struct err *e)
 {
 	Elf64_Ehdr eh;
 	int loaded = 0, entry_ok = 0;
 
 	memset(img, 0, sizeof(*img));
-	if (len < sizeof(eh) || memcmp(buf, ELFMAG, SELFMAG)) {
-		*why = "not an ELF file";
-		return -ENOEXEC;
-	}
+	if (len < sizeof(eh) || memcmp(buf, ELFMAG, SELFMAG))
+		return err_set(e, ENOEXEC, "not an ELF file");
 	memcpy(&eh, buf, sizeof(eh));
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_machine != EM_X86_64) {
-		*why = "ELF is not a little-endian x86-64 ELF64 image";
-		return -ENOEXEC;
-	}
-	if (eh.e_type != ET_EXEC) {
-		*why = "ELF is not an executable (ET_EXEC)";
-		return -ENOEXEC;
-	}
+	    eh.e_machine != EM_X86_64)
+		return err_set(e, ENOEXEC, "ELF is not a little-endian x86-64 ELF64 image");
+	if (eh.e_type != ET_EXEC)
+		return err_set(e, ENOEXEC, "ELF is not an executable (ET_EXEC)");
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phoff > len || (size_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff) {
-		*why = "ELF program header table is missing or truncated";
-		return -ENOEXEC;
-	}
+	    eh.e_phoff > len || (size_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
+		return err_set(e, ENOEXEC, "ELF program header table is missing or truncated");
 	img->load_addr = UINT64_MAX;
 	for (int i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
@@ -79,29 +72,21 @@ int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
 
 		memcpy(&ph, buf + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
 		if (ph.p_type == PT_NOTE) {
-			if (elf_find_pvh(buf, len, &ph, &img->pvh_entry)) {
-				*why = "ELF note segment is malformed";
-				return -ENOEXEC;
-			}
+			if (elf_find_pvh(buf, len, &ph, &img->pvh_entry))
+				return err_set(e, ENOEXEC, "ELF note segment is malformed");
 			continue;
 		}
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
-		    ph.p_filesz > len - ph.p_offset) {
-			*why = "ELF PT_LOAD segment lies outside the file";
-			return -ENOEXEC;
-		}
+		    ph.p_filesz > len - ph.p_offset)
+			return err_set(e, ENOEXEC, "ELF PT_LOAD segment lies outside the file");
 		/* Below 1 MiB live the zero page, page tables and MP table. */
-		if (ph.p_paddr < LAYOUT_HIGH_RAM) {
-			*why = "ELF PT_LOAD segment lies below 1 MiB, over the boot structures";
-			return -ENOEXEC;
-		}
+		if (ph.p_paddr < LAYOUT_HIGH_RAM)
+			return err_set(e, ENOEXEC, "ELF PT_LOAD segment lies below 1 MiB, over the boot structures");
 		dst = guest_mem_ptr(mem, ph.p_paddr, ph.p_memsz);
-		if (!dst) {
-			*why = "ELF PT_LOAD segment's physical address is outside guest RAM";
-			return -E2BIG;
-		}
+		if (!dst)
+			return err_set(e, E2BIG, "ELF PT_LOAD segment's physical address is outside guest RAM");
 		memcpy(dst, buf + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 		if (ph.p_paddr < img->load_addr)
@@ -112,14 +97,10 @@ int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
 			entry_ok = 1;
 		loaded++;
 	}
-	if (!loaded) {
-		*why = "ELF has no loadable (PT_LOAD) segments";
-		return -ENOEXEC;
-	}
-	if (!entry_ok) {
-		*why = "ELF entry point is not inside a loaded segment";
-		return -ENOEXEC;
-	}
+	if (!loaded)
+		return err_set(e, ENOEXEC, "ELF has no loadable (PT_LOAD) segments");
+	if (!entry_ok)
+		return err_set(e, ENOEXEC, "ELF entry point is not inside a loaded segment");
 	img->entry = eh.e_entry;
 	img->initrd_addr_max = 0x37ffffff;
 	img->cmdline_max = 2047;	/* COMMAND_LINE_SIZE on x86 */

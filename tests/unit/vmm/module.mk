@@ -16,7 +16,7 @@ $(BUILD)/tests/unit/vmm/%: $(BUILD)/tests/unit/vmm/%.o $(LIBVMM) $(LIBCOMMON)
 
 # libFuzzer over the kernel loaders (pure code, fake guest RAM).
 $(BUILD)/fuzz/vmm_loader_fuzz: tests/fuzz/vmm_loader_fuzz.c vmm/x86/loader_bzimage.c \
-		vmm/x86/loader_elf.c vmm/x86/boot.c vmm/kvm/guest_mem.c
+		vmm/x86/loader_elf.c vmm/x86/boot.c vmm/kvm/guest_mem.c common/err.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
 FUZZERS += $(BUILD)/fuzz/vmm_loader_fuzz

@@ -60,9 +60,9 @@ static void bz_good(void **state)
 	size_t len;
 	uint8_t *b = bzimage(&len, 0x020f, XLF_KERNEL_64, 1 << 20);
 	struct kernel_image img;
-	const char *why = NULL;
+	struct err e = { 0 };
 
-	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &why), 0);
+	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &e), 0);
 	assert_true(img.is_bzimage);
 	assert_int_equal(img.entry, 0x100200);
 	assert_int_equal(img.load_end, 0x100000 + (1 << 20));
@@ -75,13 +75,13 @@ static void bz_good(void **state)
 static void expect_fail(const uint8_t *b, size_t len, const char *substr)
 {
 	struct kernel_image img;
-	const char *why = NULL;
+	struct err e = { 0 };
 
-	assert_true(loader_load_kernel(&mem, b, len, &img, &why) < 0);
-	assert_non_null(why);
-	if (!strstr(why, substr))
-		print_error("expected \"%s\" in \"%s\"\n", substr, why);
-	assert_non_null(strstr(why, substr));
+	assert_true(loader_load_kernel(&mem, b, len, &img, &e) < 0);
+	assert_true(e.msg[0]);
+	if (!strstr(e.msg, substr))
+		print_error("expected \"%s\" in \"%s\"\n", substr, e.msg);
+	assert_non_null(strstr(e.msg, substr));
 }
 
 static void bz_bad(void **state)
@@ -184,7 +184,7 @@ static void elf_good(void **state)
 {
 	struct elf_spec s = good_elf;
 	struct kernel_image img;
-	const char *why = NULL;
+	struct err e = { 0 };
 	size_t len;
 	uint8_t *b;
 
@@ -192,7 +192,7 @@ static void elf_good(void **state)
 	s.pvh = 0x200020;
 	b = elf(&len, &s);
 	memset(ram + 0x201000, 0x77, 4096);	/* bss must be cleared */
-	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &why), 0);
+	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &e), 0);
 	assert_int_equal(img.entry, 0x200010);
 	assert_int_equal(img.pvh_entry, 0x200020);
 	assert_int_equal(img.load_addr, 0x200000);
@@ -281,20 +281,20 @@ static void elf_bad(void **state)
 static void initrd_place(void **state)
 {
 	struct kernel_image img = { .load_end = 0x2000000, .initrd_addr_max = 0x37ffffff };
-	const char *why = NULL;
+	struct err e = { 0 };
 	uint64_t addr;
 
 	/* Below the end of RAM, page aligned. */
-	assert_int_equal(loader_place_initrd(&img, RAM, 10000, &addr, &why), 0);
+	assert_int_equal(loader_place_initrd(&img, RAM, 10000, &addr, &e), 0);
 	assert_int_equal(addr, (RAM - 10000) & ~0xfffULL);
 	/* Below initrd_addr_max when RAM goes further. */
 	img.initrd_addr_max = 0x2ffffff;
-	assert_int_equal(loader_place_initrd(&img, 1ULL << 32, 4096, &addr, &why), 0);
+	assert_int_equal(loader_place_initrd(&img, 1ULL << 32, 4096, &addr, &e), 0);
 	assert_int_equal(addr, 0x3000000 - 4096);
 	/* Not over the kernel's init_size. */
-	assert_int_equal(loader_place_initrd(&img, 1ULL << 32, 0x1000001, &addr, &why), -ENOSPC);
-	assert_non_null(strstr(why, "initrd"));
-	assert_int_equal(loader_place_initrd(&img, 0x1000, 0x2000, &addr, &why), -ENOSPC);
+	assert_int_equal(loader_place_initrd(&img, 1ULL << 32, 0x1000001, &addr, &e), -ENOSPC);
+	assert_non_null(strstr(e.msg, "initrd"));
+	assert_int_equal(loader_place_initrd(&img, 0x1000, 0x2000, &addr, &e), -ENOSPC);
 }
 
 int main(void)

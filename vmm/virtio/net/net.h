@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "common/err.h"
 #include "common/limits.h"
 
 struct pci_bus;
@@ -26,7 +27,8 @@ struct net_spec {
 int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad);
 
 /* Create a virtio-net device per spec and attach it to pci, the board's
- * PCI bus (virtio_net.c). */
-int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n);
+ * PCI bus (virtio_net.c).  0 or -errno (e says which device and why). */
+int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n,
+		       struct err *e);
 
 #endif

@@ -5,7 +5,8 @@
 #include "common/log.h"
 #include "vmm/virtio/net/net.h"
 
-int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n)
+int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n,
+		       struct err *e)
 {
 	(void)vm;
 	(void)specs;

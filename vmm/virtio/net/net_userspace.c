@@ -23,7 +23,7 @@ static void kick_drain(int fd)
 	uint64_t v;
 
 	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_warn("virtio-net", "eventfd read failed", "{s:i}", "errno", errno);
+		log_warn("virtio-net", "eventfd read failed", "{s:s}", "error", strerror(errno));
 }
 
 /* A one-segment chain (the common case: Linux and the test guest put the
@@ -203,7 +203,7 @@ static void *io_thread(void *arg)
 	/* Narrow to the I/O allow-list before touching guest rings. */
 	r = seccomp_thread_enter(SECCOMP_IO);
 	if (r) {
-		log_error("virtio-net", "I/O thread seccomp filter failed", "{s:i}", "errno", -r);
+		log_error("virtio-net", "I/O thread seccomp filter failed", "{s:s}", "error", strerror(-r));
 		qp->broken(qp->opaque);
 		return NULL;
 	}
@@ -299,7 +299,7 @@ void net_us_stop(struct net_qp *qp)
 	if (!qp->running)
 		return;
 	if (write(qp->stop_fd, &one, sizeof(one)) < 0)
-		log_warn("virtio-net", "stop signal failed", "{s:i}", "errno", errno);
+		log_warn("virtio-net", "stop signal failed", "{s:s}", "error", strerror(errno));
 	pthread_join(qp->thread, NULL);
 	close(qp->stop_fd);
 	close(qp->ep);

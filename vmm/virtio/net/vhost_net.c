@@ -259,8 +259,8 @@ void vhost_net_irqs_update(struct vhost_net *vh)
 			continue;
 		}
 		if (r)
-			log_warn("virtio-net", "vhost irqfd routing failed; relaying", "{s:i, s:i}",
-				 "vring", v, "errno", -r);
+			log_warn("virtio-net", "vhost irqfd routing failed; relaying", "{s:i, s:s}",
+				 "vring", v, "error", strerror(-r));
 		irqfd_set(vh, v, false);
 		relay_watch(vh, v, true);
 		/* Anything signalled meanwhile is delivered by the relay. */
@@ -371,7 +371,7 @@ int vhost_net_start(struct vhost_net *vh, struct vm *vm, struct virtio_pci *vp,
 		 "features", (long long)feats);
 	return 0;
 fail:
-	log_error("virtio-net", "vhost-net setup failed", "{s:i}", "errno", -r);
+	/* The caller logs it, with the tap. */
 	vh->started = true;
 	vhost_net_stop(vh);
 	return r;
@@ -404,7 +404,7 @@ void vhost_net_stop(struct vhost_net *vh)
 	}
 	if (vh->relay_running) {
 		if (write(vh->stop_fd, &one, sizeof(one)) < 0)
-			log_warn("virtio-net", "vhost relay stop failed", "{s:i}", "errno", errno);
+			log_warn("virtio-net", "vhost relay stop failed", "{s:s}", "error", strerror(errno));
 		pthread_join(vh->relay, NULL);
 		vh->relay_running = false;
 	}

@@ -20,6 +20,7 @@
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 
+#include "common/err.h"
 #include "common/log.h"
 #include "vmm/virtio/net/tap.h"
 #include "vmm/virtio/net/vhost_net.h"
@@ -252,19 +253,20 @@ static int driver_ok(struct virtio_pci *vp)
 	n->ctrl = (struct vnet_ctrl){ .max_pairs = n->pairs, .cur_pairs = 1, .acked = n->acked,
 				      .guest_offloads = n->acked };
 	if ((r = tap_offloads_apply(n, n->acked))) {
-		log_error("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:i}",
-			  "tap", n->ifname, "errno", -r);
+		log_error("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:s}",
+			  "tap", n->ifname, "error", strerror(-r));
 		return r;
 	}
 	r = ioeventfd_set(n, true);
 	if (r)	/* MMIO notify writes still reach the kick eventfds */
 		log_warn("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
-			 "{s:i}", "errno", -r);
+			 "{s:s}", "error", strerror(-r));
 	n->running = true;
 	r = pairs_apply(n);
 	if (r) {
-		log_error("virtio-net", "starting the backend failed", "{s:s, s:i}", "tap",
-			  n->ifname, "errno", -r);
+		log_error("virtio-net", "starting the backend failed", "{s:s, s:s, s:s}", "tap",
+			  n->ifname, "backend", n->vhost ? "vhost-net" : "userspace", "error",
+			  strerror(-r));
 		backends_stop(n);
 		return r;
 	}
@@ -303,9 +305,9 @@ static void ctrl_process(struct virtio_net *n)
 			len += k;
 		}
 		ack = vnet_ctrl_handle(&n->ctrl, cmd, len);
-		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ && pairs_apply(n)) {
-			log_error("virtio-net", "changing queue pairs failed", "{s:i}",
-				  "pairs", n->ctrl.cur_pairs);
+		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ && (r = pairs_apply(n))) {
+			log_error("virtio-net", "changing queue pairs failed", "{s:i, s:s}",
+				  "pairs", n->ctrl.cur_pairs, "error", strerror(-r));
 			ack = VIRTIO_NET_ERR;
 		}
 		if (n->ctrl.offloads_changed) {
@@ -334,7 +336,7 @@ static void notify(struct virtio_pci *vp, int queue)
 	}
 	/* An access the ioeventfd did not catch (other width): same path. */
 	if (queue < 2 * active_pairs(n) && write(n->kicks[queue], &one, sizeof(one)) < 0)
-		log_warn("virtio-net", "kick failed", "{s:i}", "errno", errno);
+		log_warn("virtio-net", "kick failed", "{s:s}", "error", strerror(errno));
 }
 
 static void msix_changed(struct virtio_pci *vp)
@@ -381,47 +383,38 @@ static void net_atexit(void *opaque)
 	free(n);
 }
 
-static int taps_open(struct virtio_net *n, struct net_spec *spec)
+static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 {
 	int r;
 
 	if (spec->tap[0]) {
 		r = tap_open(spec->tap, n->pairs, n->taps);
-		if (r) {
-			log_error("virtio-net", r == -ENODEV ? "tap does not exist" :
-				  r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
-						 " and multi_queue exactly when queues > 1)" :
-				  "cannot attach to the tap", "{s:s, s:i, s:s}",
-				  "tap", spec->tap, "queues", n->pairs, "error", strerror(-r));
-			return r;
-		}
+		if (r)
+			return err_set(e, -r, "tap %s (queues %d): %s", spec->tap, n->pairs,
+				       r == -ENODEV ? "tap does not exist" :
+				       r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
+						      " and multi_queue exactly when queues > 1)" :
+				       "cannot attach to the tap");
 		snprintf(n->ifname, sizeof(n->ifname), "%s", spec->tap);
 		n->own_taps = true;
 	} else {
-		if (spec->nr_fds != n->pairs) {
-			log_error("virtio-net", "need one fd per queue pair", "{s:i, s:i}",
-				  "fds", spec->nr_fds, "queues", n->pairs);
-			return -EINVAL;
-		}
+		if (spec->nr_fds != n->pairs)
+			return err_set(e, EINVAL, "need one fd per queue pair (%d fds, queues %d)",
+				       spec->nr_fds, n->pairs);
 		for (int i = 0; i < n->pairs; i++) {
 			n->taps[i] = spec->fds[i];
 			r = tap_check_fd(n->taps[i], n->pairs > 1, n->ifname);
-			if (r) {
-				log_error("virtio-net", r == -EINVAL ?
-					  "inherited fd is a tap without vnet_hdr/no_pi (or multi_queue"
-					  " when queues > 1)" : "inherited fd is not a tap",
-					  "{s:i, s:s}", "fd", n->taps[i], "error", strerror(-r));
-				return r;
-			}
+			if (r)
+				return err_set(e, -r, "fd %d: %s", n->taps[i], r == -EINVAL ?
+					       "inherited fd is a tap without vnet_hdr/no_pi (or"
+					       " multi_queue when queues > 1)" :
+					       "inherited fd is not a tap");
 		}
 	}
 	for (int i = 0; i < n->pairs; i++) {
 		r = tap_set_vnet_hdr_len(n->taps[i], VNET_HDR_LEN);
-		if (r) {
-			log_error("virtio-net", "TUNSETVNETHDRSZ failed", "{s:s, s:i}", "tap",
-				  n->ifname, "errno", -r);
-			return r;
-		}
+		if (r)
+			return err_set(e, -r, "tap %s: TUNSETVNETHDRSZ", n->ifname);
 	}
 	/* Offloads are offered only when the tap takes TUNSETOFFLOAD; start
 	 * with none until the guest says what it handles. */
@@ -429,26 +422,24 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec)
 	return 0;
 }
 
-static int backend_choose(struct virtio_net *n, enum net_vhost_mode mode)
+static int backend_choose(struct virtio_net *n, enum net_vhost_mode mode, struct err *e)
 {
 	int r;
 
 	if (mode != NET_VHOST_OFF) {
 		r = vhost_net_open(&n->vhost, n->pairs);
-		if (r && mode == NET_VHOST_ON) {
-			log_error("virtio-net", "vhost=on but vhost-net is unusable", "{s:s, s:i}",
-				  "tap", n->ifname, "errno", -r);
-			return r;
-		}
+		if (r && mode == NET_VHOST_ON)
+			return err_set(e, -r, "tap %s: vhost=on but vhost-net is unusable",
+				       n->ifname);
 		if (r)
 			log_info("virtio-net", "vhost-net unavailable, using the userspace backend",
-				 "{s:i}", "errno", -r);
+				 "{s:s}", "error", strerror(-r));
 	}
 	return 0;
 }
 
 int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
-		      struct virtio_net **out)
+		      struct virtio_net **out, struct err *e)
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
 	struct vnet_offer offer;
@@ -456,27 +447,30 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 	int r;
 
 	if (!n)
-		return -ENOMEM;
+		return err_set(e, ENOMEM, "virtio-net device state");
 	n->vm = vm;
 	memcpy(n->mac, spec->mac, 6);
 	n->mtu = (uint16_t)(spec->mtu ? spec->mtu : 1500);
 	n->pairs = spec->queues > 0 ? spec->queues : (spec->nr_fds > 0 ? spec->nr_fds : 1);
 	if (n->pairs > NET_QUEUE_PAIRS_MAX || spec->mtu > 65535) {
 		free(n);
-		return -EINVAL;
+		return err_set(e, EINVAL, "queues above %d or mtu above 65535",
+			       NET_QUEUE_PAIRS_MAX);
 	}
 	n->nq = 2 * n->pairs + 1;
 	for (int i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		n->taps[i] = -1;
 	for (int i = 0; i < 2 * NET_QUEUE_PAIRS_MAX; i++)
 		n->kicks[i] = -1;
-	if ((r = taps_open(n, spec)) || (r = backend_choose(n, spec->vhost)))
+	if ((r = taps_open(n, spec, e)) || (r = backend_choose(n, spec->vhost, e)))
 		goto fail;
 	offer = (struct vnet_offer){ .queue_pairs = n->pairs, .mtu = spec->mtu != 0,
 				     .offloads = n->offloads };
 	r = virtio_pci_init(&n->vp, 0x1041, 0x02, 0x00, n->vqs, n->nq, QUEUE_SIZE);
-	if (r)
+	if (r) {
+		err_set(e, -r, "virtio PCI transport");
 		goto fail;
+	}
 	n->vp.device_features = vnet_features_offer(&offer);
 	if (n->vhost)
 		/* Ring features vhost lacks must not be offered; device
@@ -493,13 +487,15 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 	for (int i = 0; i < 2 * n->pairs; i++) {
 		n->kicks[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (n->kicks[i] < 0) {
-			r = -errno;
+			r = err_set(e, errno, "kick eventfd");
 			goto fail;
 		}
 	}
 	r = pci_dev_add(pci, &n->vp.pci);
-	if (r)
+	if (r) {
+		err_set(e, -r, "no room on the PCI bus");
 		goto fail;
+	}
 	/* Without the teardown hook the I/O threads would outlive guest
 	 * memory: take the device off the bus again and fail. */
 	r = vm_atexit(vm, net_atexit, n);
@@ -507,7 +503,7 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 		pthread_rwlock_wrlock(&pci->lock);
 		pci->devs[n->vp.pci.slot] = NULL;
 		pthread_rwlock_unlock(&pci->lock);
-		log_error("virtio-net", "no room for the teardown hook", "{s:i}", "errno", -r);
+		err_set(e, -r, "no room for the teardown hook");
 		goto fail;
 	}
 	mac_str(n->mac, mac);
@@ -531,12 +527,13 @@ fail:
 	return r;
 }
 
-int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n)
+int net_devices_attach(struct vm *vm, struct pci_bus *pci, struct net_spec *specs, int n,
+		       struct err *e)
 {
 	struct virtio_net *dev;
 
 	for (int i = 0; i < n; i++) {
-		int r = virtio_net_create(vm, pci, &specs[i], &dev);
+		int r = virtio_net_create(vm, pci, &specs[i], &dev, e);
 
 		if (r)
 			return r;

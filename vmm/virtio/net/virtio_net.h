@@ -34,8 +34,9 @@ struct virtio_net {
 	bool running;
 };
 
-/* Creates the device for one --net spec and adds it to pci. */
+/* Creates the device for one --net spec and adds it to pci; 0 or -errno
+ * (e says what failed). */
 int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
-		      struct virtio_net **out);
+		      struct virtio_net **out, struct err *e);
 
 #endif
