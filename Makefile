@@ -34,15 +34,21 @@ CLEAN    :=
 
 all: programs
 
-# Module fragments may name a later fragment's library as $$(LIB...).
-.SECONDEXPANSION:
-
+# Every module.mk, in dependency order: a fragment names only the libraries
+# and source lists of the fragments above it.
 include common/module.mk
--include netsetup/module.mk
--include dhcp/module.mk
--include vmm/module.mk
--include tests/module.mk
--include bench/module.mk
+include dhcp/module.mk
+include netsetup/module.mk
+include vmm/seccomp/module.mk
+include vmm/module.mk
+include vmm/virtio/module.mk
+include cmd/podlaunch/module.mk
+include cmd/podvmm/module.mk
+include tests/guest/module.mk
+include tests/unit/vmm/module.mk
+include tests/vmm/module.mk
+include tests/module.mk
+include bench/module.mk
 
 programs: $(PROGRAMS)
 

@@ -1,7 +1,10 @@
 # Benchmarks: each prints its figures and a ratio against a peer measured in
 # the same run.
+# bench/net: the userspace virtio-net backend against a plain tap loop.
 BENCH_BINS += $(BUILD)/bench/net
 BENCHES    += $(BUILD)/bench/net
+$(BUILD)/bench/net: $(BUILD)/bench/net.o $(LIBVIRTIO) $(LIBVMM) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 # bench/vmm: podvmm against QEMU microvm booting the test guest.
 BENCH_BINS += $(BUILD)/bench/vmm $(PODVMM) $(GUEST_ELF)
 BENCHES    += $(BUILD)/bench/vmm

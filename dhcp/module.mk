@@ -1,7 +1,11 @@
 # dhcp/: the single-client DHCPv4 server.  Pure packet/option code and the
 # socket I/O live in separate files; everything is archived in libdhcp.a,
-# which the podlaunch link (netsetup/module.mk) picks up through LIBDHCP.
-DHCP_SRCS := dhcp/msg.c dhcp/optenc.c dhcp/config.c dhcp/reply.c dhcp/server.c dhcp/frame.c dhcp/io.c
+# which podlaunch and the netsetup tests link.  The fuzzers build the pure
+# part from the same list.
+DHCP_PURE_SRCS := dhcp/msg.c dhcp/optenc.c dhcp/config.c dhcp/reply.c dhcp/server.c
+DHCP_SRCS := $(DHCP_PURE_SRCS) dhcp/frame.c dhcp/io.c
+DHCP_HDRS := dhcp/config.h dhcp/frame.h dhcp/io.h dhcp/msg.h dhcp/optenc.h dhcp/proto.h \
+	dhcp/reply.h dhcp/server.h
 DHCP_OBJS := $(DHCP_SRCS:%.c=$(BUILD)/%.o)
 LIBDHCP   := $(BUILD)/libdhcp.a
 
@@ -10,8 +14,8 @@ $(LIBDHCP): $(DHCP_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 
 # Unit tests (cmocka): one binary per file in tests/unit/dhcp/.
-DHCP_UNIT_SRCS := $(wildcard tests/unit/dhcp/test_*.c)
-DHCP_UNIT_BINS := $(DHCP_UNIT_SRCS:%.c=$(BUILD)/%)
+DHCP_UNIT := test_config test_msg test_noalloc test_optenc test_server
+DHCP_UNIT_BINS := $(DHCP_UNIT:%=$(BUILD)/tests/unit/dhcp/%)
 TEST_BINS += $(DHCP_UNIT_BINS)
 TESTS     += $(DHCP_UNIT_BINS)
 
@@ -22,19 +26,13 @@ $(DHCP_UNIT_BINS): $(BUILD)/tests/unit/dhcp/%: $(BUILD)/tests/unit/dhcp/%.o $(LI
 TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.sh tests/ns/dhcp-server.sh \
 	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh
 
-# libFuzzer targets (clang): the parser alone, and request -> reply.
-DHCP_FUZZ_PURE := dhcp/msg.c dhcp/optenc.c dhcp/reply.c dhcp/server.c dhcp/config.c common/log.c common/num.c
-FUZZERS += $(BUILD)/fuzz/dhcp_parse $(BUILD)/fuzz/dhcp_server $(BUILD)/fuzz/dhcp_config
-TESTS   += fuzz:$(BUILD)/fuzz/dhcp_parse fuzz:$(BUILD)/fuzz/dhcp_server fuzz:$(BUILD)/fuzz/dhcp_config
+# libFuzzer targets (clang): the parser alone, request -> reply, and the
+# configuration parser, each over the pure sources.
+DHCP_FUZZ := dhcp_parse dhcp_server dhcp_config
+DHCP_FUZZ_BINS := $(DHCP_FUZZ:%=$(BUILD)/fuzz/%)
+FUZZERS += $(DHCP_FUZZ_BINS)
+TESTS   += $(DHCP_FUZZ_BINS:%=fuzz:%)
 
-$(BUILD)/fuzz/dhcp_parse: tests/fuzz/dhcp_parse.c dhcp/msg.c dhcp/msg.h dhcp/proto.h
+$(DHCP_FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(DHCP_PURE_SRCS) $(COMMON_PURE_SRCS) $(DHCP_HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/dhcp_parse.c dhcp/msg.c
-
-$(BUILD)/fuzz/dhcp_server: tests/fuzz/dhcp_server.c $(DHCP_FUZZ_PURE) $(wildcard dhcp/*.h)
-	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/dhcp_server.c $(DHCP_FUZZ_PURE) $(PKG_LIBS)
-
-$(BUILD)/fuzz/dhcp_config: tests/fuzz/dhcp_config.c $(DHCP_FUZZ_PURE) $(wildcard dhcp/*.h)
-	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/dhcp_config.c $(DHCP_FUZZ_PURE) $(PKG_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

@@ -1,14 +1,14 @@
-# The test guest: freestanding x86-64, no SSE (the build machines' software
-# KVM does not emulate it), linked at 1 MiB with a PVH note.
+# The test guest booted by the VMM tests: freestanding x86-64, no SSE (the
+# build machines' software KVM does not emulate it), linked at 1 MiB with a
+# PVH note.
+GUEST_ELF := $(BUILD)/guest/guest.elf
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -nostdlib -fno-pic \
 	-fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -fcf-protection=none -m64
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T tests/guest/guest.ld
-# tests/guest/net/ (issue 5) replaces the no-NIC hook when it exists;
-# GUEST_NET=none forces the hook.
-GUEST_NET ?= $(if $(wildcard tests/guest/net/),net,none)
-GUEST_NET_SRCS := $(if $(filter none,$(GUEST_NET)),tests/guest/net_none.c,$(wildcard tests/guest/net/*.c))
+# tests/guest/net/: the virtio-net driver and DHCP client the NIC tests run.
+GUEST_NET_SRCS := tests/guest/net/net_main.c tests/guest/net/nic.c tests/guest/net/dhcp.c
 GUEST_SRCS := tests/guest/main.c tests/guest/lib.c tests/guest/hostile.c tests/guest/acpi.c $(GUEST_NET_SRCS)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(BUILD)/guest-obj/%.o) $(BUILD)/guest-obj/tests/guest/start.o
 TEST_BINS  += $(GUEST_ELF)

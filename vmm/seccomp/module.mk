@@ -1,9 +1,10 @@
-# podvmm's seccomp allow-lists.  seccomp.o (installation, raw
-# syscall) is in libvmm for the thread entry points; seccomp_filter.o (the
-# lists, libseccomp) is only pulled in by podvmm's main.
-SECCOMP_OBJS := $(BUILD)/vmm/seccomp/seccomp.o $(BUILD)/vmm/seccomp/seccomp_filter.o
-$(LIBVMM): $(SECCOMP_OBJS)
-VMM_LIBS += $(SECCOMP_LIBS)
+# vmm/seccomp: podvmm's seccomp allow-lists.  seccomp.c (installation, raw
+# syscall) is what the threads call as they start; seccomp_filter.c (the
+# lists, libseccomp) builds them, before the guest runs.  Both go into
+# libvmm.a (vmm/module.mk).
+SECCOMP_SRCS        := vmm/seccomp/seccomp.c
+SECCOMP_FILTER_SRCS := vmm/seccomp/seccomp_filter.c
+SECCOMP_OBJS := $(SECCOMP_SRCS:%.c=$(BUILD)/%.o) $(SECCOMP_FILTER_SRCS:%.c=$(BUILD)/%.o)
 TESTS += tests/vmm/seccomp-filter.sh
 
 # Unit test of the lists (no KVM, no root: fork, filter, syscall, wait).
