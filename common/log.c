@@ -74,8 +74,22 @@ void log_emit(enum log_level lvl, const char *component, const char *msg,
 	char when[64];
 	char *line;
 
-	if ((int)lvl < (int)log_get_level())
+	if ((int)lvl < (int)log_get_level()) {
+		/*
+		 * A filtered line still owns what its "o" arguments hand over
+		 * (jansson steals those references when packing), so pack and
+		 * release them; lines without "o" skip the work.
+		 */
+		if (fields_fmt && strchr(fields_fmt, 'o')) {
+			va_list ap;
+
+			va_start(ap, fields_fmt);
+			json_decref(json_vpack_ex(NULL, 0, fields_fmt, ap));
+			va_end(ap);
+		}
+		errno = saved_errno;
 		return;
+	}
 
 	log_time(when, sizeof(when));
 	obj = json_pack("{s:s, s:s, s:s, s:s}", "time", when,
