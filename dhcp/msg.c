@@ -6,19 +6,37 @@
 
 /*
  * RFC 2132 gives these options an exact length.  Busybox CVE-2018-20679 and
- * CVE-2019-5747 came from trusting such lengths, so a message carrying one
- * with any other length is rejected as a whole.
+ * CVE-2019-5747 came from trusting such lengths, so the options the server
+ * acts on are held to it strictly.  The others are skipped by their length
+ * octet like any option the server does not know (RFC 2131 4.1: "options
+ * not understood are ignored"): a client's odd hostname or lease time is
+ * no reason to refuse it a lease.
+ *
+ * REJECT: the message is dropped (its meaning depends on the value):
+ * 50/54 pick the RFC 2131 4.3.2 state and the answer, 53 the message,
+ * 52 where the options are.
  */
-static const uint8_t fixed_len[256] = {
-	[OPT_SUBNET_MASK] = 4, [OPT_MTU] = 2, [OPT_BROADCAST] = 4,
-	[OPT_REQUESTED_IP] = 4, [OPT_LEASE_TIME] = 4, [OPT_OVERLOAD] = 1,
-	[OPT_MSG_TYPE] = 1, [OPT_SERVER_ID] = 4, [OPT_MAX_MSG_SIZE] = 2,
-	[OPT_T1] = 4, [OPT_T2] = 4,
+static const uint8_t reject_len[256] = {
+	[OPT_REQUESTED_IP] = 4, [OPT_OVERLOAD] = 1, [OPT_MSG_TYPE] = 1,
+	[OPT_SERVER_ID] = 4,
 };
 
-/* RFC 2132 9.14: the client identifier is at least 2 octets. */
+/*
+ * IGNORE: advisory options with a wrong length are treated as absent.
+ * 57 only raises the size limit above 576 (RFC 2132 9.10), so without it
+ * the reply still fits every client.
+ */
+static const uint8_t ignore_len[256] = {
+	[OPT_MAX_MSG_SIZE] = 2,
+};
+
+/*
+ * RFC 2132 9.14: the client identifier is at least 2 octets; it is echoed
+ * (RFC 6842), so a shorter one makes the message invalid.  55 is read
+ * octet by octet, any length is fine.
+ */
 static const uint8_t min_len[256] = {
-	[OPT_CLIENT_ID] = 2, [OPT_PARAM_REQ] = 1, [OPT_HOSTNAME] = 1,
+	[OPT_CLIENT_ID] = 2,
 };
 
 struct inst {
@@ -164,10 +182,12 @@ int dhcp_msg_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len)
 	for (unsigned int c = 1; c < 255; c++) {
 		if (!dhcp_msg_has(m, (uint8_t)c))
 			continue;
-		if (fixed_len[c] && m->opt_len[c] != fixed_len[c])
+		if (reject_len[c] && m->opt_len[c] != reject_len[c])
 			return DHCP_PARSE_OPTLEN;
 		if (m->opt_len[c] < min_len[c])
 			return DHCP_PARSE_OPTLEN;
+		if (ignore_len[c] && m->opt_len[c] != ignore_len[c])
+			m->opt_present[c >> 3] &= (uint8_t)~(1u << (c & 7));
 	}
 	return DHCP_PARSE_OK;
 }

@@ -86,13 +86,13 @@ static void test_no_end_and_pad(void **state)
 	assert_int_equal(dhcp_msg_type(&m), DHCPREQUEST);
 }
 
-/* RFC 2132 fixed sizes: busybox CVE-2018-20679 / CVE-2019-5747. */
+/* RFC 2132 fixed sizes of the options acted on: busybox CVE-2018-20679 / CVE-2019-5747. */
 static void test_fixed_lengths(void **state)
 {
 	static const struct { uint8_t code, len; } bad[] = {
 		{ OPT_MSG_TYPE, 2 }, { OPT_MSG_TYPE, 0 }, { OPT_REQUESTED_IP, 3 },
-		{ OPT_SERVER_ID, 5 }, { OPT_MAX_MSG_SIZE, 1 }, { OPT_LEASE_TIME, 2 },
-		{ OPT_CLIENT_ID, 1 }, { OPT_PARAM_REQ, 0 },
+		{ OPT_REQUESTED_IP, 5 }, { OPT_SERVER_ID, 5 }, { OPT_SERVER_ID, 0 },
+		{ OPT_CLIENT_ID, 1 }, { OPT_CLIENT_ID, 0 },
 	};
 	uint8_t v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 
@@ -104,6 +104,52 @@ static void test_fixed_lengths(void **state)
 		pkt_end(&p);
 		assert_int_equal(dhcp_msg_parse(&m, p.b, p.len), DHCP_PARSE_OPTLEN);
 	}
+}
+
+/*
+ * Options the server never acts on are skipped by length whatever their
+ * size (RFC 2131 4.1); a 57 of the wrong size is as good as absent.
+ */
+static void test_unused_lengths_ignored(void **state)
+{
+	static const struct { uint8_t code, len; } odd[] = {
+		{ OPT_HOSTNAME, 0 }, { OPT_PARAM_REQ, 0 }, { OPT_LEASE_TIME, 2 },
+		{ OPT_SUBNET_MASK, 3 }, { OPT_MTU, 0 }, { OPT_T1, 1 }, { OPT_T2, 8 },
+		{ OPT_BROADCAST, 5 }, { OPT_CLASSLESS_ROUTE, 1 }, { 81, 0 }, { 224, 7 },
+	};
+	uint8_t v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		struct pkt p;
+
+		pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+		pkt_opt(&p, odd[i].code, v, odd[i].len);
+		pkt_end(&p);
+		assert_int_equal(dhcp_msg_parse(&m, p.b, p.len), DHCP_PARSE_OK);
+		assert_int_equal(dhcp_msg_type(&m), DHCPDISCOVER);
+		assert_non_null(dhcp_msg_opt(&m, odd[i].code, &len));
+		assert_int_equal(len, odd[i].len);
+	}
+	/* An empty 55 requests nothing. */
+	assert_false(dhcp_msg_requested(&m, OPT_MS_CLASSLESS_ROUTE));
+	for (uint8_t l = 0; l < 8; l++) {
+		struct pkt p;
+
+		if (l == 2)
+			continue;
+		pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+		pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 5, 0xdc, 5, 0xdc, 5, 0xdc, 5, 0xdc }, l);
+		pkt_end(&p);
+		assert_int_equal(dhcp_msg_parse(&m, p.b, p.len), DHCP_PARSE_OK);
+		assert_false(dhcp_msg_has(&m, OPT_MAX_MSG_SIZE));
+	}
+	/* Framing errors still drop the message, used option or not. */
+	struct pkt p;
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	p.b[p.len++] = OPT_HOSTNAME;
+	p.b[p.len++] = 200;
+	assert_int_equal(dhcp_msg_parse(&m, p.b, p.len), DHCP_PARSE_TRUNCATED);
 }
 
 /* RFC 3396: instances of one code are concatenated in order. */
@@ -187,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_option),
 		cmocka_unit_test(test_no_end_and_pad),
 		cmocka_unit_test(test_fixed_lengths),
+		cmocka_unit_test(test_unused_lengths_ignored),
 		cmocka_unit_test(test_concatenation),
 		cmocka_unit_test(test_overload),
 	};

@@ -300,6 +300,30 @@ static void test_drops(void **state)
 	assert_int_equal(srv.cnt.offers, 0);
 }
 
+/* Odd lengths in options the server does not act on cost no lease. */
+static void test_unused_option_lengths(void **state)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_HOSTNAME, "", 0);
+	pkt_opt(&p, OPT_PARAM_REQ, "", 0);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0, 0, 0x05, 0xdc }, 4);
+	pkt_opt(&p, OPT_LEASE_TIME, (uint8_t[]){ 1 }, 1);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPOFFER);
+	/* the 4-octet 57 was ignored: the 576 floor applies */
+	assert_int_equal(dhcp_reply_max_len(&srv.msg, srv.cfg.mtu), 576 - 28);
+	assert_true(r.len <= 576 - 28);
+	/* an option acted on with a bad length still drops the message */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_opt(&p, OPT_REQUESTED_IP, (uint8_t[]){ 10, 244, 1 }, 3);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 0);
+	assert_int_equal(srv.cnt.dropped[DHCP_PARSE_OPTLEN], 1);
+}
+
 /* RFC 6842: option 61 echoed unaltered, even a DUID. */
 static void test_client_id_echo(void **state)
 {
@@ -507,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inform, setup),
 		cmocka_unit_test_setup(test_decline_release_silent, setup),
 		cmocka_unit_test_setup(test_drops, setup),
+		cmocka_unit_test_setup(test_unused_option_lengths, setup),
 		cmocka_unit_test_setup(test_client_id_echo, setup),
 		cmocka_unit_test_setup(test_destinations, setup),
 		cmocka_unit_test_setup(test_long_option_split, setup),
