@@ -179,7 +179,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 		s = json_string_value(a);
 		if (!s || !dhcp_domain_valid(s)) {
 			/* KubeVirt #3187/#4541: a bad domain must never be fatal. */
-			log_warn("dhcp", "search domain skipped: not a valid RFC 1035 name",
+			log_warn("dhcp", "search domain skipped: not a domain name (RFC 1035 2.3.1, RFC 1123 2.1)",
 				 "{s:s}", "domain", s ? s : "(not a string)");
 			continue;
 		}

@@ -37,6 +37,7 @@ int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_
 bool dhcp_domain_valid(const char *name)
 {
 	size_t total = strlen(name), label = 0;
+	bool numeric = true;	/* the current label has only digits so far */
 
 	if (total && name[total - 1] == '.')
 		total--;
@@ -49,15 +50,25 @@ bool dhcp_domain_valid(const char *name)
 			if (label == 0 || label > 63 || name[i - 1] == '-')
 				return false;
 			label = 0;
+			if (i < total)
+				numeric = true;
 			continue;
 		}
 		if (!isalnum((unsigned char)c) && c != '-')
 			return false;
 		if (label == 0 && c == '-')
 			return false;
+		if (!isdigit((unsigned char)c))
+			numeric = false;
 		label++;
 	}
-	return true;
+	/*
+	 * RFC 1123 2.1: "a valid host name can never have the dotted-decimal
+	 * form #.#.#.#, since at least the highest-level component label will
+	 * be alphabetic" (RFC 3696 2: a TLD is never all-numeric).  An
+	 * address in a search list (10.1.2.3) is a mistake, not a domain.
+	 */
+	return !numeric;
 }
 
 /* Compare the wire name at buf[p] (following pointers) with labels[0..n). */

@@ -25,7 +25,8 @@ int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_
  * True when name is a valid RFC 1035 2.3.1 domain name (letters, digits and
  * hyphens, labels of 1..63 octets not starting or ending with a hyphen, a
  * digit first allowed per RFC 1123 2.1, at most 253 octets, one optional
- * trailing dot).
+ * trailing dot) and not all-numeric in its last label (RFC 1123 2.1: a
+ * name never has the dotted-quad form).
  */
 bool dhcp_domain_valid(const char *name);
 

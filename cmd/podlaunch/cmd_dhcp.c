@@ -158,7 +158,7 @@ static int apply_resolv_conf(struct dhcp_config *cfg, const char *path)
 			cfg->nsearch = 0;
 			while ((w = strtok_r(NULL, " \t\r\n", &save))) {
 				if (!dhcp_domain_valid(w)) {
-					log_warn("dhcp", "search domain skipped: not a valid RFC 1035 name",
+					log_warn("dhcp", "search domain skipped: not a domain name (RFC 1035 2.3.1, RFC 1123 2.1)",
 						 "{s:s}", "domain", w);
 					continue;
 				}

@@ -25,7 +25,7 @@ static const char *STATE =
 	"   {\"family\": 4, \"dst\": \"192.168.0.0\", \"prefix\": 16, \"gateway\": \"10.244.1.1\", \"table\": 100},"
 	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}],"
 	"  \"dns\": {\"nameservers\": [\"10.96.0.10\", \"fd00::10\"],"
-	"           \"search\": [\"default.svc.cluster.local\", \"UPPER.Case.\", \"bad_one\", \"-x.y\"]},"
+	"           \"search\": [\"default.svc.cluster.local\", \"UPPER.Case.\", \"bad_one\", \"10.1.2.3\", \"-x.y\"]},"
 	"  \"hostname\": \"My_VM\"},"
 	" \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\","
 	"  \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450, \"l2_only\": false}}";

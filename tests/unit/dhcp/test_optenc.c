@@ -87,6 +87,16 @@ static void test_domain_valid(void **state)
 	assert_false(dhcp_domain_valid("a_b.c"));
 	assert_false(dhcp_domain_valid("Bad_Domain!"));
 	assert_false(dhcp_domain_valid("a b"));
+	/* RFC 1123 2.1: never the dotted-decimal form, the top label is not numeric. */
+	assert_false(dhcp_domain_valid("10.1.2.3"));
+	assert_false(dhcp_domain_valid("10.1.2.3."));
+	assert_false(dhcp_domain_valid("192.168.1"));
+	assert_false(dhcp_domain_valid("42"));
+	assert_false(dhcp_domain_valid("example.123"));
+	assert_true(dhcp_domain_valid("123.example"));
+	assert_true(dhcp_domain_valid("10.1.2.3.in-addr.arpa"));
+	assert_true(dhcp_domain_valid("10.1.2.x"));
+	assert_true(dhcp_domain_valid("a"));
 	char l64[70];
 	memset(l64, 'a', 64);
 	l64[64] = 0;
