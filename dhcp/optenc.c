@@ -161,22 +161,43 @@ int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t 
 
 size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap)
 {
-	size_t len = 0, max = cap ? cap - 1 : 0;
+	size_t len = 0;
 
-	if (max > 63)
-		max = 63;
-	for (; *in && len < max; in++) {
+	if (cap)
+		out[0] = 0;
+	/*
+	 * The kernel's "(none)" (UTS_NODENAME) means no hostname was set:
+	 * sending "none" would name every such guest alike.
+	 */
+	if (!strcmp(in, "(none)"))
+		return 0;
+	/*
+	 * RFC 2132 3.14 allows a qualified name, but option 12 is the host
+	 * name: only its first label is sent, as dnsmasq and KubeVirt do.
+	 * The domain goes in 15/119; a pod with setHostnameAsFQDN has a
+	 * hostname of up to 64 characters, which cut at 63 would end
+	 * mid-label, while one label always fits; and clients set the
+	 * kernel hostname from 12 (dhclient-script, systemd-networkd), which
+	 * in a guest is the short name.
+	 */
+	while (*in && !isalnum((unsigned char)*in))
+		in++;
+	for (; *in && *in != '.'; in++) {
 		unsigned char c = (unsigned char)tolower((unsigned char)*in);
 
-		if (!isalnum(c) && c != '-' && c != '.')
+		/* RFC 1123 2.1 / RFC 952: letters, digits and hyphens. */
+		if (!isalnum(c) || !isascii(c))
 			c = '-';
-		if (len == 0 && (c == '-' || c == '.'))
-			continue;
-		if (c == '.' && out[len - 1] == '.')
-			continue;
+		/* RFC 1035 2.3.4: a label is 63 octets at most; a longer one is no name. */
+		if (len == 63 || len + 1 >= cap) {
+			if (cap)
+				out[0] = 0;
+			return 0;
+		}
 		out[len++] = (char)c;
 	}
-	while (len && (out[len - 1] == '-' || out[len - 1] == '.'))
+	/* RFC 952: no hyphen at the end of a label (the start was skipped above). */
+	while (len && out[len - 1] == '-')
 		len--;
 	if (cap)
 		out[len] = 0;

@@ -39,10 +39,12 @@ bool dhcp_domain_valid(const char *name);
 int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t cap);
 
 /*
- * Option 12 (RFC 2132 3.14) from a pod hostname: lower-cased, characters
- * outside RFC 1123 letters/digits/hyphen/dot replaced by '-', leading and
- * trailing '-' and '.' trimmed, at most 63 octets.  Returns the length
- * (0 when nothing usable is left).
+ * Option 12 (RFC 2132 3.14) from a pod hostname: its first label only
+ * (the domain is in 15/119), lower-cased, characters other than RFC 1123
+ * letters, digits and hyphens replaced by '-', leading and trailing '-'
+ * trimmed.  Returns the length, 0 (out empty) when nothing usable is left,
+ * for the kernel's "(none)", or when the label exceeds 63 octets (RFC 1035
+ * 2.3.4) or cap - 1.
  */
 size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap);
 

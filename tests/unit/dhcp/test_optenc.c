@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "dhcp/optenc.h"
@@ -123,12 +124,42 @@ static void test_hostname_sanitize(void **state)
 	assert_int_equal(dhcp_hostname_sanitize("VM1_test", out, sizeof(out)), 8);
 	assert_string_equal(out, "vm1-test");
 	dhcp_hostname_sanitize("--my pod..name--", out, sizeof(out));
-	assert_string_equal(out, "my-pod.name");
+	assert_string_equal(out, "my-pod");
 	assert_int_equal(dhcp_hostname_sanitize("___", out, sizeof(out)), 0);
+	/* The kernel's placeholder is no name. */
+	assert_int_equal(dhcp_hostname_sanitize("(none)", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* No label starts or ends with '-' after sanitising. */
+	assert_int_equal(dhcp_hostname_sanitize("a._b", out, sizeof(out)), 1);
+	assert_string_equal(out, "a");
+	dhcp_hostname_sanitize("_vm_.x", out, sizeof(out));
+	assert_string_equal(out, "vm");
+	dhcp_hostname_sanitize(".-web-1-.ns", out, sizeof(out));
+	assert_string_equal(out, "web-1");
+	dhcp_hostname_sanitize("caf\xc3\xa9-1", out, sizeof(out));
+	assert_string_equal(out, "caf---1");
+	/* A 64-character FQDN (setHostnameAsFQDN): the first label, never cut mid-label. */
+	const char *fqdn = "vm-0123456789.sub.my-namespace-name.svc.cluster-a.example.org";
+	assert_int_equal(strlen(fqdn), 61);
+	char f64[80];
+	snprintf(f64, sizeof(f64), "%sabc", fqdn);
+	assert_int_equal(strlen(f64), 64);
+	assert_int_equal(dhcp_hostname_sanitize(f64, out, sizeof(out)), 13);
+	assert_string_equal(out, "vm-0123456789");
+	/* One label of 63 is a name; of 64 or more, none (RFC 1035 2.3.4). */
 	char l[100];
 	memset(l, 'x', 99);
-	l[99] = 0;
+	l[63] = 0;
 	assert_int_equal(dhcp_hostname_sanitize(l, out, sizeof(out)), 63);
+	l[63] = 'x';
+	l[64] = 0;
+	assert_int_equal(dhcp_hostname_sanitize(l, out, sizeof(out)), 0);
+	l[99] = 0;
+	assert_int_equal(dhcp_hostname_sanitize(l, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* and never past cap */
+	assert_int_equal(dhcp_hostname_sanitize("abcdef", out, 4), 0);
+	assert_int_equal(dhcp_hostname_sanitize("abc", out, 4), 3);
 }
 
 static void test_option_arg(void **state)
