@@ -18,7 +18,14 @@ size_t dhcp_reply_max_len(const struct dhcp_msg *req, uint16_t mtu)
 	 */
 	if (v && len == 2 && (size_t)(v[0] << 8 | v[1]) > max)
 		max = (size_t)(v[0] << 8 | v[1]);
-	if (mtu >= DHCP_MIN_MAX_MSG && max > mtu)
+	/*
+	 * The datagram is sent unfragmented: at most the link MTU, and when
+	 * that is unknown the Ethernet 1500 (RFC 894), so a client announcing
+	 * 9000 never gets a 1528-octet datagram on a 1500 link.
+	 */
+	if (mtu < DHCP_MIN_MAX_MSG)
+		mtu = DHCP_MAX_MSG;
+	if (max > mtu)
 		max = mtu;
 	max -= DHCP_IP_UDP_LEN;
 	if (max > DHCP_MAX_MSG)

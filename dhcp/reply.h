@@ -35,7 +35,7 @@ struct dhcp_build_info {
 /*
  * The largest DHCP message (without IP/UDP headers) the client accepts:
  * RFC 2132 9.10 option 57 counts the IP datagram, floor 576; capped by the
- * link MTU (no fragmentation) and DHCP_MAX_MSG.
+ * link MTU, or 1500 when it is unknown (no fragmentation), and DHCP_MAX_MSG.
  */
 size_t dhcp_reply_max_len(const struct dhcp_msg *req, uint16_t mtu);
 

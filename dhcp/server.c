@@ -164,7 +164,11 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 		ADD(OPT_CLASSLESS_ROUTE, false, s->routes_len, s->v_routes);
 	if (cfg->router && !extra_has(cfg, OPT_ROUTER))
 		ADD(OPT_ROUTER, false, 4, s->v_router);
-	if (!extra_has(cfg, OPT_BROADCAST))
+	/*
+	 * RFC 3021 2: a /31 has no broadcast address (both are hosts, the
+	 * "broadcast" would be the peer), a /32 none at all: no 28 there.
+	 */
+	if (cfg->prefix < 31 && !extra_has(cfg, OPT_BROADCAST))
 		ADD(OPT_BROADCAST, false, 4, s->v_bcast);
 	if (cfg->mtu && !extra_has(cfg, OPT_MTU))
 		ADD(OPT_MTU, false, 2, s->v_mtu);

@@ -494,6 +494,68 @@ static void test_max_len(void **state)
 	dhcp_msg_parse(&parsed, p.b, p.len);
 	assert_int_equal(dhcp_reply_max_len(&parsed, 1400), 1400 - 28);
 	assert_int_equal(dhcp_reply_max_len(&parsed, 9000), DHCP_MAX_MSG);
+	/* MTU unknown: the datagram stays within Ethernet's 1500. */
+	assert_int_equal(dhcp_reply_max_len(&parsed, 0), 1500 - 28);
+	/* and a 1500 announcement on an unknown MTU: all of it */
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x05, 0xdc }, 2);
+	pkt_end(&p);
+	dhcp_msg_parse(&parsed, p.b, p.len);
+	assert_int_equal(dhcp_reply_max_len(&parsed, 0), 1500 - 28);
+	assert_int_equal(dhcp_reply_max_len(&parsed, 1400), 1400 - 28);
+}
+
+/* The server built with no MTU keeps its datagrams within 1500. */
+static void test_unknown_mtu_datagram(void **state)
+{
+	struct pkt p;
+
+	cfg.mtu = 0;
+	/* ~1490 octets of message: one datagram of 1518 if the cap were 1500 - 0. */
+	big_search(&cfg, 20);
+	cfg.extra[0].code = 224;
+	cfg.extra[0].len = 100;
+	memset(cfg.extra[0].data, 0xab, 100);
+	cfg.nextra = 1;
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2);	/* 9000 */
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_true(r.len + 28 <= 1500);
+	assert_int_equal(r.info.ndropped, 0);
+	check_wire_options(r.len);
+	const struct dhcp_msg *m = reparse();
+	assert_true(dhcp_msg_has(m, 224));
+	assert_true(dhcp_msg_has(m, OPT_SEARCH));
+}
+
+/* RFC 3021: no broadcast address on a /31 (it would name the peer) or a /32. */
+static void test_no_broadcast_on_31_32(void **state)
+{
+	struct pkt p;
+	size_t len;
+
+	for (uint8_t prefix = 29; prefix <= 32; prefix++) {
+		cfg.prefix = prefix;
+		cfg.addr = ip("10.244.1.2");
+		assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+		pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+		pkt_end(&p);
+		assert_int_equal(handle(&p), 1);
+		const struct dhcp_msg *m = reparse();
+		const uint8_t *v = dhcp_msg_opt(m, OPT_BROADCAST, &len);
+		if (prefix == 29) {
+			assert_non_null(v);
+			assert_memory_equal(v, ((uint8_t[]){ 10, 244, 1, 7 }), 4);
+		} else if (prefix == 30) {
+			assert_non_null(v);
+			assert_memory_equal(v, ((uint8_t[]){ 10, 244, 1, 3 }), 4);
+		} else {
+			assert_null(v);
+		}
+		assert_true(dhcp_msg_has(m, OPT_SUBNET_MASK));
+	}
 }
 
 /* A user option replaces the server's own value for that code. */
@@ -537,6 +599,8 @@ int main(void)
 		cmocka_unit_test_setup(test_long_option_split, setup),
 		cmocka_unit_test_setup(test_size_overload_then_drop, setup),
 		cmocka_unit_test_setup(test_max_len, setup),
+		cmocka_unit_test_setup(test_unknown_mtu_datagram, setup),
+		cmocka_unit_test_setup(test_no_broadcast_on_31_32, setup),
 		cmocka_unit_test_setup(test_extra_overrides, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
