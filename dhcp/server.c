@@ -231,63 +231,66 @@ static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
 	return 1;
 }
 
+/*
+ * RFC 2131 4.3.2 tells the client states apart by what a DHCPREQUEST
+ * carries:
+ *
+ *                 INIT-REBOOT  SELECTING  RENEWING  REBINDING
+ *   server-ip     MUST NOT     MUST       MUST NOT  MUST NOT
+ *   requested-ip  MUST         MUST       MUST NOT  MUST NOT
+ *   ciaddr        zero         zero       IP addr   IP addr
+ *
+ * The combinations outside the table are answered as ISC dhcpd and
+ * dnsmasq answer them, since real clients send them: our server id with
+ * ciaddr and no 50 is a renewal (some clients keep 54 when renewing),
+ * 50 with ciaddr set names the address twice.  In every case each
+ * address the client names must be the pod IP, or it gets a NAK: with one
+ * client and one address there is nothing else it could hold, and a NAK
+ * moves it to INIT where it learns the new address (KubeVirt #13601).
+ */
 static int handle_request(struct dhcp_server *s, const struct dhcp_msg *m,
 			  struct dhcp_reply *r)
 {
-	uint32_t sid, want;
+	uint32_t sid, want = 0, addr = s->cfg.addr;
 	bool has_sid = dhcp_msg_addr(m, OPT_SERVER_ID, &sid);
 	bool has_want = dhcp_msg_addr(m, OPT_REQUESTED_IP, &want);
+	/* Indexed [has server id][has requested address]. */
+	static const char *const acked[2][2] = {
+		{ "lease renewed", "lease acknowledged (INIT-REBOOT)" },
+		{ "lease renewed (with server id)", "lease acknowledged (SELECTING)" },
+	};
+	static const char *const naked[2][2] = {
+		{ "renewal of a foreign address: NAK", "INIT-REBOOT for a foreign address: NAK" },
+		{ "renewal of a foreign address: NAK",
+		  "request for a foreign address in SELECTING: NAK" },
+	};
 
 	s->cnt.requests++;
-	if (has_sid) {
-		/*
-		 * RFC 2131 4.3.2 SELECTING: "DHCPREQUEST MUST include the
-		 * server identifier" and servers not named take it as the
-		 * client declining their offer: stay silent.
-		 */
-		if (sid != s->cfg.server_id)
-			return drop(s, DHCP_DROP_OTHER_SERVER);
-		/* "'ciaddr' MUST be zero, 'requested IP address' MUST be filled in". */
-		if (!has_want)
-			return drop(s, DHCP_DROP_BAD_REQUEST);
-		if (want != s->cfg.addr) {
-			log_event(s, "request for a foreign address in SELECTING: NAK", m, want);
-			return reply(s, m, DHCPNAK, 0, false, r);
-		}
-		log_event(s, "lease acknowledged (SELECTING)", m, want);
-		return reply(s, m, DHCPACK, s->cfg.addr, false, r);
+	/*
+	 * SELECTING: "DHCPREQUEST MUST include the server identifier" and
+	 * servers not named take it as the client declining their offer:
+	 * stay silent.
+	 */
+	if (has_sid && sid != s->cfg.server_id)
+		return drop(s, DHCP_DROP_OTHER_SERVER);
+	/* Neither 50 nor ciaddr: no address to acknowledge in any state. */
+	if (!has_want && !m->ciaddr)
+		return drop(s, DHCP_DROP_BAD_REQUEST);
+	/*
+	 * SELECTING/INIT-REBOOT: "Server SHOULD send a DHCPNAK message to
+	 * the client if the 'requested IP address' is incorrect, or is on the
+	 * wrong network."  REBINDING: "the DHCP server SHOULD send a DHCPNAK
+	 * message to the client if the IP address is incorrect"; RENEWING
+	 * likewise (ISC, dnsmasq): a client renewing another address must
+	 * learn it lost it.
+	 */
+	if ((has_want && want != addr) || (m->ciaddr && m->ciaddr != addr)) {
+		log_event(s, naked[has_sid][has_want], m,
+			  has_want && want != addr ? want : m->ciaddr);
+		return reply(s, m, DHCPNAK, 0, false, r);
 	}
-	if (has_want) {
-		/*
-		 * RFC 2131 4.3.2 INIT-REBOOT: "Server SHOULD send a DHCPNAK
-		 * message to the client if the 'requested IP address' is
-		 * incorrect, or is on the wrong network."  An ACK carrying
-		 * another yiaddr leaves some clients on the old address
-		 * (KubeVirt #13601).
-		 */
-		if (want != s->cfg.addr) {
-			log_event(s, "INIT-REBOOT for a foreign address: NAK", m, want);
-			return reply(s, m, DHCPNAK, 0, false, r);
-		}
-		log_event(s, "lease acknowledged (INIT-REBOOT)", m, want);
-		return reply(s, m, DHCPACK, s->cfg.addr, false, r);
-	}
-	if (m->ciaddr) {
-		/*
-		 * RFC 2131 4.3.2 RENEWING/REBINDING: "'server identifier' MUST
-		 * NOT be filled in, 'requested IP address' option MUST NOT be
-		 * filled in, 'ciaddr' MUST be filled in".  A client holding
-		 * some other address is told so (REBINDING: "the server
-		 * SHOULD ... DHCPNAK if the address is not correct").
-		 */
-		if (m->ciaddr != s->cfg.addr) {
-			log_event(s, "renewal of a foreign address: NAK", m, m->ciaddr);
-			return reply(s, m, DHCPNAK, 0, false, r);
-		}
-		log_event(s, "lease renewed", m, m->ciaddr);
-		return reply(s, m, DHCPACK, s->cfg.addr, false, r);
-	}
-	return drop(s, DHCP_DROP_BAD_REQUEST);
+	log_event(s, acked[has_sid][has_want], m, addr);
+	return reply(s, m, DHCPACK, addr, false, r);
 }
 
 int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,

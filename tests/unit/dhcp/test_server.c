@@ -172,7 +172,17 @@ static void test_request_selecting(void **state)
 	assert_false(dhcp_msg_has(m, OPT_SUBNET_MASK));
 	assert_true(dhcp_msg_has(m, OPT_MESSAGE));
 
-	/* SELECTING without option 50 is malformed. */
+	/* Our server id and ciaddr without 50: a renewal (ISC, dnsmasq). */
+	uint32_t ci = ip("10.244.1.2");
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_SERVER_ID, "169.254.75.10");
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPACK);
+	assert_int_equal(r.dest.ip, ci);
+
+	/* SELECTING without option 50 (and no ciaddr) is malformed. */
 	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
 	pkt_addr(&p, OPT_SERVER_ID, "169.254.75.10");
 	pkt_end(&p);
@@ -225,6 +235,70 @@ static void test_request_renewing(void **state)
 	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
 	pkt_end(&p);
 	assert_int_equal(handle(&p), 0);
+}
+
+/*
+ * RFC 2131 4.3.2 in full: every combination of server id (none, ours,
+ * another), requested address (none, the pod IP, another) and ciaddr
+ * (zero, the pod IP, another).
+ */
+static void test_request_state_table(void **state)
+{
+	const char *sids[] = { NULL, "169.254.75.10", "10.0.0.1" };
+	const char *wants[] = { NULL, "10.244.1.2", "10.244.1.99" };
+	const char *cis[] = { NULL, "10.244.1.2", "10.1.1.1" };
+
+	for (int a = 0; a < 3; a++) {
+		for (int b = 0; b < 3; b++) {
+			for (int c = 0; c < 3; c++) {
+				struct pkt p;
+				uint32_t ci = cis[c] ? ip(cis[c]) : 0;
+				int want_type;
+
+				pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+				if (sids[a])
+					pkt_addr(&p, OPT_SERVER_ID, sids[a]);
+				if (wants[b])
+					pkt_addr(&p, OPT_REQUESTED_IP, wants[b]);
+				memcpy(p.b + 12, &ci, 4);
+				pkt_end(&p);
+				if (a == 2)
+					want_type = 0;		/* another server's: silence */
+				else if (!b && !c)
+					want_type = 0;		/* no address at all */
+				else if (b == 2 || c == 2)
+					want_type = DHCPNAK;	/* names a foreign address */
+				else
+					want_type = DHCPACK;
+				print_message("sid %s want %s ciaddr %s\n", sids[a] ? sids[a] : "-",
+					      wants[b] ? wants[b] : "-", cis[c] ? cis[c] : "-");
+				memset(&r, 0, sizeof(r));
+				assert_int_equal(handle(&p), want_type ? 1 : 0);
+				if (!want_type)
+					continue;
+				assert_int_equal(r.type, want_type);
+				const struct dhcp_msg *m = reparse();
+				assert_int_equal(dhcp_msg_type(m), want_type);
+				if (want_type == DHCPNAK) {
+					assert_int_equal(reply_yiaddr(), 0);
+					assert_int_equal(r.dest.kind, DHCP_DEST_BROADCAST);
+					continue;
+				}
+				assert_int_equal(reply_yiaddr(), ip("10.244.1.2"));
+				/* RFC 2131 table 3: ciaddr echoed; 4.1: unicast to it when set. */
+				assert_memory_equal(r.buf + 12, &ci, 4);
+				if (ci) {
+					assert_int_equal(r.dest.kind, DHCP_DEST_UNICAST);
+					assert_int_equal(r.dest.ip, ci);
+				}
+				assert_true(dhcp_msg_has(m, OPT_LEASE_TIME));
+			}
+		}
+	}
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_OTHER_SERVER], 9);
+	assert_int_equal(srv.cnt.dropped[DHCP_DROP_BAD_REQUEST], 2);
+	assert_int_equal(srv.cnt.acks, 6);
+	assert_int_equal(srv.cnt.naks, 10);
 }
 
 static void test_inform(void **state)
@@ -590,6 +664,7 @@ int main(void)
 		cmocka_unit_test_setup(test_request_selecting, setup),
 		cmocka_unit_test_setup(test_request_init_reboot, setup),
 		cmocka_unit_test_setup(test_request_renewing, setup),
+		cmocka_unit_test_setup(test_request_state_table, setup),
 		cmocka_unit_test_setup(test_inform, setup),
 		cmocka_unit_test_setup(test_decline_release_silent, setup),
 		cmocka_unit_test_setup(test_drops, setup),
