@@ -203,40 +203,159 @@ out:
 	return ret;
 }
 
-int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why)
+/* Read all of path (at most max octets) into a malloc'd, NUL-terminated buffer. */
+static int read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 
-	*why = "cannot open the state cache";
 	if (fd < 0)
 		return -errno;
 	for (;;) {
-		if (len == cap) {
+		if (len + 1 >= cap) {
 			char *n;
 
 			cap = cap ? cap * 2 : 16384;
-			*why = "state cache too large";
-			if (cap > (1u << 24) || !(n = realloc(buf, cap))) {
-				ret = -EFBIG;
+			if (cap > max * 2 || !(n = realloc(buf, cap))) {
+				ret = cap > max * 2 ? -EFBIG : -ENOMEM;
 				goto out;
 			}
 			buf = n;
 		}
-		ssize_t r = read(fd, buf + len, cap - len);
+		ssize_t r = read(fd, buf + len, cap - len - 1);
 		if (r < 0) {
 			ret = -errno;
-			*why = "cannot read the state cache";
 			goto out;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (len > max) {
+			ret = -EFBIG;
+			goto out;
+		}
 	}
-	ret = dhcp_config_from_json(cfg, buf, len, why);
+	buf[len] = 0;
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
 out:
 	free(buf);
 	close(fd);
 	return ret;
+}
+
+int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why)
+{
+	char *buf;
+	size_t len;
+	int ret = read_file(path, 1u << 24, &buf, &len);
+
+	if (ret) {
+		*why = ret == -EFBIG ? "state cache too large" :
+		       ret == -ENOMEM ? "out of memory" : "cannot read the state cache";
+		return ret;
+	}
+	ret = dhcp_config_from_json(cfg, buf, len, why);
+	free(buf);
+	return ret;
+}
+
+static char *next_word(char **p, char *end)
+{
+	char *s = *p, *w;
+
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == 0))
+		s++;
+	if (s == end)
+		return NULL;
+	w = s;
+	while (s < end && *s != ' ' && *s != '\t' && *s != '\r' && *s != 0)
+		s++;
+	*s = 0;		/* end is a separator or the line's '\n' */
+	*p = s + (s < end);
+	return w;
+}
+
+/* text[len] must be writable: the last word is terminated there. */
+static void apply_resolv(struct dhcp_config *cfg, char *text, size_t len)
+{
+	char *line = text, *stop = text + len;
+	bool ns_seen = false;
+
+	while (line < stop) {
+		char *eol = memchr(line, '\n', (size_t)(stop - line)), *p = line, *kw, *w;
+
+		if (!eol)
+			eol = stop;
+		/* Lines of any length: words are cut out in place, never copied. */
+		kw = next_word(&p, eol);
+		if (!kw || *kw == '#' || *kw == ';') {
+			line = eol + 1;
+			continue;
+		}
+		if (!strcmp(kw, "nameserver") && (w = next_word(&p, eol))) {
+			struct in_addr a;
+
+			if (!ns_seen)
+				cfg->ndns = 0;
+			ns_seen = true;
+			/* IPv6 nameservers cannot go in option 6. */
+			if (inet_pton(AF_INET, w, &a) == 1 && cfg->ndns < DHCP_MAX_DNS)
+				cfg->dns[cfg->ndns++] = a.s_addr;
+		} else if (!strcmp(kw, "search") || !strcmp(kw, "domain")) {
+			bool full = false;
+
+			/* resolv.conf(5): the last search/domain line wins. */
+			cfg->nsearch = 0;
+			while ((w = next_word(&p, eol))) {
+				/* Whole names only: one over 253 octets is skipped, never cut. */
+				if (!dhcp_domain_valid(w)) {
+					log_warn("dhcp", "search domain skipped: not a domain name "
+						 "(RFC 1035 2.3.1, RFC 1123 2.1)", "{s:s}", "domain", w);
+					continue;
+				}
+				if (cfg->nsearch >= DHCP_MAX_SEARCH) {
+					if (!full)
+						log_warn("dhcp", "search domains skipped: too many",
+							 "{s:s, s:i}", "first", w, "max", DHCP_MAX_SEARCH);
+					full = true;
+					continue;
+				}
+				size_t n = strlen(w);
+				if (w[n - 1] == '.')
+					w[--n] = 0;
+				for (char *c = w; *c; c++)
+					*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+				memcpy(cfg->search[cfg->nsearch++], w, n + 1);
+			}
+		}
+		line = eol + 1;
+	}
+}
+
+int dhcp_config_apply_resolv(struct dhcp_config *cfg, const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, text, len);
+	apply_resolv(cfg, copy, len);
+	free(copy);
+	return 0;
+}
+
+int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path)
+{
+	char *buf;
+	size_t len;
+	int ret = read_file(path, DHCP_RESOLV_MAX, &buf, &len);
+
+	if (ret)
+		return ret;
+	apply_resolv(cfg, buf, len);	/* read_file() left buf[len] */
+	free(buf);
+	return 0;
 }

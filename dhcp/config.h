@@ -65,6 +65,19 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 /* Same from a file; -errno when it cannot be read. */
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why);
 
+/* A resolv.conf larger than this is refused rather than cut. */
+#define DHCP_RESOLV_MAX (1u << 20)
+
+/*
+ * nameserver / search / domain lines of a resolv.conf text replace cfg's: IPv4 nameservers if any nameserver line is
+ * there, the search list of the last search/domain line.  Lines of any
+ * length; domains failing dhcp_domain_valid() (over 253 octets included)
+ * are skipped whole with a warning, never cut.  0 or -ENOMEM.
+ */
+int dhcp_config_apply_resolv(struct dhcp_config *cfg, const char *text, size_t len);
+/* Same from a file of at most DHCP_RESOLV_MAX octets; 0 or -errno (-EFBIG). */
+int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path);
+
 uint32_t dhcp_prefix_to_mask(uint8_t prefix);	/* network order */
 
 #endif

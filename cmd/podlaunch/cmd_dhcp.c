@@ -131,52 +131,6 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* nameserver / search / domain lines of a resolv.conf replace the cache's. */
-static int apply_resolv_conf(struct dhcp_config *cfg, const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "re");
-	bool ns_seen = false;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *save, *kw = strtok_r(line, " \t\r\n", &save), *w;
-
-		if (!kw || *kw == '#' || *kw == ';')
-			continue;
-		if (!strcmp(kw, "nameserver") && (w = strtok_r(NULL, " \t\r\n", &save))) {
-			struct in_addr a;
-
-			if (!ns_seen)
-				cfg->ndns = 0;
-			ns_seen = true;
-			if (inet_pton(AF_INET, w, &a) == 1 && cfg->ndns < DHCP_MAX_DNS)
-				cfg->dns[cfg->ndns++] = a.s_addr;
-		} else if (!strcmp(kw, "search") || !strcmp(kw, "domain")) {
-			/* resolv.conf(5): the last search/domain line wins. */
-			cfg->nsearch = 0;
-			while ((w = strtok_r(NULL, " \t\r\n", &save))) {
-				if (!dhcp_domain_valid(w)) {
-					log_warn("dhcp", "search domain skipped: not a domain name (RFC 1035 2.3.1, RFC 1123 2.1)",
-						 "{s:s}", "domain", w);
-					continue;
-				}
-				if (cfg->nsearch >= DHCP_MAX_SEARCH)
-					break;
-				size_t n = strlen(w);
-				if (w[n - 1] == '.')
-					w[n - 1] = 0;
-				for (char *p = w; *p; p++)
-					*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-				snprintf(cfg->search[cfg->nsearch++], sizeof(cfg->search[0]), "%s", w);
-			}
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 static int load(const struct dhcp_args *a, struct dhcp_config *cfg)
 {
 	const char *why;
@@ -189,7 +143,7 @@ static int load(const struct dhcp_args *a, struct dhcp_config *cfg)
 			  "path", a->path, "why", why, "error", strerror(-ret));
 		return ret;
 	}
-	if (a->resolv_conf && (ret = apply_resolv_conf(cfg, a->resolv_conf))) {
+	if (a->resolv_conf && (ret = dhcp_config_load_resolv(cfg, a->resolv_conf))) {
 		log_error("dhcp", "cannot read resolv.conf", "{s:s, s:s}",
 			  "path", a->resolv_conf, "error", strerror(-ret));
 		return ret;

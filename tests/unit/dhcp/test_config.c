@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/log.h"
@@ -95,6 +98,73 @@ static void test_l2_only_and_errors(void **state)
 	assert_int_equal(dhcp_config_load(&c, "/nonexistent/eth0.json", &why), -ENOENT);
 }
 
+/*
+ * resolv.conf: a search line far over 1023 characters (Kubernetes allows
+ * 2048 and more) keeps every domain whole; one over 253 octets is skipped,
+ * never cut; more than DHCP_MAX_SEARCH are left out whole.
+ */
+static void test_resolv_long_search_line(void **state)
+{
+	static struct dhcp_config c;
+	static char text[16384], want[40][80];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "# kubelet\nnameserver 10.96.0.10\n"
+			      "nameserver fd00::10\nsearch");
+	for (int i = 0; i < 30; i++) {
+		snprintf(want[i], sizeof(want[i]),
+			 "ns%02d.a-long-namespace-label-for-testing.svc.cluster-%02d.example", i, i);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", want[i]);
+		if (i == 14) {
+			/* a 300-octet name in the middle, straddling offset 1023 */
+			n += (size_t)snprintf(text + n, sizeof(text) - n, " ");
+			for (int k = 0; k < 5; k++)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%.59s", k ? "." : "",
+						      "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij");
+		}
+	}
+	snprintf(want[30], sizeof(want[30]), "UPPER.Example.");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, " %s\t10.1.2.3\r\noptions ndots:5\n", want[30]);
+	assert_true(n > 2048);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(dhcp_config_apply_resolv(&c, text, n), 0);
+	assert_int_equal(c.ndns, 1);
+	assert_int_equal(c.dns[0], ip("10.96.0.10"));
+	/* 30 names and UPPER.Example; the 300-octet name and the address skipped */
+	assert_int_equal(c.nsearch, 31);
+	for (int i = 0; i < 30; i++)
+		assert_string_equal(c.search[i], want[i]);
+	assert_string_equal(c.search[30], "upper.example");
+
+	/* More than DHCP_MAX_SEARCH: the first 32, each whole. */
+	n = (size_t)snprintf(text, sizeof(text), "search");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " d%02d.example.org", i);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(dhcp_config_apply_resolv(&c, text, n), 0);
+	assert_int_equal(c.nsearch, DHCP_MAX_SEARCH);
+	assert_string_equal(c.search[31], "d31.example.org");
+
+	/* From a file; no newline at the end; NUL octets separate words. */
+	char path[] = "/tmp/dhcp-resolv-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char body[] = "nameserver 10.0.0.2\nsearch a.example\0b.example";
+	assert_int_equal(write(fd, body, sizeof(body) - 1), (ssize_t)sizeof(body) - 1);
+	close(fd);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(dhcp_config_load_resolv(&c, path), 0);
+	assert_int_equal(c.ndns, 1);
+	assert_int_equal(c.nsearch, 2);
+	assert_string_equal(c.search[1], "b.example");
+	/* A file over the cap is refused, not cut. */
+	assert_int_equal(truncate(path, DHCP_RESOLV_MAX + 1), 0);
+	assert_int_equal(dhcp_config_load_resolv(&c, path), -EFBIG);
+	unlink(path);
+	assert_int_equal(dhcp_config_load_resolv(&c, "/nonexistent/resolv.conf"), -ENOENT);
+}
+
 /* Calico-style /32 pod with a link-local gateway (KubeVirt #1434, #6820). */
 static void test_calico_routes(void **state)
 {
@@ -164,6 +234,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_l2_only_and_errors),
+		cmocka_unit_test(test_resolv_long_search_line),
 		cmocka_unit_test(test_calico_routes),
 		cmocka_unit_test(test_frame_checksums),
 		cmocka_unit_test(test_csum_rfc1071),
