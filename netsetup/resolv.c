@@ -153,6 +153,16 @@ int ns_resolv_read(const char *path, struct ns_dns *dns)
 		return -errno;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
+	/*
+	 * Lines are read whole whatever their length; past the 64 KiB cap
+	 * only whole lines are kept, so no domain is ever sent cut short.
+	 */
+	if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
+		while (n && buf[n - 1] != '\n')
+			n--;
+		log_warn("resolv", "resolv.conf over 64 KiB: the rest after the last whole line ignored",
+			 "{s:s}", "path", path);
+	}
 	fclose(f);
 	buf[n] = '\0';
 	ns_resolv_parse(buf, dns);

@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/log.h"
@@ -107,6 +110,50 @@ static void test_missing_file(void **state)
 	assert_int_equal(d.n_nameservers, 0);
 }
 
+/* A search line far over 1023 characters keeps every domain whole. */
+static void test_long_search_line(void **state)
+{
+	static char text[8192];
+	struct ns_dns d;
+	size_t n = (size_t)snprintf(text, sizeof(text), "search");
+
+	for (int i = 0; i < 32; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      " ns%02d.a-long-namespace-label-for-long-search-testing.svc.cluster-%02d.example", i, i);
+	snprintf(text + n, sizeof(text) - n, "\nnameserver 10.96.0.10\n");
+	assert_true(n > 2048);
+	ns_resolv_parse(text, &d);
+	assert_int_equal(d.n_search, 32);
+	assert_string_equal(d.search[31], "ns31.a-long-namespace-label-for-long-search-testing.svc.cluster-31.example");
+	assert_int_equal(d.n_nameservers, 1);
+}
+
+/* Over the 64 KiB cap: whole lines only, no cut domain. */
+static void test_file_over_cap(void **state)
+{
+	static char text[70000];
+	char path[] = "/tmp/ns-resolv-XXXXXX";
+	struct ns_dns d;
+	size_t n = 0;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	n += (size_t)snprintf(text, sizeof(text), "search kept.example\n#");
+	/* a comment up to 25 octets before the cap */
+	while (n < 65535 - 26)
+		text[n++] = 'x';
+	text[n++] = '\n';
+	/* this line straddles the cap, which falls after "abcd" */
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "search first.example abcdefghij.example\n");
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	assert_int_equal(ns_resolv_read(path, &d), 0);
+	unlink(path);
+	/* the cut line is not read: the whole line before it wins */
+	assert_int_equal(d.n_search, 1);
+	assert_string_equal(d.search[0], "kept.example");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +164,8 @@ int main(void)
 		cmocka_unit_test(test_comments_only_in_first_column),
 		cmocka_unit_test(test_domain_rules),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_long_search_line),
+		cmocka_unit_test(test_file_over_cap),
 	};
 
 	log_set_level(LOG_LVL_ERROR);
