@@ -203,6 +203,138 @@ out:
 	return ret;
 }
 
+/* RFC 3442 3: every entry complete, widths 0..32. */
+static bool routes_valid(const uint8_t *v, size_t len)
+{
+	size_t i = 0;
+
+	if (!len)
+		return false;
+	while (i < len) {
+		if (v[i] > 32)
+			return false;
+		i += 1 + (v[i] + 7u) / 8u + 4;
+	}
+	return i == len;
+}
+
+static bool mask_valid(const uint8_t *v)
+{
+	uint32_t m = (uint32_t)v[0] << 24 | v[1] << 16 | v[2] << 8 | v[3];
+
+	/* contiguous ones: ~m + 1 is a power of two (or 0 for /0) */
+	return ((~m + 1) & ~m) == 0;
+}
+
+static uint32_t get32(const uint8_t *v)
+{
+	return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+}
+
+int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
+		     bool lease_given, const char **why)
+{
+	const struct dhcp_extra *t1 = NULL, *t2 = NULL;
+	size_t out = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		struct dhcp_extra *e = &extra[i];
+		size_t l = e->len;
+
+		*why = dhcp_option_refused(e->code);
+		if (*why)
+			return -EINVAL;
+		/* RFC 3396: a second instance would be concatenated with the first. */
+		for (size_t j = 0; j < i; j++) {
+			*why = "the same code is given twice";
+			if (extra[j].code == e->code)
+				return -EINVAL;
+		}
+		switch (e->code) {
+		case OPT_SUBNET_MASK:
+			*why = "option 1 must be a 4-octet contiguous mask (RFC 2132 3.3)";
+			if (l != 4 || !mask_valid(e->data))
+				return -EINVAL;
+			break;
+		case OPT_BROADCAST:
+			*why = "option 28 must be 4 octets (RFC 2132 5.3)";
+			if (l != 4)
+				return -EINVAL;
+			break;
+		case OPT_MTU:
+			*why = "option 26 must be 2 octets, at least 68 (RFC 2132 5.1)";
+			if (l != 2 || (e->data[0] << 8 | e->data[1]) < 68)
+				return -EINVAL;
+			break;
+		case OPT_ROUTER:
+		case OPT_DNS:
+		case OPT_NTP:
+			*why = "options 3, 6 and 42 are lists of 4-octet addresses (RFC 2132 3.5, 3.8, 8.3)";
+			if (!l || l % 4)
+				return -EINVAL;
+			break;
+		case OPT_HOSTNAME:
+		case OPT_DOMAIN:
+			*why = "options 12 and 15 are at least 1 octet (RFC 2132 3.14, 3.17)";
+			if (!l)
+				return -EINVAL;
+			break;
+		case OPT_CLASSLESS_ROUTE:
+		case OPT_MS_CLASSLESS_ROUTE:
+			*why = "options 121 and 249 must be whole RFC 3442 routes";
+			if (!routes_valid(e->data, l))
+				return -EINVAL;
+			break;
+		case OPT_LEASE_TIME:
+		case OPT_T1:
+		case OPT_T2:
+			*why = "options 51, 58 and 59 must be 4 octets (RFC 2132 9.2, 9.11, 9.12)";
+			if (l != 4)
+				return -EINVAL;
+			break;
+		}
+		if (e->code == OPT_LEASE_TIME) {
+			uint32_t v = get32(e->data);
+
+			/* The same as --lease-time (one lease time, not two instances). */
+			*why = "option 51 and --lease-time both set";
+			if (lease_given)
+				return -EINVAL;
+			*why = "option 51 must be 10..4294967294 seconds or ffffffff (infinite)";
+			if (v < 10)
+				return -EINVAL;
+			*lease_time = v;
+			continue;
+		}
+		extra[out++] = *e;
+	}
+	*n = out;
+	for (size_t i = 0; i < out; i++) {
+		if (extra[i].code == OPT_T1)
+			t1 = &extra[i];
+		if (extra[i].code == OPT_T2)
+			t2 = &extra[i];
+	}
+	/*
+	 * RFC 2131 4.4.5: T1 (renewal) comes before T2 (rebinding), both
+	 * before the lease ends.  The server's defaults (0.5 and 0.875 of a
+	 * finite lease) stand in for the one not given.
+	 */
+	uint64_t lease = *lease_time;
+	uint64_t v1 = t1 ? get32(t1->data) : lease / 2;
+	uint64_t v2 = t2 ? get32(t2->data) : lease * 7 / 8;
+	bool infinite = *lease_time == DHCP_LEASE_INFINITE;
+
+	*why = "T1 (58) < T2 (59) < lease time (51, --lease-time) does not hold";
+	if ((t1 && v1 >= lease) || (t2 && v2 >= lease))
+		return -EINVAL;
+	/* With an infinite lease no default T1/T2 is sent: nothing to order against. */
+	if ((t1 || t2) && ((t1 && t2) || !infinite) && v1 >= v2)
+		return -EINVAL;
+	*why = NULL;
+	return 0;
+}
+
 /* Read all of path (at most max octets) into a malloc'd, NUL-terminated buffer. */
 static int read_file(const char *path, size_t max, char **out, size_t *outlen)
 {

@@ -65,6 +65,19 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 /* Same from a file; -errno when it cannot be read. */
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why);
 
+/*
+ * Check the --dhcp-option values against each other and the lease time
+ * (at flag-parsing time, so a bad one exits 2): codes the server owns or
+ * only a client sends are refused (dhcp_option_refused()), a code given
+ * twice too (RFC 3396 would concatenate the two); 1, 26, 28, 51, 58 and
+ * 59 must have their RFC 2132 sizes (1 a contiguous mask), 3/6/42 be
+ * address lists, 121/249 whole RFC 3442 routes, and T1 < T2 < lease.
+ * Option 51 sets *lease_time (refused with lease_given: --lease-time)
+ * and leaves the list.  0 or -EINVAL with *why set.
+ */
+int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
+		     bool lease_given, const char **why);
+
 /* A resolv.conf larger than this is refused rather than cut. */
 #define DHCP_RESOLV_MAX (1u << 20)
 

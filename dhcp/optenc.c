@@ -218,6 +218,35 @@ int dhcp_parse_lease_time(const char *arg, uint32_t *secs)
 	return 0;
 }
 
+const char *dhcp_option_refused(uint8_t code)
+{
+	switch (code) {
+	case OPT_PAD:
+	case OPT_END:
+		return "0 and 255 are not options";
+	/* RFC 2131 table 3: MUST NOT in an OFFER or ACK (client-only options). */
+	case OPT_REQUESTED_IP:
+	case OPT_PARAM_REQ:
+	case OPT_MAX_MSG_SIZE:
+		return "a client's option: RFC 2131 table 3 forbids it in a reply";
+	case OPT_OVERLOAD:
+		return "the server decides overload itself (RFC 2132 9.3)";
+	case OPT_MSG_TYPE:
+		return "the message type is the server's";
+	/*
+	 * Renewals are unicast to the server identifier (RFC 2131 4.4.5);
+	 * only the bridge address answers ARP for it on the bridge
+	 * (KubeVirt #4678), so it is not configurable.
+	 */
+	case OPT_SERVER_ID:
+		return "the server identifier is the bridge address (renewals go to it)";
+	/* RFC 6842 3: the client's own 61 is returned unaltered. */
+	case OPT_CLIENT_ID:
+		return "the client identifier is the client's, echoed unaltered (RFC 6842)";
+	}
+	return NULL;
+}
+
 int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
 			  size_t *len)
 {
@@ -225,9 +254,11 @@ int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t c
 	long c = strtol(arg, &end, 10);
 	size_t n = 0;
 
-	/* 0 (pad), 255 (end), 52 (overload) and 53 (type) are ours to place. */
-	if (end == arg || *end != ':' || c < 1 || c > 254 || c == 52 || c == 53)
+	if (end == arg || *end != ':' || c < 1 || c > 254)
 		return -EINVAL;
+	*code = (uint8_t)c;
+	if (dhcp_option_refused(*code))
+		return -EPERM;
 	for (const char *p = end + 1; *p; ) {
 		int hi, lo;
 

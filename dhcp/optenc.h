@@ -55,7 +55,16 @@ size_t dhcp_hostname_sanitize(const char *in, char *out, size_t cap);
  */
 int dhcp_parse_lease_time(const char *arg, uint32_t *secs);
 
-/* "CODE:HEX" (--dhcp-option) into code/value; 0 or -EINVAL. */
+/*
+ * Why --dhcp-option may not set code (50, 52-55, 57, 61, 0, 255: the
+ * client's or the server's own), or NULL when it may.
+ */
+const char *dhcp_option_refused(uint8_t code);
+
+/*
+ * "CODE:HEX" (--dhcp-option) into code/value; 0, -EINVAL (syntax, code
+ * outside 1-254, too long) or -EPERM (dhcp_option_refused()).
+ */
 int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
 			  size_t *len);
 

@@ -29,8 +29,17 @@ int dhcp_server_configure(struct dhcp_server *s, const struct dhcp_config *cfg)
 	memcpy(s->v_sid, &cfg->server_id, 4);
 	memcpy(s->v_mask, &mask, 4);
 	memcpy(s->v_router, &cfg->router, 4);
+	/*
+	 * Option 28 follows the mask the guest gets (a --dhcp-option 1
+	 * included), and RFC 3021 2: a /31 has no broadcast address, a /32
+	 * none either.
+	 */
+	for (size_t i = 0; i < cfg->nextra; i++)
+		if (cfg->extra[i].code == OPT_SUBNET_MASK && cfg->extra[i].len == 4)
+			memcpy(&mask, cfg->extra[i].data, 4);
 	uint32_t bcast = (cfg->addr & mask) | ~mask;
 	memcpy(s->v_bcast, &bcast, 4);
+	s->bcast_ok = ntohl(mask) < 0xfffffffeu;
 	s->v_mtu[0] = (uint8_t)(cfg->mtu >> 8);
 	s->v_mtu[1] = (uint8_t)cfg->mtu;
 	put32(s->v_lease, cfg->lease_time);
@@ -115,19 +124,42 @@ static int drop(struct dhcp_server *s, int reason)
 #define ADD(c, req, l, d) \
 	(refs[n++] = (struct dhcp_optref){ (c), (req), (l) > 255, (uint16_t)(l), (d) })
 
-static bool extra_has(const struct dhcp_config *cfg, uint8_t code)
+static const struct dhcp_extra *extra_get(const struct dhcp_config *cfg, uint8_t code)
 {
 	for (size_t i = 0; i < cfg->nextra; i++)
 		if (cfg->extra[i].code == code)
-			return true;
-	return false;
+			return &cfg->extra[i];
+	return NULL;
 }
 
 /*
+ * The codes the server sends itself.  A --dhcp-option value for one of
+ * them takes the server's place (same position in the order, same
+ * required flag): one instance per code, never a second one a client
+ * would concatenate with ours (RFC 3396).
+ */
+static const bool server_code[256] = {
+	[OPT_SUBNET_MASK] = true, [OPT_ROUTER] = true, [OPT_DNS] = true,
+	[OPT_HOSTNAME] = true, [OPT_DOMAIN] = true, [OPT_MTU] = true,
+	[OPT_BROADCAST] = true, [OPT_NTP] = true, [OPT_LEASE_TIME] = true,
+	[OPT_T1] = true, [OPT_T2] = true, [OPT_SEARCH] = true,
+	[OPT_CLASSLESS_ROUTE] = true, [OPT_MS_CLASSLESS_ROUTE] = true,
+};
+
+/* The user's value for code if any, else ours when cond holds. */
+#define SLOT(c, req, cond, l, d) do {						\
+		const struct dhcp_extra *x_ = extra_get(cfg, (c));		\
+		if (x_)								\
+			ADD((c), (req), x_->len, x_->data);			\
+		else if (cond)							\
+			ADD((c), (req), (l), (d));				\
+	} while (0)
+
+/*
  * Options of an OFFER or ACK in order of importance; the reply builder
- * drops from the end when even overload cannot fit them all.  They are
- * sent whatever option 55 asked for (udhcpc asks for neither 26 nor 121
- * by default), except 249, which only Windows asks for.
+ * leaves out what does not fit even with overload.  They are sent
+ * whatever option 55 asked for (udhcpc asks for neither 26 nor 121 by
+ * default), except 249, which only Windows asks for.
  */
 static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
 			    bool inform, struct dhcp_optref *refs)
@@ -136,6 +168,7 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	static const uint8_t msgtype[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	size_t n = 0, cidlen;
 	const uint8_t *cid = dhcp_msg_opt(m, OPT_CLIENT_ID, &cidlen);
+	bool finite = cfg->lease_time != DHCP_LEASE_INFINITE;
 
 	/* RFC 2131 table 3: 53 and 54 MUST be in every reply. */
 	ADD(OPT_MSG_TYPE, true, 1, &msgtype[type]);
@@ -144,53 +177,50 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	if (cid)
 		ADD(OPT_CLIENT_ID, true, cidlen, cid);
 	if (type == DHCPNAK) {
-		/* RFC 2131 table 3: 56 SHOULD explain a NAK. */
+		/* RFC 2131 table 3: 56 SHOULD explain a NAK; user options MUST NOT be there. */
 		static const char why[] = "requested address is not this client's";
 
 		ADD(OPT_MESSAGE, false, sizeof(why) - 1, (const uint8_t *)why);
 		return n;
 	}
-	/* RFC 2131 table 3: 51 MUST for an OFFER and the ACK to a REQUEST, MUST NOT after INFORM. */
+	/*
+	 * RFC 2131 table 3: 51 MUST for an OFFER and the ACK to a REQUEST,
+	 * MUST NOT after INFORM (4.3.5: "MUST NOT send a lease expiration
+	 * time"), and so neither T1 nor T2, whoever set them.  --dhcp-option
+	 * 51 is --lease-time (dhcp_extra_check()), so 51 is always ours.
+	 */
 	if (!inform) {
 		ADD(OPT_LEASE_TIME, true, 4, s->v_lease);
-		if (cfg->lease_time != DHCP_LEASE_INFINITE) {
-			ADD(OPT_T1, false, 4, s->v_t1);
-			ADD(OPT_T2, false, 4, s->v_t2);
-		}
+		SLOT(OPT_T1, false, finite, 4, s->v_t1);
+		SLOT(OPT_T2, false, finite, 4, s->v_t2);
 	}
-	ADD(OPT_SUBNET_MASK, true, 4, s->v_mask);
+	SLOT(OPT_SUBNET_MASK, true, true, 4, s->v_mask);
 	/* RFC 3442: a client using 121 ignores 3, so the default route is in 121 too. */
-	if (s->routes_len && !extra_has(cfg, OPT_CLASSLESS_ROUTE))
-		ADD(OPT_CLASSLESS_ROUTE, false, s->routes_len, s->v_routes);
-	if (cfg->router && !extra_has(cfg, OPT_ROUTER))
-		ADD(OPT_ROUTER, false, 4, s->v_router);
+	SLOT(OPT_CLASSLESS_ROUTE, false, s->routes_len, s->routes_len, s->v_routes);
+	SLOT(OPT_ROUTER, false, cfg->router, 4, s->v_router);
 	/*
 	 * RFC 3021 2: a /31 has no broadcast address (both are hosts, the
 	 * "broadcast" would be the peer), a /32 none at all: no 28 there.
 	 */
-	if (cfg->prefix < 31 && !extra_has(cfg, OPT_BROADCAST))
-		ADD(OPT_BROADCAST, false, 4, s->v_bcast);
-	if (cfg->mtu && !extra_has(cfg, OPT_MTU))
-		ADD(OPT_MTU, false, 2, s->v_mtu);
-	if (cfg->ndns && !extra_has(cfg, OPT_DNS))
-		ADD(OPT_DNS, false, 4 * cfg->ndns, s->v_dns);
-	if (s->domain_len && !extra_has(cfg, OPT_DOMAIN))
-		ADD(OPT_DOMAIN, false, s->domain_len, (const uint8_t *)cfg->search[0]);
+	SLOT(OPT_BROADCAST, false, s->bcast_ok, 4, s->v_bcast);
+	SLOT(OPT_MTU, false, cfg->mtu, 2, s->v_mtu);
+	SLOT(OPT_DNS, false, cfg->ndns, 4 * cfg->ndns, s->v_dns);
+	SLOT(OPT_DOMAIN, false, s->domain_len, s->domain_len, (const uint8_t *)cfg->search[0]);
 	/* RFC 3397 2: a long list "MUST be ... split" per RFC 3396, so any cut is fine. */
-	if (s->search_len && !extra_has(cfg, OPT_SEARCH)) {
-		ADD(OPT_SEARCH, false, s->search_len, s->v_search);
+	SLOT(OPT_SEARCH, false, s->search_len, s->search_len, s->v_search);
+	if (n && refs[n - 1].code == OPT_SEARCH)
 		refs[n - 1].splittable = true;
-	}
-	if (cfg->hostname[0] && !extra_has(cfg, OPT_HOSTNAME))
-		ADD(OPT_HOSTNAME, false, strlen(cfg->hostname), (const uint8_t *)cfg->hostname);
+	SLOT(OPT_HOSTNAME, false, cfg->hostname[0], strlen(cfg->hostname),
+	     (const uint8_t *)cfg->hostname);
 	/* 249: the pre-RFC 3442 Microsoft code, same format, only on request. */
-	if (s->routes_len && dhcp_msg_requested(m, OPT_MS_CLASSLESS_ROUTE) &&
-	    !extra_has(cfg, OPT_MS_CLASSLESS_ROUTE))
-		ADD(OPT_MS_CLASSLESS_ROUTE, false, s->routes_len, s->v_routes);
-	if (cfg->nntp && !extra_has(cfg, OPT_NTP))
-		ADD(OPT_NTP, false, 4 * cfg->nntp, s->v_ntp);
+	SLOT(OPT_MS_CLASSLESS_ROUTE, false,
+	     s->routes_len && dhcp_msg_requested(m, OPT_MS_CLASSLESS_ROUTE),
+	     s->routes_len, s->v_routes);
+	SLOT(OPT_NTP, false, cfg->nntp, 4 * cfg->nntp, s->v_ntp);
+	/* The rest of --dhcp-option: codes the server has no value for. */
 	for (size_t i = 0; i < cfg->nextra && n < DHCP_MAX_OPTREFS; i++)
-		ADD(cfg->extra[i].code, false, cfg->extra[i].len, cfg->extra[i].data);
+		if (!server_code[cfg->extra[i].code])
+			ADD(cfg->extra[i].code, false, cfg->extra[i].len, cfg->extra[i].data);
 	return n;
 }
 

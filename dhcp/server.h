@@ -59,6 +59,7 @@ struct dhcp_server {
 	uint8_t v_search[DHCP_MAX_SEARCH * 256];
 	uint16_t search_len;
 	uint16_t domain_len;		/* option 15: the first search domain */
+	bool bcast_ok;			/* a broadcast address exists (not /31, /32) */
 
 	/* Event log rate limit: at most DHCP_LOG_BURST lines per window. */
 	time_t log_window;

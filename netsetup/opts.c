@@ -163,9 +163,13 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		uint8_t code, data[DHCP_EXTRA_MAX_LEN];
 		size_t n;
 
-		if (dhcp_parse_option_arg(val, &code, data, sizeof(data), &n))
+		int r = dhcp_parse_option_arg(val, &code, data, sizeof(data), &n);
+
+		if (r == -EPERM)
+			return bad(err, len, flag, dhcp_option_refused(code));
+		if (r)
 			return bad(err, len, flag,
-				   "expects CODE:HEX (code 1-254, not 52/53; hex octets, ':' between them allowed)");
+				   "expects CODE:HEX (code 1-254; hex octets, ':' between them allowed)");
 		return dhcp_push(o, "--dhcp-option") ?: dhcp_push(o, val);
 	}
 	case F_LEASE_TIME: {

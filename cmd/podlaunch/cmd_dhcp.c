@@ -48,8 +48,9 @@ static void usage(FILE *f)
 		"(defaults: eth0, /var/run/podlaunch).\n"
 		"  --resolv-conf PATH   take nameservers and search domains from PATH\n"
 		"  --lease-time T       lease length in seconds, or infinite (default)\n"
-		"  --dhcp-option C:HEX  also send option C (1-254) with value HEX; repeatable,\n"
-		"                       replaces the server's own value for that code\n"
+		"  --dhcp-option C:HEX  send option C (1-254) with value HEX; repeatable, one per\n"
+		"                       code; replaces the server's own value for that code\n"
+		"                       (51 = --lease-time; 50, 52-55, 57, 61 refused)\n"
 		"  --ready-fd N         write one byte to fd N once serving, then close it\n");
 }
 
@@ -65,6 +66,8 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	bool lease_given = false;
+	const char *why;
 	int c;
 
 	*a = (struct dhcp_args){
@@ -91,15 +94,27 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 				fprintf(stderr, "podlaunch dhcp: --lease-time: want 10..4294967294 or infinite\n");
 				return 2;
 			}
+			lease_given = true;
 			break;
 		case 'o': {
 			struct dhcp_extra *e = &a->extra[a->nextra];
 			size_t len;
+			int r;
 
-			if (a->nextra >= DHCP_MAX_EXTRA ||
-			    dhcp_parse_option_arg(optarg, &e->code, e->data, sizeof(e->data), &len)) {
-				fprintf(stderr, "podlaunch dhcp: --dhcp-option: want CODE:HEX with CODE 1-254 "
-					"(not 52/53), at most %d of them\n", DHCP_MAX_EXTRA);
+			if (a->nextra >= DHCP_MAX_EXTRA) {
+				fprintf(stderr, "podlaunch dhcp: --dhcp-option: at most %d of them\n",
+					DHCP_MAX_EXTRA);
+				return 2;
+			}
+			r = dhcp_parse_option_arg(optarg, &e->code, e->data, sizeof(e->data), &len);
+			if (r == -EPERM) {
+				fprintf(stderr, "podlaunch dhcp: --dhcp-option %s: code %d cannot be set: %s\n",
+					optarg, e->code, dhcp_option_refused(e->code));
+				return 2;
+			}
+			if (r) {
+				fprintf(stderr, "podlaunch dhcp: --dhcp-option %s: want CODE:HEX with CODE "
+					"1-254 and at most %d octets\n", optarg, DHCP_EXTRA_MAX_LEN);
 				return 2;
 			}
 			e->len = (uint16_t)len;
@@ -125,6 +140,10 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "podlaunch dhcp: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (dhcp_extra_check(a->extra, &a->nextra, &a->lease_time, lease_given, &why)) {
+		fprintf(stderr, "podlaunch dhcp: --dhcp-option: %s\n", why);
 		return 2;
 	}
 	snprintf(a->path, sizeof(a->path), "%s/%s.json", a->state_dir, a->iface);

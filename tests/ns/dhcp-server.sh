@@ -14,7 +14,10 @@ chmod 755 "$DH_TMP"
 trap 'dh_cleanup $N' EXIT
 
 # Flags.
-for bad in --bogus "--lease-time 5" "--dhcp-option 53:01" "--dhcp-option 42:0g" "--ready-fd x" "--iface a/b"; do
+for bad in --bogus "--lease-time 5" "--dhcp-option 53:01" "--dhcp-option 42:0g" "--ready-fd x" "--iface a/b" \
+	"--dhcp-option 54:0a000001" "--dhcp-option 61:0102" "--dhcp-option 1:ffff00ff" \
+	"--dhcp-option 42:0a000005 --dhcp-option 42:0a000006" "--dhcp-option 58:00000e10 --lease-time 3600" \
+	"--dhcp-option 51:00000e10 --lease-time 600"; do
 	# shellcheck disable=SC2086
 	"$PODLAUNCH" dhcp $bad >/dev/null 2>"$DH_TMP/err"; rc=$?
 	[ $rc = 2 ] || fail "$bad: exit $rc, want 2"

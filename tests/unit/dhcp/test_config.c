@@ -165,6 +165,88 @@ static void test_resolv_long_search_line(void **state)
 	assert_int_equal(dhcp_config_load_resolv(&c, "/nonexistent/resolv.conf"), -ENOENT);
 }
 
+static size_t extras(struct dhcp_extra *e, const char *const *args)
+{
+	size_t n = 0;
+
+	for (; *args; args++, n++) {
+		size_t len;
+
+		assert_int_equal(dhcp_parse_option_arg(*args, &e[n].code, e[n].data,
+						       sizeof(e[n].data), &len), 0);
+		e[n].len = (uint16_t)len;
+	}
+	return n;
+}
+
+/* --dhcp-option as a whole: one value per code, RFC 2132 sizes, T1 < T2 < lease. */
+static void test_extra_check(void **state)
+{
+	static struct dhcp_extra e[DHCP_MAX_EXTRA];
+	static const struct {
+		const char *args[4];
+		uint32_t lease;
+		bool lease_given;
+		bool ok;
+	} cases[] = {
+		{ { "1:ffffff00", "6:0a00000a0a00000b", "224:", NULL }, 3600, false, true },
+		{ { "1:ffff00ff", NULL }, 3600, false, false },		/* not contiguous */
+		{ { "1:ffffff", NULL }, 3600, false, false },
+		{ { "1:00000000", NULL }, 3600, false, true },		/* /0 is contiguous */
+		{ { "28:0a0000ff00", NULL }, 3600, false, false },
+		{ { "26:0043", NULL }, 3600, false, false },		/* 67 < 68 */
+		{ { "26:05dc", NULL }, 3600, false, true },
+		{ { "3:0a000001ff", NULL }, 3600, false, false },
+		{ { "6:", NULL }, 3600, false, false },
+		{ { "12:", NULL }, 3600, false, false },
+		{ { "121:180a0001", NULL }, 3600, false, false },	/* router cut short */
+		{ { "121:210a000001", NULL }, 3600, false, false },	/* width 33 */
+		{ { "121:180a00010a000001000a000001", NULL }, 3600, false, true },
+		{ { "42:0a000005", "42:0a000006", NULL }, 3600, false, false },	/* twice */
+		{ { "58:00000708", "59:00000c4e", NULL }, 3600, false, true },
+		{ { "58:00000c4e", "59:00000708", NULL }, 3600, false, false },	/* T1 > T2 */
+		{ { "58:00000e10", NULL }, 3600, false, false },		/* T1 = lease */
+		{ { "58:00000d00", NULL }, 3600, false, false },		/* T1 > default T2 */
+		{ { "59:00000100", NULL }, 3600, false, false },		/* T2 < default T1 */
+		{ { "59:00000e00", NULL }, 3600, false, true },
+		{ { "58:00000100", NULL }, DHCP_LEASE_INFINITE, false, true },
+		{ { "58:0000ffff", "59:00000100", NULL }, DHCP_LEASE_INFINITE, false, false },
+		{ { "51:00000e10", NULL }, DHCP_LEASE_INFINITE, false, true },
+		{ { "51:00000e10", NULL }, 600, true, false },		/* and --lease-time */
+		{ { "51:00000005", NULL }, DHCP_LEASE_INFINITE, false, false },
+		{ { "51:0e10", NULL }, DHCP_LEASE_INFINITE, false, false },
+		{ { "51:00000e10", "58:00000708", NULL }, DHCP_LEASE_INFINITE, false, true },
+		{ { "51:00000e10", "58:00000e11", NULL }, DHCP_LEASE_INFINITE, false, false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = extras(e, cases[i].args);
+		uint32_t lease = cases[i].lease;
+		const char *why = NULL;
+
+		print_message("case %zu: %s\n", i, cases[i].args[0]);
+		assert_int_equal(dhcp_extra_check(e, &n, &lease, cases[i].lease_given, &why),
+				 cases[i].ok ? 0 : -EINVAL);
+		if (!cases[i].ok)
+			assert_non_null(why);
+	}
+	/* 51 becomes the lease time and leaves the list. */
+	const char *const a[] = { "42:0a000005", "51:00000e10", "58:00000708", NULL };
+	size_t n = extras(e, a);
+	uint32_t lease = DHCP_LEASE_INFINITE;
+	const char *why;
+	assert_int_equal(dhcp_extra_check(e, &n, &lease, false, &why), 0);
+	assert_int_equal(lease, 3600);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].code, 42);
+	assert_int_equal(e[1].code, OPT_T1);
+	/* A refused code built by hand is refused here too. */
+	e[0].code = OPT_SERVER_ID;
+	e[0].len = 4;
+	n = 1;
+	assert_int_equal(dhcp_extra_check(e, &n, &lease, false, &why), -EINVAL);
+}
+
 /* Calico-style /32 pod with a link-local gateway (KubeVirt #1434, #6820). */
 static void test_calico_routes(void **state)
 {
@@ -235,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_l2_only_and_errors),
 		cmocka_unit_test(test_resolv_long_search_line),
+		cmocka_unit_test(test_extra_check),
 		cmocka_unit_test(test_calico_routes),
 		cmocka_unit_test(test_frame_checksums),
 		cmocka_unit_test(test_csum_rfc1071),

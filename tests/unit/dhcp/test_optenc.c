@@ -178,7 +178,20 @@ static void test_option_arg(void **state)
 	assert_int_equal(len, 0);
 	assert_int_equal(dhcp_parse_option_arg("0:00", &code, val, sizeof(val), &len), -EINVAL);
 	assert_int_equal(dhcp_parse_option_arg("255:00", &code, val, sizeof(val), &len), -EINVAL);
-	assert_int_equal(dhcp_parse_option_arg("53:01", &code, val, sizeof(val), &len), -EINVAL);
+	/* The server's own and the client's options are refused, with the code. */
+	static const uint8_t refused[] = { 50, 52, 53, 54, 55, 57, 61 };
+	for (size_t i = 0; i < sizeof(refused); i++) {
+		char arg[16];
+
+		snprintf(arg, sizeof(arg), "%u:0a000001", refused[i]);
+		code = 0;
+		assert_int_equal(dhcp_parse_option_arg(arg, &code, val, sizeof(val), &len), -EPERM);
+		assert_int_equal(code, refused[i]);
+		assert_non_null(dhcp_option_refused(code));
+	}
+	static const uint8_t allowed[] = { 1, 3, 6, 12, 15, 26, 28, 42, 51, 56, 58, 59, 119, 121, 249 };
+	for (size_t i = 0; i < sizeof(allowed); i++)
+		assert_null(dhcp_option_refused(allowed[i]));
 	assert_int_equal(dhcp_parse_option_arg("42:0", &code, val, sizeof(val), &len), -EINVAL);
 	assert_int_equal(dhcp_parse_option_arg("42:zz", &code, val, sizeof(val), &len), -EINVAL);
 	assert_int_equal(dhcp_parse_option_arg("x:00", &code, val, sizeof(val), &len), -EINVAL);

@@ -656,6 +656,108 @@ static void test_extra_overrides(void **state)
 	assert_non_null(dhcp_msg_opt(m, OPT_NTP, &len));
 }
 
+/* How many instances of code the reply carries, in all three fields. */
+static int instances(uint8_t code)
+{
+	const struct dhcp_msg *m = reparse();
+	struct { size_t off, len; } area[3] = {
+		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF },
+		{ DHCP_FILE_OFF, DHCP_FILE_LEN }, { DHCP_SNAME_OFF, DHCP_SNAME_LEN },
+	};
+	int count = 0;
+
+	for (int a = 0; a < 3; a++) {
+		if (a == 1 && !(m->overload & DHCP_OVERLOAD_FILE))
+			continue;
+		if (a == 2 && !(m->overload & DHCP_OVERLOAD_SNAME))
+			continue;
+		for (size_t i = area[a].off; i < area[a].off + area[a].len && r.buf[i] != OPT_END; ) {
+			if (r.buf[i] == OPT_PAD) {
+				i++;
+				continue;
+			}
+			count += r.buf[i] == code;
+			i += 2 + r.buf[i + 1];
+		}
+	}
+	return count;
+}
+
+/*
+ * A --dhcp-option for a code the server sends replaces the server's value
+ * in place: one instance, the user's value, never a second one that an
+ * RFC 3396 client would concatenate (an 8-octet mask); and none of the
+ * lease times in the ACK to an INFORM (RFC 2131 table 3).
+ */
+static void test_extra_replaces_server_values(void **state)
+{
+	static const char *const args[] = {
+		"1:fffffe00", "58:00000100", "59:00000200", "6:01010101", "121:00c0a80001", "224:abcd",
+		"51:00000e10", NULL,
+	};
+	struct pkt p;
+	size_t len, n = 0;
+	const char *why;
+
+	cfg.lease_time = DHCP_LEASE_INFINITE;
+	for (n = 0; args[n]; n++) {
+		size_t l;
+
+		assert_int_equal(dhcp_parse_option_arg(args[n], &cfg.extra[n].code, cfg.extra[n].data,
+						       sizeof(cfg.extra[n].data), &l), 0);
+		cfg.extra[n].len = (uint16_t)l;
+	}
+	cfg.nextra = n;
+	assert_int_equal(dhcp_extra_check(cfg.extra, &cfg.nextra, &cfg.lease_time, false, &why), 0);
+	assert_int_equal(cfg.lease_time, 3600);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	static const uint8_t codes[] = { OPT_SUBNET_MASK, OPT_LEASE_TIME, OPT_T1, OPT_T2, OPT_DNS,
+					 OPT_CLASSLESS_ROUTE, OPT_BROADCAST, 224, OPT_SERVER_ID };
+	for (size_t i = 0; i < sizeof(codes); i++) {
+		print_message("code %u\n", codes[i]);
+		assert_int_equal(instances(codes[i]), 1);
+	}
+	const struct dhcp_msg *m = reparse();
+	assert_memory_equal(dhcp_msg_opt(m, OPT_SUBNET_MASK, &len), ((uint8_t[]){ 255, 255, 254, 0 }), 4);
+	assert_int_equal(len, 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len), ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
+	assert_int_equal(len, 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_T1, &len), ((uint8_t[]){ 0, 0, 1, 0 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_T2, &len), ((uint8_t[]){ 0, 0, 2, 0 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_DNS, &len), ((uint8_t[]){ 1, 1, 1, 1 }), 4);
+	assert_int_equal(len, 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_CLASSLESS_ROUTE, &len),
+			    ((uint8_t[]){ 0, 192, 168, 0, 1 }), 5);
+	assert_int_equal(len, 5);
+	/* 28 follows the mask sent: 10.244.1.2/23 */
+	assert_memory_equal(dhcp_msg_opt(m, OPT_BROADCAST, &len), ((uint8_t[]){ 10, 244, 1, 255 }), 4);
+
+	/* INFORM: no 51, 58 or 59 at all, the user's 1 and 6 still there. */
+	uint32_t ci = ip("10.244.1.2");
+	pkt_init(&p, DHCPINFORM, GUEST_MAC);
+	memcpy(p.b + 12, &ci, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(instances(OPT_LEASE_TIME), 0);
+	assert_int_equal(instances(OPT_T1), 0);
+	assert_int_equal(instances(OPT_T2), 0);
+	assert_int_equal(instances(OPT_SUBNET_MASK), 1);
+	assert_int_equal(instances(OPT_DNS), 1);
+
+	/* NAK: 53, 54, 56 only (RFC 2131 table 3: "All others MUST NOT"). */
+	pkt_init(&p, DHCPREQUEST, GUEST_MAC);
+	pkt_addr(&p, OPT_REQUESTED_IP, "10.9.9.9");
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_int_equal(r.type, DHCPNAK);
+	assert_int_equal(instances(OPT_SUBNET_MASK), 0);
+	assert_int_equal(instances(224), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +779,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unknown_mtu_datagram, setup),
 		cmocka_unit_test_setup(test_no_broadcast_on_31_32, setup),
 		cmocka_unit_test_setup(test_extra_overrides, setup),
+		cmocka_unit_test_setup(test_extra_replaces_server_values, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,8 @@ static void test_bad_flags_named(void **state)
 		 * and a lease under 10 s is refused there. */
 		{ NS_CMD_RUN, "--dhcp-option", "52:01", "--dhcp-option" },
 		{ NS_CMD_RUN, "--dhcp-option", "53:01", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "54:0a000001", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "61:0102", "--dhcp-option" },
 		{ NS_CMD_RUN, "--lease-time", "9", "--lease-time" },
 		{ NS_CMD_RUN, "--lease-time", " 60", "--lease-time" },
 	};
