@@ -51,15 +51,96 @@ struct plan {
 };
 
 /*
- * Place every option, most important first.  An option longer than 255
- * octets is split into instances (RFC 3396 4: "the agent MUST ... split
- * it into multiple instances").  Instances of one code go into fields in
- * non-decreasing order (options, file, sname) so that a client
- * concatenating in the RFC 3396 5 order gets the value back unchanged.
- * Options marked splittable (those whose RFCs are written for RFC 3396
- * concatenation, like 119) may be cut at any octet to fill a field; the
- * others move whole to the next field with room.  An option that does not
- * fit is left out whole: a truncated option is never sent.
+ * The longest piece of o starting at off, at most max octets, that ends
+ * on an item boundary of its kind; 0 when not even one item fits.
+ */
+static size_t cut(const struct dhcp_optref *o, size_t off, size_t max)
+{
+	size_t left = o->len - off, n = 0;
+
+	switch (o->split) {
+	case DHCP_SPLIT_ROUTES:
+		/* RFC 3442: width octet, ceil(width/8) destination octets, router. */
+		while (n < left) {
+			size_t item = 1 + (o->data[off + n] + 7u) / 8u + 4;
+
+			if (item > left - n)
+				item = left - n;	/* malformed tail: one item */
+			if (n + item > max)
+				break;
+			n += item;
+		}
+		return n;
+	case DHCP_SPLIT_ADDRS:
+		if (left <= max)
+			return left;
+		return max - max % 4;
+	default:
+		return left < max ? left : max;
+	}
+}
+
+static bool add_chunk(struct plan *p, const struct dhcp_optref *o, size_t field,
+		      size_t off, size_t len)
+{
+	if (p->nchunks == MAX_CHUNKS)
+		return false;
+	p->chunks[p->nchunks++] = (struct chunk){ o->code, (uint8_t)field, (uint8_t)len,
+						  o->data + off };
+	p->used[field] += 2 + len;
+	return true;
+}
+
+/*
+ * One option.  Whole, one instance, in the first field with room: a
+ * client that does not concatenate (RFC 3396) then sees all of it.  When
+ * no field holds it whole (or it is over 255 octets, which RFC 3396 4
+ * says "MUST" be split, or 119, written for concatenation), it is cut
+ * into instances filling the fields in order, each ending on an item
+ * boundary of its kind (whole routes for 121/249: a client decoding an
+ * instance alone must not see half a route).  Instances of one code go
+ * into fields in non-decreasing order (options, file, sname), so a
+ * client concatenating in the RFC 3396 5 order gets the value back
+ * unchanged.
+ */
+static bool place(struct plan *p, size_t nfields, const struct dhcp_optref *o)
+{
+	size_t off = 0, field = 0;
+
+	if (o->len <= 255 && (o->split != DHCP_SPLIT_ANY || o->len == 0)) {
+		for (size_t f = 0; f < nfields; f++)
+			if (p->used[f] + 2 + o->len <= p->cap[f])
+				return add_chunk(p, o, f, 0, o->len);
+		if (o->split == DHCP_SPLIT_NONE || o->len == 0)
+			return false;
+	}
+	while (off < o->len) {
+		size_t room, n;
+
+		if (field == nfields)
+			return false;
+		room = p->cap[field] - p->used[field];
+		if (room < 3) {
+			field++;
+			continue;
+		}
+		n = cut(o, off, room - 2 > 255 ? 255 : room - 2);
+		if (n == 0) {
+			field++;
+			continue;
+		}
+		if (!add_chunk(p, o, field, off, n))
+			return false;
+		off += n;
+	}
+	return true;
+}
+
+/*
+ * Place every option, most important first.  An option that fits nowhere
+ * is left out whole (a truncated option is never sent) and the next ones
+ * are still tried, so a smaller, less important option may go in after a
+ * larger one was left out.
  */
 static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *opts,
 		      size_t nopts, struct dhcp_build_info *info)
@@ -70,41 +151,16 @@ static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *
 		p->used[f] = 0;
 
 	for (size_t i = 0; i < nopts; i++) {
-		size_t saved_used[NFIELDS], saved_n = p->nchunks, off = 0, field = 0;
-		bool ok = true;
+		size_t saved_used[NFIELDS], saved_n = p->nchunks;
 
 		memcpy(saved_used, p->used, sizeof(saved_used));
-		do {
-			size_t l = opts[i].len - off;
-
-			if (l > 255)
-				l = 255;
-			if (opts[i].splittable) {
-				/* Fill what is left of a field, at least one octet. */
-				while (field < nfields && p->used[field] + 3 > p->cap[field])
-					field++;
-				if (field < nfields && p->used[field] + 2 + l > p->cap[field])
-					l = p->cap[field] - p->used[field] - 2;
-			}
-			while (field < nfields && p->used[field] + 2 + l > p->cap[field])
-				field++;
-			if (field == nfields || p->nchunks == MAX_CHUNKS) {
-				ok = false;
-				break;
-			}
-			p->chunks[p->nchunks++] = (struct chunk){
-				opts[i].code, (uint8_t)field, (uint8_t)l, opts[i].data + off };
-			p->used[field] += 2 + l;
-			off += l;
-		} while (off < opts[i].len);
-
-		if (!ok) {
-			memcpy(p->used, saved_used, sizeof(saved_used));
-			p->nchunks = saved_n;
-			if (opts[i].required)
-				return -ENOSPC;
-			info->dropped[info->ndropped++] = opts[i].code;
-		}
+		if (place(p, nfields, &opts[i]))
+			continue;
+		memcpy(p->used, saved_used, sizeof(saved_used));
+		p->nchunks = saved_n;
+		if (opts[i].required)
+			return -ENOSPC;
+		info->dropped[info->ndropped++] = opts[i].code;
 	}
 	return 0;
 }
@@ -133,7 +189,7 @@ int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
 {
 	static __thread struct plan p;
 	uint32_t magic = htonl(DHCP_MAGIC);
-	size_t nfields = 1, len;
+	size_t len;
 	uint8_t overload = 0;
 	int ret;
 
@@ -147,7 +203,7 @@ int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
 	p.cap[FIELD_FILE] = DHCP_FILE_LEN - 1;
 	p.cap[FIELD_SNAME] = DHCP_SNAME_LEN - 1;
 	info->overloaded = false;
-	ret = plan_place(&p, nfields, opts, nopts, info);
+	ret = plan_place(&p, 1, opts, nopts, info);
 	if (ret || info->ndropped) {
 		/*
 		 * RFC 2132 9.3: the file and sname fields may carry options
@@ -155,8 +211,7 @@ int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
 		 * Option 52 itself takes three octets of the options field.
 		 */
 		p.cap[FIELD_OPTIONS] -= 3;
-		nfields = NFIELDS;
-		ret = plan_place(&p, nfields, opts, nopts, info);
+		ret = plan_place(&p, NFIELDS, opts, nopts, info);
 		if (ret)
 			return ret;
 		if (p.used[FIELD_FILE])
@@ -164,6 +219,17 @@ int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
 		if (p.used[FIELD_SNAME])
 			overload |= DHCP_OVERLOAD_SNAME;
 		info->overloaded = overload != 0;
+		if (!overload) {
+			/*
+			 * Nothing went to file or sname after all: no option
+			 * 52, so its 3 octets are the options field's again,
+			 * and the first plan (with them) is the one sent.
+			 */
+			p.cap[FIELD_OPTIONS] += 3;
+			ret = plan_place(&p, 1, opts, nopts, info);
+			if (ret)
+				return ret;
+		}
 	}
 
 	/* RFC 2131 table 3: header fields of a server reply. */

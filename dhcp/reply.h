@@ -15,11 +15,23 @@
 
 #include "dhcp/msg.h"
 
+/*
+ * Where an option may be cut into instances (RFC 3396) when no field has
+ * room for it whole.  A client that does not concatenate decodes each
+ * instance on its own, so each must hold whole items.
+ */
+enum dhcp_split {
+	DHCP_SPLIT_NONE,	/* whole; over 255 octets cut anywhere (RFC 3396 4 MUST split) */
+	DHCP_SPLIT_ANY,		/* any octet, fields filled in order (119: RFC 3397 2) */
+	DHCP_SPLIT_ROUTES,	/* between RFC 3442 routes (121, 249) */
+	DHCP_SPLIT_ADDRS,	/* between 4-octet addresses (3, 6, 42) */
+};
+
 /* An option to place: value may exceed 255 octets (split on output). */
 struct dhcp_optref {
 	uint8_t code;
 	bool required;		/* never dropped: building fails instead */
-	bool splittable;	/* may be cut into instances anywhere (RFC 3396) */
+	uint8_t split;		/* enum dhcp_split */
 	uint16_t len;
 	const uint8_t *data;
 };

@@ -121,8 +121,26 @@ static int drop(struct dhcp_server *s, int reason)
 	return 0;
 }
 
+/* How each code may be cut into instances (reply.h). */
+static uint8_t split_of(uint8_t code)
+{
+	switch (code) {
+	/* RFC 3397 2: a long list "MUST be ... split" per RFC 3396, any cut is fine. */
+	case OPT_SEARCH:
+		return DHCP_SPLIT_ANY;
+	case OPT_CLASSLESS_ROUTE:
+	case OPT_MS_CLASSLESS_ROUTE:
+		return DHCP_SPLIT_ROUTES;
+	case OPT_ROUTER:
+	case OPT_DNS:
+	case OPT_NTP:
+		return DHCP_SPLIT_ADDRS;
+	}
+	return DHCP_SPLIT_NONE;
+}
+
 #define ADD(c, req, l, d) \
-	(refs[n++] = (struct dhcp_optref){ (c), (req), (l) > 255, (uint16_t)(l), (d) })
+	(refs[n++] = (struct dhcp_optref){ (c), (req), split_of(c), (uint16_t)(l), (d) })
 
 static const struct dhcp_extra *extra_get(const struct dhcp_config *cfg, uint8_t code)
 {
@@ -206,10 +224,7 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	SLOT(OPT_MTU, false, cfg->mtu, 2, s->v_mtu);
 	SLOT(OPT_DNS, false, cfg->ndns, 4 * cfg->ndns, s->v_dns);
 	SLOT(OPT_DOMAIN, false, s->domain_len, s->domain_len, (const uint8_t *)cfg->search[0]);
-	/* RFC 3397 2: a long list "MUST be ... split" per RFC 3396, so any cut is fine. */
 	SLOT(OPT_SEARCH, false, s->search_len, s->search_len, s->v_search);
-	if (n && refs[n - 1].code == OPT_SEARCH)
-		refs[n - 1].splittable = true;
 	SLOT(OPT_HOSTNAME, false, cfg->hostname[0], strlen(cfg->hostname),
 	     (const uint8_t *)cfg->hostname);
 	/* 249: the pre-RFC 3442 Microsoft code, same format, only on request. */

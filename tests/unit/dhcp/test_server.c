@@ -758,6 +758,151 @@ static void test_extra_replaces_server_values(void **state)
 	assert_int_equal(instances(224), 0);
 }
 
+/*
+ * Every instance of code on the wire, in RFC 3396 5 order (options, file,
+ * sname), must decode alone as whole RFC 3442 routes; returns how many.
+ */
+static int route_instances_whole(uint8_t code, size_t *total)
+{
+	const struct dhcp_msg *m = reparse();
+	struct { size_t off, len; bool on; } area[3] = {
+		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF, true },
+		{ DHCP_FILE_OFF, DHCP_FILE_LEN, m->overload & DHCP_OVERLOAD_FILE },
+		{ DHCP_SNAME_OFF, DHCP_SNAME_LEN, m->overload & DHCP_OVERLOAD_SNAME },
+	};
+	int count = 0;
+
+	*total = 0;
+	for (int a = 0; a < 3; a++) {
+		for (size_t i = area[a].off; area[a].on && i < area[a].off + area[a].len &&
+		     r.buf[i] != OPT_END; ) {
+			if (r.buf[i] == OPT_PAD) {
+				i++;
+				continue;
+			}
+			if (r.buf[i] == code) {
+				const uint8_t *v = r.buf + i + 2;
+				size_t l = r.buf[i + 1], k = 0;
+
+				while (k < l) {
+					assert_true(v[k] <= 32);
+					k += 1 + (v[k] + 7u) / 8u + 4;
+				}
+				assert_int_equal(k, l);	/* no route cut in two */
+				*total += l;
+				count++;
+			}
+			i += 2 + r.buf[i + 1];
+		}
+	}
+	return count;
+}
+
+/*
+ * A 121 of 126..255 octets that the options field cannot hold whole is
+ * split into the file field at a route boundary rather than left out.
+ */
+static void test_121_split_at_route_boundaries(void **state)
+{
+	static uint8_t want[512], cid[100];
+	struct pkt p;
+	size_t len, total;
+
+	/* 25 /24 routes via the gateway: 200 octets, the default route last. */
+	cfg.nroutes = 0;
+	for (int i = 0; i < 24; i++)
+		cfg.routes[cfg.nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
+								 ip("10.244.1.1") };
+	cfg.routes[cfg.nroutes++] = (struct dhcp_route){ 0, 0, ip("10.244.1.1") };
+	int wl = dhcp_encode_routes(cfg.routes, cfg.nroutes, want, sizeof(want));
+	assert_true(wl > 125 && wl <= 255);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	/* A 100-octet client identifier (echoed first) leaves less than 202 octets. */
+	memset(cid, 0x11, sizeof(cid));
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_CLIENT_ID, cid, sizeof(cid));
+	pkt_opt(&p, OPT_PARAM_REQ, (uint8_t[]){ 1, 3, 121, 249 }, 4);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	assert_true(r.len <= 576 - 28);
+	check_wire_options(r.len);
+	const struct dhcp_msg *m = reparse();
+	const uint8_t *v = dhcp_msg_opt(m, OPT_CLASSLESS_ROUTE, &len);
+	assert_non_null(v);
+	assert_int_equal(len, (size_t)wl);
+	assert_memory_equal(v, want, len);
+	assert_true(route_instances_whole(OPT_CLASSLESS_ROUTE, &total) >= 2);
+	assert_int_equal(total, (size_t)wl);
+	assert_true(r.info.overloaded);
+	for (size_t i = 0; i < r.info.ndropped; i++)
+		assert_int_not_equal(r.info.dropped[i], OPT_CLASSLESS_ROUTE);
+	/* 249 too, same routes, when asked for and there is room */
+	v = dhcp_msg_opt(m, OPT_MS_CLASSLESS_ROUTE, &len);
+	if (v) {
+		assert_int_equal(len, (size_t)wl);
+		route_instances_whole(OPT_MS_CLASSLESS_ROUTE, &total);
+		assert_int_equal(total, (size_t)wl);
+	}
+
+	/* Over 255 octets (40 routes, 320): instances of whole routes. */
+	cfg.nroutes = 0;
+	for (int i = 0; i < 39; i++)
+		cfg.routes[cfg.nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
+								 ip("10.244.1.1") };
+	cfg.routes[cfg.nroutes++] = (struct dhcp_route){ 0, 0, ip("10.244.1.1") };
+	wl = dhcp_encode_routes(cfg.routes, cfg.nroutes, want, sizeof(want));
+	assert_true(wl > 255);
+	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x05, 0xdc }, 2);
+	pkt_end(&p);
+	assert_int_equal(handle(&p), 1);
+	m = reparse();
+	v = dhcp_msg_opt(m, OPT_CLASSLESS_ROUTE, &len);
+	assert_int_equal(len, (size_t)wl);
+	assert_memory_equal(v, want, len);
+	assert_int_equal(route_instances_whole(OPT_CLASSLESS_ROUTE, &total), 2);
+}
+
+/*
+ * Option 52's three octets are kept only when overload is used: an option
+ * that fits the options field exactly stays when the second pass ends up
+ * putting nothing in file or sname.
+ */
+static void test_overload_reserve_only_when_used(void **state)
+{
+	static uint8_t z[40], x[254], y[250];
+	static const uint8_t type = DHCPOFFER, sid[4] = { 169, 254, 75, 10 };
+	static struct dhcp_build_info info;
+	static uint8_t out[DHCP_MAX_MSG];
+	struct pkt p;
+	size_t len;
+
+	/* options field: 548 - 240 - 1 (END) = 307 = 3 + 6 + 42 + 256 */
+	const struct dhcp_optref refs[] = {
+		{ OPT_MSG_TYPE, true, DHCP_SPLIT_NONE, 1, &type },
+		{ OPT_SERVER_ID, true, DHCP_SPLIT_NONE, 4, sid },
+		{ 224, false, DHCP_SPLIT_NONE, sizeof(z), z },
+		{ 225, false, DHCP_SPLIT_NONE, sizeof(x), x },
+		{ 226, false, DHCP_SPLIT_NONE, sizeof(y), y },	/* fits nowhere */
+	};
+	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
+	pkt_end(&p);
+	assert_int_equal(dhcp_msg_parse(&parsed, p.b, p.len), DHCP_PARSE_OK);
+	int n = dhcp_reply_build(out, 548, &parsed, DHCPOFFER, ip("10.244.1.2"), refs, 5, &info);
+	assert_true(n > 0 && n <= 548);
+	assert_false(info.overloaded);
+	assert_int_equal(info.ndropped, 1);
+	assert_int_equal(info.dropped[0], 226);
+	memcpy(r.buf, out, (size_t)n);
+	r.len = (size_t)n;
+	const struct dhcp_msg *m = reparse();
+	assert_int_equal(m->overload, 0);
+	assert_non_null(dhcp_msg_opt(m, 225, &len));
+	assert_int_equal(len, sizeof(x));
+	assert_non_null(dhcp_msg_opt(m, 224, &len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,6 +925,8 @@ int main(void)
 		cmocka_unit_test_setup(test_no_broadcast_on_31_32, setup),
 		cmocka_unit_test_setup(test_extra_overrides, setup),
 		cmocka_unit_test_setup(test_extra_replaces_server_values, setup),
+		cmocka_unit_test_setup(test_121_split_at_route_boundaries, setup),
+		cmocka_unit_test_setup(test_overload_reserve_only_when_used, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
