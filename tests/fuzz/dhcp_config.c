@@ -2,7 +2,8 @@
 /*
  * libFuzzer: the state cache as the server reads it (dhcp_config_from_json
  * then dhcp_server_configure): whatever the file holds, loading either
- * fails cleanly or yields options that encode.
+ * fails cleanly or yields options that encode.  The same bytes as a
+ * resolv.conf (--resolv-conf): only whole, valid domains come out.
  */
 #include <fcntl.h>
 #include <stddef.h>
@@ -24,6 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct dhcp_config c;
 	static struct dhcp_server s;
 	const char *why;
+
+	memset(&c, 0, sizeof(c));
+	c.lease_time = DHCP_LEASE_INFINITE;
+	if (dhcp_config_apply_resolv(&c, (const char *)data, size))
+		abort();
+	if (c.ndns > DHCP_MAX_DNS || c.nsearch > DHCP_MAX_SEARCH)
+		abort();
+	for (size_t i = 0; i < c.nsearch; i++)
+		if (!dhcp_domain_valid(c.search[i]) || strlen(c.search[i]) > 253)
+			abort();
+	if (dhcp_server_configure(&s, &c))
+		abort();
 
 	memset(&c, 0, sizeof(c));
 	c.lease_time = DHCP_LEASE_INFINITE;

@@ -53,8 +53,65 @@ static void config(struct dhcp_config *c, bool big)
 		c->extra[0].code = 224;
 		c->extra[0].len = 300;
 		memset(c->extra[0].data, 0x5a, 300);
-		c->nextra = 1;
+		/* a user mask and T1 replacing the server's (one instance each) */
+		c->extra[1].code = 1;
+		c->extra[1].len = 4;
+		memcpy(c->extra[1].data, (uint8_t[]){ 255, 255, 255, 254 }, 4);
+		c->extra[2].code = 58;
+		c->extra[2].len = 4;
+		memcpy(c->extra[2].data, (uint8_t[]){ 0, 0, 1, 0 }, 4);
+		c->nextra = 3;
+		/* 121 of 30 routes (240 octets): split at route boundaries */
+		c->nroutes = 0;
+		for (unsigned int i = 0; i < 29; i++)
+			c->routes[c->nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | i << 8), 24,
+								       a("10.244.1.1") };
+		c->routes[c->nroutes++] = (struct dhcp_route){ 0, 0, a("10.244.1.1") };
+		c->prefix = 31;
 	}
+}
+
+/*
+ * Each instance of 121/249 holds whole routes (RFC 3442, a client may
+ * decode instances alone), and the codes the server owns appear once.
+ */
+static void check_instances(const struct dhcp_server *s, const struct dhcp_msg *back)
+{
+	size_t area[3][2] = {
+		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF }, { DHCP_FILE_OFF, DHCP_FILE_LEN },
+		{ DHCP_SNAME_OFF, DHCP_SNAME_LEN },
+	};
+	int seen[256] = { 0 };
+
+	for (int f = 0; f < 3; f++) {
+		if ((f == 1 && !(back->overload & DHCP_OVERLOAD_FILE)) ||
+		    (f == 2 && !(back->overload & DHCP_OVERLOAD_SNAME)))
+			continue;
+		for (size_t i = area[f][0]; i < area[f][0] + area[f][1] && r.buf[i] != OPT_END; ) {
+			uint8_t code = r.buf[i];
+
+			if (code == OPT_PAD) {
+				i++;
+				continue;
+			}
+			size_t l = r.buf[i + 1], k = 0;
+			if (code == OPT_CLASSLESS_ROUTE || code == OPT_MS_CLASSLESS_ROUTE) {
+				while (k < l)
+					k += 1 + (r.buf[i + 2 + k] + 7u) / 8u + 4;
+				if (k != l)
+					abort();
+			}
+			seen[code]++;
+			i += 2 + l;
+		}
+	}
+	static const uint8_t once[] = { 1, 28, 51, 53, 54, 58, 59 };
+	for (size_t i = 0; i < sizeof(once); i++)
+		if (seen[once[i]] > 1)
+			abort();
+	/* RFC 3021: no broadcast address on a /31 */
+	if (s->cfg.prefix >= 31 && seen[OPT_BROADCAST])
+		abort();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -93,5 +150,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (dhcp_msg_type(&back) != r.type)
 		abort();
+	check_instances(s, &back);
 	return 0;
 }
