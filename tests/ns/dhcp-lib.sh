@@ -183,13 +183,15 @@ first_file() {
 }
 
 # dh_signal SIG PATTERN [LOG]: send SIG to the server and wait (up to 10 s,
-# a loaded machine) until LOG has one more line matching PATTERN.
+# a loaded machine) until LOG has one more line matching PATTERN, written
+# out to its newline: a reader can see a line's first part before the
+# rest is in the file, and jq then fails on the cut last line.
 dh_signal() {
 	local sig=$1 pat=$2 log=${3:-$DH_SERVER_LOG} n0 _
 	n0=$(grep -c -- "$pat" "$log")
 	kill -"$sig" "$DH_SERVER_PID"
 	for _ in $(seq 100); do
-		[ "$(grep -c -- "$pat" "$log")" -gt "$n0" ] && return 0
+		[ "$(grep -c -- "$pat" "$log")" -gt "$n0" ] && [ -z "$(tail -c 1 "$log")" ] && return 0
 		sleep 0.1
 	done
 	echo "server did not answer SIG$sig with a line matching $pat" >&2
