@@ -24,7 +24,7 @@ $(DHCP_UNIT_BINS): $(BUILD)/tests/unit/dhcp/%: $(BUILD)/tests/unit/dhcp/%.o $(LI
 
 # Interop tests: real clients in network namespaces (root; skip otherwise).
 TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.sh tests/ns/dhcp-server.sh \
-	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh
+	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh tests/ns/dhcp-split121.sh
 
 # libFuzzer targets (clang): the parser alone, request -> reply, and the
 # configuration parser, each over the pure sources.
