@@ -10,6 +10,7 @@
 #include "common/user.h"
 #include "dhcp/config.h"
 #include "dhcp/optenc.h"
+#include "dhcp/proto.h"
 #include "netsetup/netsetup.h"
 
 /* Which subcommands accept a flag. */
@@ -186,6 +187,42 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 	return -EINVAL;
 }
 
+/*
+ * The --dhcp-option values as a set (one per code, sizes, T1 < T2 <
+ * lease), checked as the DHCP child will check them, so that run exits 2
+ * before setting anything up.
+ */
+static int dhcp_check_set(const struct ns_opts *o, char *err, size_t len)
+{
+	static struct dhcp_extra extra[DHCP_MAX_EXTRA];
+	uint32_t lease = DHCP_LEASE_INFINITE;
+	bool lease_given = false;
+	const char *why;
+	size_t n = 0;
+
+	for (int i = 0; i + 1 < o->n_dhcp_args; i++) {
+		const char *a = o->dhcp_args[i], *v = o->dhcp_args[i + 1];
+		size_t l;
+
+		if (!strcmp(a, "--lease-time") && !dhcp_parse_lease_time(v, &lease)) {
+			lease_given = true;
+			i++;
+		} else if (!strcmp(a, "--dhcp-option")) {
+			if (n == DHCP_MAX_EXTRA)
+				return bad(err, len, "--dhcp-option", "too many (at most 16)");
+			if (!dhcp_parse_option_arg(v, &extra[n].code, extra[n].data,
+						   sizeof(extra[n].data), &l)) {
+				extra[n].len = (uint16_t)l;
+				n++;
+			}
+			i++;
+		}
+	}
+	if (dhcp_extra_check(extra, &n, &lease, lease_given, &why))
+		return bad(err, len, "--dhcp-option", why);
+	return 0;
+}
+
 int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 		  char *err, size_t errlen)
 {
@@ -210,7 +247,7 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 				return bad(err, errlen, "--", "only run takes VMM arguments");
 			o->vmm_argv = argv + i + 1;
 			o->vmm_argc = argc - i - 1;
-			return 0;
+			return dhcp_check_set(o, err, errlen);
 		}
 		if (strncmp(arg, "--", 2))
 			return bad(err, errlen, arg, "unexpected argument");
@@ -257,5 +294,5 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return dhcp_check_set(o, err, errlen);
 }

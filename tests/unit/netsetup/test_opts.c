@@ -92,6 +92,8 @@ static void test_bad_flags_named(void **state)
 		{ NS_CMD_RUN, "--dhcp-option", "53:01", "--dhcp-option" },
 		{ NS_CMD_RUN, "--dhcp-option", "54:0a000001", "--dhcp-option" },
 		{ NS_CMD_RUN, "--dhcp-option", "61:0102", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "1:ffff00ff", "--dhcp-option" },
+		{ NS_CMD_RUN, "--dhcp-option", "58:ffffffff", "--dhcp-option" },
 		{ NS_CMD_RUN, "--lease-time", "9", "--lease-time" },
 		{ NS_CMD_RUN, "--lease-time", " 60", "--lease-time" },
 	};
@@ -104,6 +106,18 @@ static void test_bad_flags_named(void **state)
 		assert_int_equal(parse(bad[i].cmd, a, 3, &o, err), -EINVAL);
 		assert_non_null(strstr(err, bad[i].named));
 	}
+	/* and as a set: a code twice, 51 with --lease-time, T1 past T2 */
+	char *twice[] = { "cmd", "--dhcp-option", "42:0a000005", "--dhcp-option", "42:0a000006", NULL };
+	assert_int_equal(parse(NS_CMD_RUN, twice, 5, &o, err), -EINVAL);
+	assert_non_null(strstr(err, "--dhcp-option"));
+	char *lease[] = { "cmd", "--lease-time", "600", "--dhcp-option", "51:00000e10", NULL };
+	assert_int_equal(parse(NS_CMD_RUN, lease, 5, &o, err), -EINVAL);
+	char *order[] = { "cmd", "--dhcp-option", "58:00000210", "--lease-time", "600", "--", "x", NULL };
+	assert_int_equal(parse(NS_CMD_RUN, order, 7, &o, err), -EINVAL);
+	char *fine[] = { "cmd", "--dhcp-option", "58:00000100", "--lease-time", "600",
+			 "--dhcp-option", "42:0a000005", NULL };
+	assert_int_equal(parse(NS_CMD_RUN, fine, 7, &o, err), 0);
+	assert_int_equal(o.n_dhcp_args, 6);
 }
 
 /* podlaunch takes as many tap queues as podvmm's --net takes fds
