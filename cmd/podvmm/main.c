@@ -127,6 +127,28 @@ static void on_signal(struct loop *l)
 	}
 }
 
+/*
+ * One line that says how the guest ended, so a log reader (and a test)
+ * tells a clean stop from a crash without parsing free text: "stop" is
+ * power-off, reset (i8042 or a KVM reset event, e.g. reboot=k or panic=-1),
+ * triple-fault, forced (SIGTERM and the shutdown timeout ran out) or error.
+ */
+static void log_stopped(struct loop *l, bool forced, int status)
+{
+	const char *why = forced ? "shutdown timeout" : vm_exit_reason(l->vm), *stop;
+
+	if (forced)
+		stop = "forced";
+	else if (vm_exit_kind(l->vm) == VM_EXIT_POWEROFF)
+		stop = "power-off";
+	else if (vm_exit_kind(l->vm) == VM_EXIT_RESET)
+		stop = strcmp(why, "triple fault") ? "reset" : "triple-fault";
+	else
+		stop = "error";
+	log_info("podvmm", "guest stopped", "{s:s, s:s, s:b, s:i}", "stop", stop, "reason", why,
+		 "after_sigterm", l->cad_sent, "exit_code", status);
+}
+
 /* Returns podvmm's exit status. */
 static int event_loop(struct loop *l)
 {
@@ -145,9 +167,13 @@ static int event_loop(struct loop *l)
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
 
-			if (fd == vm_exit_fd(l->vm))
-				return vm_exit_kind(l->vm) == VM_EXIT_ERROR ? PODVMM_EXIT_FAILURE
-									     : PODVMM_EXIT_OK;
+			if (fd == vm_exit_fd(l->vm)) {
+				int status = vm_exit_kind(l->vm) == VM_EXIT_ERROR ?
+					     PODVMM_EXIT_FAILURE : PODVMM_EXIT_OK;
+
+				log_stopped(l, false, status);
+				return status;
+			}
 			if (fd == l->sigfd) {
 				on_signal(l);
 			} else if (fd == l->timerfd) {
@@ -155,6 +181,7 @@ static int event_loop(struct loop *l)
 					  "{s:i, s:i}", "shutdown_timeout", (int)l->timeout,
 					  "exit_code", PODVMM_EXIT_FORCED);
 				vm_dump_on_stop(l->vm);
+				log_stopped(l, true, PODVMM_EXIT_FORCED);
 				return PODVMM_EXIT_FORCED;
 			} else if (fd == l->rx_efd) {
 				if (read(l->rx_efd, &v, sizeof(v)) < 0)

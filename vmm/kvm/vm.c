@@ -68,6 +68,13 @@ enum vm_exit_kind vm_exit_kind(struct vm *vm)
 	return atomic_load(&P(vm)->exit_kind);
 }
 
+const char *vm_exit_reason(struct vm *vm)
+{
+	const char *r = atomic_load(&P(vm)->exit_reason);
+
+	return r ? r : "";
+}
+
 void vm_request_exit(struct vm *vm, enum vm_exit_kind kind, const char *reason)
 {
 	struct vm_priv *p = P(vm);
@@ -76,6 +83,7 @@ void vm_request_exit(struct vm *vm, enum vm_exit_kind kind, const char *reason)
 
 	if (!atomic_compare_exchange_strong(&p->exit_kind, &expected, (int)kind))
 		return;
+	atomic_store(&p->exit_reason, reason);
 	log_info("vmm", "vm stopping", "{s:s}", "reason", reason);
 	if (write(p->exit_efd, &one, sizeof(one)) < 0)
 		log_warn("vmm", "exit eventfd write failed", "{s:s}", "error", strerror(errno));

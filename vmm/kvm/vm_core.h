@@ -63,6 +63,8 @@ int vm_start(struct vm *vm);
 /* An eventfd that becomes readable once something asked the VM to stop. */
 int vm_exit_fd(struct vm *vm);
 enum vm_exit_kind vm_exit_kind(struct vm *vm);
+/* The reason the first vm_request_exit gave ("" while none did). */
+const char *vm_exit_reason(struct vm *vm);
 
 /* Devices and vCPUs ask the VM to stop (first caller wins). */
 void vm_request_exit(struct vm *vm, enum vm_exit_kind kind, const char *reason);

@@ -20,6 +20,7 @@ struct vm_priv {
 	size_t ram_len;
 	int exit_efd;
 	atomic_int exit_kind;
+	const char *_Atomic exit_reason;	/* static string, set once */
 	atomic_bool stopping;
 	atomic_bool dump_on_stop;	/* vCPU threads log their registers as they stop */
 	void (*atexit_fn[16])(void *);
