@@ -139,6 +139,7 @@ struct ns_opts {
 	bool has_vmm_user;	/* --vmm-user (run only) */
 	uid_t vmm_uid;
 	gid_t vmm_gid;
+	const char *vhost;	/* --vhost auto|on|off (run only); NULL: podvmm's default */
 	bool no_dhcp;
 	bool help;
 	/* Flags handed to the DHCP child verbatim (run only). */

@@ -21,7 +21,7 @@
 
 enum flag_id {
 	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
-	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
+	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_VHOST, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
 };
 
 static const struct flag {
@@ -46,6 +46,8 @@ static const struct flag {
 	{ "vmm", F_VMM, C_RUN, true, "PATH", "VMM to exec (default: podvmm next to podlaunch)" },
 	{ "vmm-user", F_VMM_USER, C_RUN, true, "UID[:GID]",
 	  "the VMM runs as this user once its devices are open (passes --user)" },
+	{ "vhost", F_VHOST, C_RUN, true, "auto|on|off",
+	  "virtio-net backend for the VMM: vhost-net, userspace, or vhost-net where it opens (passed in --net)" },
 	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server" },
 	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX", "extra DHCP option (repeatable)" },
 	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite", "DHCP lease time" },
@@ -156,6 +158,11 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		o->bridge_addr = val;
 		return 0;
 	}
+	case F_VHOST:
+		if (strcmp(val, "auto") && strcmp(val, "on") && strcmp(val, "off"))
+			return bad(err, len, flag, "expects auto, on or off");
+		o->vhost = val;
+		return 0;
 	case F_NO_DHCP:
 		o->no_dhcp = true;
 		return 0;

@@ -189,7 +189,9 @@ int cmd_run(int argc, char **argv)
 	off = snprintf(net, sizeof(net), "fd=");
 	for (int i = 0; i < b->queues; i++)
 		off += snprintf(net + off, sizeof(net) - off, "%s%d", i ? ":" : "", fds[i]);
-	snprintf(net + off, sizeof(net) - off, ",mac=%s,mtu=%d", mac, b->mtu);
+	off += snprintf(net + off, sizeof(net) - off, ",mac=%s,mtu=%d", mac, b->mtu);
+	if (o.vhost)
+		snprintf(net + off, sizeof(net) - off, ",vhost=%s", o.vhost);
 
 	vargv = calloc(o.vmm_argc + 6, sizeof(*vargv));
 	if (!vargv)

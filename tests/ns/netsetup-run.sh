@@ -12,10 +12,10 @@ ns_require
 
 ZERO=0000000000000000
 check_vmm_out() {
-	local out=$1 mac=$2 queues=$3 mtu=$4 f fds
+	local out=$1 mac=$2 queues=$3 mtu=$4 extra=${5:-} f fds
 	grep -q "^argv 1 --net$" "$out" || fail "no --net first: $(cat "$out")"
 	fds=$(sed -n 's/^argv 2 fd=\([0-9:]*\),mac=.*/\1/p' "$out")
-	grep -q "^argv 2 fd=$fds,mac=$mac,mtu=$mtu$" "$out" || fail "--net value: $(grep '^argv 2' "$out")"
+	grep -q "^argv 2 fd=$fds,mac=$mac,mtu=$mtu$extra$" "$out" || fail "--net value: $(grep '^argv 2' "$out")"
 	grep -q '^argv 3 --user-arg$' "$out" || fail "user VMM args not passed after --net"
 	grep -q '^argv 4 two words$' "$out" || fail "user VMM args split"
 	[ "$(tr ':' '\n' <<<"$fds" | wc -l)" = "$queues" ] || fail "want $queues fds, got $fds"
@@ -68,14 +68,15 @@ pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after run"
 echo "ok second run resumes"
 
-# 3. Three queues, another MTU, the default VMM path (podvmm next to podlaunch).
+# 3. Three queues, another MTU, the default VMM path (podvmm next to
+# podlaunch), and the backend choice passed on in --net.
 bindir=$STATE_ROOT/bin
 mkdir -p "$bindir"
 cp "$PODLAUNCH" "$bindir/podlaunch"
 cp "$FAKEVMM" "$bindir/podvmm"
 in_pod "$n" "$bindir/podlaunch" run --state-dir "$STATE_ROOT/$n" --no-dhcp --queues 3 --mtu 1400 \
-	-- --user-arg "two words" >"$STATE_ROOT/out3" 2>"$STATE_ROOT/log3" || { cat "$STATE_ROOT/log3"; fail "run --queues 3"; }
-check_vmm_out "$STATE_ROOT/out3" "$mac" 3 1400
+	--vhost off -- --user-arg "two words" >"$STATE_ROOT/out3" 2>"$STATE_ROOT/log3" || { cat "$STATE_ROOT/log3"; fail "run --queues 3"; }
+check_vmm_out "$STATE_ROOT/out3" "$mac" 3 1400 ,vhost=off
 grep -q "^argv 0 $bindir/podvmm$" "$STATE_ROOT/out3" || fail "default VMM path not used"
 pl "$n" teardown 2>/dev/null || fail "teardown"
 expect_same "$n" "$STATE_ROOT/$n.before" "teardown after multi-queue run"

@@ -73,6 +73,8 @@ static void test_bad_flags_named(void **state)
 		{ NS_CMD_RUN, "--vmm-user", "0", "--vmm-user" },
 		{ NS_CMD_RUN, "--vmm-user", "100:0", "--vmm-user" },
 		{ NS_CMD_RUN, "--vmm-user", "qemu", "--vmm-user" },
+		{ NS_CMD_RUN, "--vhost", "yes", "--vhost" },
+		{ NS_CMD_SETUP, "--vhost", "on", "--vhost" },	/* run only */
 		{ NS_CMD_RUN, "--vmm-user", ":100", "--vmm-user" },
 		{ NS_CMD_SETUP, "--iface", "0123456789abcdef", "--iface" },
 		{ NS_CMD_SETUP, "--iface", "a/b", "--iface" },
@@ -163,6 +165,7 @@ static void test_run_passthrough(void **state)
 
 	assert_int_equal(parse(NS_CMD_RUN, a, 16, &o, err), 0);
 	assert_true(o.no_dhcp);
+	assert_null(o.vhost);
 	assert_string_equal(o.vmm, "/bin/vmm");
 	assert_int_equal(o.n_dhcp_args, 8);
 	assert_string_equal(o.dhcp_args[0], "--dhcp-option");
@@ -184,6 +187,8 @@ static void test_run_passthrough(void **state)
 	assert_int_equal(o.vmm_gid, 107);
 	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--vmm-user=107:36"), 2, &o, err), 0);
 	assert_int_equal(o.vmm_gid, 36);
+	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--vhost", "off"), 3, &o, err), 0);
+	assert_string_equal(o.vhost, "off");
 }
 
 int main(void)
