@@ -47,6 +47,12 @@ int loader_load_bzimage(struct guest_mem *mem, const uint8_t *buf, size_t len,
 	if (setup_len >= len)
 		return err_set(e, ENOEXEC, "truncated bzImage: no protected-mode kernel after the setup sectors");
 	kernel_len = len - setup_len;
+	/* syssize (16-byte units, 32 bits since protocol 2.04) is the size of
+	 * the protected-mode code: a file cut short of it would run into
+	 * whatever follows in guest RAM.  (Linux's build pads the file to
+	 * syssize * 16 exactly; other tools round up, so allow the rounding.) */
+	if ((uint64_t)h->syssize * 16 > kernel_len + 15)
+		return err_set(e, ENOEXEC, "truncated bzImage: the file is shorter than the header's syssize");
 	img->load_addr = LAYOUT_HIGH_RAM;
 	img->entry = LAYOUT_HIGH_RAM + 0x200;
 	/* init_size is the room the kernel needs to decompress in place. */

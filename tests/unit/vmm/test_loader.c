@@ -48,6 +48,7 @@ static uint8_t *bzimage(size_t *len, uint16_t version, uint16_t xlf, uint32_t in
 	h->loadflags = LOADED_HIGH;
 	h->xloadflags = xlf;
 	h->init_size = init_size;
+	h->syssize = 4096 / 16;
 	h->initrd_addr_max = 0x7fffffff;
 	h->cmdline_size = 2047;
 	memset(b + 5 * 512, 0xcc, 4096);
@@ -109,6 +110,10 @@ static void bz_bad(void **state)
 
 	b = bzimage(&len, 0x020f, XLF_KERNEL_64, 0);
 	expect_fail(b, 5 * 512, "truncated");
+	expect_fail(b, len - 16, "syssize");	/* a download cut short */
+	/* syssize rounded up to 16 past the file's end: still fine */
+	assert_int_equal(loader_load_kernel(&mem, b, len - 8, &(struct kernel_image){ 0 },
+					    &(struct err){ 0 }), 0);
 	expect_fail(b, 100, "not a bzImage");
 	free(b);
 
