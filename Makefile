@@ -48,6 +48,7 @@ include tests/guest/module.mk
 include tests/unit/vmm/module.mk
 include tests/vmm/module.mk
 include tests/module.mk
+include tests/linux/module.mk
 include bench/module.mk
 
 programs: $(PROGRAMS)
@@ -90,4 +91,5 @@ clean:
 .SECONDARY:
 
 .PHONY: all programs check check-run fuzz bench demo clean
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (The Linux rig's package cache under $(BUILD)/linux holds directories named *.d.)
+-include $(shell find $(BUILD) -path $(BUILD)/linux -prune -o -name '*.d' -type f -print 2>/dev/null)

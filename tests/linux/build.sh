@@ -1,0 +1,65 @@
+#!/bin/bash
+# Builds the rig's node and guest from Debian packages (tests/linux/lib.sh):
+#   $BUILD/linux/vmlinuz      the Debian kernel (node and guest)
+#   $BUILD/linux/node.cpio    the node's initramfs: busybox, the kvm/vhost/
+#                             bridge/veth/dummy modules, iproute2, the CNI
+#                             plugins, podlaunch and podvmm with their
+#                             libraries, the guest kernel (bzImage and the
+#                             vmlinux ELF inside it) and guest initramfs
+# Downloads and extractions are cached in $BUILD/linux/cache.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/linux/lib.sh
+. tests/linux/lib.sh
+
+kpkg=$(rig_kernel_package)
+kdir=$(rig_fetch "$kpkg")
+kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
+moddir=$kdir/lib/modules/$kver
+# The package ships no modules.dep (its postinst runs depmod).
+[ -s "$moddir/modules.dep" ] || depmod -b "$kdir" "$kver"
+mkdir -p "$RIG"
+cp "$kdir/boot/vmlinuz-$kver" "$RIG/vmlinuz"
+[ -s "$RIG/vmlinux" ] || rig_extract_vmlinux "$RIG/vmlinuz" "$RIG/vmlinux" ||
+	{ echo "no ELF payload in $RIG/vmlinuz" >&2; exit 1; }
+iproute=$(rig_fetch iproute2)
+cni=$(rig_fetch containernetworking-plugins)
+dhclient=$(rig_fetch isc-dhcp-client)
+dhcpcd=$(rig_fetch dhcpcd-base)
+
+# The guest: busybox, the virtio-net modules, the three DHCP clients.
+g=$RIG/guest-root
+rm -rf "$g"
+mkdir -p "$g"/{bin,proc,sys,dev,etc,tmp,rig}
+rig_busybox "$g"
+rig_modules "$g" "$moddir" virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev \
+	virtio_pci failover net_failover virtio_net
+cp tests/linux/guest/init "$g/init"
+cp tests/linux/guest/inittab "$g/etc/inittab"
+cp tests/linux/guest/{main.sh,rx.sh,stats.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
+rig_copy_bin "$g" "$dhclient/sbin/dhclient" /sbin/dhclient
+rig_copy_bin "$g" "$dhcpcd/usr/sbin/dhcpcd" /sbin/dhcpcd
+# iproute2 reads back what each client configured (busybox ip does not show every route).
+rig_copy_bin "$g" "$iproute/bin/ip" /rig/ip
+echo "root:x:0:0:root:/:/bin/sh" >"$g/etc/passwd"
+echo "root:x:0:" >"$g/etc/group"
+
+# The node.
+n=$RIG/node-root
+rm -rf "$n"
+mkdir -p "$n"/{bin,proc,sys,dev,etc,tmp,rig/bin,rig/kernel,rig/node,usr/lib/cni}
+rig_busybox "$n"
+rig_modules "$n" "$moddir" irqbypass kvm ccp kvm-amd tun tap vhost_iotlb vhost vhost_net \
+	llc stp bridge veth dummy
+cp tests/linux/node/init "$n/init"
+cp tests/linux/node/{run-scenarios.sh,scenarios.sh,vmlib.sh,netlib.sh} "$n/rig/node/"
+rig_copy_bin "$n" "$iproute/bin/ip" /sbin/ip
+for p in ptp host-local loopback; do cp "$cni/usr/lib/cni/$p" "$n/usr/lib/cni/"; done
+rig_copy_bin "$n" "$BUILD/podvmm" /rig/bin/podvmm
+rig_copy_bin "$n" "$BUILD/podlaunch" /rig/bin/podlaunch
+cp "$RIG/vmlinuz" "$RIG/vmlinux" "$n/rig/kernel/"
+rig_cpio "$g" "$n/rig/guest.cpio"
+printf 'root:x:0:0:root:/:/bin/sh\nvmm:x:107:107::/:/bin/false\n' >"$n/etc/passwd"
+printf 'root:x:0:\nvmm:x:107:\n' >"$n/etc/group"
+rig_cpio "$n" "$RIG/node.cpio"
+echo "$RIG/node.cpio: kernel $kver, $(du -m "$RIG/node.cpio" | cut -f1) MiB"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# The hook of all three clients: udhcpc (bound/renew; $ip $mask $mtu
+# $staticroutes $dns $search), dhclient (BOUND/REBOOT; new_* variables)
+# and dhcpcd (BOUND/REBOOT; new_* variables; it sets address, routes and
+# MTU itself).  Applies what the client got, writes /etc/resolv.conf.
+rt() {	# DST GW: one route, on-link when GW is 0.0.0.0
+	if [ "$2" = 0.0.0.0 ]; then ip route replace "$1" dev "$interface"
+	else ip route replace "$1" via "$2" dev "$interface" onlink; fi
+}
+case ${1:-$reason} in
+bound | renew)	# udhcpc
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -z "$mtu" ] || ip link set "$interface" mtu "$mtu"
+	set -- $staticroutes
+	while [ $# -ge 2 ]; do rt "$1" "$2"; shift 2; done
+	dns_list=$dns search_list=${search:-$domain} ;;
+BOUND | REBOOT | RENEW | REBIND)
+	dns_list=$new_domain_name_servers search_list=${new_domain_search:-$new_domain_name}
+	# dhclient leaves applying to its script; dhcpcd (which also passes
+	# new_subnet_cidr) has applied everything already.
+	if [ -z "$new_subnet_cidr" ]; then
+		prefix=$(ipcalc -p "$new_ip_address" "$new_subnet_mask" | cut -d= -f2)
+		ip addr flush dev "$interface"
+		ip addr add "$new_ip_address/$prefix" dev "$interface"
+		[ -z "$new_interface_mtu" ] || ip link set "$interface" mtu "$new_interface_mtu"
+		# RFC 3442 as dhclient passes it: width, significant octets, router.
+		set -- $(echo "$new_rfc3442_classless_static_routes" | tr , " ")
+		while [ $# -gt 0 ]; do
+			w=$1; shift; dst=0.0.0.0; n=$(((w + 7) / 8)); i=0; d=
+			while [ $i -lt 4 ]; do
+				if [ $i -lt $n ]; then d="$d${d:+.}$1"; shift; else d="$d${d:+.}0"; fi
+				i=$((i + 1))
+			done
+			dst=$d
+			rt "$dst/$w" "$1.$2.$3.$4"; shift 4
+		done
+	fi ;;
+*) exit 0 ;;
+esac
+: >/etc/resolv.conf
+for d in $dns_list; do echo "nameserver $d" >>/etc/resolv.conf; done
+# dhclient writes the names of option 119 as FQDNs ("cluster.local.").
+search_list=$(echo $search_list | sed 's/\. / /g; s/\.$//')
+[ -z "$search_list" ] || echo "search $search_list" >>/etc/resolv.conf
+exit 0

@@ -1,0 +1,30 @@
+#!/bin/sh
+# sysinit of the net and term modes: load the virtio modules, lease with
+# each DHCP client named in rig.dhcp=a,b,... (reporting what the kernel then
+# has: RIG-LEASE lines), then serve the node's data transfers:
+#   5001  receives a stream, prints RIG-RX <sha256>
+#   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums)
+#   5003  sends the virtio input-queue interrupt counts
+cmdarg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
+[ -z "$(cmdarg rig.verbose)" ] || export RIG_VERBOSE=1
+[ "$(cmdarg rig)" = term ] && { echo "RIG-GUEST-READY"; exit 0; }
+for m in $(cat /modules/order); do insmod "/modules/$m.ko" || echo "RIG-GUEST-ERROR insmod $m"; done
+ip link set lo up
+ip link set eth0 up || { echo "RIG-GUEST-ERROR no eth0"; exit 0; }
+mkdir -p /var/lib/dhcp /var/lib/dhcpcd /var/run /run/dhcpcd /etc
+last=
+for c in $(cmdarg rig.dhcp | tr ',' ' '); do
+	[ -n "$last" ] && /rig/dhcp.sh release "$last"
+	/rig/dhcp.sh lease "$c" || echo "RIG-GUEST-ERROR $c got no lease"
+	last=$c
+done
+i=0
+while [ $i -lt 4 ]; do
+	head -c 4194304 /dev/urandom >/tmp/tx$i
+	echo "RIG-TX $i $(sha256sum </tmp/tx$i | cut -d' ' -f1)"
+	nc -ll -p $((5010 + i)) -e cat /tmp/tx$i &
+	i=$((i + 1))
+done
+nc -ll -p 5001 -e /rig/rx.sh &
+nc -ll -p 5003 -e /rig/stats.sh &
+echo "RIG-GUEST-READY"

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "RIG-RX $(sha256sum | cut -d' ' -f1)" >/dev/console

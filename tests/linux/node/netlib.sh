@@ -1,0 +1,128 @@
+# shellcheck shell=sh
+# The pod scenarios' helpers (sourced by scenarios.sh): a pod made by
+# Debian's CNI ptp + host-local plugins, as kind's kindnet makes one (the
+# node's own namespace is the "node" side), `podlaunch run` in it with a
+# Linux guest, and the checks on what the guest got.
+CNI=/usr/lib/cni
+# busybox sh runs its own applets before PATH: iproute2's ip by its path.
+ip() { /sbin/ip "$@"; }
+POD_MTU=1450	# not 1500, so a guest that ignores option 26 shows
+DNS=10.96.0.10
+SEARCH=default.svc.cluster.local,svc.cluster.local,cluster.local
+
+pod_cni() {
+	printf '{"cniVersion":"1.0.0","name":"rig","type":"ptp","ipMasq":false,"mtu":%d,"ipam":{"type":"host-local","dataDir":"/run/cni","ranges":[[{"subnet":"10.244.1.0/24"}]],"routes":[{"dst":"0.0.0.0/0"}]}}' "$POD_MTU" |
+		CNI_COMMAND=$1 CNI_CONTAINERID=rig CNI_NETNS=/var/run/netns/pod CNI_IFNAME=eth0 \
+			CNI_PATH=$CNI $CNI/ptp
+}
+
+pod_create() {
+	ip netns add pod || fail "ip netns add"
+	ip -n pod link set lo up
+	pod_cni ADD >"$W/cni.json" || fail "CNI ptp ADD: $(cat "$W/cni.json")"
+	POD_IP=$(ip -n pod -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[1]}')
+	POD_GW=$(ip -n pod -4 route show default | awk '{print $3}')
+	[ -n "$POD_IP" ] && [ -n "$POD_GW" ] || fail "the pod has no address or gateway"
+	printf 'nameserver %s\nsearch %s\noptions ndots:5\n' "$DNS" "$(echo $SEARCH | tr , ' ')" >"$W/resolv.conf"
+}
+
+pod_destroy() {
+	pod_cni DEL >/dev/null 2>&1
+	ip netns del pod 2>/dev/null
+}
+
+# pod_run NAME CLIENTS PODLAUNCH-FLAGS... [-- PODVMM-FLAGS...]: podlaunch
+# run in the pod (podvmm as uid 107, seccomp on), guest in rig=net mode
+# leasing with each of CLIENTS (a,b,...), in the background: $VMPID.
+pod_run() {
+	cur=$1 clients=$2
+	shift 2
+	rm -rf "$W/state"
+	set -- --state-dir "$W/state" --resolv-conf "$W/resolv.conf" --vmm /rig/bin/podvmm \
+		--vmm-user 107 "$@"
+	case " $* " in *" -- "*) ;; *) set -- "$@" -- ;; esac
+	# Not through the ip function: $! must be the process that becomes podvmm.
+	/sbin/ip netns exec pod /rig/bin/podlaunch run "$@" --kernel "$K" --initrd "$G" --memory 256 \
+		--shutdown-timeout 20 --cmdline "$BASE rig=net rig.dhcp=$clients${RIG_GUEST_ARGS:+ $RIG_GUEST_ARGS}" \
+		</dev/null >"$W/$cur.out" 2>"$W/$cur.err" &
+	VMPID=$!
+}
+
+# guest_ready: the guest printed RIG-GUEST-READY (its leases and servers are up).
+guest_ready() {
+	i=0
+	while ! grep -aq RIG-GUEST-READY "$W/$cur.out"; do
+		kill -0 "$VMPID" 2>/dev/null || fail "podvmm exited before the guest was ready"
+		[ $i -lt 240 ] || fail "the guest was not ready after 120 s"
+		sleep 0.5
+		i=$((i + 1))
+	done
+	tr -d '\r' <"$W/$cur.out" >"$W/$cur.txt"
+	guest_init_in "$W/$cur.txt"
+}
+
+guest_init_in() { grep -aq '^RIG-GUEST-INIT' "$1" || fail "the guest never reached its /init"; }
+
+# lease_ok CLIENT: its RIG-LEASE line has the pod's address, prefix, MTU,
+# default route (from option 121), DNS server and search list.
+lease_ok() {
+	l=$(grep -a "^RIG-LEASE client=$1 " "$W/$cur.txt")
+	[ -n "$l" ] || fail "$1: no lease line"
+	echo "$l"
+	# dhcpcd applies option 26 to its routes, not to the link.
+	mtu="mtu=$POD_MTU "
+	[ "$1" = dhcpcd ] && mtu="default via $POD_GW src $POD_IP mtu $POD_MTU;"
+	for want in "addr=$POD_IP/24 " "$mtu" "default via $POD_GW " "dns=$DNS " "search=$SEARCH"; do
+		case "$l " in *"$want"*) ;; *) fail "$1: lease lacks '$want'" ;; esac
+	done
+}
+
+ping_ok() { ping -c 3 -W 5 "$POD_IP" >"$W/ping" 2>&1 || fail "ping $POD_IP: $(cat "$W/ping")"; }
+
+# irqs: the guest's interrupt counts per virtio-net input queue ("NAME N" lines).
+irqs() { nc "$POD_IP" 5003 </dev/null; }
+
+# transfer: 4 flows of 4 MiB each way at once, sha256 compared both ends.
+transfer() {
+	i=0 pids=
+	while [ $i -lt 4 ]; do
+		[ -f "$W/d$i" ] || head -c 4194304 /dev/urandom >"$W/d$i"
+		nc "$POD_IP" 5001 -e cat "$W/d$i" &
+		pids="$pids $!"
+		nc "$POD_IP" $((5010 + i)) </dev/null >"$W/r$i" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	j=0
+	for p in $pids; do
+		while kill -0 "$p" 2>/dev/null; do
+			[ $j -lt 240 ] || fail "transfers still running after 120 s"
+			sleep 0.5; j=$((j + 1))
+		done
+	done
+	i=0
+	while [ $i -lt 4 ]; do
+		want=$(sha256sum <"$W/d$i" | cut -d' ' -f1)
+		j=0
+		until tr -d '\r' <"$W/$cur.out" | grep -aq "^RIG-RX $want"; do
+			[ $j -lt 40 ] || fail "flow $i to the guest: no RIG-RX $want"
+			sleep 0.5; j=$((j + 1))
+		done
+		got=$(sha256sum <"$W/r$i" | cut -d' ' -f1)
+		grep -aq "^RIG-TX $i $got" "$W/$cur.txt" ||
+			fail "flow $i from the guest: sha256 $got ($(wc -c <"$W/r$i") bytes) is not the guest's"
+		i=$((i + 1))
+	done
+}
+
+# sigterm_ok: SIGTERM to podvmm -> Ctrl-Alt-Del -> the guest's init powers
+# off cleanly -> exit 0.
+sigterm_ok() {
+	kill -TERM "$VMPID"
+	wait "$VMPID"
+	RC=$?
+	tr -d '\r' <"$W/$cur.out" >"$W/$cur.txt"
+	expect_rc 0 "SIGTERM"
+	grep -aq RIG-GUEST-SHUTDOWN "$W/$cur.txt" || fail "the guest's init did not run its shutdown"
+	expect_stop power-off '"after_sigterm":true'
+}

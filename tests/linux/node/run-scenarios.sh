@@ -1,0 +1,70 @@
+#!/bin/sh
+# run-scenarios.sh NAME[:SECONDS],...: each scenario of scenarios.sh in
+# turn, in its own session, under a watchdog.  Prints
+#   RIG-BEGIN NAME
+#   RIG-LOG NAME: ...          (its output, when it did not pass)
+#   RIG-WATCHDOG NAME: ...     (the dump, when it overran SECONDS)
+#   RIG-RESULT NAME PASS|FAIL|SKIP SECONDS.T [reason]
+# The dump: podvmm's threads (comm, state, wchan, kernel stack), then
+# SIGTERM to podvmm (its forced stop logs the vCPU registers), the node's
+# kernel log tail, and SIGKILL for what is left of the scenario.
+W=/tmp/rig
+mkdir -p $W
+
+now_ms() { awk '{printf "%d\n", $1 * 1000}' /proc/uptime; }
+
+dump_threads() {
+	for pid in $(pidof podvmm); do
+		echo "podvmm pid $pid: $(tr '\0' ' ' </proc/$pid/cmdline | cut -c1-200)"
+		for t in /proc/$pid/task/*; do
+			echo "  tid ${t##*/} comm=$(cat $t/comm) $(grep -E '^State' $t/status | tr -s '\t ' ' ') wchan=$(cat $t/wchan 2>/dev/null)"
+			sed 's/^/    /' $t/stack 2>/dev/null
+		done
+	done
+}
+
+watchdog_fire() {	# NAME PGID
+	dump_threads | sed "s/^/RIG-WATCHDOG $1: /"
+	for pid in $(pidof podvmm); do kill -TERM "$pid"; done
+	i=0
+	while [ $i -lt 15 ] && [ -n "$(pidof podvmm)" ]; do sleep 1; i=$((i + 1)); done
+	dmesg | tail -n 40 | sed "s/^/RIG-WATCHDOG $1: dmesg: /"
+	kill -KILL -- "-$2" 2>/dev/null
+	for pid in $(pidof podvmm); do kill -KILL "$pid"; done
+}
+
+for spec in $(echo "$1" | tr ',' ' '); do
+	name=${spec%%:*}
+	limit=${spec#*:}
+	[ "$limit" = "$spec" ] && limit=120
+	echo "RIG-BEGIN $name"
+	t0=$(now_ms)
+	setsid /bin/sh /rig/node/scenarios.sh "$name" >$W/$name.log 2>&1 </dev/null &
+	pid=$!
+	fired=
+	while kill -0 $pid 2>/dev/null; do
+		if [ $(($(now_ms) - t0)) -gt $((limit * 1000)) ]; then
+			echo "watchdog: $name overran ${limit}s" >>$W/$name.log
+			watchdog_fire "$name" "$pid"
+			fired=1
+			break
+		fi
+		sleep 0.2
+	done
+	wait $pid
+	rc=$?
+	ms=$(($(now_ms) - t0))
+	t="$((ms / 1000)).$(((ms % 1000) / 100))"
+	[ -n "$fired" ] && rc=124
+	case $rc in
+	0) echo "RIG-RESULT $name PASS $t $(grep '^ok:' $W/$name.log | tail -n 1 | cut -c5-)" ;;
+	77) echo "RIG-RESULT $name SKIP $t $(grep '^SKIP:' $W/$name.log | tail -n 1 | cut -c7-)" ;;
+	*)
+		sed "s/^/RIG-LOG $name: /" $W/$name.log | tail -n 150
+		why=$(grep '^FAIL:' $W/$name.log | tail -n 1 | cut -c7-)
+		[ $rc = 124 ] && why="watchdog: no result after ${limit}s"
+		echo "RIG-RESULT $name FAIL $t ${why:-exit $rc}" ;;
+	esac
+	# Whatever a scenario left behind goes before the next one starts.
+	for p in $(pidof podvmm podlaunch); do kill -KILL "$p" 2>/dev/null; done
+done

@@ -1,0 +1,79 @@
+#!/bin/sh
+# scenarios.sh NAME: one scenario of the rig, run inside the node by
+# run-scenarios.sh.  Exit 0 pass, 77 skip ("SKIP: why"), else fail
+# ("FAIL: why"); the last "ok: ..." line is the summary of a pass.
+W=/tmp/rig
+K=/rig/kernel/vmlinuz
+ELF=/rig/kernel/vmlinux
+G=/rig/guest.cpio
+BASE="console=ttyS0 quiet rdinit=/init panic=-1"
+# shellcheck source=tests/linux/node/vmlib.sh
+. /rig/node/vmlib.sh
+# shellcheck source=tests/linux/node/netlib.sh
+. /rig/node/netlib.sh
+name=$1
+
+case $name in
+boot-1cpu | boot-2cpu)
+	n=${name#boot-}; n=${n%cpu}
+	vm "$name" --kernel $K --initrd $G --cpus "$n" --cmdline "$BASE rig=boot"
+	guest_init "cpus=$n online=0$([ "$n" = 2 ] && echo -1)\$"
+	expect_rc 0 "ACPI power-off"
+	expect_stop power-off
+	ok "bzImage, $n vCPU(s) seen by the guest, ACPI power-off, exit 0" ;;
+reboot-k)
+	vm "$name" --kernel $K --initrd $G --cmdline "$BASE rig=reboot reboot=k"
+	guest_init
+	expect_rc 0 "reboot=k"
+	expect_stop reset '"reason":"i8042 reset"'
+	ok "reboot=k: i8042 reset, exit 0" ;;
+panic)
+	vm "$name" --kernel $K --initrd $G --cmdline "$BASE rig=panic"
+	guest_init
+	expect_out 'Kernel panic - not syncing' "the guest did not panic"
+	expect_rc 0 "panic=-1"
+	expect_stop 'reset\|triple-fault'
+	ok "kernel panic, panic=-1: $(stop_line) exit 0" ;;
+bad-kernel)
+	head -c 65536 $K >$W/truncated
+	vm "$name" --kernel $W/truncated --initrd $G --cmdline "$BASE rig=boot"
+	expect_rc 1 "truncated bzImage"
+	expect_err '"msg":"cannot boot this kernel".*"reason":"[^"]' "no reason logged"
+	ok "truncated bzImage: exit 1, $(grep -o '"reason":"[^"]*"' "$W/$name.err" | head -n 1)" ;;
+vmlinux | pvh)
+	boot=linux; [ $name = pvh ] && boot=pvh
+	vm "$name" --kernel $ELF --boot $boot --initrd $G --cpus 2 --cmdline "$BASE rig=boot"
+	guest_init "cpus=2"
+	expect_rc 0 "ACPI power-off"
+	expect_stop power-off
+	ok "vmlinux ELF, --boot $boot, 2 vCPUs, power-off" ;;
+net-vhost-q1 | net-vhost-q2 | net-user-q1 | net-user-q2)
+	# net-BACKEND-qN: the whole podlaunch run path; N queue pairs (and
+	# vCPUs: Linux uses min(pairs, CPUs)); the first one leases with all
+	# three DHCP clients in turn, the others with udhcpc.
+	q=${name#net-*-q}; be=${name#net-}; be=${be%-q*}
+	vh=on; [ "$be" = user ] && vh=off
+	clients=udhcpc
+	[ "$name" = net-vhost-q1 ] && clients=dhclient,dhcpcd,udhcpc RIG_GUEST_ARGS=rig.verbose=1
+	pod_create
+	pod_run "$name" "$clients" --queues "$q" --vhost $vh -- --cpus "$q"
+	guest_ready
+	for c in $(echo "$clients" | tr , ' '); do lease_ok "$c"; done
+	grep -aq "^RIG-GUEST-INIT.*cpus=$q " "$W/$cur.txt" || fail "guest does not see $q CPUs"
+	bk=vhost-net; [ $vh = off ] && bk=userspace
+	expect_err "\"backend\":\"$bk\"" "backend is not $bk"
+	expect_err '"msg":"privileges dropped","uid":107,"gid":107' "podvmm did not become uid 107"
+	expect_err '"msg":"allow-lists built","default":"kill_process"' "seccomp is not on"
+	ping_ok
+	irqs >"$W/irq0"
+	transfer
+	irqs >"$W/irq1"
+	echo "input-queue interrupts before: $(tr '\n' ' ' <"$W/irq0") after: $(tr '\n' ' ' <"$W/irq1")"
+	moved=$(awk 'NR == FNR { b[$1] = $2; next } $1 ~ /input/ && $2 > b[$1] { n++ } END { print n + 0 }' "$W/irq0" "$W/irq1")
+	[ "$moved" -ge "$q" ] || fail "$moved of $q input queues took interrupts during the transfers"
+	sigterm_ok
+	pod_destroy
+	ok "podlaunch run, $bk, $q queue pair(s) all used, leases by $clients, ping, 16 MiB each way, uid 107, seccomp, SIGTERM -> clean power-off" ;;
+*)
+	echo "FAIL: unknown scenario $name"; exit 1 ;;
+esac

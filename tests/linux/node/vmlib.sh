@@ -1,0 +1,47 @@
+# shellcheck shell=sh
+# Helpers of the node's scenarios (sourced by scenarios.sh): run podvmm,
+# check what it and the guest said.  $W/NAME.out is the guest console,
+# $W/NAME.err podvmm's JSON log.
+
+fail() {
+	echo "FAIL: $*"
+	for f in "$W/$cur.out" "$W/$cur.err"; do
+		[ -f "$f" ] || continue
+		echo "--- $f (last 40 lines)"
+		tail -n 40 "$f"
+	done
+	exit 1
+}
+ok() { echo "ok: $*"; exit 0; }
+
+# vm NAME PODVMM-ARGS...: podvmm in the foreground (the watchdog bounds it).
+vm() {
+	cur=$1
+	shift
+	t0=$(awk '{print $1}' /proc/uptime)
+	podvmm --memory 256 "$@" </dev/null >"$W/$cur.out" 2>"$W/$cur.err"
+	RC=$?
+	# The serial line ends lines with CR LF.
+	tr -d '\r' <"$W/$cur.out" >"$W/$cur.tmp" && mv "$W/$cur.tmp" "$W/$cur.out"
+	echo "podvmm $* -> exit $RC after $(awk -v t="$t0" '{printf "%.1f", $1 - t}' /proc/uptime)s"
+}
+
+expect_rc() { [ "$RC" = "$1" ] || fail "$2: exit $RC, want $1"; }
+expect_out() { grep -aq -- "$1" "$W/$cur.out" || fail "$2"; }
+expect_err() { grep -aq -- "$1" "$W/$cur.err" || fail "$2"; }
+stop_line() { grep -o '"stop":"[^"]*","reason":"[^"]*"' "$W/$cur.err" | tail -n 1; }
+
+# guest_init [REGEX]: the guest's /init ran (and its line matches REGEX).
+guest_init() {
+	grep -aq '^RIG-GUEST-INIT' "$W/$cur.out" || fail "the guest never reached its /init"
+	[ -z "${1:-}" ] || grep -aq "^RIG-GUEST-INIT.*$1" "$W/$cur.out" ||
+		fail "guest init line $(grep -a '^RIG-GUEST-INIT' "$W/$cur.out") does not match '$1'"
+}
+
+# expect_stop KIND [REGEX]: podvmm's "guest stopped" line says stop=KIND.
+expect_stop() {
+	grep -q "\"msg\":\"guest stopped\",\"stop\":\"\($1\)\"" "$W/$cur.err" ||
+		fail "stop is not $1: $(grep '"guest stopped"' "$W/$cur.err")"
+	[ -z "${2:-}" ] || grep '"guest stopped"' "$W/$cur.err" | grep -q -- "$2" ||
+		fail "stop line lacks $2"
+}

@@ -1,0 +1,108 @@
+#!/bin/bash
+# The Linux rig (tests/linux/README.md): real Linux guests on podvmm.  Boots
+# a throwaway "node" (Debian's kernel under QEMU, tests/linux/build.sh) in
+# which podvmm runs Debian's kernel as a guest, once for all scenarios, and
+# reports each scenario as a SUBTEST line from the node's serial console.
+#
+#   RIG_SCENARIOS=boot-2cpu,panic tests/linux/run.sh   # a few by hand
+#   RIG_ACCEL=tcg|kvm                                  # default: detected
+#
+# The node runs under KVM ("hardware KVM") only where /dev/kvm is hardware
+# virtualisation with nested virtualisation on, so the node gets a /dev/kvm
+# of its own; everywhere else under TCG with -cpu max, whose emulated AMD
+# SVM gives the node a real KVM ("nested KVM under TCG").
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.." || exit 1
+RIG=$BUILD/linux
+
+# name:watchdog seconds, in the order they run.
+ALL="boot-1cpu:90 boot-2cpu:90 reboot-k:90 panic:90 bad-kernel:30 vmlinux:90 pvh:90
+net-vhost-q1:180 net-vhost-q2:150 net-user-q1:150 net-user-q2:150"
+scen=${RIG_SCENARIOS:-$ALL}
+scen=$(for s in ${scen//,/ }; do
+	[[ $s == *:* ]] && { echo "$s"; continue; }
+	for a in $ALL; do [ "${a%%:*}" = "$s" ] && echo "$a"; done
+done)
+
+skip() { echo "SKIP: $*"; exit 77; }
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 (qemu-system-x86) not installed"
+for c in cpio dpkg-deb apt-get depmod xz; do
+	command -v "$c" >/dev/null || skip "$c not installed"
+done
+[ -x "$BUILD/podvmm" ] && [ -x "$BUILD/podlaunch" ] || { echo "FAIL: build podvmm and podlaunch first"; exit 1; }
+
+accel=${RIG_ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	nested=$(cat /sys/module/kvm_intel/parameters/nested /sys/module/kvm_amd/parameters/nested 2>/dev/null)
+	if [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] && [[ $nested == *[Y1]* ]]; then
+		accel=kvm
+	fi
+fi
+case $accel in
+kvm) how="hardware KVM"; qaccel=(-accel kvm -cpu host) ;;
+tcg) how="nested KVM under TCG"; qaccel=(-accel tcg -cpu max) ;;
+*) echo "FAIL: RIG_ACCEL=$accel (want tcg or kvm)"; exit 1 ;;
+esac
+
+t0=$(date +%s)
+if ! tests/linux/build.sh; then
+	# Without the packages (no network, no cache) there is nothing to boot.
+	skip "cannot build the node from Debian packages (apt-get download failed, no cache in $RIG/cache)"
+fi
+echo "build: $(($(date +%s) - t0))s"
+
+# boot_node LIST LOG: one node run of the scenarios in LIST (name:secs ...).
+boot_node() {
+	local list=$1 log=$2 total=60 s
+	for s in $list; do total=$((total + ${s#*:})); done
+	timeout -k 5 "$total" qemu-system-x86_64 "${qaccel[@]}" -smp 2 -m 2048 -nodefaults \
+		-display none -serial stdio -no-reboot -kernel "$RIG/vmlinuz" -initrd "$RIG/node.cpio" \
+		-append "console=ttyS0 quiet panic=-1 rdinit=/init rig.scenarios=$(echo "$list" | tr ' \n' ',,')" \
+		</dev/null >"$log" 2>&1
+	echo "node exit $? after $(($(date +%s) - t1))s: $log"
+}
+
+results=$RIG/results
+: >"$results"
+todo=$scen
+for attempt in 1 2; do
+	log=$RIG/node-$attempt.log
+	t1=$(date +%s)
+	boot_node "$todo" "$log"
+	tr -d '\r' <"$log" >"$log.txt"
+	grep -a '^RIG-' "$log.txt" | grep -av '^RIG-LOG\|^RIG-WATCHDOG' | sed 's/^/  /'
+	grep -a '^RIG-RESULT ' "$log.txt" >>"$results"
+	left=
+	for s in $todo; do
+		grep -aq "^RIG-RESULT ${s%%:*} " "$log.txt" || left="$left $s"
+	done
+	[ -z "$left" ] && break
+	last=$(grep -a '^RIG-BEGIN ' "$log.txt" | tail -n 1 | cut -d' ' -f2)
+	echo "--- node output (the node stopped before$left finished):"
+	tail -n 60 "$log.txt"
+	[ "$attempt" = 1 ] || break
+	# The node itself died (QEMU exited or hung): once more for what is left.
+	echo "RETRY: the node stopped during ${last:-its boot}; booting a new node for:$left"
+	todo=$left
+done
+grep -a '^RIG-LOG \|^RIG-WATCHDOG ' "$RIG"/node-*.log.txt 2>/dev/null | cut -d: -f2-
+
+rc=0
+for s in $scen; do
+	n=${s%%:*}
+	line=$(grep -a "^RIG-RESULT $n " "$results" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "SUBTEST: linux/$n FAIL no result: the node stopped before it finished"
+		rc=1
+		continue
+	fi
+	read -r _ _ res secs why <<<"$line"
+	echo "SUBTEST: linux/$n $res ${secs}s $why"
+	[ "$res" = FAIL ] && rc=1
+done
+times >"$RIG/times"	# the shell's own line, then its children's (QEMU)
+qemu_cpu=$(tail -n 1 "$RIG/times" | awk '{print $1 " user " $2 " sys"}')
+echo "NOTE: Linux scenarios ran under $how ($(qemu-system-x86_64 --version | head -n 1 | cut -d' ' -f4), -smp 2): $(($(date +%s) - t0))s wall, QEMU used $qemu_cpu"
+exit $rc
