@@ -429,11 +429,11 @@ static int backend_choose(struct virtio_net *n, enum net_vhost_mode mode, struct
 	if (mode != NET_VHOST_OFF) {
 		r = vhost_net_open(&n->vhost, n->pairs);
 		if (r && mode == NET_VHOST_ON)
-			return err_set(e, -r, "tap %s: vhost=on but vhost-net is unusable",
+			return err_set(e, -r, "tap %s: vhost=on but /dev/vhost-net is unusable",
 				       n->ifname);
 		if (r)
 			log_info("virtio-net", "vhost-net unavailable, using the userspace backend",
-				 "{s:s}", "error", strerror(-r));
+				 "{s:s, s:s}", "device", "/dev/vhost-net", "error", strerror(-r));
 	}
 	return 0;
 }
