@@ -18,7 +18,8 @@ RIG=$BUILD/linux
 
 # name:watchdog seconds, in the order they run.
 ALL="boot-1cpu:90 boot-2cpu:90 reboot-k:90 panic:90 bad-kernel:30 vmlinux:90 pvh:90
-net-vhost-q1:180 net-vhost-q2:150 net-user-q1:150 net-user-q2:150"
+net-vhost-q1:180 net-vhost-q2:150 net-user-q1:150 net-user-q2:150 vhost-fallback:150
+sigterm-busybox:90 console:90"
 scen=${RIG_SCENARIOS:-$ALL}
 scen=$(for s in ${scen//,/ }; do
 	[[ $s == *:* ]] && { echo "$s"; continue; }

@@ -17,6 +17,7 @@ pod_cni() {
 }
 
 pod_create() {
+	rm -rf "$W/state"	# a new pod: podlaunch run finds no binding cache
 	ip netns add pod || fail "ip netns add"
 	ip -n pod link set lo up
 	pod_cni ADD >"$W/cni.json" || fail "CNI ptp ADD: $(cat "$W/cni.json")"
@@ -37,7 +38,6 @@ pod_destroy() {
 pod_run() {
 	cur=$1 clients=$2
 	shift 2
-	rm -rf "$W/state"
 	set -- --state-dir "$W/state" --resolv-conf "$W/resolv.conf" --vmm /rig/bin/podvmm \
 		--vmm-user 107 "$@"
 	case " $* " in *" -- "*) ;; *) set -- "$@" -- ;; esac

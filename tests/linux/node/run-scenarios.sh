@@ -1,6 +1,6 @@
 #!/bin/sh
-# run-scenarios.sh NAME[:SECONDS],...: each scenario of scenarios.sh in
-# turn, in its own session, under a watchdog.  Prints
+# run-scenarios.sh NAME[#N][:SECONDS],...: each scenario of scenarios.sh
+# in turn, in its own session, under a watchdog (default 120 s).  Prints
 #   RIG-BEGIN NAME
 #   RIG-LOG NAME: ...          (its output, when it did not pass)
 #   RIG-WATCHDOG NAME: ...     (the dump, when it overran SECONDS)
@@ -39,7 +39,8 @@ for spec in $(echo "$1" | tr ',' ' '); do
 	[ "$limit" = "$spec" ] && limit=120
 	echo "RIG-BEGIN $name"
 	t0=$(now_ms)
-	setsid /bin/sh /rig/node/scenarios.sh "$name" >$W/$name.log 2>&1 </dev/null &
+	# NAME#N is scenario NAME once more (repeated boots, by hand).
+	setsid /bin/sh /rig/node/scenarios.sh "${name%%#*}" >"$W/$name.log" 2>&1 </dev/null &
 	pid=$!
 	fired=
 	while kill -0 $pid 2>/dev/null; do

@@ -74,6 +74,56 @@ net-vhost-q1 | net-vhost-q2 | net-user-q1 | net-user-q2)
 	sigterm_ok
 	pod_destroy
 	ok "podlaunch run, $bk, $q queue pair(s) all used, leases by $clients, ping, 16 MiB each way, uid 107, seccomp, SIGTERM -> clean power-off" ;;
+vhost-fallback)
+	# /dev/vhost-net gone from the node (module unloaded): vhost=auto
+	# says so and runs the userspace backend; vhost=on refuses to start.
+	rmmod vhost_net || fail "rmmod vhost_net"
+	trap 'insmod /modules/vhost_net.ko' EXIT
+	[ ! -e /dev/vhost-net ] || fail "/dev/vhost-net still there"
+	pod_create
+	pod_run "$name" udhcpc --vhost auto
+	guest_ready
+	lease_ok udhcpc
+	expect_err '"msg":"vhost-net unavailable, using the userspace backend","device":"/dev/vhost-net"' \
+		"vhost=auto did not say it fell back"
+	expect_err '"backend":"userspace"' "backend is not userspace"
+	ping_ok
+	sigterm_ok
+	cur=vhost-on
+	pod_run "$cur" udhcpc --vhost on
+	wait "$VMPID"
+	RC=$?
+	expect_rc 1 "vhost=on without /dev/vhost-net"
+	expect_err '"msg":"vhost=on but vhost-net is unusable".*"error":"No such file or directory"' \
+		"vhost=on did not fail clearly"
+	pod_destroy
+	ok "no /dev/vhost-net: vhost=auto falls back to userspace (logged), vhost=on exits 1 naming the device" ;;
+sigterm-busybox)
+	# Graceful stop without a network: busybox init's ctrlaltdel entry.
+	vm_bg "$name" --kernel $K --initrd $G --cpus 2 --shutdown-timeout 20 --cmdline "$BASE rig=term"
+	wait_out RIG-GUEST-READY
+	sigterm_ok
+	ok "SIGTERM -> Ctrl-Alt-Del -> busybox init powers off -> exit 0" ;;
+console)
+	# A shell on the guest's ttyS0: a command typed on podvmm's stdin runs
+	# there ($((6 * 7)) is expanded only by a shell, never by the echo of
+	# the line), then poweroff -f from the same prompt.
+	mkfifo $W/in
+	podvmm --memory 256 --kernel $K --initrd $G --cmdline "$BASE rig=console" <$W/in >$W/$name.out 2>$W/$name.err &
+	VMPID=$!
+	cur=$name
+	exec 3>$W/in
+	wait_out RIG-SHELL-READY
+	sleep 1
+	echo 'echo "RIG-ANSWER-$((6 * 7))"' >&3
+	wait_out RIG-ANSWER-42
+	echo 'poweroff -f' >&3
+	wait "$VMPID"
+	RC=$?
+	exec 3>&-
+	expect_rc 0 "poweroff -f typed on the console"
+	expect_stop power-off
+	ok "a shell on ttyS0 ran a command typed on podvmm's stdin (RIG-ANSWER-42), then poweroff" ;;
 *)
 	echo "FAIL: unknown scenario $name"; exit 1 ;;
 esac

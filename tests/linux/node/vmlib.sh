@@ -45,3 +45,23 @@ expect_stop() {
 	[ -z "${2:-}" ] || grep '"guest stopped"' "$W/$cur.err" | grep -q -- "$2" ||
 		fail "stop line lacks $2"
 }
+
+# vm_bg NAME PODVMM-ARGS...: podvmm in the background ($VMPID).
+vm_bg() {
+	cur=$1
+	shift
+	podvmm --memory 256 "$@" </dev/null >"$W/$cur.out" 2>"$W/$cur.err" &
+	VMPID=$!
+}
+
+# wait_out STRING: the guest console shows STRING (podvmm still running).
+wait_out() {
+	i=0
+	until tr -d '\r' <"$W/$cur.out" | grep -aq -- "$1"; do
+		kill -0 "$VMPID" 2>/dev/null || fail "podvmm exited before the guest printed $1"
+		[ $i -lt 240 ] || fail "no $1 from the guest after 120 s"
+		sleep 0.5
+		i=$((i + 1))
+	done
+	tr -d '\r' <"$W/$cur.out" >"$W/$cur.txt"
+}
