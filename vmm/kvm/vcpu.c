@@ -179,7 +179,8 @@ void *vcpu_thread(void *arg)
 				run->immediate_exit = 0;
 				/* Dumped here: this thread may read its own registers. */
 				if (atomic_load(&p->stopping) && atomic_load(&p->dump_on_stop))
-					vcpu_dump(c, "forced stop");
+					vcpu_dump(c, atomic_load(&p->exit_kind) == VM_EXIT_NONE ?
+						  "forced stop" : "another vCPU triple-faulted");
 				continue;
 			}
 			log_error("vmm", "KVM_RUN failed", "{s:i, s:s}", "cpu", c->id, "error", strerror(errno));
@@ -197,7 +198,11 @@ void *vcpu_thread(void *arg)
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_SHUTDOWN:
-			/* Triple fault: a PC resets, and a reset ends podvmm. */
+			/* Triple fault: a PC resets, and a reset ends podvmm.
+			 * Where was everyone?  (AMD resets this vCPU's state
+			 * on the shutdown intercept; the others still tell.) */
+			vcpu_dump(c, "triple fault");
+			vm_dump_on_stop(vm);
 			vm_request_exit(vm, VM_EXIT_RESET, "triple fault");
 			goto out;
 		case KVM_EXIT_SYSTEM_EVENT:
