@@ -67,6 +67,7 @@ boot_node() {
 
 results=$RIG/results
 : >"$results"
+rm -f "$RIG"/node-*.log "$RIG"/node-*.log.txt
 todo=$scen
 for attempt in 1 2; do
 	log=$RIG/node-$attempt.log
@@ -89,6 +90,10 @@ for attempt in 1 2; do
 	todo=$left
 done
 grep -a '^RIG-LOG \|^RIG-WATCHDOG ' "$RIG"/node-*.log.txt 2>/dev/null | cut -d: -f2-
+# A scenario the node retried (tests/linux/README.md, "Known flake").
+grep -ah '^RIG-RETRY ' "$RIG"/node-*.log.txt 2>/dev/null | while read -r _ n why; do
+	echo "RETRY: linux/$n: $why"
+done
 
 rc=0
 for s in $scen; do

@@ -52,7 +52,11 @@ pod_run() {
 guest_ready() {
 	i=0
 	while ! grep -aq RIG-GUEST-READY "$W/$cur.out"; do
-		kill -0 "$VMPID" 2>/dev/null || fail "podvmm exited before the guest was ready"
+		if ! kill -0 "$VMPID" 2>/dev/null; then
+			grep -q '"msg":"guest stopped","stop":"triple-fault"' "$W/$cur.err" &&
+				flake "the guest triple-faulted before it was ready"
+			fail "podvmm exited before the guest was ready"
+		fi
 		[ $i -lt 240 ] || fail "the guest was not ready after 120 s"
 		sleep 0.5
 		i=$((i + 1))

@@ -21,6 +21,16 @@ boot-1cpu | boot-2cpu)
 	expect_rc 0 "ACPI power-off"
 	expect_stop power-off
 	ok "bzImage, $n vCPU(s) seen by the guest, ACPI power-off, exit 0" ;;
+boot-loud | boot-loud1)
+	# The issue's shape: 2 vCPUs (boot-loud1: 1), 512 MiB, the whole
+	# kernel log on the serial port (every byte a port-I/O exit), no quiet.
+	n=2; [ $name = boot-loud1 ] && n=1
+	vm "$name" --kernel $K --initrd $G --cpus $n --memory 512 \
+		--cmdline "console=ttyS0 reboot=k panic=-1 rdinit=/init rig=boot${RIG_LOUD_ARGS:+ $RIG_LOUD_ARGS}"
+	guest_init "cpus=$n"
+	expect_rc 0 "ACPI power-off"
+	expect_stop power-off
+	ok "bzImage, $n vCPU(s), full kernel log on ttyS0 ($(wc -l <"$W/$cur.out") lines), power-off" ;;
 reboot-k)
 	vm "$name" --kernel $K --initrd $G --cmdline "$BASE rig=reboot reboot=k"
 	guest_init

@@ -10,7 +10,7 @@ fail() {
 		echo "--- $f (last 40 lines)"
 		tail -n 40 "$f"
 	done
-	exit 1
+	exit "${RC_FAIL:-1}"
 }
 ok() { echo "ok: $*"; exit 0; }
 
@@ -31,9 +31,18 @@ expect_out() { grep -aq -- "$1" "$W/$cur.out" || fail "$2"; }
 expect_err() { grep -aq -- "$1" "$W/$cur.err" || fail "$2"; }
 stop_line() { grep -o '"stop":"[^"]*","reason":"[^"]*"' "$W/$cur.err" | tail -n 1; }
 
+# flake WHY: the guest died in a way seen only under nested emulation
+# (tests/linux/README.md, "Known flake"): exit 75, which run-scenarios.sh
+# retries once and reports as a retry.
+flake() { echo "FLAKE: $*"; RC_FAIL=75 fail "$@"; }
+
 # guest_init [REGEX]: the guest's /init ran (and its line matches REGEX).
 guest_init() {
-	grep -aq '^RIG-GUEST-INIT' "$W/$cur.out" || fail "the guest never reached its /init"
+	if ! grep -aq '^RIG-GUEST-INIT' "$W/$cur.out"; then
+		grep -q '"msg":"guest stopped","stop":"triple-fault"' "$W/$cur.err" &&
+			flake "the guest triple-faulted before its /init"
+		fail "the guest never reached its /init"
+	fi
 	[ -z "${1:-}" ] || grep -aq "^RIG-GUEST-INIT.*$1" "$W/$cur.out" ||
 		fail "guest init line $(grep -a '^RIG-GUEST-INIT' "$W/$cur.out") does not match '$1'"
 }
