@@ -101,6 +101,7 @@ rig_cpio() {
 # that decompresses to an ELF.
 rig_extract_vmlinux() {
 	local off
+	# shellcheck disable=SC2013  # one offset a line, digits only
 	for off in $(grep -abo "$(printf '\3757zXZ')" "$1" | cut -d: -f1); do
 		tail -c +"$((off + 1))" "$1" | xz -dc 2>/dev/null >"$2.tmp"
 		if [ "$(head -c 4 "$2.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then

@@ -31,7 +31,9 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 (qemu-syste
 for c in cpio dpkg-deb apt-get depmod xz; do
 	command -v "$c" >/dev/null || skip "$c not installed"
 done
-[ -x "$BUILD/podvmm" ] && [ -x "$BUILD/podlaunch" ] || { echo "FAIL: build podvmm and podlaunch first"; exit 1; }
+if [ ! -x "$BUILD/podvmm" ] || [ ! -x "$BUILD/podlaunch" ]; then
+	echo "FAIL: build podvmm and podlaunch first (make BUILD=$BUILD)"; exit 1
+fi
 
 accel=${RIG_ACCEL:-}
 if [ -z "$accel" ]; then

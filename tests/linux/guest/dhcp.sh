@@ -26,7 +26,7 @@ dhclient) timeout 60 dhclient -1 -v -cf /rig/dhclient.conf -sf /rig/hook.sh -lf 
 dhcpcd) timeout 60 dhcpcd -4 -w -f /rig/dhcpcd.conf -c /rig/hook.sh eth0 >/tmp/dhcpcd.log 2>&1 ;;
 esac
 rc=$?
-[ $rc = 0 ] || { echo "RIG-GUEST-ERROR $c exit $rc"; sed "s/^/RIG-LOG $c: /" /tmp/$c.log; }
+[ $rc = 0 ] || { echo "RIG-GUEST-ERROR $c exit $rc"; sed "s/^/RIG-LOG $c: /" "/tmp/$c.log"; }
 # dhcpcd adds the routes just after it reports the lease.
 i=0
 while [ $i -lt 50 ] && ! /rig/ip -4 route show dev eth0 | grep -q ^default; do sleep 0.1; i=$((i + 1)); done
@@ -34,6 +34,6 @@ addr=$(/rig/ip -4 -o addr show dev eth0 | awk '{print $4; exit}')
 routes=$(/rig/ip -4 route show dev eth0 | sed 's/ proto [a-z]*//; s/ metric [0-9]*//; s/ *$//' | tr '\n' ';')
 dns=$(sed -n 's/^nameserver //p' /etc/resolv.conf | tr '\n' ',')
 search=$(sed -n 's/^search //p' /etc/resolv.conf | tr ' ' ',')
-[ -n "${RIG_VERBOSE:-}" ] && sed "s/^/RIG-LOG $c: /" /tmp/$c.log
+[ -n "${RIG_VERBOSE:-}" ] && sed "s/^/RIG-LOG $c: /" "/tmp/$c.log"
 echo "RIG-LEASE client=$c addr=$addr mtu=$(cat /sys/class/net/eth0/mtu) routes=$routes dns=${dns%,} search=$search"
 [ -n "$addr" ]

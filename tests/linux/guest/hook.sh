@@ -3,6 +3,8 @@
 # $staticroutes $dns $search), dhclient (BOUND/REBOOT; new_* variables)
 # and dhcpcd (BOUND/REBOOT; new_* variables; it sets address, routes and
 # MTU itself).  Applies what the client got, writes /etc/resolv.conf.
+# The clients set the variables: shellcheck cannot see them.
+# shellcheck disable=SC2154
 rt() {	# DST GW: one route, on-link when GW is 0.0.0.0
 	if [ "$2" = 0.0.0.0 ]; then ip route replace "$1" dev "$interface"
 	else ip route replace "$1" via "$2" dev "$interface" onlink; fi
@@ -12,6 +14,7 @@ bound | renew)	# udhcpc
 	ip addr flush dev "$interface"
 	ip addr add "$ip/$mask" dev "$interface"
 	[ -z "$mtu" ] || ip link set "$interface" mtu "$mtu"
+	# shellcheck disable=SC2086  # "dst/len gw" pairs, split on purpose
 	set -- $staticroutes
 	while [ $# -ge 2 ]; do rt "$1" "$2"; shift 2; done
 	dns_list=$dns search_list=${search:-$domain} ;;
@@ -25,6 +28,7 @@ BOUND | REBOOT | RENEW | REBIND)
 		ip addr add "$new_ip_address/$prefix" dev "$interface"
 		[ -z "$new_interface_mtu" ] || ip link set "$interface" mtu "$new_interface_mtu"
 		# RFC 3442 as dhclient passes it: width, significant octets, router.
+		# shellcheck disable=SC2046  # octets, split on purpose
 		set -- $(echo "$new_rfc3442_classless_static_routes" | tr , " ")
 		while [ $# -gt 0 ]; do
 			w=$1; shift; dst=0.0.0.0; n=$(((w + 7) / 8)); i=0; d=
@@ -41,6 +45,6 @@ esac
 : >/etc/resolv.conf
 for d in $dns_list; do echo "nameserver $d" >>/etc/resolv.conf; done
 # dhclient writes the names of option 119 as FQDNs ("cluster.local.").
-search_list=$(echo $search_list | sed 's/\. / /g; s/\.$//')
+search_list=$(echo "$search_list" | sed 's/\. / /g; s/\.$//')
 [ -z "$search_list" ] || echo "search $search_list" >>/etc/resolv.conf
 exit 0

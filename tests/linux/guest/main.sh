@@ -8,7 +8,7 @@
 cmdarg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 [ -z "$(cmdarg rig.verbose)" ] || export RIG_VERBOSE=1
 [ "$(cmdarg rig)" = term ] && { echo "RIG-GUEST-READY"; exit 0; }
-for m in $(cat /modules/order); do insmod "/modules/$m.ko" || echo "RIG-GUEST-ERROR insmod $m"; done
+while read -r m; do insmod "/modules/$m.ko" || echo "RIG-GUEST-ERROR insmod $m"; done </modules/order
 ip link set lo up
 ip link set eth0 up || { echo "RIG-GUEST-ERROR no eth0"; exit 0; }
 mkdir -p /var/lib/dhcp /var/lib/dhcpcd /var/run /run/dhcpcd /etc

@@ -23,8 +23,8 @@ pod_create() {
 	pod_cni ADD >"$W/cni.json" || fail "CNI ptp ADD: $(cat "$W/cni.json")"
 	POD_IP=$(ip -n pod -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[1]}')
 	POD_GW=$(ip -n pod -4 route show default | awk '{print $3}')
-	[ -n "$POD_IP" ] && [ -n "$POD_GW" ] || fail "the pod has no address or gateway"
-	printf 'nameserver %s\nsearch %s\noptions ndots:5\n' "$DNS" "$(echo $SEARCH | tr , ' ')" >"$W/resolv.conf"
+	if [ -z "$POD_IP" ] || [ -z "$POD_GW" ]; then fail "the pod has no address or gateway"; fi
+	printf 'nameserver %s\nsearch %s\noptions ndots:5\n' "$DNS" "$(echo "$SEARCH" | tr , ' ')" >"$W/resolv.conf"
 }
 
 pod_destroy() {
@@ -124,6 +124,7 @@ transfer() {
 sigterm_ok() {
 	kill -TERM "$VMPID"
 	wait "$VMPID"
+	# shellcheck disable=SC2034  # read by expect_rc (vmlib.sh)
 	RC=$?
 	tr -d '\r' <"$W/$cur.out" >"$W/$cur.txt"
 	expect_rc 0 "SIGTERM"

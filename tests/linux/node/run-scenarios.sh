@@ -15,10 +15,10 @@ now_ms() { awk '{printf "%d\n", $1 * 1000}' /proc/uptime; }
 
 dump_threads() {
 	for pid in $(pidof podvmm); do
-		echo "podvmm pid $pid: $(tr '\0' ' ' </proc/$pid/cmdline | cut -c1-200)"
-		for t in /proc/$pid/task/*; do
-			echo "  tid ${t##*/} comm=$(cat $t/comm) $(grep -E '^State' $t/status | tr -s '\t ' ' ') wchan=$(cat $t/wchan 2>/dev/null)"
-			sed 's/^/    /' $t/stack 2>/dev/null
+		echo "podvmm pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-200)"
+		for t in "/proc/$pid/task/"*; do
+			echo "  tid ${t##*/} comm=$(cat "$t/comm") $(grep -E '^State' "$t/status" | tr -s '\t ' ' ') wchan=$(cat "$t/wchan" 2>/dev/null)"
+			sed 's/^/    /' "$t/stack" 2>/dev/null
 		done
 	done
 }
@@ -40,7 +40,7 @@ run_one() {
 	setsid /bin/sh /rig/node/scenarios.sh "${1%%#*}" >"$W/$1.log" 2>&1 </dev/null &
 	pid=$!
 	fired=
-	while kill -0 $pid 2>/dev/null; do
+	while kill -0 "$pid" 2>/dev/null; do
 		if [ $(($(now_ms) - t0)) -gt $(($2 * 1000)) ]; then
 			echo "watchdog: $1 overran ${2}s" >>"$W/$1.log"
 			watchdog_fire "$1" "$pid"
@@ -49,7 +49,7 @@ run_one() {
 		fi
 		sleep 0.2
 	done
-	wait $pid
+	wait "$pid"
 	rc=$?
 	[ -n "$fired" ] && rc=124
 	# Whatever a scenario left behind goes before the next one starts.

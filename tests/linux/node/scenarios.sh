@@ -17,15 +17,15 @@ case $name in
 boot-1cpu | boot-2cpu)
 	n=${name#boot-}; n=${n%cpu}
 	vm "$name" --kernel $K --initrd $G --cpus "$n" --cmdline "$BASE rig=boot"
-	guest_init "cpus=$n online=0$([ "$n" = 2 ] && echo -1)\$"
+	guest_init "cpus=$n online=0$([ "$n" = 2 ] && echo -1)"'$'
 	expect_rc 0 "ACPI power-off"
 	expect_stop power-off
 	ok "bzImage, $n vCPU(s) seen by the guest, ACPI power-off, exit 0" ;;
 boot-loud | boot-loud1)
 	# The issue's shape: 2 vCPUs (boot-loud1: 1), 512 MiB, the whole
 	# kernel log on the serial port (every byte a port-I/O exit), no quiet.
-	n=2; [ $name = boot-loud1 ] && n=1
-	vm "$name" --kernel $K --initrd $G --cpus $n --memory 512 \
+	n=2; [ "$name" = boot-loud1 ] && n=1
+	vm "$name" --kernel $K --initrd $G --cpus "$n" --memory 512 \
 		--cmdline "console=ttyS0 reboot=k panic=-1 rdinit=/init rig=boot${RIG_LOUD_ARGS:+ $RIG_LOUD_ARGS}"
 	guest_init "cpus=$n"
 	expect_rc 0 "ACPI power-off"
@@ -51,7 +51,7 @@ bad-kernel)
 	expect_err '"msg":"cannot boot this kernel".*"reason":"[^"]' "no reason logged"
 	ok "truncated bzImage: exit 1, $(grep -o '"reason":"[^"]*"' "$W/$name.err" | head -n 1)" ;;
 vmlinux | pvh)
-	boot=linux; [ $name = pvh ] && boot=pvh
+	boot=linux; [ "$name" = pvh ] && boot=pvh
 	vm "$name" --kernel $ELF --boot $boot --initrd $G --cpus 2 --cmdline "$BASE rig=boot"
 	guest_init "cpus=2"
 	expect_rc 0 "ACPI power-off"
@@ -119,12 +119,13 @@ console)
 	# there ($((6 * 7)) is expanded only by a shell, never by the echo of
 	# the line), then poweroff -f from the same prompt.
 	mkfifo $W/in
-	podvmm --memory 256 --kernel $K --initrd $G --cmdline "$BASE rig=console" <$W/in >$W/$name.out 2>$W/$name.err &
+	podvmm --memory 256 --kernel $K --initrd $G --cmdline "$BASE rig=console" <"$W/in" >"$W/$name.out" 2>"$W/$name.err" &
 	VMPID=$!
 	cur=$name
 	exec 3>$W/in
 	wait_out RIG-SHELL-READY
 	sleep 1
+	# shellcheck disable=SC2016  # expanded by the guest's shell
 	echo 'echo "RIG-ANSWER-$((6 * 7))"' >&3
 	wait_out RIG-ANSWER-42
 	echo 'poweroff -f' >&3
