@@ -56,15 +56,44 @@ if ! tests/linux/build.sh; then
 fi
 echo "build: $(($(date +%s) - t0))s"
 
+# limit_of NAME: the watchdog seconds of scenario NAME in $scen.
+limit_of() {
+	local s
+	for s in $scen; do [ "${s%%:*}" = "$1" ] && { echo "${s#*:}"; return; }; done
+	echo 120
+}
+
 # boot_node LIST LOG: one node run of the scenarios in LIST (name:secs ...).
+# The node's own watchdog bounds each scenario; this one bounds the node:
+# no RIG-RESULT within twice a scenario's limit + 60 s (the node may retry
+# it once), or no first RIG-BEGIN in 180 s, means the node itself stopped (seen here: both QEMU vCPU threads
+# busy, not a line on the serial port, the node's watchdog never firing),
+# and QEMU is killed.
 boot_node() {
-	local list=$1 log=$2 total=60 s
-	for s in $list; do total=$((total + ${s#*:})); done
-	timeout -k 5 "$total" qemu-system-x86_64 "${qaccel[@]}" -smp 2 -m 2048 -nodefaults \
+	local list=$1 log=$2 qpid last='' line since limit=180 now
+	qemu-system-x86_64 "${qaccel[@]}" -smp 2 -m 2048 -nodefaults \
 		-display none -serial stdio -no-reboot -kernel "$RIG/vmlinuz" -initrd "$RIG/node.cpio" \
 		-append "console=ttyS0 quiet panic=-1 rdinit=/init rig.scenarios=$(echo "$list" | tr ' \n' ',,')" \
-		</dev/null >"$log" 2>&1
-	echo "node exit $? after $(($(date +%s) - t1))s: $log"
+		</dev/null >"$log" 2>&1 &
+	qpid=$!
+	since=$(date +%s)
+	stuck=
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		line=$(tr -d '\r' <"$log" | grep -a '^RIG-BEGIN \|^RIG-RESULT ' | tail -n 1)
+		if [ "$line" != "$last" ]; then
+			last=$line since=$now limit=60
+			[[ $line == RIG-BEGIN* ]] && limit=$((2 * $(limit_of "${line#RIG-BEGIN }") + 60))
+		fi
+		if [ $((now - since)) -gt "$limit" ]; then
+			stuck="no progress for ${limit}s after '${line:-the node boot}'"
+			kill "$qpid"
+			break
+		fi
+	done
+	wait "$qpid"
+	echo "node exit $? after $(($(date +%s) - t1))s${stuck:+ (killed: $stuck)}: $log"
 }
 
 results=$RIG/results
@@ -88,7 +117,7 @@ for attempt in 1 2; do
 	tail -n 60 "$log.txt"
 	[ "$attempt" = 1 ] || break
 	# The node itself died (QEMU exited or hung): once more for what is left.
-	echo "RETRY: the node stopped during ${last:-its boot}; booting a new node for:$left"
+	echo "RETRY: the node stopped during ${last:-its boot}${stuck:+ ($stuck)}; booting a new node for:$left"
 	todo=$left
 done
 grep -a '^RIG-LOG \|^RIG-WATCHDOG ' "$RIG"/node-*.log.txt 2>/dev/null | cut -d: -f2-
