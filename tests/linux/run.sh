@@ -63,6 +63,29 @@ limit_of() {
 	echo 120
 }
 
+# node_dump: where the node's CPUs are, from QEMU's monitor: a CPU whose
+# registers show the podvmm guest's kernel (its own CR3, addresses the node
+# does not use) is running the nested guest and has not come back.
+node_dump() {
+	python3 - "$RIG/monitor.sock" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(3)
+s.sendall(b"info cpus\ninfo registers -a\n")
+out, end = b"", time.time() + 5
+while time.time() < end:
+    try:
+        d = s.recv(65536)
+    except socket.timeout:
+        break
+    if not d:
+        break
+    out += d
+print(out.decode(errors="replace").replace("\r", ""))
+PY
+}
+
 # boot_node LIST LOG: one node run of the scenarios in LIST (name:secs ...).
 # The node's own watchdog bounds each scenario; this one bounds the node:
 # no RIG-RESULT within twice a scenario's limit + 60 s (the node may retry
@@ -73,6 +96,7 @@ boot_node() {
 	local list=$1 log=$2 qpid last='' line since limit=180 now
 	qemu-system-x86_64 "${qaccel[@]}" -smp 2 -m 2048 -nodefaults \
 		-display none -serial stdio -no-reboot -kernel "$RIG/vmlinuz" -initrd "$RIG/node.cpio" \
+		-monitor "unix:$RIG/monitor.sock,server=on,wait=off" \
 		-append "console=ttyS0 quiet panic=-1 rdinit=/init rig.scenarios=$(echo "$list" | tr ' \n' ',,')" \
 		</dev/null >"$log" 2>&1 &
 	qpid=$!
@@ -88,6 +112,9 @@ boot_node() {
 		fi
 		if [ $((now - since)) -gt "$limit" ]; then
 			stuck="no progress for ${limit}s after '${line:-the node boot}'"
+			node_dump >"$log.stuck" 2>&1
+			echo "--- the stuck node's CPUs (QEMU monitor, also in $log.stuck):"
+			cat "$log.stuck"
 			kill "$qpid"
 			break
 		fi
