@@ -68,7 +68,7 @@ limit_of() {
 # does not use) is running the nested guest and has not come back.
 node_dump() {
 	python3 - "$RIG/monitor.sock" <<'PY'
-import socket, sys, time
+import re, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.settimeout(3)
@@ -82,7 +82,8 @@ while time.time() < end:
     if not d:
         break
     out += d
-print(out.decode(errors="replace").replace("\r", ""))
+# The monitor echoes with line-editing escapes: keep the text.
+print(re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", out.decode(errors="replace")))
 PY
 }
 
