@@ -104,7 +104,7 @@ vhost-fallback)
 	wait "$VMPID"
 	RC=$?
 	expect_rc 1 "vhost=on without /dev/vhost-net"
-	expect_err '"msg":"vhost=on but vhost-net is unusable".*"error":"No such file or directory"' \
+	expect_err '"reason":"tap tap0: vhost=on but /dev/vhost-net is unusable","error":"No such file or directory"' \
 		"vhost=on did not fail clearly"
 	pod_destroy
 	ok "no /dev/vhost-net: vhost=auto falls back to userspace (logged), vhost=on exits 1 naming the device" ;;
