@@ -145,7 +145,10 @@ for attempt in 1 2; do
 	tail -n 60 "$log.txt"
 	[ "$attempt" = 1 ] || break
 	# The node itself died (QEMU exited or hung): once more for what is left.
-	echo "RETRY: the node stopped during ${last:-its boot}${stuck:+ ($stuck)}; booting a new node for:$left"
+	# Its own last words, when its kernel died (seen: a stack guard page
+	# hit in exc_page_fault in podvmm's task, then a panic).
+	oops=$(grep -a -m 1 'BUG: \|Kernel panic' "$log.txt" | sed 's/^\[[ 0-9.]*\] //' | cut -c1-120)
+	echo "RETRY: the node stopped during ${last:-its boot}${stuck:+ ($stuck)}${oops:+ (node kernel: $oops)}; booting a new node for:$left"
 	todo=$left
 done
 grep -a '^RIG-LOG \|^RIG-WATCHDOG ' "$RIG"/node-*.log.txt 2>/dev/null | cut -d: -f2-
