@@ -167,7 +167,7 @@ int ns_resolv_read(const char *path, struct ns_dns *dns);
 /* RFC 1035 2.3.1 (with RFC 1123 2.1 leading digits): lower-cases in place. */
 bool ns_domain_normalize(char *name);
 
-/* ---- MACs (netsetup/mac.c) ---- */
+/* ---- MACs (netsetup/mac_random.c) ---- */
 
 /* A unicast, locally administered MAC from random bytes, never equal to avoid. */
 void ns_mac_from_random(const uint8_t rnd[6], const uint8_t avoid[6], uint8_t out[6]);
@@ -230,7 +230,7 @@ int ns_setup(const struct ns_opts *o, struct ns_state *st, char *cache_path, siz
 	     int *lock_fd);
 int ns_teardown(const struct ns_opts *o);
 
-/* ---- taps (netsetup/tap.c) ---- */
+/* ---- taps (netsetup/tap_dev.c) ---- */
 
 int ns_tap_create(const char *name, int queues, bool has_owner, uid_t uid, gid_t gid);
 /* Open one fd per queue of a persistent tap (O_CLOEXEC set). */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Steps creating the binding's own links: bridge, tap, placeholder; the nic as a port. */
+/* Steps building the bridge that joins the pod side to the tap. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,41 +10,14 @@
 #include "common/log.h"
 #include "netsetup/steps.h"
 
-int steps_ifindex(struct step_ctx *c, const char *name)
-{
-	struct nsnl_link l;
-	int ret = nsnl_link_get(c->sk, 0, name, &l);
-
-	return ret ? ret : l.ifindex;
-}
-
-/* ---- the bridge ---- */
-
 int step_bridge_create_act(struct step_ctx *c)
 {
 	return nsnl_link_add(c->sk, c->st->binding.bridge, "bridge", NULL, c->st->binding.mtu);
 }
 
-static int del_named(struct step_ctx *c, const char *name, const char *kind1, const char *kind2)
-{
-	struct nsnl_link l;
-	int ret = nsnl_link_get(c->sk, 0, name, &l);
-
-	if (ret == -ENODEV)
-		return 0;
-	if (ret)
-		return ret;
-	/* Never delete the pod interface or something that is not ours. */
-	if (l.ifindex == c->st->pod.ifindex ||
-	    (strcmp(l.kind, kind1) && (!kind2 || strcmp(l.kind, kind2))))
-		return 0;
-	ret = nsnl_link_del(c->sk, l.ifindex);
-	return ret == -ENODEV ? 0 : ret;
-}
-
 int step_bridge_create_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
-	return del_named(c, c->st->binding.bridge, "bridge", NULL);
+	return steps_del_named(c, c->st->binding.bridge, "bridge", NULL);
 }
 
 /*
@@ -130,155 +103,4 @@ int step_bridge_up_act(struct step_ctx *c)
 int step_bridge_up_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
 	return set_up_named(c, c->st->binding.bridge, 0, true);
-}
-
-/* ---- the nic (the renamed pod interface) as a bridge port ---- */
-
-int step_nic_enslave_act(struct step_ctx *c)
-{
-	int br = steps_ifindex(c, c->st->binding.bridge);
-
-	return br < 0 ? br : nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, NSNL_KEEP,
-					   NSNL_KEEP, br);
-}
-
-int step_nic_enslave_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	struct nsnl_link l;
-	int ret = nsnl_link_get(c->sk, c->st->pod.ifindex, NULL, &l);
-
-	if (ret || !l.master)
-		return ret;
-	return nsnl_link_set(c->sk, l.ifindex, NULL, NULL, NSNL_KEEP, NSNL_KEEP, 0);
-}
-
-/*
- * Learning off on the uplink port: the guest's MAC must stay on the tap
- * port, never be learnt from traffic looped back through the pod side
- * (KubeVirt #1501, #1620).
- */
-int step_nic_learning_act(struct step_ctx *c)
-{
-	return nsnl_port_learning(c->st->pod.ifindex, false);
-}
-
-int step_nic_learning_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	struct nsnl_link l;
-	int ret = nsnl_link_get(c->sk, c->st->pod.ifindex, NULL, &l);
-
-	if (ret || !l.master)
-		return ret;	/* not a port any more: the flag went with it */
-	return nsnl_port_learning(l.ifindex, true);
-}
-
-int step_nic_up_act(struct step_ctx *c)
-{
-	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, NSNL_KEEP, 1, NSNL_KEEP);
-}
-
-int step_nic_up_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, NSNL_KEEP, 0, NSNL_KEEP);
-}
-
-/* ---- the tap ---- */
-
-int step_tap_create_act(struct step_ctx *c)
-{
-	const struct ns_binding *b = &c->st->binding;
-
-	return ns_tap_create(b->tap, b->queues, b->has_owner, b->tap_uid, b->tap_gid);
-}
-
-int step_tap_create_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	int ret = ns_tap_destroy(c->st->binding.tap);
-
-	return ret == -ENODEV ? 0 : ret;
-}
-
-int step_tap_attach_act(struct step_ctx *c)
-{
-	int tap = steps_ifindex(c, c->st->binding.tap), br = steps_ifindex(c, c->st->binding.bridge);
-
-	if (tap < 0 || br < 0)
-		return tap < 0 ? tap : br;
-	return nsnl_link_set(c->sk, tap, NULL, NULL, c->st->binding.mtu, 1, br);
-}
-
-int step_tap_attach_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	int tap = steps_ifindex(c, c->st->binding.tap);
-
-	if (tap == -ENODEV)
-		return 0;
-	return tap < 0 ? tap : nsnl_link_set(c->sk, tap, NULL, NULL, NSNL_KEEP, 0, 0);
-}
-
-/* ---- the placeholder ---- */
-
-/*
- * The placeholder keeps the pod's name, MAC, MTU and addresses so kubelet
- * and CNI CHECK still find the pod IP (KubeVirt #2076).  A dummy link is the
- * natural choice, but kernels may lack the driver (the build machines do),
- * so the fallback is a bridge with no ports, kept down: built in wherever
- * this binding works at all (it needs a bridge anyway), one link rather
- * than a veth pair's two, and with no lower device it can never pass a
- * frame.  Neither kind needs a per-device setting: a down link receives
- * nothing (a dummy never receives at all), ARP for its IPv4 addresses comes
- * in on the bridge (see bridge_conf above), and IPv6 neighbour discovery
- * only answers for addresses on the receiving link itself.
- */
-int step_placeholder_create_act(struct step_ctx *c)
-{
-	struct ns_binding *b = &c->st->binding;
-	const struct ns_pod *pod = &c->st->pod;
-	int ret = nsnl_link_add(c->sk, b->placeholder, "dummy", pod->mac, pod->mtu);
-
-	if (!ret) {
-		snprintf(b->placeholder_kind, sizeof(b->placeholder_kind), "dummy");
-		return 0;
-	}
-	if (ret != -EOPNOTSUPP && ret != -ENOENT && ret != -EINVAL)
-		return ret;
-	log_info("netsetup", "no dummy link driver; placeholder is a port-less bridge kept down",
-		 "{s:s}", "placeholder", b->placeholder);
-	ret = nsnl_link_add(c->sk, b->placeholder, "bridge", pod->mac, pod->mtu);
-	if (!ret)
-		snprintf(b->placeholder_kind, sizeof(b->placeholder_kind), "bridge");
-	return ret;
-}
-
-int step_placeholder_create_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	return del_named(c, c->st->binding.placeholder, "dummy", "bridge");
-}
-
-int step_placeholder_addr_act(struct step_ctx *c)
-{
-	const struct ns_pod *pod = &c->st->pod;
-	int idx = steps_ifindex(c, c->st->binding.placeholder);
-
-	if (idx < 0)
-		return idx;
-	for (int i = 0; i < pod->n_addrs; i++) {
-		const struct ns_addr *a = &pod->addrs[i];
-		int ret;
-
-		if (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK)
-			continue;	/* the kernel's own; it comes back with the nic */
-		ret = nsnl_addr_add(c->sk, idx, a);
-		if (ret && a->family == AF_INET)
-			return ret;
-		if (ret)
-			log_warn("netsetup", "IPv6 address not kept on the placeholder",
-				 "{s:s, s:s}", "address", a->addr, "error", strerror(-ret));
-	}
-	return 0;
-}
-
-int step_placeholder_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je)
-{
-	return 0;	/* the addresses leave with the placeholder itself */
 }

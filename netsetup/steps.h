@@ -24,10 +24,16 @@ struct step {
 	int (*undo)(struct step_ctx *c, const struct ns_journal_entry *je);
 };
 
+/* netsetup/txn.c: helpers the steps share. */
 /* ifindex of a link by name, or a negative errno (-ENODEV when absent). */
 int steps_ifindex(struct step_ctx *c, const char *name);
+/*
+ * Delete the link called name if it is of kind kind1 (or kind2, may be
+ * NULL) and is not the pod interface; 0 when there is none.
+ */
+int steps_del_named(struct step_ctx *c, const char *name, const char *kind1, const char *kind2);
 
-/* netsetup/steps_pod.c: the pod interface. */
+/* netsetup/step_pod_iface.c: the pod interface. */
 int step_pod_down_act(struct step_ctx *c);
 int step_pod_down_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_pod_flush_act(struct step_ctx *c);
@@ -39,7 +45,7 @@ int step_pod_mac_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_pod_mtu_act(struct step_ctx *c);
 int step_pod_mtu_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 
-/* netsetup/steps_links.c: bridge, nic as a port, tap, placeholder. */
+/* netsetup/step_bridge.c: the bridge. */
 int step_bridge_create_act(struct step_ctx *c);
 int step_bridge_create_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_bridge_conf_act(struct step_ctx *c);
@@ -48,16 +54,19 @@ int step_bridge_addr_act(struct step_ctx *c);
 int step_bridge_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_bridge_up_act(struct step_ctx *c);
 int step_bridge_up_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+/* netsetup/step_bridge_port.c: the nic as a bridge port. */
 int step_nic_enslave_act(struct step_ctx *c);
 int step_nic_enslave_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_nic_learning_act(struct step_ctx *c);
 int step_nic_learning_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_nic_up_act(struct step_ctx *c);
 int step_nic_up_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+/* netsetup/step_tap.c: the tap. */
 int step_tap_create_act(struct step_ctx *c);
 int step_tap_create_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_tap_attach_act(struct step_ctx *c);
 int step_tap_attach_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+/* netsetup/step_placeholder.c: the placeholder. */
 int step_placeholder_create_act(struct step_ctx *c);
 int step_placeholder_create_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 int step_placeholder_addr_act(struct step_ctx *c);

@@ -22,6 +22,35 @@
 #include "common/log.h"
 #include "netsetup/steps.h"
 
+/* ---- helpers the steps share ---- */
+
+int steps_ifindex(struct step_ctx *c, const char *name)
+{
+	struct nsnl_link l;
+	int ret = nsnl_link_get(c->sk, 0, name, &l);
+
+	return ret ? ret : l.ifindex;
+}
+
+int steps_del_named(struct step_ctx *c, const char *name, const char *kind1, const char *kind2)
+{
+	struct nsnl_link l;
+	int ret = nsnl_link_get(c->sk, 0, name, &l);
+
+	if (ret == -ENODEV)
+		return 0;
+	if (ret)
+		return ret;
+	/* Never delete the pod interface or something that is not ours. */
+	if (l.ifindex == c->st->pod.ifindex ||
+	    (strcmp(l.kind, kind1) && (!kind2 || strcmp(l.kind, kind2))))
+		return 0;
+	ret = nsnl_link_del(c->sk, l.ifindex);
+	return ret == -ENODEV ? 0 : ret;
+}
+
+/* ---- the plan ---- */
+
 static const struct step steps[] = {
 	{ "pod_down", NULL, step_pod_down_act, step_pod_down_undo },
 	{ "pod_flush", NULL, step_pod_flush_act, step_pod_flush_undo },
