@@ -12,7 +12,7 @@
  */
 #include <stdbool.h>
 
-#include "io.h"
+#include "guest_io.h"
 
 #define VIRTIO_VENDOR 0x1af4
 #define VIRTIO_NET_MODERN 0x1041

@@ -2,8 +2,8 @@
 /* Freestanding helpers: polled COM1 output, a small printf, string bits. */
 #include <stdarg.h>
 
-#include "acpi.h"
-#include "io.h"
+#include "guest_acpi.h"
+#include "guest_io.h"
 
 #define COM1 0x3f8
 

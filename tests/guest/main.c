@@ -15,9 +15,9 @@
  */
 #include <asm/bootparam.h>
 
-#include "acpi.h"
-#include "io.h"
-#include "net.h"
+#include "guest_acpi.h"
+#include "guest_io.h"
+#include "guest_net.h"
 
 struct hvm_start_info {
 	uint32_t magic, version, flags, nr_modules;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Minimal DHCPv4 client (RFC 2131 section 3.1, options RFC 2132/3442/3397). */
-#include "io.h"
+#include "guest_io.h"
 #include "gnet.h"
 
 #define CLIENT_PORT 68

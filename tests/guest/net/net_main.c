@@ -5,8 +5,8 @@
  * echo (RFC 792) and UDP echo on port 7 (RFC 862) until Ctrl-Alt-Del arrives
  * on the i8042, then power off.
  */
-#include "io.h"
-#include "net.h"
+#include "guest_io.h"
+#include "guest_net.h"
 #include "gnet.h"
 
 #define ECHO_PORT 7

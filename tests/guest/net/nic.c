@@ -9,7 +9,7 @@
  * and with a multi-queue device CTRL_VQ + MQ, using two queue pairs (the
  * VQ_PAIRS_SET command goes through an indirect descriptor).
  */
-#include "io.h"
+#include "guest_io.h"
 #include "gnet.h"
 #include "vring_drv.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* ACPI table walk and S5 entry, as an OS does it (ACPI 6.4 chapter 5, 7.4.2). */
-#include "acpi.h"
-#include "io.h"
+#include "guest_acpi.h"
+#include "guest_io.h"
 
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
