@@ -26,6 +26,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include "common/mac.h"
 #include "dhcp/frame.h"
 #include "dhcp/proto.h"
 
@@ -238,16 +239,13 @@ static void *flood(void *arg)
 
 int main(int argc, char **argv)
 {
-	unsigned int b[6];
 	long count;
 
-	if (argc != 5 || sscanf(argv[3], "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6 ||
+	if (argc != 5 || mac_parse(argv[3], mac) ||
 	    (count = atol(argv[4])) <= 0) {
 		fprintf(stderr, "usage: dhcp_client dora|flood IFACE MAC COUNT\n");
 		return 2;
 	}
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
 	ifindex = (int)if_nametoindex(argv[2]);
 	rxfd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
 	txfd = socket(AF_PACKET, SOCK_RAW, 0);

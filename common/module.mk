@@ -1,9 +1,16 @@
-# common/: logging, error context, numbers, capabilities, users (libcommon.a).
+# common/: logging, error context, MAC text, numbers, capabilities, users (libcommon.a).
 # The pure part (no libcap) is what the fuzzers link.
-COMMON_PURE_SRCS := common/err.c common/log.c common/num.c
+COMMON_PURE_SRCS := common/err.c common/log.c common/num.c common/mac.c
 COMMON_SRCS := $(COMMON_PURE_SRCS) common/caps.c common/user.c
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 LIBCOMMON   := $(BUILD)/libcommon.a
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(AR) rcs $@ $^
+
+# Unit tests (cmocka): one binary per file in tests/unit/common/.
+COMMON_UNIT_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/common/test_*.c))
+TEST_BINS += $(COMMON_UNIT_BINS)
+TESTS     += $(COMMON_UNIT_BINS)
+$(COMMON_UNIT_BINS): $(BUILD)/tests/unit/common/%: $(BUILD)/tests/unit/common/%.o $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)

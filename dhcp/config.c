@@ -9,25 +9,13 @@
 #include <jansson.h>
 
 #include "common/log.h"
+#include "common/mac.h"
 #include "dhcp/config.h"
 #include "dhcp/proto.h"
 
 uint32_t dhcp_prefix_to_mask(uint8_t prefix)
 {
 	return prefix ? htonl(~0u << (32 - prefix)) : 0;
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-			 &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
 }
 
 static int parse_v4(const char *s, uint32_t *addr)
@@ -137,7 +125,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 		goto out;
 	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
 	*why = "bad binding.guest_mac";
-	if (parse_mac(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
+	if (mac_parse(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
 		goto out;
 	if (cfg->l2_only) {
 		ret = 0;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -26,23 +25,5 @@ int ns_mac_random(const uint8_t avoid[6], uint8_t out[6])
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
 		return -errno;
 	ns_mac_from_random(rnd, avoid, out);
-	return 0;
-}
-
-void ns_mac_format(const uint8_t m[6], char out[18])
-{
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-int ns_mac_parse(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5], &tail) != 6 || strlen(s) != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = b[i];
 	return 0;
 }

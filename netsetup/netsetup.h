@@ -172,8 +172,6 @@ bool ns_domain_normalize(char *name);
 /* A unicast, locally administered MAC from random bytes, never equal to avoid. */
 void ns_mac_from_random(const uint8_t rnd[6], const uint8_t avoid[6], uint8_t out[6]);
 int ns_mac_random(const uint8_t avoid[6], uint8_t out[6]);
-void ns_mac_format(const uint8_t mac[6], char out[18]);
-int ns_mac_parse(const char *s, uint8_t mac[6]);
 
 /* ---- plans (netsetup/plan.c) ---- */
 

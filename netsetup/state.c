@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <linux/rtnetlink.h>
 
+#include "common/mac.h"
 #include "netsetup/netsetup.h"
 
 struct name_val {
@@ -83,9 +84,9 @@ static json_t *str_or_null(const char *s)
 
 static json_t *mac_json(const uint8_t m[6])
 {
-	char buf[18];
+	char buf[MAC_STR_SIZE];
 
-	ns_mac_format(m, buf);
+	mac_format(m, buf);
 	return json_string(buf);
 }
 
@@ -218,7 +219,7 @@ static bool get_mac(struct dec *d, json_t *o, const char *key, uint8_t mac[6])
 
 	if (!get_str(d, o, key, buf, sizeof(buf), false))
 		return false;
-	if (ns_mac_parse(buf, mac)) {
+	if (mac_parse(buf, mac)) {
 		snprintf(what, sizeof(what), "bad MAC in \"%s\"", key);
 		return fail(d, what);
 	}

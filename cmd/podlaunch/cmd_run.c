@@ -25,6 +25,7 @@
 #include "cmd/podlaunch/opts_common.h"
 #include "common/caps.h"
 #include "common/log.h"
+#include "common/mac.h"
 
 #define DHCP_READY_TIMEOUT_MS 5000
 
@@ -145,7 +146,7 @@ int cmd_run(int argc, char **argv)
 	struct ns_opts o;
 	struct ns_state *st;
 	const struct ns_binding *b;
-	char path[4096], vmm[4096], net[64 + NET_QUEUE_PAIRS_MAX * 12], mac[18], user[24];
+	char path[4096], vmm[4096], net[64 + NET_QUEUE_PAIRS_MAX * 12], mac[MAC_STR_SIZE], user[24];
 	int fds[NET_QUEUE_PAIRS_MAX], ret, off, n, lock = -1;
 	char **vargv;
 
@@ -185,7 +186,7 @@ int cmd_run(int argc, char **argv)
 			  "tap", b->tap, "error", strerror(-ret));
 		return 1;
 	}
-	ns_mac_format(b->guest_mac, mac);
+	mac_format(b->guest_mac, mac);
 	off = snprintf(net, sizeof(net), "fd=");
 	for (int i = 0; i < b->queues; i++)
 		off += snprintf(net + off, sizeof(net) - off, "%s%d", i ? ":" : "", fds[i]);

@@ -44,30 +44,12 @@ static void test_random_differs(void **state)
 	assert_memory_not_equal(a, b, 6);	/* 2^-46 chance of a false failure */
 }
 
-static void test_format_parse(void **state)
-{
-	const uint8_t m[6] = { 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
-	uint8_t back[6];
-	char s[18];
-
-	ns_mac_format(m, s);
-	assert_string_equal(s, "62:b1:b5:02:ff:79");
-	assert_int_equal(ns_mac_parse(s, back), 0);
-	assert_memory_equal(back, m, 6);
-	assert_int_equal(ns_mac_parse("62:B1:B5:02:FF:79", back), 0);
-	assert_int_not_equal(ns_mac_parse("62:b1:b5:02:ff", back), 0);
-	assert_int_not_equal(ns_mac_parse("62:b1:b5:02:ff:79:00", back), 0);
-	assert_int_not_equal(ns_mac_parse("62-b1-b5-02-ff-79", back), 0);
-	assert_int_not_equal(ns_mac_parse("", back), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_local_unicast),
 		cmocka_unit_test(test_avoids_given_mac),
 		cmocka_unit_test(test_random_differs),
-		cmocka_unit_test(test_format_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
