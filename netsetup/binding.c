@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "netsetup/drift.h"
 #include "netsetup/netsetup.h"
 #include "netsetup/nl.h"
@@ -33,7 +34,7 @@ static int preflight(const struct ns_state *st)
 		ret = ret ?: -ENODEV;
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
 		ret = nsnl_link_get(sk, 0, mine[i], &l);
 		if (ret == -ENODEV) {
 			ret = 0;

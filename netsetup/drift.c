@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "netsetup/drift.h"
 
 const char *ns_role_name(const struct ns_state *st, enum ns_role role)
@@ -24,7 +25,7 @@ const char *ns_fix_name(enum ns_fix fix)
 		[NS_FIX_BRIDGE_CONF] = "bridge_conf",
 	};
 
-	return fix < sizeof(names) / sizeof(names[0]) && names[fix] ? names[fix] : "?";
+	return fix < ARRAY_SIZE(names) && names[fix] ? names[fix] : "?";
 }
 
 static int add(struct ns_repair *out, int max, int *n, enum ns_role role, enum ns_fix fix,

@@ -8,6 +8,7 @@
 
 #include "common/num.h"
 #include "common/user.h"
+#include "common/util.h"
 #include "dhcp/config.h"
 #include "dhcp/optenc.h"
 #include "dhcp/proto.h"
@@ -63,7 +64,7 @@ void ns_opts_usage(enum ns_cmd cmd, FILE *f)
 {
 	fprintf(f, "usage: podlaunch %s [flags]%s\n", cmd_names[cmd],
 		cmd == NS_CMD_RUN ? " [-- VMM args...]" : "");
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
 		char left[48];
 
 		if (!(flags[i].cmds & (1u << cmd)))
@@ -265,7 +266,7 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 		memcpy(name, arg + 2, n);
 		name[n] = '\0';
 
-		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(flags); k++)
 			if (!strcmp(flags[k].name, name) && (flags[k].cmds & (1u << cmd)))
 				f = &flags[k];
 

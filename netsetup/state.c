@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include "common/mac.h"
+#include "common/util.h"
 #include "netsetup/netsetup.h"
 
 struct name_val {
@@ -411,10 +412,10 @@ int ns_state_from_json(json_t *j, struct ns_state *st, char *msg, size_t msglen)
 	st->version = v;
 	if (!get_str(&d, j, "phase", phase, sizeof(phase), false))
 		return d.err;
-	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(phases); i++)
 		if (!strcmp(phases[i], phase))
 			break;
-	if (i == sizeof(phases) / sizeof(phases[0])) {
+	if (i == ARRAY_SIZE(phases)) {
 		fail(&d, "unknown phase");
 		return d.err;
 	}

@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "netsetup/steps.h"
 
 int step_bridge_create_act(struct step_ctx *c)
@@ -47,7 +48,7 @@ int step_bridge_conf_act(struct step_ctx *c)
 	int idx = steps_ifindex(c, c->st->binding.bridge);
 
 	return idx < 0 ? idx : nsnl_inet_conf_set(c->sk, idx, bridge_conf,
-						  (int)(sizeof(bridge_conf) / sizeof(bridge_conf[0])));
+						  (int)(ARRAY_SIZE(bridge_conf)));
 }
 
 int step_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "netsetup/steps.h"
 
 /* ---- helpers the steps share ---- */
@@ -70,7 +71,7 @@ static const struct step steps[] = {
 	{ "placeholder_addr", NULL, step_placeholder_addr_act, step_placeholder_addr_undo },
 };
 
-#define N_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
+#define N_STEPS (int)(ARRAY_SIZE(steps))
 
 /*
  * A journal written by an older podlaunch may start with "arp_ignore",
@@ -95,7 +96,7 @@ static const struct step *step_find(const char *name)
 	for (int i = 0; i < N_STEPS; i++)
 		if (!strcmp(steps[i].name, name))
 			return &steps[i];
-	for (size_t i = 0; i < sizeof(legacy_steps) / sizeof(legacy_steps[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(legacy_steps); i++)
 		if (!strcmp(legacy_steps[i].name, name))
 			return &legacy_steps[i];
 	return NULL;

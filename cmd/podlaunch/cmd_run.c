@@ -26,6 +26,7 @@
 #include "common/caps.h"
 #include "common/log.h"
 #include "common/mac.h"
+#include "common/util.h"
 
 #define DHCP_READY_TIMEOUT_MS 5000
 
@@ -139,7 +140,7 @@ static void inherited_fds_cloexec(void)
 
 /* What podvmm --user needs to become that user; nothing after. */
 static const cap_value_t vmm_user_caps[] = { CAP_SETUID, CAP_SETGID };
-#define NR_VMM_USER_CAPS ((int)(sizeof(vmm_user_caps) / sizeof(vmm_user_caps[0])))
+#define NR_VMM_USER_CAPS ((int)(ARRAY_SIZE(vmm_user_caps)))
 
 int cmd_run(int argc, char **argv)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/podlaunch/commands.h"
+#include "common/util.h"
 
 static const struct {
 	const char *name;
@@ -20,7 +21,7 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: podlaunch COMMAND [flags]   (podlaunch COMMAND --help)\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].what);
 }
 
@@ -34,7 +35,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "podlaunch: unknown command %s\n", argv[1]);

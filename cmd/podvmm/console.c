@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/podvmm/console.h"
+#include "common/util.h"
 
 static struct termios saved;
 static volatile sig_atomic_t raw_active;
@@ -44,7 +45,7 @@ static int raw_mode(void)
 		return -errno;
 	raw_active = 1;
 	atexit(console_restore);
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
 		signal(fatal[i], fatal_signal);
 	return 0;
 }

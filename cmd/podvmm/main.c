@@ -22,6 +22,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/user.h"
+#include "common/util.h"
 #include "vmm/hw/pc_devices.h"
 #include "vmm/virtio/net/net.h"
 #include "vmm/seccomp/seccomp.h"
@@ -203,7 +204,7 @@ static int epoll_add(int epfd, int fd)
 
 /* What --user needs until the switch. */
 static const cap_value_t user_switch_caps[] = { CAP_SETUID, CAP_SETGID };
-#define NR_USER_SWITCH_CAPS ((int)(sizeof(user_switch_caps) / sizeof(user_switch_caps[0])))
+#define NR_USER_SWITCH_CAPS ((int)(ARRAY_SIZE(user_switch_caps)))
 
 /*
  * Everything podvmm opens is open by now (/dev/kvm, the taps, vhost-net,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "vmm/seccomp/seccomp.h"
 #include "vmm/kvm/vcpu.h"
 #include "vmm/kvm/vm_core.h"
@@ -62,10 +63,10 @@ static int vcpu_msrs(struct vcpu *c)
 		{ MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE_FAST_STRING },
 		{ MSR_MTRRdefType, (1 << 11) | 6 },
 	};
-	const int n = sizeof(init) / sizeof(init[0]);
+	const int n = ARRAY_SIZE(init);
 	struct {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[sizeof(init) / sizeof(init[0])];
+		struct kvm_msr_entry e[ARRAY_SIZE(init)];
 	} m = { .hdr.nmsrs = n };
 	int ret;
 

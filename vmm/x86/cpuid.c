@@ -2,9 +2,9 @@
 /* Bit positions: Intel SDM vol. 2A, CPUID instruction, tables 3-8 to 3-17. */
 #include <stddef.h>
 
+#include "common/util.h"
 #include "vmm/x86/cpuid.h"
 
-#define BIT(n) (1U << (n))
 
 /* Leaf 1 ECX */
 #define F1_FMA		BIT(12)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "common/mac.h"
+#include "common/util.h"
 
 static void test_format_parse(void **state)
 {
@@ -40,7 +41,7 @@ static void test_refused(void **state)
 	const uint8_t keep[6] = { 1, 2, 3, 4, 5, 6 };
 	uint8_t out[6];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		memcpy(out, keep, 6);
 		assert_int_equal(mac_parse(bad[i], out), -EINVAL);
 		assert_memory_equal(out, keep, 6);	/* untouched on failure */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "common/util.h"
 #include "dhcp/msg.h"
 #include "tests/unit/dhcp/pkt.h"
 
@@ -96,7 +97,7 @@ static void test_fixed_lengths(void **state)
 	};
 	uint8_t v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct pkt p;
 
 		pkt_init(&p, bad[i].code == OPT_MSG_TYPE ? 0 : DHCPDISCOVER, GUEST_MAC);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/util.h"
 #include "netsetup/drift.h"
 #include "tests/unit/netsetup/pod_fixture.h"
 
@@ -69,7 +70,7 @@ static void test_each_link_down(void **state)
 	struct ns_observed o;
 	struct ns_state st;
 
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++) {
 		healthy(&st, &o);
 		o.link[roles[i]].up = false;
 		assert_int_equal(plan(&st, &o, r), 1);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/util.h"
 #include "netsetup/netsetup.h"
 
 #define ARGS(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -102,7 +103,7 @@ static void test_bad_flags_named(void **state)
 	struct ns_opts o;
 	char err[128];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char *a[] = { "cmd", (char *)bad[i].flag, (char *)bad[i].val, NULL };
 
 		assert_int_equal(parse(bad[i].cmd, a, 3, &o, err), -EINVAL);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cmd/podvmm/cli.h"
+#include "common/util.h"
 #include "vmm/virtio/net/net.h"
 
 static int parse(struct podvmm_opts *o, const char **flag, ...)
@@ -168,7 +169,7 @@ static void net_specs(void **state)
 		{ "fd=3,mac=02:00:00:00:00:01,", "net" },
 		{ "fd=3,mac", "net" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		bad = NULL;
 		assert_int_equal(net_spec_parse(cases[i].arg, &s, &bad), -EINVAL);
 		if (!bad || strcmp(bad, cases[i].bad))

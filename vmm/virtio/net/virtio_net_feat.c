@@ -6,6 +6,7 @@
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 
+#include "common/util.h"
 #include "vmm/virtio/net/virtio_net_feat.h"
 
 
@@ -55,7 +56,7 @@ int vnet_features_check(uint64_t offered, uint64_t acked)
 	/* We are a modern-only device (section 7.2.1 / 2.2.3). */
 	if (!(acked & (1ULL << VIRTIO_F_VERSION_1)))
 		return -EINVAL;
-	for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(deps); i++)
 		if ((acked & (1ULL << deps[i].f)) && !(acked & (1ULL << deps[i].needs)))
 			return -EINVAL;
 	return 0;
