@@ -66,13 +66,47 @@ static void log_time(char *buf, size_t len)
 		 tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000) % 1000000);
 }
 
+void log_emit_json(enum log_level lvl, const char *component, const char *msg, json_t *fields)
+{
+	int saved_errno = errno;
+	json_t *obj;
+	char when[64];
+	char *line;
+
+	if ((int)lvl < (int)log_get_level())
+		goto out;
+
+	log_time(when, sizeof(when));
+	obj = json_pack("{s:s, s:s, s:s, s:s}", "time", when,
+			"level", level_names[lvl], "component",
+			component ? component : "podlaunch", "msg", msg ? msg : "");
+	if (!obj)
+		goto out;
+	if (fields)
+		json_object_update(obj, fields);
+
+	line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (line) {
+		/* One write per line so concurrent processes do not interleave. */
+		struct iovec iov[2] = {
+			{ .iov_base = line, .iov_len = strlen(line) },
+			{ .iov_base = "\n", .iov_len = 1 },
+		};
+		ssize_t r = writev(log_fd, iov, 2);
+		(void)r;
+		free(line);
+	}
+	json_decref(obj);
+out:
+	json_decref(fields);
+	errno = saved_errno;
+}
+
 void log_emit(enum log_level lvl, const char *component, const char *msg,
 	      const char *fields_fmt, ...)
 {
 	int saved_errno = errno;
-	json_t *obj, *fields = NULL;
-	char when[64];
-	char *line;
+	json_t *fields = NULL;
 
 	if ((int)lvl < (int)log_get_level()) {
 		/*
@@ -90,14 +124,6 @@ void log_emit(enum log_level lvl, const char *component, const char *msg,
 		errno = saved_errno;
 		return;
 	}
-
-	log_time(when, sizeof(when));
-	obj = json_pack("{s:s, s:s, s:s, s:s}", "time", when,
-			"level", level_names[lvl], "component",
-			component ? component : "podlaunch", "msg", msg ? msg : "");
-	if (!obj)
-		goto out;
-
 	if (fields_fmt) {
 		json_error_t err;
 		va_list ap;
@@ -105,25 +131,11 @@ void log_emit(enum log_level lvl, const char *component, const char *msg,
 		va_start(ap, fields_fmt);
 		fields = json_vpack_ex(&err, 0, fields_fmt, ap);
 		va_end(ap);
-		if (fields && json_is_object(fields))
-			json_object_update(obj, fields);
-		else
-			json_object_set_new(obj, "log_error", json_string(err.text));
-		json_decref(fields);
+		if (!json_is_object(fields)) {
+			json_decref(fields);
+			fields = json_pack("{s:s}", "log_error", err.text);
+		}
+		errno = saved_errno;
 	}
-
-	line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (line) {
-		/* One write per line so concurrent processes do not interleave. */
-		struct iovec iov[2] = {
-			{ .iov_base = line, .iov_len = strlen(line) },
-			{ .iov_base = "\n", .iov_len = 1 },
-		};
-		ssize_t r = writev(log_fd, iov, 2);
-		(void)r;
-		free(line);
-	}
-	json_decref(obj);
-out:
-	errno = saved_errno;
+	log_emit_json(lvl, component, msg, fields);
 }

@@ -24,6 +24,10 @@ void log_set_fd(int fd);
 
 void log_emit(enum log_level lvl, const char *component, const char *msg,
 	      const char *fields_fmt, ...);
+/* The same with the fields as a JSON object (NULL for none); takes fields' reference. */
+struct json_t;
+void log_emit_json(enum log_level lvl, const char *component, const char *msg,
+		   struct json_t *fields);
 
 #define log_debug(c, m, ...) log_emit(LOG_LVL_DEBUG, c, m, __VA_ARGS__)
 #define log_info(c, m, ...)  log_emit(LOG_LVL_INFO, c, m, __VA_ARGS__)

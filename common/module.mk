@@ -13,4 +13,4 @@ COMMON_UNIT_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/common/test_
 TEST_BINS += $(COMMON_UNIT_BINS)
 TESTS     += $(COMMON_UNIT_BINS)
 $(COMMON_UNIT_BINS): $(BUILD)/tests/unit/common/%: $(BUILD)/tests/unit/common/%.o $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
