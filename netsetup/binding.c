@@ -98,7 +98,7 @@ static int binding_state(const struct ns_state *st)
 static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
 {
 	struct ns_txn t = { .st = st, .cache_path = path };
-	char err[256];
+	struct err err = { 0 };
 	uint8_t mac[6];
 	int ret;
 
@@ -171,10 +171,11 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 
 	ret = ns_mac_random(st->pod.mac, mac);
 	if (!ret)
-		ret = ns_plan_build(st, o, mac, err, sizeof(err));
+		ret = ns_plan_build(st, o, mac, &err);
 	if (ret) {
-		log_error("netsetup", "cannot plan the binding", "{s:s, s:s}", "step", "plan",
-			  "error", ret == -ENAMETOOLONG || ret == -EINVAL ? err : strerror(-ret));
+		if (!err.code)
+			err_set(&err, ret, NULL);	/* ns_mac_random: only the errno */
+		err_log("netsetup", "cannot plan the binding", &err, "{s:s}", "step", "plan");
 		return ret;
 	}
 	if (st->binding.l2_only)

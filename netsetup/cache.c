@@ -97,8 +97,8 @@ out:
 
 int ns_cache_read(const char *path, struct ns_state *st)
 {
+	struct err err = { 0 };
 	json_error_t jerr;
-	char msg[256];
 	json_t *j;
 	int ret;
 
@@ -110,12 +110,12 @@ int ns_cache_read(const char *path, struct ns_state *st)
 			  "{s:s, s:s, s:s, s:i}", "step", "cache", "file", path, "error", jerr.text, "line", jerr.line);
 		return -EINVAL;
 	}
-	ret = ns_state_from_json(j, st, msg, sizeof(msg));
+	ret = ns_state_from_json(j, st, &err);
 	json_decref(j);
 	if (ret)
-		log_error("cache", ret == -EPROTO ? "state cache has a foreign version; not touching it"
-						  : "state cache is corrupt; not touching it",
-			  "{s:s, s:s, s:s}", "step", "cache", "file", path, "error", msg);
+		err_log("cache", ret == -EPROTO ? "state cache has a foreign version; not touching it"
+						: "state cache is corrupt; not touching it",
+			&err, "{s:s, s:s}", "step", "cache", "file", path);
 	return ret;
 }
 

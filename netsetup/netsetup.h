@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "common/err.h"
 #include "common/limits.h"
 
 #define NS_CACHE_VERSION 1
@@ -151,11 +152,10 @@ struct ns_opts {
 };
 
 /*
- * Parse argv (argv[0] is the subcommand name).  Returns 0, or -EINVAL with
- * a message naming the flag in err.
+ * Parse argv (argv[0] is the subcommand name).  Returns 0, or -EINVAL
+ * (-E2BIG: too many DHCP flags) with e's message naming the flag.
  */
-int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
-		  char *err, size_t errlen);
+int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, struct err *e);
 void ns_opts_usage(enum ns_cmd cmd, FILE *f);
 
 /* ---- resolv.conf (netsetup/resolv.c) ---- */
@@ -177,14 +177,14 @@ int ns_mac_random(const uint8_t avoid[6], uint8_t out[6]);
 
 /* Fill st->binding from st->pod and the options; nic_mac from rnd. */
 int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t nic_mac[6],
-		  char *err, size_t errlen);
+		  struct err *e);
 
 /* ---- the cache (netsetup/state.c, netsetup/cache.c) ---- */
 
 json_t *ns_pod_to_json(const struct ns_pod *pod);
 json_t *ns_state_to_json(const struct ns_state *st);
-/* 0, or -EINVAL (bad content: msg says what), -EPROTO (foreign version). */
-int ns_state_from_json(json_t *j, struct ns_state *st, char *msg, size_t msglen);
+/* 0, or -EINVAL (bad content: e says what), -EPROTO (foreign version). */
+int ns_state_from_json(json_t *j, struct ns_state *st, struct err *e);
 const char *ns_phase_name(enum ns_phase p);
 
 /* <dir>/<iface>.json */

@@ -77,10 +77,9 @@ void ns_opts_usage(enum ns_cmd cmd, FILE *f)
 		fprintf(f, "  %-30s %s\n", "--dhcp-*[=VALUE]", "passed to the DHCP server as given");
 }
 
-static int bad(char *err, size_t len, const char *flag, const char *why)
+static int bad(struct err *e, const char *flag, const char *why)
 {
-	snprintf(err, len, "%s: %s", flag, why);
-	return -EINVAL;
+	return err_set(e, EINVAL, "%s: %s", flag, why);
 }
 
 static int dhcp_push(struct ns_opts *o, const char *a)
@@ -92,7 +91,7 @@ static int dhcp_push(struct ns_opts *o, const char *a)
 }
 
 static int apply(struct ns_opts *o, const struct flag *f, const char *flag, const char *val,
-		 char *err, size_t len)
+		 struct err *e)
 {
 	unsigned long long v;
 
@@ -102,7 +101,7 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		/* "k6t-" + iface and iface + "-nic" must fit IFNAMSIZ too: plan checks that. */
 		if (!*val || strlen(val) >= IFNAMSIZ || strchr(val, '/') || strchr(val, ' ') ||
 		    !strcmp(val, ".") || !strcmp(val, ".."))
-			return bad(err, len, flag, "not a valid interface name");
+			return bad(e, flag, "not a valid interface name");
 		if (f->id == F_IFACE)
 			o->iface = val;
 		else
@@ -112,7 +111,7 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 	case F_RESOLV:
 	case F_VMM:
 		if (!*val)
-			return bad(err, len, flag, "empty path");
+			return bad(e, flag, "empty path");
 		if (f->id == F_STATE_DIR)
 			o->state_dir = val;
 		else if (f->id == F_RESOLV)
@@ -122,13 +121,13 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		return 0;
 	case F_QUEUES:
 		if (num_parse(val, 1, NET_QUEUE_PAIRS_MAX, &v))
-			return bad(err, len, flag, "expects a number from 1 to " NET_QUEUE_PAIRS_MAX_STR);
+			return bad(e, flag, "expects a number from 1 to " NET_QUEUE_PAIRS_MAX_STR);
 		o->queues = v;
 		return 0;
 	case F_MTU:
 		/* RFC 791: 68 is the minimum IPv4 MTU. */
 		if (num_parse(val, 68, 65535, &v))
-			return bad(err, len, flag, "expects a number from 68 to 65535");
+			return bad(e, flag, "expects a number from 68 to 65535");
 		o->mtu = v;
 		return 0;
 	case F_TAP_OWNER: {
@@ -136,7 +135,7 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		bool has_gid;
 
 		if (user_spec_parse(val, &o->tap_uid, &gid, &has_gid))
-			return bad(err, len, flag, "expects numeric UID[:GID]");
+			return bad(e, flag, "expects numeric UID[:GID]");
 		o->has_owner = true;
 		o->tap_gid = has_gid ? gid : (gid_t)-1;
 		return 0;
@@ -147,15 +146,15 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 			o->has_vmm_user = true;
 			return 0;
 		case -EPERM:
-			return bad(err, len, flag, "expects a non-zero UID and GID");
+			return bad(e, flag, "expects a non-zero UID and GID");
 		default:
-			return bad(err, len, flag, "expects numeric UID[:GID]");
+			return bad(e, flag, "expects numeric UID[:GID]");
 		}
 	case F_BRIDGE_ADDR: {
 		struct in_addr a;
 
 		if (inet_pton(AF_INET, val, &a) != 1)
-			return bad(err, len, flag, "expects an IPv4 address");
+			return bad(e, flag, "expects an IPv4 address");
 		o->bridge_addr = val;
 		return 0;
 	}
@@ -175,24 +174,28 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		int r = dhcp_parse_option_arg(val, &code, data, sizeof(data), &n);
 
 		if (r == -EPERM)
-			return bad(err, len, flag, dhcp_option_refused(code));
+			return bad(e, flag, dhcp_option_refused(code));
 		if (r)
-			return bad(err, len, flag,
+			return bad(e, flag,
 				   "expects CODE:HEX (code 1-254; hex octets, ':' between them allowed)");
-		return dhcp_push(o, "--dhcp-option") ?: dhcp_push(o, val);
+		if (dhcp_push(o, "--dhcp-option") || dhcp_push(o, val))
+			return err_set(e, E2BIG, "%s: too many DHCP flags", flag);
+		return 0;
 	}
 	case F_LEASE_TIME: {
 		uint32_t secs;
 
 		if (dhcp_parse_lease_time(val, &secs))
-			return bad(err, len, flag, "expects seconds (10-4294967294) or infinite");
-		return dhcp_push(o, "--lease-time") ?: dhcp_push(o, val);
+			return bad(e, flag, "expects seconds (10-4294967294) or infinite");
+		if (dhcp_push(o, "--lease-time") || dhcp_push(o, val))
+			return err_set(e, E2BIG, "%s: too many DHCP flags", flag);
+		return 0;
 	}
 	case F_HELP:
 		o->help = true;
 		return 0;
 	}
-	return -EINVAL;
+	return bad(e, flag, "unknown flag");
 }
 
 /*
@@ -200,7 +203,7 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
  * lease), checked as the DHCP child will check them, so that run exits 2
  * before setting anything up.
  */
-static int dhcp_check_set(const struct ns_opts *o, char *err, size_t len)
+static int dhcp_check_set(const struct ns_opts *o, struct err *e)
 {
 	static struct dhcp_extra extra[DHCP_MAX_EXTRA];
 	uint32_t lease = DHCP_LEASE_INFINITE;
@@ -217,7 +220,7 @@ static int dhcp_check_set(const struct ns_opts *o, char *err, size_t len)
 			i++;
 		} else if (!strcmp(a, "--dhcp-option")) {
 			if (n == DHCP_MAX_EXTRA)
-				return bad(err, len, "--dhcp-option", "too many (at most 16)");
+				return bad(e, "--dhcp-option", "too many (at most 16)");
 			if (!dhcp_parse_option_arg(v, &extra[n].code, extra[n].data,
 						   sizeof(extra[n].data), &l)) {
 				extra[n].len = (uint16_t)l;
@@ -227,12 +230,11 @@ static int dhcp_check_set(const struct ns_opts *o, char *err, size_t len)
 		}
 	}
 	if (dhcp_extra_check(extra, &n, &lease, lease_given, &why))
-		return bad(err, len, "--dhcp-option", why);
+		return bad(e, "--dhcp-option", why);
 	return 0;
 }
 
-int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
-		  char *err, size_t errlen)
+int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, struct err *e)
 {
 	memset(o, 0, sizeof(*o));
 	o->iface = "eth0";
@@ -252,17 +254,17 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 
 		if (!strcmp(arg, "--")) {
 			if (cmd != NS_CMD_RUN)
-				return bad(err, errlen, "--", "only run takes VMM arguments");
+				return bad(e, "--", "only run takes VMM arguments");
 			o->vmm_argv = argv + i + 1;
 			o->vmm_argc = argc - i - 1;
-			return dhcp_check_set(o, err, errlen);
+			return dhcp_check_set(o, e);
 		}
 		if (strncmp(arg, "--", 2))
-			return bad(err, errlen, arg, "unexpected argument");
+			return bad(e, arg, "unexpected argument");
 		eq = strchr(arg, '=');
 		n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 		if (n >= sizeof(name))
-			return bad(err, errlen, arg, "unknown flag");
+			return bad(e, arg, "unknown flag");
 		memcpy(name, arg + 2, n);
 		name[n] = '\0';
 
@@ -277,15 +279,15 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 			 * is not a flag, --dhcp-X alone otherwise.
 			 */
 			if (dhcp_push(o, arg))
-				return bad(err, errlen, arg, "too many DHCP flags");
+				return bad(e, arg, "too many DHCP flags");
 			if (!eq && i + 1 < argc && strncmp(argv[i + 1], "--", 2) &&
 			    dhcp_push(o, argv[++i]))
-				return bad(err, errlen, arg, "too many DHCP flags");
+				return bad(e, arg, "too many DHCP flags");
 			continue;
 		}
 		if (!f) {
 			snprintf(name, sizeof(name), "--%.*s", (int)n, arg + 2);
-			return bad(err, errlen, name, "unknown flag");
+			return bad(e, name, "unknown flag");
 		}
 		snprintf(name, sizeof(name), "--%s", f->name);
 		if (f->has_arg) {
@@ -294,13 +296,13 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o,
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else
-				return bad(err, errlen, name, "needs a value");
+				return bad(e, name, "needs a value");
 		} else if (eq) {
-			return bad(err, errlen, name, "takes no value");
+			return bad(e, name, "takes no value");
 		}
-		ret = apply(o, f, name, val, err, errlen);
+		ret = apply(o, f, name, val, e);
 		if (ret)
 			return ret;
 	}
-	return dhcp_check_set(o, err, errlen);
+	return dhcp_check_set(o, e);
 }

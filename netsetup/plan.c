@@ -13,7 +13,7 @@
  * nic's new MAC included) and a later run after SIGKILL undoes exactly that.
  */
 int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t nic_mac[6],
-		  char *err, size_t errlen)
+		  struct err *e)
 {
 	struct ns_binding *b = &st->binding;
 	const struct ns_pod *pod = &st->pod;
@@ -21,21 +21,19 @@ int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t ni
 	memset(b, 0, sizeof(*b));
 	if (snprintf(b->bridge, IFNAMSIZ, "k6t-%s", pod->iface) >= IFNAMSIZ ||
 	    snprintf(b->nic, IFNAMSIZ, "%s-nic", pod->iface) >= IFNAMSIZ) {
-		snprintf(err, errlen, "interface name %s too long for k6t-%s/%s-nic (max %d)",
-			 pod->iface, pod->iface, pod->iface, IFNAMSIZ - 1 - 4);
-		return -ENAMETOOLONG;
+		return err_set(e, ENAMETOOLONG,
+			       "interface name %s too long for k6t-%s/%s-nic (max %d)", pod->iface,
+			       pod->iface, pod->iface, IFNAMSIZ - 1 - 4);
 	}
 	snprintf(b->placeholder, IFNAMSIZ, "%s", pod->iface);
 	snprintf(b->tap, IFNAMSIZ, "%s", o->tap_name);
 	if (!strcmp(b->tap, b->bridge) || !strcmp(b->tap, b->nic) || !strcmp(b->tap, b->placeholder)) {
-		snprintf(err, errlen, "tap name %s clashes with the binding's links", b->tap);
-		return -EINVAL;
+		return err_set(e, EINVAL, "tap name %s clashes with the binding's links", b->tap);
 	}
 	snprintf(b->bridge_addr, sizeof(b->bridge_addr), "%s", o->bridge_addr);
 	memcpy(b->nic_mac, nic_mac, 6);
 	if (!memcmp(b->nic_mac, pod->mac, 6)) {
-		snprintf(err, errlen, "new nic MAC equals the pod MAC");
-		return -EINVAL;
+		return err_set(e, EINVAL, "new nic MAC equals the pod MAC");
 	}
 	memcpy(b->guest_mac, pod->mac, 6);
 	b->queues = o->queues > 0 ? o->queues : 1;

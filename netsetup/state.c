@@ -169,17 +169,14 @@ json_t *ns_state_to_json(const struct ns_state *st)
 /* ---- decoding: every field checked, since the file may be anything ---- */
 
 struct dec {
-	char *msg;
-	size_t len;
+	struct err *e;
 	int err;
 };
 
 static bool fail(struct dec *d, const char *what)
 {
-	if (!d->err) {
-		snprintf(d->msg, d->len, "%s", what);
-		d->err = -EINVAL;
-	}
+	if (!d->err)
+		d->err = err_set(d->e, EINVAL, "%s", what);
 	return false;
 }
 
@@ -390,9 +387,9 @@ static bool dec_binding(struct dec *d, json_t *o, struct ns_binding *b)
 	return true;
 }
 
-int ns_state_from_json(json_t *j, struct ns_state *st, char *msg, size_t msglen)
+int ns_state_from_json(json_t *j, struct ns_state *st, struct err *err)
 {
-	struct dec d = { msg, msglen, 0 };
+	struct dec d = { err, 0 };
 	json_t *undo, *e;
 	char phase[16];
 	long long v;
@@ -400,14 +397,12 @@ int ns_state_from_json(json_t *j, struct ns_state *st, char *msg, size_t msglen)
 
 	memset(st, 0, sizeof(*st));
 	if (!json_is_object(j)) {
-		snprintf(msg, msglen, "not a JSON object");
-		return -EINVAL;
+		return err_set(err, EINVAL, "not a JSON object");
 	}
 	if (!get_int(&d, j, "version", 0, INT32_MAX, &v))
 		return d.err;
 	if (v != NS_CACHE_VERSION) {
-		snprintf(msg, msglen, "version %lld, expected %d", v, NS_CACHE_VERSION);
-		return -EPROTO;
+		return err_set(err, EPROTO, "version %lld, expected %d", v, NS_CACHE_VERSION);
 	}
 	st->version = v;
 	if (!get_str(&d, j, "phase", phase, sizeof(phase), false))

@@ -5,10 +5,10 @@
 
 int podlaunch_opts(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o)
 {
-	char err[256];
+	struct err e = { 0 };
 
-	if (ns_opts_parse(cmd, argc, argv, o, err, sizeof(err))) {
-		fprintf(stderr, "podlaunch %s: %s\n", argv[0], err);
+	if (ns_opts_parse(cmd, argc, argv, o, &e)) {
+		fprintf(stderr, "podlaunch %s: %s\n", argv[0], e.msg);
 		ns_opts_usage(cmd, stderr);
 		return 2;
 	}

@@ -30,12 +30,12 @@ static void link_set(struct nsnl_link *l, int idx, const char *name, const char 
 static void healthy(struct ns_state *st, struct ns_observed *o)
 {
 	struct ns_opts opts;
-	char err[128];
+	struct err err;
 
 	memset(st, 0, sizeof(*st));
 	fixture_pod(&st->pod, true);
 	fixture_opts(&opts);
-	assert_int_equal(ns_plan_build(st, &opts, nic_mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(st, &opts, nic_mac, &err), 0);
 	memset(o, 0, sizeof(*o));
 	link_set(&o->link[NS_ROLE_BRIDGE], 10, "k6t-eth0", "bridge", 1450, true, 0);
 	link_set(&o->link[NS_ROLE_NIC], 2, "eth0-nic", "veth", 1450, true, 10);

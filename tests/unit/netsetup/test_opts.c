@@ -15,14 +15,18 @@
 
 static int parse(enum ns_cmd cmd, char **argv, int argc, struct ns_opts *o, char *err)
 {
-	return ns_opts_parse(cmd, argc, argv, o, err, 128);
+	struct err e = { 0 };
+	int ret = ns_opts_parse(cmd, argc, argv, o, &e);
+
+	snprintf(err, sizeof(e.msg), "%s", e.msg);
+	return ret;
 }
 
 static void test_defaults(void **state)
 {
 	char **a = ARGS("setup");
 	struct ns_opts o;
-	char err[128];
+	char err[sizeof(((struct err *)0)->msg)];
 
 	assert_int_equal(parse(NS_CMD_SETUP, a, 1, &o, err), 0);
 	assert_string_equal(o.iface, "eth0");
@@ -41,7 +45,7 @@ static void test_setup_flags(void **state)
 			"--queues", "4", "--tap-owner", "107:108", "--mtu", "9000",
 			"--resolv-conf", "/r", "--bridge-addr", "169.254.1.1");
 	struct ns_opts o;
-	char err[128];
+	char err[sizeof(((struct err *)0)->msg)];
 
 	assert_int_equal(parse(NS_CMD_SETUP, a, 16, &o, err), 0);
 	assert_string_equal(o.iface, "net1");
@@ -101,7 +105,7 @@ static void test_bad_flags_named(void **state)
 		{ NS_CMD_RUN, "--lease-time", " 60", "--lease-time" },
 	};
 	struct ns_opts o;
-	char err[128];
+	char err[sizeof(((struct err *)0)->msg)];
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char *a[] = { "cmd", (char *)bad[i].flag, (char *)bad[i].val, NULL };
@@ -143,7 +147,7 @@ static void test_queues_limit(void **state)
 static void test_missing_value_and_stray_args(void **state)
 {
 	struct ns_opts o;
-	char err[128];
+	char err[sizeof(((struct err *)0)->msg)];
 
 	assert_int_equal(parse(NS_CMD_SETUP, ARGS("setup", "--iface"), 2, &o, err), -EINVAL);
 	assert_non_null(strstr(err, "--iface"));
@@ -162,7 +166,7 @@ static void test_run_passthrough(void **state)
 			"--lease-time", "3600", "--dhcp-foo=bar", "--dhcp-flag", "--dhcp-x", "y",
 			"--", "--kernel", "bzImage", "--");
 	struct ns_opts o;
-	char err[128];
+	char err[sizeof(((struct err *)0)->msg)];
 
 	assert_int_equal(parse(NS_CMD_RUN, a, 16, &o, err), 0);
 	assert_true(o.no_dhcp);

@@ -15,11 +15,11 @@ static void test_default_plan(void **state)
 {
 	struct ns_state st = { 0 };
 	struct ns_opts o;
-	char err[128];
+	struct err err;
 
 	fixture_pod(&st.pod, true);
 	fixture_opts(&o);
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_string_equal(st.binding.bridge, "k6t-eth0");
 	assert_string_equal(st.binding.nic, "eth0-nic");
 	assert_string_equal(st.binding.placeholder, "eth0");
@@ -37,7 +37,7 @@ static void test_options_win(void **state)
 {
 	struct ns_state st = { 0 };
 	struct ns_opts o;
-	char err[128];
+	struct err err;
 
 	fixture_pod(&st.pod, true);
 	fixture_opts(&o);
@@ -48,7 +48,7 @@ static void test_options_win(void **state)
 	o.has_owner = true;
 	o.tap_uid = 107;
 	o.tap_gid = 108;
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_int_equal(st.binding.mtu, 9000);
 	assert_int_equal(st.binding.queues, 4);
 	assert_string_equal(st.binding.tap, "vmtap");
@@ -62,11 +62,11 @@ static void test_l2_only_without_ipv4(void **state)
 {
 	struct ns_state st = { 0 };
 	struct ns_opts o;
-	char err[128];
+	struct err err;
 
 	fixture_pod(&st.pod, false);	/* IPv6 only */
 	fixture_opts(&o);
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_true(st.binding.l2_only);
 }
 
@@ -74,32 +74,32 @@ static void test_long_names_rejected(void **state)
 {
 	struct ns_state st = { 0 };
 	struct ns_opts o;
-	char err[128];
+	struct err err;
 
 	fixture_pod(&st.pod, true);
 	fixture_opts(&o);
 	strcpy(st.pod.iface, "abcdefghijk");	/* 11: k6t-abcdefghijk fits */
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_string_equal(st.binding.bridge, "k6t-abcdefghijk");
 	strcpy(st.pod.iface, "abcdefghijkl");	/* 12: does not */
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), -ENAMETOOLONG);
-	assert_non_null(strstr(err, "too long"));
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), -ENAMETOOLONG);
+	assert_non_null(strstr(err.msg, "too long"));
 }
 
 static void test_clashes_rejected(void **state)
 {
 	struct ns_state st = { 0 };
 	struct ns_opts o;
-	char err[128];
+	struct err err;
 
 	fixture_pod(&st.pod, true);
 	fixture_opts(&o);
 	o.tap_name = "eth0";
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), -EINVAL);
 	o.tap_name = "k6t-eth0";
-	assert_int_equal(ns_plan_build(&st, &o, nic_mac, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), -EINVAL);
 	o.tap_name = "tap0";
-	assert_int_equal(ns_plan_build(&st, &o, st.pod.mac, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ns_plan_build(&st, &o, st.pod.mac, &err), -EINVAL);
 }
 
 int main(void)

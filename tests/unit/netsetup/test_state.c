@@ -17,7 +17,7 @@ static void make_state(struct ns_state *st)
 {
 	struct ns_opts o;
 	const uint8_t mac[6] = { 0x06, 1, 2, 3, 4, 5 };
-	char err[64];
+	struct err err;
 
 	memset(st, 0, sizeof(*st));
 	st->version = NS_CACHE_VERSION;
@@ -26,7 +26,7 @@ static void make_state(struct ns_state *st)
 	fixture_opts(&o);
 	o.has_owner = true;
 	o.tap_uid = 107;
-	assert_int_equal(ns_plan_build(st, &o, mac, err, sizeof(err)), 0);
+	assert_int_equal(ns_plan_build(st, &o, mac, &err), 0);
 	strcpy(st->binding.placeholder_kind, "bridge");
 	strcpy(st->journal[0].step, "arp_ignore");
 	strcpy(st->journal[0].old, "0");
@@ -37,13 +37,13 @@ static void make_state(struct ns_state *st)
 static void test_round_trip(void **state)
 {
 	struct ns_state a, b;
-	char msg[128];
+	struct err msg;
 	json_t *j;
 
 	make_state(&a);
 	j = ns_state_to_json(&a);
 	assert_non_null(j);
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), 0);
+	assert_int_equal(ns_state_from_json(j, &b, &msg), 0);
 	json_decref(j);
 	assert_memory_equal(&a.pod, &b.pod, sizeof(a.pod));
 	assert_memory_equal(&a.binding, &b.binding, sizeof(a.binding));
@@ -86,26 +86,26 @@ static void test_contract_keys(void **state)
 static void test_foreign_version_and_corruption(void **state)
 {
 	struct ns_state a, b;
-	char msg[128];
+	struct err msg;
 	json_t *j;
 
 	make_state(&a);
 	j = ns_state_to_json(&a);
 	json_object_set_new(j, "version", json_integer(2));
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), -EPROTO);
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EPROTO);
 	json_object_set_new(j, "version", json_integer(1));
 	json_object_set_new(json_object_get(j, "pod"), "mac", json_string("zz"));
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), -EINVAL);
-	assert_non_null(strstr(msg, "mac"));
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+	assert_non_null(strstr(msg.msg, "mac"));
 	json_object_set_new(json_object_get(j, "pod"), "mac", json_string("62:b1:b5:02:ff:79"));
 	json_object_set_new(j, "phase", json_string("sideways"));
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
 	json_object_set_new(j, "phase", json_string("done"));
 	json_object_del(j, "binding");
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
 	json_decref(j);
 	j = json_array();
-	assert_int_equal(ns_state_from_json(j, &b, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
 	json_decref(j);
 }
 
