@@ -98,8 +98,9 @@ static int load_routes(struct dhcp_config *cfg, json_t *routes)
 }
 
 int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
-			  const char **why)
+			  struct err *e)
 {
+	const char *why;
 	json_error_t err;
 	json_t *root = json_loadb(text, len, 0, &err);
 	json_t *pod, *binding, *ipv4, *dns, *a;
@@ -107,31 +108,31 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	size_t i;
 	int ret = -EINVAL;
 
-	*why = "not JSON";
+	why = "not JSON";
 	if (!root)
-		return -EINVAL;
+		return err_set(e, EINVAL, "%s", why);
 	pod = json_object_get(root, "pod");
 	binding = json_object_get(root, "binding");
-	*why = "missing pod or binding object";
+	why = "missing pod or binding object";
 	if (!json_is_object(pod) || !json_is_object(binding))
 		goto out;
 
 	s = json_string_value(json_object_get(root, "iface"));
 	snprintf(cfg->iface, sizeof(cfg->iface), "%s", s ? s : "");
 	cfg->l2_only = json_is_true(json_object_get(binding, "l2_only"));
-	*why = "bad binding.bridge";
+	why = "bad binding.bridge";
 	s = json_string_value(json_object_get(binding, "bridge"));
 	if (!s || strlen(s) >= sizeof(cfg->bridge))
 		goto out;
 	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
-	*why = "bad binding.guest_mac";
+	why = "bad binding.guest_mac";
 	if (mac_parse(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
 		goto out;
 	if (cfg->l2_only) {
 		ret = 0;
 		goto out;
 	}
-	*why = "bad binding.bridge_addr";
+	why = "bad binding.bridge_addr";
 	if (parse_v4(json_string_value(json_object_get(binding, "bridge_addr")), &cfg->server_id))
 		goto out;
 
@@ -141,7 +142,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	/* RFC 2132 5.1: 68 is the smallest legal MTU. */
 	cfg->mtu = (mtu >= 68 && mtu <= 65535) ? (uint16_t)mtu : 0;
 
-	*why = "no pod.ipv4 address";
+	why = "no pod.ipv4 address";
 	ipv4 = json_array_get(json_object_get(pod, "ipv4"), 0);
 	json_int_t prefix = json_integer_value(json_object_get(ipv4, "prefix"));
 	if (!ipv4 || parse_v4(json_string_value(json_object_get(ipv4, "address")), &cfg->addr) ||
@@ -149,7 +150,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 		goto out;
 	cfg->prefix = (uint8_t)prefix;
 
-	*why = "bad pod.routes";
+	why = "bad pod.routes";
 	if (load_routes(cfg, json_object_get(pod, "routes")))
 		goto out;
 
@@ -188,7 +189,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	ret = 0;
 out:
 	json_decref(root);
-	return ret;
+	return ret ? err_set(e, ret, "%s", why) : 0;
 }
 
 /* RFC 3442 3: every entry complete, widths 0..32. */
@@ -331,7 +332,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *outlen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 
 	if (fd < 0)
-		return -errno;
+		return err_set(e, errno, "cannot open the state cache: %s", strerror(errno));
 	for (;;) {
 		if (len + 1 >= cap) {
 			char *n;
@@ -366,18 +367,17 @@ out:
 	return ret;
 }
 
-int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why)
+int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e)
 {
 	char *buf;
 	size_t len;
 	int ret = read_file(path, 1u << 24, &buf, &len);
 
-	if (ret) {
-		*why = ret == -EFBIG ? "state cache too large" :
-		       ret == -ENOMEM ? "out of memory" : "cannot read the state cache";
-		return ret;
-	}
-	ret = dhcp_config_from_json(cfg, buf, len, why);
+	if (ret == -EFBIG || ret == -ENOMEM)
+		return err_set(e, ret, ret == -EFBIG ? "state cache too large" : "out of memory");
+	if (ret)
+		return err_set(e, ret, "cannot read the state cache: %s", strerror(-ret));
+	ret = dhcp_config_from_json(cfg, buf, len, e);
 	free(buf);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "common/err.h"
 #include "dhcp/optenc.h"
 
 #define DHCP_MAX_ROUTES	64
@@ -58,12 +59,12 @@ struct dhcp_config {
 /*
  * Fill cfg's cache-derived fields from the state JSON text (the command-line
  * fields are left alone).  Search domains failing dhcp_domain_valid() are
- * skipped with a warning.  0 or -EINVAL with *why set.
+ * skipped with a warning.  0 or -EINVAL with e saying what is wrong.
  */
 int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
-			  const char **why);
-/* Same from a file; -errno when it cannot be read. */
-int dhcp_config_load(struct dhcp_config *cfg, const char *path, const char **why);
+			  struct err *e);
+/* Same from a file; -errno (e says which step) when it cannot be read. */
+int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
 
 /*
  * Check the --dhcp-option values against each other and the lease time

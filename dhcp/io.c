@@ -16,8 +16,9 @@
 #include "dhcp/io.h"
 #include "dhcp/proto.h"
 
-int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
+int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 {
+	const char *step;
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
@@ -26,19 +27,19 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
 	int one = 1;
 
 	io->udp = io->raw = -1;
-	*step = "if_nametoindex";
+	step = "if_nametoindex";
 	io->ifindex = (int)if_nametoindex(bridge);
 	if (!io->ifindex)
-		return -errno;
+		return err_set(e, errno, "%s: %s", step, strerror(errno));
 
-	*step = "udp socket";
+	step = "udp socket";
 	io->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (io->udp < 0)
-		return -errno;
-	*step = "SO_BINDTODEVICE";
+		return err_set(e, errno, "%s: %s", step, strerror(errno));
+	step = "SO_BINDTODEVICE";
 	if (setsockopt(io->udp, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)) < 0)
 		goto fail;
-	*step = "SO_REUSEADDR/SO_BROADCAST/IP_PKTINFO";
+	step = "SO_REUSEADDR/SO_BROADCAST/IP_PKTINFO";
 	if (setsockopt(io->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    setsockopt(io->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(io->udp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
@@ -51,11 +52,11 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
 	int rcvbuf = 4 << 20;
 	if (setsockopt(io->udp, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(io->udp, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	*step = "bind 0.0.0.0:67";
+	step = "bind 0.0.0.0:67";
 	if (bind(io->udp, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		goto fail;
 
-	*step = "SIOCGIFHWADDR";
+	step = "SIOCGIFHWADDR";
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
 	if (ioctl(io->udp, SIOCGIFHWADDR, &ifr) < 0)
 		goto fail;
@@ -70,18 +71,19 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step)
 		struct sockaddr_ll sll = {
 			.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
 		};
-		*step = "bind raw socket";
+		step = "bind raw socket";
 		if (bind(io->raw, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 			goto fail;
 	} else if (errno != EPERM && errno != EACCES) {
-		*step = "raw socket";
+		step = "raw socket";
 		goto fail;
 	}
 	return 0;
 fail:;
-	int e = -errno;
+	int code = errno;
+
 	dhcp_io_close(io);
-	return e;
+	return err_set(e, code, "%s: %s", step, strerror(code));
 }
 
 void dhcp_io_close(struct dhcp_io *io)

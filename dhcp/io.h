@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/err.h"
 #include "dhcp/server.h"
 
 struct dhcp_io {
@@ -18,8 +19,8 @@ struct dhcp_io {
 	uint8_t mac[6];		/* the bridge's address: source of raw frames */
 };
 
-/* Open both sockets on the bridge; 0 or -errno with *step naming what failed. */
-int dhcp_io_open(struct dhcp_io *io, const char *bridge, const char **step);
+/* Open both sockets on the bridge; 0 or -errno with e naming the step that failed. */
+int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e);
 void dhcp_io_close(struct dhcp_io *io);
 
 /*

@@ -152,14 +152,13 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 
 static int load(const struct dhcp_args *a, struct dhcp_config *cfg)
 {
-	const char *why;
+	struct err e = { 0 };
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	ret = dhcp_config_load(cfg, a->path, &why);
+	ret = dhcp_config_load(cfg, a->path, &e);
 	if (ret) {
-		log_error("dhcp", "cannot load the state cache", "{s:s, s:s, s:s}",
-			  "path", a->path, "why", why, "error", strerror(-ret));
+		err_log("dhcp", "cannot load the state cache", &e, "{s:s}", "path", a->path);
 		return ret;
 	}
 	if (a->resolv_conf && (ret = dhcp_config_load_resolv(cfg, a->resolv_conf))) {
@@ -337,14 +336,13 @@ static int serve(struct dhcp_daemon *d)
 /* Open the sockets, then give up every privilege. 0 or 1 (logged). */
 static int start(struct dhcp_daemon *d)
 {
-	const char *step;
+	struct err e = { 0 };
 	sigset_t mask;
 	int ret;
 
-	ret = dhcp_io_open(&d->io, d->cfg.bridge, &step);
+	ret = dhcp_io_open(&d->io, d->cfg.bridge, &e);
 	if (ret) {
-		log_error("dhcp", "cannot open the DHCP sockets", "{s:s, s:s, s:s}",
-			  "bridge", d->cfg.bridge, "step", step, "error", strerror(-ret));
+		err_log("dhcp", "cannot open the DHCP sockets", &e, "{s:s}", "bridge", d->cfg.bridge);
 		return 1;
 	}
 	snprintf(d->bridge0, sizeof(d->bridge0), "%s", d->cfg.bridge);

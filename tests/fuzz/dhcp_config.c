@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct dhcp_config c;
 	static struct dhcp_server s;
-	const char *why;
+	struct err e;
 
 	memset(&c, 0, sizeof(c));
 	c.lease_time = DHCP_LEASE_INFINITE;
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&c, 0, sizeof(c));
 	c.lease_time = DHCP_LEASE_INFINITE;
-	if (dhcp_config_from_json(&c, (const char *)data, size, &why))
+	if (dhcp_config_from_json(&c, (const char *)data, size, &e))
 		return 0;
 	if (c.nroutes > DHCP_MAX_ROUTES || c.ndns > DHCP_MAX_DNS || c.nsearch > DHCP_MAX_SEARCH)
 		abort();

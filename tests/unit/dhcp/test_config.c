@@ -42,7 +42,7 @@ static int setup(void **state)
 static void test_from_json(void **state)
 {
 	static struct dhcp_config c;
-	const char *why;
+	struct err why;
 
 	assert_int_equal(dhcp_config_from_json(&c, STATE, strlen(STATE), &why), 0);
 	assert_string_equal(c.bridge, "k6t-eth0");
@@ -81,7 +81,7 @@ static void test_from_json(void **state)
 static void test_l2_only_and_errors(void **state)
 {
 	static struct dhcp_config c;
-	const char *why;
+	struct err why;
 	const char *l2 = "{\"pod\": {\"ipv4\": []}, \"binding\": {\"bridge\": \"k6t-eth0\","
 			 " \"guest_mac\": \"62:b1:b5:02:ff:79\", \"l2_only\": true}}";
 
@@ -90,11 +90,11 @@ static void test_l2_only_and_errors(void **state)
 	assert_int_equal(dhcp_config_from_json(&c, "{", 1, &why), -EINVAL);
 	const char *nomac = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\"}}";
 	assert_int_equal(dhcp_config_from_json(&c, nomac, strlen(nomac), &why), -EINVAL);
-	assert_string_equal(why, "bad binding.guest_mac");
+	assert_string_equal(why.msg, "bad binding.guest_mac");
 	const char *noip = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\", \"bridge_addr\": \"169.254.75.10\","
 			   " \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
 	assert_int_equal(dhcp_config_from_json(&c, noip, strlen(noip), &why), -EINVAL);
-	assert_string_equal(why, "no pod.ipv4 address");
+	assert_string_equal(why.msg, "no pod.ipv4 address");
 	assert_int_equal(dhcp_config_load(&c, "/nonexistent/eth0.json", &why), -ENOENT);
 }
 
@@ -251,7 +251,7 @@ static void test_extra_check(void **state)
 static void test_calico_routes(void **state)
 {
 	static struct dhcp_config c;
-	const char *why;
+	struct err why;
 	const char *js =
 		"{\"pod\": {\"ipv4\": [{\"address\": \"10.1.2.3\", \"prefix\": 32}],"
 		" \"routes\": ["
