@@ -46,7 +46,7 @@ include cmd/podlaunch/module.mk
 include cmd/podvmm/module.mk
 include tests/guest/module.mk
 include tests/unit/vmm/module.mk
-include tests/vmm/module.mk
+include tests/kvm/module.mk
 include tests/module.mk
 include tests/linux/module.mk
 include bench/module.mk
@@ -82,7 +82,7 @@ bench: all $(BENCH_BINS)
 # No prerequisites: demo.sh first installs what a fresh machine lacks
 # (compiler, -dev packages, runc, CNI plugins), then builds.
 demo:
-	@BUILD=$(BUILD) tests/demo/demo.sh
+	@BUILD=$(BUILD) demo/demo.sh
 
 clean:
 	rm -rf $(BUILD) $(CLEAN)

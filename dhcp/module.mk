@@ -23,8 +23,8 @@ $(DHCP_UNIT_BINS): $(BUILD)/tests/unit/dhcp/%: $(BUILD)/tests/unit/dhcp/%.o $(LI
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
 # Interop tests: real clients in network namespaces (root; skip otherwise).
-TESTS += tests/ns/dhcp-udhcpc.sh tests/ns/dhcp-dhclient.sh tests/ns/dhcp-dhcpcd.sh tests/ns/dhcp-server.sh \
-	tests/ns/dhcp-overload.sh tests/ns/dhcp-run.sh tests/ns/dhcp-split121.sh
+TESTS += tests/netns/dhcp-udhcpc.sh tests/netns/dhcp-dhclient.sh tests/netns/dhcp-dhcpcd.sh tests/netns/dhcp-server.sh \
+	tests/netns/dhcp-overload.sh tests/netns/dhcp-run.sh tests/netns/dhcp-split121.sh
 
 # libFuzzer targets (clang): the parser alone, request -> reply, and the
 # configuration parser, each over the pure sources.

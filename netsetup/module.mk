@@ -1,8 +1,9 @@
 # netsetup: discovery, the transactional bridge binding, the state cache.
-NETSETUP_SRCS := netsetup/cache.c netsetup/discover.c netsetup/drift.c netsetup/mac.c \
-	netsetup/nl.c netsetup/opts.c netsetup/plan.c netsetup/repair.c netsetup/resolv.c \
-	netsetup/setup.c netsetup/state.c netsetup/steps_links.c netsetup/steps_pod.c \
-	netsetup/tap.c netsetup/txn.c
+NETSETUP_SRCS := netsetup/binding.c netsetup/cache.c netsetup/discover.c netsetup/drift.c \
+	netsetup/mac_random.c netsetup/nl.c netsetup/opts.c netsetup/plan.c netsetup/repair.c \
+	netsetup/resolv.c netsetup/state.c netsetup/step_bridge.c netsetup/step_bridge_port.c \
+	netsetup/step_placeholder.c netsetup/step_pod_iface.c netsetup/step_tap.c \
+	netsetup/tap_dev.c netsetup/txn.c
 NETSETUP_OBJS := $(NETSETUP_SRCS:%.c=$(BUILD)/%.o)
 LIBNETSETUP   := $(BUILD)/libnetsetup.a
 
@@ -11,7 +12,7 @@ $(LIBNETSETUP): $(NETSETUP_OBJS)
 
 # Unit tests of the pure parts (no root).  run's --dhcp-option/--lease-time
 # are checked by the DHCP server's parsers, hence libdhcp.
-NETSETUP_UNIT := test_drift test_mac test_opts test_plan test_resolv test_state
+NETSETUP_UNIT := test_drift test_mac_random test_opts test_plan test_resolv test_state
 NETSETUP_UNIT_BINS := $(NETSETUP_UNIT:%=$(BUILD)/tests/unit/netsetup/%)
 TEST_BINS += $(NETSETUP_UNIT_BINS)
 TESTS     += $(NETSETUP_UNIT_BINS)
@@ -24,7 +25,7 @@ FAKEVMM := $(BUILD)/tests/fakevmm/fakevmm
 TEST_BINS += $(FAKEVMM) $(BUILD)/podlaunch
 $(FAKEVMM): $(BUILD)/tests/fakevmm/fakevmm.o
 	$(CC) $(LDFLAGS) -o $@ $^
-TESTS += tests/ns/netsetup-cli.sh tests/ns/netsetup-corrupt.sh tests/ns/netsetup-datapath.sh \
-	tests/ns/netsetup-discover.sh tests/ns/netsetup-neigh.sh tests/ns/netsetup-repair.sh \
-	tests/ns/netsetup-resume.sh tests/ns/netsetup-rollback.sh tests/ns/netsetup-run.sh \
-	tests/ns/netsetup-setup.sh tests/ns/netsetup-stale.sh
+TESTS += tests/unit/podlaunch-cli.sh tests/netns/netsetup-corrupt.sh tests/netns/netsetup-datapath.sh \
+	tests/netns/netsetup-discover.sh tests/netns/netsetup-neigh.sh tests/netns/netsetup-repair.sh \
+	tests/netns/netsetup-resume.sh tests/netns/netsetup-rollback.sh tests/netns/netsetup-run.sh \
+	tests/netns/netsetup-setup.sh tests/netns/netsetup-stale.sh

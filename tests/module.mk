@@ -1,16 +1,16 @@
 
 # demo and manifests: podlaunch as a runc entrypoint, offline manifest checks
-TESTS += tests/demo/runc-entrypoint.sh
-TESTS += tests/manifests/validate.sh
-TESTS += tests/demo/demo-check.sh
+TESTS += tests/netns/runc-entrypoint.sh
+TESTS += tests/unit/manifests-validate.sh
+TESTS += tests/kvm/demo-check.sh
 
 # hardening: capability sets of podvmm and the DHCP child in a live run
-TESTS += tests/caps/run.sh
+TESTS += tests/kvm/caps-live.sh
 # hardening: SIGKILL podlaunch anywhere in setup/run/teardown (CHAOS_KILLS, default 200)
-TESTS += tests/chaos/run.sh
-TESTS += tests/chaos/env.sh
+TESTS += tests/netns/chaos-kill.sh
+TESTS += tests/netns/chaos-env.sh
 # hardening: a hostile guest against podvmm (seccomp on)
-TESTS += tests/hostile/run.sh
+TESTS += tests/kvm/hostile-guest.sh
 
 # Include layering (tests/lint/include-layers.sh: no folder includes one above it)
 TESTS += tests/lint/include-layers.sh

@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/podns.sh
-. tests/ns/dhcp-lib.sh
+. tests/lib/dhcp.sh
 dh_require
 N=dhs$$
 VMIF=vm0  # the seeds were captured on vm0

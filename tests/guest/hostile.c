@@ -8,7 +8,7 @@
  * (common, notify, ISR, device config, MSI-X table and PBA) and to every
  * PCI configuration register of every function on bus 0.  It prints what
  * the device answered and powers off: podvmm must still be there to see
- * the power-off (tests/hostile/run.sh).  Polling only, no SSE.
+ * the power-off (tests/kvm/hostile-guest.sh).  Polling only, no SSE.
  */
 #include <stdbool.h>
 

@@ -5,7 +5,7 @@
 SECCOMP_SRCS        := vmm/seccomp/seccomp.c
 SECCOMP_FILTER_SRCS := vmm/seccomp/seccomp_filter.c
 SECCOMP_OBJS := $(SECCOMP_SRCS:%.c=$(BUILD)/%.o) $(SECCOMP_FILTER_SRCS:%.c=$(BUILD)/%.o)
-TESTS += tests/vmm/seccomp-filter.sh
+TESTS += tests/kvm/vmm-seccomp-filter.sh
 
 # Unit test of the lists (no KVM, no root: fork, filter, syscall, wait).
 SECCOMP_UNIT := $(BUILD)/tests/unit/seccomp/test_seccomp

@@ -2,7 +2,7 @@
 /*
  * Writes podvmm's ACPI tables, one file per table (rsdp.dat, xsdt.dat,
  * facp.dat, facs.dat, dsdt.dat, apic.dat), into DIR for
- * tests/vmm/acpi-iasl.sh to disassemble with ACPICA's iasl.
+ * tests/unit/acpi-iasl.sh to disassemble with ACPICA's iasl.
  * Usage: acpi_dump DIR CPUS [SLOT:GSI...]
  */
 #include <errno.h>

@@ -9,7 +9,7 @@ $(BUILD)/tests/unit/vmm/test_cli: $(BUILD)/tests/unit/vmm/test_cli.o \
 		$(BUILD)/cmd/podvmm/cli.o $(LIBVIRTIO) $(LIBVMM) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lpthread
 
-# Writes the ACPI tables to files for tests/vmm/acpi-iasl.sh.
+# Writes the ACPI tables to files for tests/unit/acpi-iasl.sh.
 TEST_BINS += $(BUILD)/tests/unit/vmm/acpi_dump
 
 $(BUILD)/tests/unit/vmm/%: $(BUILD)/tests/unit/vmm/%.o $(LIBVMM) $(LIBCOMMON)

@@ -1,0 +1,195 @@
+#!/bin/bash
+# Crash anywhere, lose nothing.  In fresh CNI pod namespaces, SIGKILL
+# podlaunch at random points of `setup`, `run` (with its DHCP child and a
+# fake VMM) and `teardown`, CHAOS_KILLS times (default 200): some kills
+# land on a named step through the netsetup fault hooks
+# (PODLAUNCH_FAULT_KILL / _KILL_BEFORE, taken in turn so every step is hit
+# after acting and before), the rest
+# after a random delay (timeout -s KILL), which also lands in discovery,
+# preflight, cache writes, the DHCP start and the exec.  Some kills are
+# chained (the recovery itself is killed).  After each kill that is not
+# chained, a plain `setup` must succeed and the namespace must hold a
+# correct bridge binding with the pod's MAC and IP unchanged; every
+# CHAOS_CHECK_EVERY kills, and at the end of each namespace, teardown must
+# restore the original namespace exactly (ip -d -j addr/link, routes,
+# conf.all.arp_ignore; tests/lib/netsetup.sh).  No DHCP child may outlive its
+# podlaunch.  The seed is printed; CHAOS_SEED=N replays the random choices
+# (where a delayed kill lands still depends on timing).
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/netsetup.sh
+. tests/lib/netsetup.sh
+ns_require
+[ -x "$FAKEVMM" ] || { echo "SKIP: $FAKEVMM not built"; exit 77; }
+
+KILLS=${CHAOS_KILLS:-200}
+PER_NS=${CHAOS_PER_NS:-70}
+CHECK_EVERY=${CHAOS_CHECK_EVERY:-20}
+SEED=${CHAOS_SEED:-$(( $(date +%s) % 32768 ))}
+RANDOM=$SEED
+echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
+
+STEPS=()	# the plan's steps, read from the journal of a first setup
+declare -A hit=() ophit=() took=()
+kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
+n='' ip='' mac=''
+
+last_cmd=
+chaos_fail() {
+	echo "FAIL: $*"
+	echo "seed $SEED, kill #$kills, namespace $n, last: $last_cmd"
+	echo "--- the commands since the namespace was made (exit status):"
+	tail -n 25 "$STATE_ROOT/$n.trace" 2>/dev/null
+	echo "--- log of the last command:"
+	[ -f "$STATE_ROOT/last.log" ] && tail -n 15 "$STATE_ROOT/last.log"
+	exit 1
+}
+
+# Is the binding in place and right?  Pod MAC and IP on the placeholder,
+# the guest MAC in the cache equal to the pod's, nic and tap in the bridge.
+check_bound() {
+	local links cache
+	cache=$(pl_cache "$n")
+	[ "$(jq -r .phase "$cache")" = "done" ] || chaos_fail "cache phase $(jq -r .phase "$cache") after a clean setup"
+	[ "$(jq -r .binding.guest_mac "$cache")" = "$mac" ] || chaos_fail "guest MAC changed: $(jq -r .binding.guest_mac "$cache"), pod MAC $mac"
+	jq -e --arg ip "$ip" '.pod.ipv4 | map(.address) | index($ip)' "$cache" >/dev/null ||
+		chaos_fail "pod IP $ip not in the cache"
+	links=$(in_pod "$n" ip -d -j link)
+	jq -e --arg mac "$mac" '
+		(map(select(.ifname == "k6t-eth0" and .linkinfo.info_kind == "bridge" and (.flags | index("UP")))) | length == 1) and
+		(map(select(.ifname == "eth0-nic" and .master == "k6t-eth0" and .address != $mac)) | length == 1) and
+		(map(select(.ifname == "tap0" and .master == "k6t-eth0")) | length == 1) and
+		(map(select(.ifname == "eth0" and .address == $mac and (.master == null))) | length == 1)' \
+		<<<"$links" >/dev/null || { in_pod "$n" ip -br link; chaos_fail "binding not in place after setup"; }
+	addr_json "$n" eth0 | jq -e --arg ip "$ip" '.addr_info[] | select(.local == $ip)' >/dev/null ||
+		chaos_fail "the placeholder lost the pod IP $ip"
+	addr_json "$n" k6t-eth0 | jq -e '.addr_info[] | select(.local == "169.254.75.10" and .prefixlen == 32)' >/dev/null ||
+		chaos_fail "bridge lacks its /32"
+}
+
+# No process may be left in the pod namespace (a DHCP child outliving a
+# killed podlaunch, a half-started VMM): they notice their parent died.
+check_no_orphans() {
+	local left _
+	for _ in $(seq 200); do
+		left=$(ip netns pids "$n-pod" 2>/dev/null)
+		[ -z "$left" ] && return 0
+		sleep 0.05
+	done
+	ps -o pid,ppid,args -p "$(echo "$left" | tr '\n' ',' | sed 's/,$//')"
+	chaos_fail "processes left in the pod namespace after podlaunch was killed"
+}
+
+# plain CMD...: podlaunch CMD that must succeed.
+plain() {
+	last_cmd="plain $*"
+	in_pod "$n" "$PODLAUNCH" "$1" --state-dir "$STATE_ROOT/$n" "${@:2}" >/dev/null 2>"$STATE_ROOT/last.log" ||
+		chaos_fail "podlaunch $* failed after a kill (exit $?)"
+	echo "0 $last_cmd" >>"$STATE_ROOT/$n.trace"
+}
+
+new_ns() {
+	if [ -n "$n" ]; then
+		plain teardown
+		expect_same "$n" "$STATE_ROOT/$n.before" "final teardown of $n"
+		podns_destroy "$n"
+	fi
+	nsi=$((nsi + 1))
+	n=hch$$x$nsi
+	n=${n:0:13}
+	ns_new "$n" ptp "10.244.$((40 + nsi)).0/24"
+	ip=$(podns_ip "$n")
+	mac=$(link_json "$n" eth0 | jq -r .address)
+	ns_snapshot "$n" >"$STATE_ROOT/$n.before"
+}
+
+# One attempt: a command killed either at a named step or after a delay.
+# Sets $rc.
+attack() {
+	local op r env=() step delay key span t0
+	r=$((RANDOM % 100))
+	if [ "$r" -lt 45 ]; then op=setup; elif [ "$r" -lt 80 ]; then op=run; else op=teardown; fi
+	args=("$op" --state-dir "$STATE_ROOT/$n")
+	[ "$op" = run ] && args+=(--vmm "$FAKEVMM" -- --chaos)
+	# The step hooks only fire when there is a binding to make: then one
+	# attack in two uses them, taking the steps in turn so that each is hit.
+	if [ "$op" != teardown ] && [ ! -f "$(pl_cache "$n")" ] && [ $((RANDOM % 2)) = 0 ]; then
+		step=${STEPS[hooks % ${#STEPS[@]}]}
+		if [ $(( (hooks / ${#STEPS[@]}) % 2)) = 0 ]; then
+			env=("PODLAUNCH_FAULT_KILL=$step")
+		else
+			env=("PODLAUNCH_FAULT_KILL_BEFORE=$step")
+		fi
+		last_cmd="${env[*]} podlaunch ${args[*]}"
+		in_pod "$n" env "${env[@]}" "$PODLAUNCH" "${args[@]}" >/dev/null 2>"$STATE_ROOT/last.log"
+		rc=$?
+		# A binding already in place runs no step: no kill then.
+		if [ "$rc" = 137 ]; then
+			hit[$step]=$(( ${hit[$step]:-0} + 1 ))
+			hooks=$((hooks + 1))
+		fi
+	else
+		# The delay is drawn below how long this command took the last
+		# time it ran to the end in the same state (bound or not), so the
+		# kill rate does not depend on how fast this machine is; 1-60 ms
+		# until then (a full setup or run takes 10-60 ms here).
+		key=$op:$([ -f "$(pl_cache "$n")" ] && echo bound || echo unbound)
+		span=${took[$key]:-60}
+		delay=$((1 + RANDOM % span))
+		delay=$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))
+		last_cmd="timeout -s KILL $delay podlaunch ${args[*]}"
+		t0=$(date +%s%N)
+		in_pod "$n" timeout -s KILL "$delay" "$PODLAUNCH" "${args[@]}" >/dev/null 2>"$STATE_ROOT/last.log"
+		rc=$?
+		[ "$rc" = 0 ] && took[$key]=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+	fi
+	attempts=$((attempts + 1))
+	echo "$rc $last_cmd" >>"$STATE_ROOT/$n.trace"
+	case $rc in
+	137) kills=$((kills + 1)); ophit[$op]=$(( ${ophit[$op]:-0} + 1 )) ;;
+	0) ;;
+	*) chaos_fail "podlaunch ${args[*]} failed (exit $rc) instead of resuming" ;;
+	esac
+}
+
+new_ns
+plain setup
+mapfile -t STEPS < <(jq -r '.undo[].step' "$(pl_cache "$n")")
+[ "${#STEPS[@]}" -gt 5 ] || chaos_fail "cannot read the plan's steps from the cache"
+plain teardown
+while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 8)) ]; do
+	before=$kills
+	attack
+	[ "$kills" = "$before" ] && continue
+	# Chain: the recovery is killed too, one time in three.
+	[ $((RANDOM % 3)) = 0 ] && continue
+	check_no_orphans
+	plain setup
+	check_bound
+	if [ $((kills % CHECK_EVERY)) = 0 ]; then
+		plain teardown
+		expect_same "$n" "$STATE_ROOT/$n.before" "teardown after $kills kills"
+		teardowns=$((teardowns + 1))
+	elif [ $((RANDOM % 2)) = 0 ]; then
+		# Unbound again, so the next setup or run has every step to do.
+		plain teardown
+	fi
+	[ $((kills % PER_NS)) = 0 ] && new_ns
+done
+plain setup
+check_bound
+plain teardown
+expect_same "$n" "$STATE_ROOT/$n.before" "final teardown"
+check_no_orphans
+
+[ "$kills" -ge "$KILLS" ] || chaos_fail "only $kills kills in $attempts attempts"
+missing=()
+for s in "${STEPS[@]}"; do [ -n "${hit[$s]:-}" ] || missing+=("$s"); done
+echo "chaos: $kills kills in $attempts attempts over $nsi namespaces (setup ${ophit[setup]:-0}, run ${ophit[run]:-0}, teardown ${ophit[teardown]:-0}); $teardowns exact restores checked mid-run"
+printf 'chaos: kills by step hook:'; for s in "${STEPS[@]}"; do printf ' %s=%s' "$s" "${hit[$s]:-0}"; done; echo
+# The hooks take the steps in turn: 200 kills hit each several times.
+if [ "${#missing[@]}" -gt 0 ] && [ "$KILLS" -ge 200 ]; then
+	chaos_fail "steps never killed by a hook: ${missing[*]}"
+fi
+echo PASS
