@@ -7,16 +7,18 @@
 #   tests/cluster/kind.sh            # KEEP=1 keeps the cluster
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 CLUSTER=${CLUSTER:-podlaunch-test}
 IMAGE=localhost/podlaunch:dev
 TIMEOUT=${TIMEOUT:-300}
 
 for t in docker kind kubectl python3; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed (the kind test needs docker, kind and kubectl)"; exit 77; }
+	command -v "$t" >/dev/null || skip "$t is not installed (the kind test needs docker, kind and kubectl)"
 done
-docker info >/dev/null 2>&1 || { echo "SKIP: no docker engine reachable"; exit 77; }
-[ -c /dev/kvm ] || { echo "SKIP: no /dev/kvm on this host"; exit 77; }
-python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: python3-yaml is not installed"; exit 77; }
+docker info >/dev/null 2>&1 || skip "no docker engine reachable"
+[ -c /dev/kvm ] || skip "no /dev/kvm on this host"
+python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed"
 
 work=$(mktemp -d)
 created=0
@@ -28,11 +30,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 k() { kubectl --context "kind-$CLUSTER" "$@"; }
-fail() {
-	echo "FAIL: $*"
+on_fail() {
 	k get pods -A -o wide 2>/dev/null | tail -n 20
 	k logs podlaunch-vm --tail=40 2>/dev/null
-	exit 1
 }
 
 # The cluster config: the repo's, with the guest directory pointed at ours

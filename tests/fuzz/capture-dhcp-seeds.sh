@@ -7,6 +7,8 @@
 # Usage (root): BUILD=build tests/fuzz/capture-dhcp-seeds.sh
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require

@@ -16,6 +16,8 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 # shellcheck source=tests/lib/podns.sh
 . tests/lib/podns.sh
 ROOT=$PWD
@@ -23,9 +25,9 @@ PODLAUNCH=$ROOT/$BUILD/podlaunch
 GUEST=$ROOT/$BUILD/guest/guest.elf
 
 podns_require
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo "SKIP: /dev/kvm not usable"; exit 77; fi
-if ! [ -x "$PODLAUNCH" ] || ! [ -x "$ROOT/$BUILD/podvmm" ]; then echo "SKIP: podlaunch/podvmm not built in $BUILD"; exit 77; fi
-[ -f "$GUEST" ] || { echo "SKIP: test guest not built"; exit 77; }
+if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then skip "/dev/kvm not usable"; fi
+if ! [ -x "$PODLAUNCH" ] || ! [ -x "$ROOT/$BUILD/podvmm" ]; then skip "podlaunch/podvmm not built in $BUILD"; fi
+[ -f "$GUEST" ] || skip "test guest not built"
 
 NAME=hcap$$
 NAME=${NAME:0:12}
@@ -37,10 +39,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
+on_fail() {
 	echo "--- log"; tail -n 20 "$work/err" 2>/dev/null
-	exit 1
 }
 
 field() { awk -v k="$2:" '$1 == k {print $2}' "$1"; }

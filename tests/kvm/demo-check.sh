@@ -5,13 +5,15 @@
 # installing packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 BUILD=${BUILD:-build}
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for network namespaces and runc"; exit 77; }
-[ -c /dev/kvm ] || { echo "SKIP: no /dev/kvm"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces and runc"
+[ -c /dev/kvm ] || skip "no /dev/kvm"
 for t in runc jq ping; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+	command -v "$t" >/dev/null || skip "$t is not installed"
 done
-[ -x /usr/lib/cni/ptp ] || { echo "SKIP: CNI plugins missing (containernetworking-plugins)"; exit 77; }
+[ -x /usr/lib/cni/ptp ] || skip "CNI plugins missing (containernetworking-plugins)"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

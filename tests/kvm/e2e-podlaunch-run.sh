@@ -9,6 +9,8 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 # shellcheck source=tests/lib/podns.sh
 . tests/lib/podns.sh
 ROOT=$PWD
@@ -17,13 +19,13 @@ PODVMM=$ROOT/$BUILD/podvmm
 GUEST=$ROOT/$BUILD/guest/guest.elf
 
 podns_require
-[ -c /dev/kvm ] || { echo "SKIP: /dev/kvm missing"; exit 77; }
+[ -c /dev/kvm ] || skip "/dev/kvm missing"
 for f in "$PODLAUNCH" "$PODVMM"; do
-	[ -x "$f" ] || { echo "SKIP: $f not built (make BUILD=$BUILD)"; exit 77; }
+	[ -x "$f" ] || skip "$f not built (make BUILD=$BUILD)"
 done
-[ -f "$GUEST" ] || { echo "SKIP: test guest $GUEST not built"; exit 77; }
-[ -f cmd/podlaunch/cmd_dhcp.c ] || { echo "SKIP: podlaunch has no DHCP server yet (cmd/podlaunch/cmd_dhcp.c missing)"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 missing (UDP echo client)"; exit 77; }
+[ -f "$GUEST" ] || skip "test guest $GUEST not built"
+[ -f cmd/podlaunch/cmd_dhcp.c ] || skip "podlaunch has no DHCP server yet (cmd/podlaunch/cmd_dhcp.c missing)"
+command -v python3 >/dev/null || skip "python3 missing (UDP echo client)"
 
 work=$(mktemp -d)
 NAME=
@@ -34,11 +36,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
+on_fail() {
 	echo "--- serial"; grep -av '^PASS: ' "$work/out" 2>/dev/null | tail -n 30
 	echo "--- log"; tail -n 40 "$work/err" 2>/dev/null
-	exit 1
 }
 
 # run_case LABEL QUEUES CPUS PODLAUNCH-FLAGS -- VMM-EXTRA...

@@ -10,13 +10,15 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 PODVMM=$BUILD/podvmm
 GUEST=$BUILD/guest/guest.elf
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for network namespaces and taps"; exit 77; }
-[ -c /dev/kvm ] || { echo "SKIP: /dev/kvm missing"; exit 77; }
-[ -c /dev/net/tun ] || { echo "SKIP: /dev/net/tun missing"; exit 77; }
-command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) not installed"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces and taps"
+[ -c /dev/kvm ] || skip "/dev/kvm missing"
+[ -c /dev/net/tun ] || skip "/dev/net/tun missing"
+command -v dnsmasq >/dev/null || skip "dnsmasq (dnsmasq-base) not installed"
 { [ -x "$PODVMM" ] && [ -f "$GUEST" ]; } || { echo "FAIL: build $PODVMM and $GUEST first"; exit 1; }
 
 NS=pvtap$$
@@ -30,7 +32,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- serial"; cat "$work/out" 2>/dev/null; echo "--- log"; cat "$work/err" 2>/dev/null; exit 1; }
+on_fail() { echo "--- serial"; cat "$work/out" 2>/dev/null; echo "--- log"; cat "$work/err" 2>/dev/null; }
 
 ip netns add "$NS" || fail "netns add"
 ip -n "$NS" link set lo up

@@ -11,6 +11,8 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 PODVMM=$BUILD/podvmm
 GUEST=$BUILD/guest/guest.elf
 MEM_MIB=64
@@ -18,9 +20,9 @@ MEM_MIB=64
 # per register write over this run would pass this bound many times over.
 RSS_LIMIT_KIB=$(( (MEM_MIB + 48) * 1024 ))
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for a tap in a scratch namespace"; exit 77; }
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo "SKIP: /dev/kvm not usable"; exit 77; fi
-if ! [ -x "$PODVMM" ] || ! [ -f "$GUEST" ]; then echo "SKIP: podvmm or the test guest not built in $BUILD"; exit 77; fi
+[ "$(id -u)" = 0 ] || skip "needs root for a tap in a scratch namespace"
+if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then skip "/dev/kvm not usable"; fi
+if ! [ -x "$PODVMM" ] || ! [ -f "$GUEST" ]; then skip "podvmm or the test guest not built in $BUILD"; fi
 
 NS=hhs$$
 work=$(mktemp -d)
@@ -31,11 +33,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
+on_fail() {
 	echo "--- serial"; grep -a '^hostile' "$work/out"
 	echo "--- log"; grep -v '"level":"info"' "$work/err" | tail -n 20
-	exit 1
 }
 
 ip netns add "$NS" || fail "ip netns add"

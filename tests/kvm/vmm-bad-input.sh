@@ -2,6 +2,8 @@
 # Every kind of bad input gets a clear message: bad flags exit 2 naming
 # the flag, unusable kernels exit 1 saying why.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 [ -x "$PODVMM" ] || fail "$PODVMM not built"
 

@@ -4,6 +4,8 @@
 # and the MADT's CPUs, and powers off the way Linux's ACPICA does: the
 # PM1a_CNT port from the FADT and SLP_TYPa from \_S5 in the DSDT.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

@@ -2,17 +2,10 @@
 # Lifecycle: SIGTERM -> Ctrl-Alt-Del -> the guest powers off -> exit 0; a
 # guest that ignores it is stopped after --shutdown-timeout with exit 3.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
-
-# wait_for FILE REGEX: up to 20 s
-wait_for() {
-	for _ in $(seq 200); do
-		grep -Eq -- "$2" "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 "$PODVMM" --kernel "$GUEST" --cmdline "mode=cad" </dev/null >"$tmp/out" 2>"$tmp/err" &
 pid=$!

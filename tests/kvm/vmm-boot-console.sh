@@ -4,6 +4,8 @@
 # by interrupts, output goes out by THRE interrupts, and a
 # terminal on stdin is put in raw mode and restored on every exit path.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

@@ -3,6 +3,8 @@
 # path with an initrd: every check it prints must PASS, then it resets
 # through the i8042 and podvmm exits 0.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

@@ -6,6 +6,8 @@
 # instructions Linux needs (cmpxchg16b, xsave, SSE), and Linux never
 # finishes booting there.  The KVM check comes before any package check.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

@@ -2,6 +2,8 @@
 # Other boot paths: the PVH entry, RAM above the PCI hole (--memory 4096,
 # RAM remapped at 4 GiB), the baseline CPU template, console to a file.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

@@ -2,6 +2,8 @@
 # --cpus 2: the MP table lists both CPUs, CPUID reports the topology, and
 # the guest starts the second one through INIT-SIPI-SIPI.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
 

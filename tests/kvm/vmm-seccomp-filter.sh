@@ -6,16 +6,10 @@
 # (exit status 128+31 from the shell); --seccomp=trap logs the syscall;
 # --seccomp=off lets it through and says so loudly.
 # shellcheck source=tests/lib/vmm.sh
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 . "$(dirname "$0")/../lib/vmm.sh"
 require_kvm
-
-wait_for() {	# FILE REGEX: up to 20 s
-	for _ in $(seq 200); do
-		grep -Eq -- "$2" "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # 1. A running guest (2 vCPUs, waiting for Ctrl-Alt-Del): every thread is
 # in seccomp mode 2 with exactly one filter, and no_new_privs is set.

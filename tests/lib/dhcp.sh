@@ -11,6 +11,8 @@
 #                         guest MAC (the pod's original MAC)
 # and writes the state cache STATE_DIR/eth0.json.  Sets POD_IP POD_PREFIX
 # POD_GW GUEST_MAC POD_MTU STATE_DIR DH_SETUP (podlaunch|manual).
+# shellcheck source=tests/lib/test.sh
+declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 
 PODLAUNCH=${PODLAUNCH:-${BUILD:-build}/podlaunch}
 # dhcpcd keeps pid, socket and lease files per interface name outside the
@@ -24,7 +26,7 @@ in_vm() { local n=$1; shift; ip netns exec "$n-vm" "$@"; }
 
 dh_require() {
 	podns_require
-	if [ ! -x "$PODLAUNCH" ]; then echo "SKIP: $PODLAUNCH not built"; exit 77; fi
+	if [ ! -x "$PODLAUNCH" ]; then skip "$PODLAUNCH not built"; fi
 }
 
 dh_manual_binding() {
@@ -200,5 +202,5 @@ dh_signal() {
 DH_RELOADED='"msg":"configuration loaded"\|"msg":"reload failed'
 DH_COUNTERS='"msg":"counters"'
 
-fail() { echo "FAIL: $*"; [ -n "${DH_SERVER_LOG:-}" ] && tail -n 30 "$DH_SERVER_LOG"; exit 1; }
+on_fail() { [ -n "${DH_SERVER_LOG:-}" ] && tail -n 30 "$DH_SERVER_LOG"; }
 check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; echo "ok: $1 = $2"; }

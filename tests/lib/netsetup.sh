@@ -2,6 +2,8 @@
 # Helpers for the netsetup namespace tests.  Source after setting nothing;
 # every namespace made with ns_new is destroyed on exit.
 # shellcheck source=tests/lib/podns.sh
+# shellcheck source=tests/lib/test.sh
+declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/podns.sh"
 
 BUILD=${BUILD:-build}
@@ -11,12 +13,11 @@ FAKEVMM=$(realpath -m "$BUILD/tests/fakevmm/fakevmm")
 STATE_ROOT=/run/nstest-$$
 NS_NAMES=()
 
-fail() { echo "FAIL: $*"; exit 1; }
 
 ns_require() {
 	podns_require
-	[ -x "$PODLAUNCH" ] || { echo "SKIP: $PODLAUNCH not built"; exit 77; }
-	command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
+	[ -x "$PODLAUNCH" ] || skip "$PODLAUNCH not built"
+	command -v jq >/dev/null || skip "jq missing"
 }
 
 ns_cleanup() {

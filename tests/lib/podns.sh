@@ -10,13 +10,15 @@
 #
 # ptp + host-local is the shape of kind's default CNI (kindnet): eth0 with a
 # /24, "default via GW", "SUBNET via GW" and an on-link host route to GW.
+# shellcheck source=tests/lib/test.sh
+declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 
 CNI_PATH=${CNI_PATH:-/usr/lib/cni}
 
 podns_require() {
-	if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces"; exit 77; fi
+	if [ "$(id -u)" != 0 ]; then skip "needs root for network namespaces"; fi
 	if [ ! -x "$CNI_PATH/ptp" ]; then
-		echo "SKIP: CNI plugins missing in $CNI_PATH (containernetworking-plugins)"; exit 77
+		skip "CNI plugins missing in $CNI_PATH (containernetworking-plugins)"
 	fi
 }
 

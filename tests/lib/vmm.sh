@@ -1,6 +1,8 @@
 #!/bin/bash
 # Shared helpers for the podvmm boot tests: locate the binaries, skip
 # cleanly where /dev/kvm is unusable, run podvmm with a time limit.
+# shellcheck source=tests/lib/test.sh
+declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 set -u
 BUILD=${BUILD:-build}
 PODVMM=$BUILD/podvmm
@@ -8,14 +10,8 @@ GUEST=$BUILD/guest/guest.elf
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/podvmm-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-
 require_kvm() {
-	[ -e /dev/kvm ] || skip "no /dev/kvm on this machine"
-	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-		skip "/dev/kvm is not accessible to uid $(id -u)"
-	fi
+	need_kvm
 	[ -x "$PODVMM" ] || fail "$PODVMM not built"
 	[ -f "$GUEST" ] || fail "$GUEST not built"
 }

@@ -10,10 +10,12 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 # shellcheck source=tests/lib/netsetup.sh
 . tests/lib/netsetup.sh
 ns_require
-command -v unshare >/dev/null || { echo "SKIP: unshare missing"; exit 77; }
+command -v unshare >/dev/null || skip "unshare missing"
 
 n=hen$$
 ns_new "$n" ptp 10.244.60.0/24

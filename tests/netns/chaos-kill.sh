@@ -18,10 +18,12 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 # shellcheck source=tests/lib/netsetup.sh
 . tests/lib/netsetup.sh
 ns_require
-[ -x "$FAKEVMM" ] || { echo "SKIP: $FAKEVMM not built"; exit 77; }
+[ -x "$FAKEVMM" ] || skip "$FAKEVMM not built"
 
 KILLS=${CHAOS_KILLS:-200}
 PER_NS=${CHAOS_PER_NS:-70}

@@ -4,10 +4,12 @@
 # the bridge binding; pings the gateway; renews at T1 to the same address.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require
-command -v dhclient >/dev/null || { echo "SKIP: dhclient (isc-dhcp-client) not installed"; exit 77; }
+command -v dhclient >/dev/null || skip "dhclient (isc-dhcp-client) not installed"
 N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-dhclient.XXXXXX)
 trap 'dh_cleanup $N' EXIT

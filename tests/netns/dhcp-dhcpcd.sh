@@ -5,10 +5,12 @@
 # pings the gateway, and renews (dhcpcd -n) to the same address.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require
-command -v dhcpcd >/dev/null || { echo "SKIP: dhcpcd (dhcpcd-base) not installed"; exit 77; }
+command -v dhcpcd >/dev/null || skip "dhcpcd (dhcpcd-base) not installed"
 N=dh$$
 VMIF=g$$
 DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)

@@ -6,6 +6,8 @@
 # across instances without overload.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require

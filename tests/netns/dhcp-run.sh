@@ -6,10 +6,12 @@
 # (PR_SET_PDEATHSIG).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require
-"$PODLAUNCH" run --help >/dev/null 2>&1 || { echo "SKIP: podlaunch run not built"; exit 77; }
+"$PODLAUNCH" run --help >/dev/null 2>&1 || skip "podlaunch run not built"
 N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-run.XXXXXX)
 chmod 755 "$DH_TMP"

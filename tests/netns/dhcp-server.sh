@@ -5,6 +5,8 @@
 # broadcast fallback without CAP_NET_RAW.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require

@@ -2,6 +2,8 @@
 # A corrupt or foreign-version state cache is an error naming the file; it
 # is never overwritten and the namespace is left alone.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

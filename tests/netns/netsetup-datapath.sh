@@ -7,6 +7,8 @@
 # from the node as the pod and is the only one answering ARP for it, for CNI
 # ptp and bridge.  setup runs with /proc/sys read-only, as in a pod.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

@@ -2,6 +2,8 @@
 # podlaunch discover in CNI ptp and bridge pods prints the interface, its
 # addresses, its main-table routes (both families), DNS and the hostname.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

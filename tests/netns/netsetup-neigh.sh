@@ -8,6 +8,8 @@
 # bridge's value back at 0) shows; IPv6 needs no setting on the bridge or
 # the placeholder, since ND only answers for addresses of the receiving link.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

@@ -6,6 +6,8 @@
 # and redone from the cache.  A healthy binding still changes nothing, and
 # teardown restores the original namespace exactly every time.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

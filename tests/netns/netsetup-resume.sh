@@ -6,6 +6,8 @@
 # Odd steps are killed after acting, even ones before (PODLAUNCH_FAULT_KILL_BEFORE,
 # after the journal write), and each kind of kill is recovered both ways.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

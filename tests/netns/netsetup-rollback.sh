@@ -4,6 +4,8 @@
 # namespace, in CNI ptp and bridge pods (the latter with IPv6); so does a name clash found before
 # any step.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

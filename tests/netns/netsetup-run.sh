@@ -5,10 +5,12 @@
 # capability set empty and no_new_privs.  With DHCP (when the server is
 # built) run waits for the server to be ready and the server dies with the VMM.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require
-[ -x "$FAKEVMM" ] || { echo "SKIP: $FAKEVMM not built"; exit 77; }
+[ -x "$FAKEVMM" ] || skip "$FAKEVMM not built"
 
 ZERO=0000000000000000
 check_vmm_out() {

@@ -2,6 +2,8 @@
 # setup builds the bridge binding as specified in CNI ptp and bridge pod
 # namespaces; a second setup changes nothing; teardown restores exactly.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

@@ -4,6 +4,8 @@
 # binding missing a piece is rolled back and redone; concurrent setups
 # serialise on the cache lock.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netsetup.sh
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require

@@ -11,14 +11,16 @@
 #     run again in a new container (a restart) resumes from the state cache.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 BUILD=${BUILD:-build}
 # shellcheck source=tests/lib/podns.sh
 . tests/lib/podns.sh
 podns_require
 for t in runc jq; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+	command -v "$t" >/dev/null || skip "$t is not installed"
 done
-[ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || { echo "SKIP: busybox-static is not installed"; exit 77; }
+[ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || skip "busybox-static is not installed"
 busybox=$(command -v busybox)
 
 N=rce$$
@@ -31,7 +33,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 podns_create "$N" ptp 10.244.3.0/24 || fail "CNI ptp ADD"
 pod_ip=$(podns_ip "$N")
@@ -70,7 +71,7 @@ grep -q PROCSYS-WRITABLE "$work/out" && fail "/proc/sys is writable in the conta
 echo "ok: runc container in the pod namespace, capabilities exactly defaults + NET_ADMIN, /proc/sys read-only"
 
 # 2. podlaunch discover
-[ -x "$BUILD/podlaunch" ] || { echo "SKIP: $BUILD/podlaunch is not built yet (capability check passed)"; exit 77; }
+[ -x "$BUILD/podlaunch" ] || skip "$BUILD/podlaunch is not built yet (capability check passed)"
 bins+=(--bin "$BUILD/podlaunch:/bin/podlaunch")
 in_container /bin/podlaunch discover || { cat "$work/out"; fail "podlaunch discover exited non-zero"; }
 json=$(grep -v '^{"level"' "$work/out" | grep -v '"component"' || true)
@@ -84,7 +85,7 @@ echo "ok: podlaunch discover inside runc reports IP, MAC, gateway, DNS and hostn
 
 # 3. podlaunch run with the fake VMM
 fake=$BUILD/tests/fakevmm/fakevmm
-[ -x "$fake" ] || { echo "SKIP: $fake is not built; discover passed"; exit 77; }
+[ -x "$fake" ] || skip "$fake is not built; discover passed"
 bins+=(--bin "$fake:/bin/fakevmm")
 in_container /bin/podlaunch run --vmm /bin/fakevmm -- --kernel /none ||
 	{ cat "$work/out"; fail "podlaunch run with the fake VMM exited non-zero"; }

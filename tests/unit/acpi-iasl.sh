@@ -3,10 +3,10 @@
 # disassembler (iasl -d, package acpica-tools) must decode every table
 # without complaint and show the values podvmm means.  No KVM needed.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 BUILD=${BUILD:-build}
 DUMP="$BUILD/tests/unit/vmm/acpi_dump"
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
 command -v iasl >/dev/null || skip "iasl (acpica-tools) not installed"
 [ -x "$DUMP" ] || fail "$DUMP not built"
 tmp=$(mktemp -d /tmp/podvmm-iasl.XXXXXX)

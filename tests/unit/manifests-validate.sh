@@ -9,8 +9,10 @@
 #  - shellcheck passes on every shell script git tracks (when installed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: python3 yaml module missing (python3-yaml)"; exit 77; }
-command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
+python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing (python3-yaml)"
+command -v jq >/dev/null || skip "jq is not installed"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -2,10 +2,11 @@
 # podlaunch's command line: --help everywhere, bad flags exit 2 naming the
 # flag, unknown commands exit 2.  Needs no root.
 set -u
+# shellcheck source=tests/lib/test.sh
+. "$(dirname "$0")/../lib/test.sh"
 BUILD=${BUILD:-build}
 P=$BUILD/podlaunch
-[ -x "$P" ] || { echo "SKIP: $P not built"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
+[ -x "$P" ] || skip "$P not built"
 
 for c in discover setup teardown run; do
 	"$P" "$c" --help >/dev/null || fail "$c --help"
