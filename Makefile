@@ -68,6 +68,7 @@ FUZZ_SMOKE ?= 10
 # Makefile so pkg-config sees the freshly installed libraries.
 check:
 	@tests/ensure-packages.sh
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all $(TEST_BINS) $(FUZZERS)
@@ -87,9 +88,24 @@ demo:
 clean:
 	rm -rf $(BUILD) $(CLEAN)
 
+# Static checks, run by `make check`: shellcheck on every tracked shell
+# script, cppcheck on the C (tests/lint/).
+lint:
+	@tests/lint/shellcheck.sh
+	@tests/lint/cppcheck.sh
+
+# .clang-format (the kernel's style) over every tracked .c/.h.  format-check
+# is kept out of lint until the tree has been formatted once.
+CLANG_FORMAT ?= clang-format
+format:
+	@git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) -i
+
+format-check:
+	@git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) --dry-run -Werror
+
 # Keep intermediate objects (no "rm ..." after the test summary).
 .SECONDARY:
 
-.PHONY: all programs check check-run fuzz bench demo clean
+.PHONY: all programs check check-run fuzz bench demo clean lint format format-check
 # (The Linux rig's package cache under $(BUILD)/linux holds directories named *.d.)
 -include $(shell find $(BUILD) -path $(BUILD)/linux -prune -o -name '*.d' -type f -print 2>/dev/null)

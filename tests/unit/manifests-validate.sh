@@ -1,12 +1,11 @@
 #!/bin/bash
-# Offline checks of manifests/ and of the shell scripts:
+# Offline checks of manifests/ (shell scripts: tests/lint/shellcheck.sh):
 #  - every YAML document parses; the Pod, the device-plugin DaemonSet and the
 #    kind config carry what podlaunch needs (NET_ADMIN only, not privileged,
 #    devices as resources, grace period above podvmm's shutdown timeout,
 #    memory covering the guest, console on stdout, guest from a volume);
 #  - the Containerfile is multi-stage with podlaunch as the entrypoint;
 #  - the demo's OCI bundle grants exactly the capabilities the Pod would get;
-#  - shellcheck passes on every shell script git tracks (when installed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/test.sh
@@ -273,27 +272,3 @@ elif [ "$checked" -gt 0 ]; then
 else
 	echo "note: $BUILD/podlaunch and $BUILD/podvmm not built; runtime libraries not checked"
 fi
-
-# --- shellcheck ---
-if ! command -v shellcheck >/dev/null; then
-	echo "note: shellcheck is not installed; scripts not checked"
-	exit 0
-fi
-scripts=()
-while IFS= read -r f; do
-	[ -f "$f" ] || continue
-	case ${f##*/} in
-	*.sh) scripts+=("$f") ;;
-	*.*) ;;
-	*)
-		first=''
-		IFS= read -r first <"$f" || true
-		if [[ $first =~ ^#!.*[/\ ](ba)?sh([[:space:]]|$) ]]; then scripts+=("$f"); fi
-		;;
-	esac
-done < <(git ls-files 2>/dev/null || find . -name '*.sh' -not -path './build*')
-if [ ${#scripts[@]} -gt 0 ]; then
-	printf '%s\0' "${scripts[@]}" | xargs -0 -n 4 -P "$(nproc)" shellcheck -x ||
-		{ echo "FAIL: shellcheck findings above"; exit 1; }
-fi
-echo "ok: shellcheck clean on ${#scripts[@]} scripts"
