@@ -9,7 +9,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-s
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T tests/guest/guest.ld
 # tests/guest/net/: the virtio-net driver and DHCP client the NIC tests run.
 GUEST_NET_SRCS := tests/guest/net/net_main.c tests/guest/net/nic.c tests/guest/net/dhcp.c
-GUEST_SRCS := tests/guest/main.c tests/guest/lib.c tests/guest/hostile.c tests/guest/guest_acpi.c $(GUEST_NET_SRCS)
+GUEST_SRCS := tests/guest/guest_main.c tests/guest/lib.c tests/guest/hostile.c tests/guest/guest_acpi.c $(GUEST_NET_SRCS)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(BUILD)/guest-obj/%.o) $(BUILD)/guest-obj/tests/guest/start.o
 TEST_BINS  += $(GUEST_ELF)
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# shellcheck -x on every shell script git tracks: *.sh, and files without an
+# Runs shellcheck -x on every shell script git tracks: *.sh, and files without an
 # extension whose first line is a bash/sh shebang (bench/dhcp, .ci/run...).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
