@@ -89,10 +89,11 @@ clean:
 	rm -rf $(BUILD) $(CLEAN)
 
 # Static checks, run by `make check`: shellcheck on every tracked shell
-# script, cppcheck on the C (tests/lint/).
+# script, cppcheck on the C, the include layering (tests/lint/).
 lint:
 	@tests/lint/shellcheck.sh
 	@tests/lint/cppcheck.sh
+	@tests/lint/include-layers.sh
 
 # .clang-format (the kernel's style) over every tracked .c/.h.  format-check
 # is kept out of lint until the tree has been formatted once.

@@ -9,7 +9,8 @@ $(LIBCOMMON): $(COMMON_OBJS)
 	$(AR) rcs $@ $^
 
 # Unit tests (cmocka): one binary per file in tests/unit/common/.
-COMMON_UNIT_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/common/test_*.c))
+COMMON_UNIT := test_err test_mac
+COMMON_UNIT_BINS := $(COMMON_UNIT:%=$(BUILD)/tests/unit/common/%)
 TEST_BINS += $(COMMON_UNIT_BINS)
 TESTS     += $(COMMON_UNIT_BINS)
 $(COMMON_UNIT_BINS): $(BUILD)/tests/unit/common/%: $(BUILD)/tests/unit/common/%.o $(LIBCOMMON)

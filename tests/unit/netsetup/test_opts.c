@@ -131,7 +131,7 @@ static void test_bad_flags_named(void **state)
  * (common/limits.h; tests/unit/vmm/test_cli.c checks the other end). */
 static void test_queues_limit(void **state)
 {
-	char max[12], over[12], err[128];
+	char max[12], over[12], err[sizeof(((struct err *)0)->msg)];
 	struct ns_opts o;
 
 	snprintf(max, sizeof(max), "%d", NET_QUEUE_PAIRS_MAX);
