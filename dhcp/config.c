@@ -332,7 +332,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *outlen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 
 	if (fd < 0)
-		return err_set(e, errno, "cannot open the state cache: %s", strerror(errno));
+		return -errno;
 	for (;;) {
 		if (len + 1 >= cap) {
 			char *n;

@@ -7,10 +7,12 @@
 # 57) must get every route.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 dh_require
-command -v dhclient >/dev/null || { echo "SKIP: dhclient (isc-dhcp-client) not installed"; exit 77; }
+command -v dhclient >/dev/null || skip "dhclient (isc-dhcp-client) not installed"
 if command -v udhcpc >/dev/null; then UDHCPC=(udhcpc); else UDHCPC=(busybox udhcpc); fi
 N=dh$$
 DH_TMP=$(mktemp -d /tmp/dh-split121.XXXXXX)
