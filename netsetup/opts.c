@@ -160,7 +160,7 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 	}
 	case F_VHOST:
 		if (strcmp(val, "auto") && strcmp(val, "on") && strcmp(val, "off"))
-			return bad(err, len, flag, "expects auto, on or off");
+			return bad(e, flag, "expects auto, on or off");
 		o->vhost = val;
 		return 0;
 	case F_NO_DHCP:

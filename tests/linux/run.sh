@@ -26,11 +26,10 @@ scen=$(for s in ${scen//,/ }; do
 	for a in $ALL; do [ "${a%%:*}" = "$s" ] && echo "$a"; done
 done)
 
-skip() { echo "SKIP: $*"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 (qemu-system-x86) not installed"
-for c in cpio dpkg-deb apt-get depmod xz; do
-	command -v "$c" >/dev/null || skip "$c not installed"
-done
+# shellcheck source=tests/lib/test.sh
+. tests/lib/test.sh
+need_cmd qemu-system-x86_64 qemu-system-x86
+for c in cpio dpkg-deb apt-get depmod xz; do need_cmd "$c"; done
 if [ ! -x "$BUILD/podvmm" ] || [ ! -x "$BUILD/podlaunch" ]; then
 	echo "FAIL: build podvmm and podlaunch first (make BUILD=$BUILD)"; exit 1
 fi
