@@ -15,6 +15,9 @@ set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
 RIG=$BUILD/linux
+# The whole rig ends by itself before tests/run-tests.sh's TEST_TIMEOUT
+# (600 s) would kill it silently: what is left then fails, named.
+RIG_DEADLINE=${RIG_DEADLINE:-540}
 
 # name:watchdog seconds, in the order they run.
 ALL="boot-1cpu:90 boot-2cpu:90 reboot-k:90 panic:90 bad-kernel:30 vmlinux:90 pvh:90
@@ -110,8 +113,12 @@ boot_node() {
 			last=$line since=$now limit=60
 			[[ $line == RIG-BEGIN* ]] && limit=$((2 * $(limit_of "${line#RIG-BEGIN }") + 60))
 		fi
-		if [ $((now - since)) -gt "$limit" ]; then
+		if [ $((now - t0)) -gt "$RIG_DEADLINE" ]; then
+			stuck="the rig's deadline of ${RIG_DEADLINE}s passed during '${line:-the node boot}'"
+		elif [ $((now - since)) -gt "$limit" ]; then
 			stuck="no progress for ${limit}s after '${line:-the node boot}'"
+		fi
+		if [ -n "$stuck" ]; then
 			node_dump >"$log.stuck" 2>&1
 			echo "--- the stuck node's CPUs (QEMU monitor, also in $log.stuck):"
 			cat "$log.stuck"
@@ -143,6 +150,9 @@ for attempt in 1 2; do
 	echo "--- node output (the node stopped before$left finished):"
 	tail -n 60 "$log.txt"
 	[ "$attempt" = 1 ] || break
+	# Past the deadline a second node would be killed by run-tests.sh's
+	# timeout without a word: report what is left as not run instead.
+	[ $(($(date +%s) - t0)) -lt "$RIG_DEADLINE" ] || break
 	# The node itself died (QEMU exited or hung): once more for what is left.
 	# Its own last words, when its kernel died (seen: a stack guard page
 	# hit in exc_page_fault in podvmm's task, then a panic).
