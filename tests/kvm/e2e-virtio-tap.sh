@@ -3,7 +3,8 @@
 # tap and dnsmasq as the DHCP server; the test guest must lease an address
 # and print it, answer ping and UDP echo, and power off on SIGTERM (podvmm
 # exit 0).  `virtio-tap.sh` runs the userspace backend, `virtio-tap.sh vhost`
-# vhost-net (tests/kvm/e2e-vhost-net.sh); each also with queues=2 over a
+# vhost-net (by hand, where /dev/vhost-net exists; make check covers
+# vhost-net in the Linux rig, tests/linux/); each also with queues=2 over a
 # multi-queue tap and two vCPUs.  The "badring" case has the guest queue a
 # descriptor outside its RAM: the device must set DEVICE_NEEDS_RESET, podvmm
 # live on, and the guest recover by resetting the device.

@@ -44,4 +44,4 @@ TESTS   += $(VIRTIO_FUZZ_BINS:%=fuzz:%)
 
 # Integration (root): podvmm + the test guest on a tap with dnsmasq, the same
 # with vhost-net, and the whole podlaunch run path in a CNI pod namespace.
-TESTS += tests/kvm/e2e-virtio-tap.sh tests/kvm/e2e-vhost-net.sh tests/kvm/e2e-podlaunch-run.sh
+TESTS += tests/kvm/e2e-virtio-tap.sh tests/kvm/e2e-podlaunch-run.sh
