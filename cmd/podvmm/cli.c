@@ -13,18 +13,21 @@
 const char cli_usage[] =
 	"usage: podvmm --kernel PATH [--initrd PATH] [--cmdline STR] [--memory MIB]\n"
 	"              [--cpus N] [--net SPEC]... [--cpu-template host|baseline]\n"
-	"              [--console stdio|none|file:PATH] [--shutdown-timeout SECONDS]\n"
+	"              [--console stdio|none|file:PATH] [--shutdown acpi|ctrl-alt-del|both]\n"
+	"              [--shutdown-timeout SECONDS]\n"
 	"              [--hugepages] [--boot linux|pvh] [--seccomp on|off|trap]\n"
 	"              [--user UID[:GID]]\n"
 	"  --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N]\n"
 	"  --user: run as UID:GID (GID defaults to UID) once every device is open\n"
+	"  --shutdown: what SIGTERM/SIGINT sends: the ACPI power button, Ctrl-Alt-Del,\n"
+	"              or both (default: the button, Ctrl-Alt-Del if it is not heeded)\n"
 	"exit: 0 guest powered off or reset, 1 failure, 2 bad flags,\n"
 	"      3 guest still running --shutdown-timeout seconds after SIGTERM/SIGINT\n";
 
 enum {
 	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_CPUS, OPT_NET,
 	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP, OPT_SECCOMP,
-	OPT_USER,
+	OPT_USER, OPT_SHUTDOWN,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +40,7 @@ static const struct option longopts[] = {
 	{ "cpu-template", required_argument, NULL, OPT_TEMPLATE },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "shutdown-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "shutdown", required_argument, NULL, OPT_SHUTDOWN },
 	{ "hugepages", no_argument, NULL, OPT_HUGEPAGES },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -59,6 +63,7 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 	o->cpu_template = CPU_TEMPLATE_HOST;
 	o->console = CONSOLE_STDIO;
 	o->shutdown_timeout = 25;
+	o->shutdown = SHUTDOWN_BOTH;
 	o->boot = BOOT_LINUX64;
 	o->cmdline = "";
 	o->seccomp = SECCOMP_ACTION_KILL;
@@ -126,6 +131,16 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 			if (num_parse(optarg, 0, 86400, &v))
 				FAIL("--shutdown-timeout", "must be a number of seconds from 0 to 86400");
 			o->shutdown_timeout = (unsigned int)v;
+			break;
+		case OPT_SHUTDOWN:
+			if (!strcmp(optarg, "both"))
+				o->shutdown = SHUTDOWN_BOTH;
+			else if (!strcmp(optarg, "acpi"))
+				o->shutdown = SHUTDOWN_ACPI;
+			else if (!strcmp(optarg, "ctrl-alt-del"))
+				o->shutdown = SHUTDOWN_CAD;
+			else
+				FAIL("--shutdown", "must be acpi, ctrl-alt-del or both");
 			break;
 		case OPT_HUGEPAGES:
 			o->hugepages = true;

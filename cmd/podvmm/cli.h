@@ -15,11 +15,18 @@
 #define PODVMM_EXIT_OK		0	/* guest powered off or reset */
 #define PODVMM_EXIT_FAILURE	1	/* runtime failure, unexpected KVM exit */
 #define PODVMM_EXIT_USAGE	2	/* bad command line */
-#define PODVMM_EXIT_FORCED	3	/* guest ignored Ctrl-Alt-Del past --shutdown-timeout */
+#define PODVMM_EXIT_FORCED	3	/* guest ignored the stop request past --shutdown-timeout */
 
 #define CLI_MAX_NETS 8
 
 enum console_kind { CONSOLE_STDIO, CONSOLE_NONE, CONSOLE_FILE };
+
+/* What SIGTERM/SIGINT sends the guest (--shutdown). */
+enum shutdown_kind {
+	SHUTDOWN_BOTH,		/* the power button, Ctrl-Alt-Del as the fallback */
+	SHUTDOWN_ACPI,		/* the ACPI power button only */
+	SHUTDOWN_CAD,		/* Ctrl-Alt-Del only */
+};
 
 struct podvmm_opts {
 	const char *kernel, *initrd, *cmdline;
@@ -31,6 +38,7 @@ struct podvmm_opts {
 	enum console_kind console;
 	const char *console_path;
 	unsigned int shutdown_timeout;
+	enum shutdown_kind shutdown;
 	bool hugepages;
 	enum boot_mode boot;
 	bool help;

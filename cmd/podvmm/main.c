@@ -68,10 +68,11 @@ static void file_unmap(struct mapped_file *f)
 struct loop {
 	struct vm *vm;
 	struct pc_devices *dev;
-	int epfd, sigfd, timerfd, rx_efd, in_fd;
+	int epfd, sigfd, timerfd, cad_timerfd, rx_efd, in_fd;
 	bool in_polled;
 	unsigned int timeout;
-	bool cad_sent;
+	enum shutdown_kind shutdown;
+	bool stop_sent;
 };
 
 static void loop_stdin(struct loop *l, bool want)
@@ -109,22 +110,54 @@ static void stdin_read(struct loop *l)
 	serial_rx_push(&l->dev->com1, buf, (size_t)n);
 }
 
+static void send_cad(struct loop *l, const char *why)
+{
+	log_info("podvmm", "signal: sending Ctrl-Alt-Del to the guest", "{s:s}", "why", why);
+	if (i8042_ctrl_alt_del(&l->dev->kbd))
+		log_warn("podvmm", "keyboard queue full, Ctrl-Alt-Del not delivered", NULL);
+}
+
+static void timer_arm(int fd, unsigned int sec, long nsec)
+{
+	struct itimerspec it = { .it_value.tv_sec = sec, .it_value.tv_nsec = nsec };
+
+	if (!sec && !nsec)
+		it.it_value.tv_nsec = 1;	/* 0 would disarm the timer */
+	timerfd_settime(fd, 0, &it, NULL);
+}
+
+/*
+ * SIGTERM/SIGINT: ask the guest to stop, as --shutdown says.  `both`
+ * presses the ACPI power button and, where no ACPI OS enabled PWRBTN_EN
+ * (a kernel without the button driver, a busybox /init), types
+ * Ctrl-Alt-Del at once; where one did, Ctrl-Alt-Del follows at half the
+ * timeout if the guest is still there (a button nobody acts on: no
+ * logind, no acpid).  The button first, because systemd maps it to
+ * poweroff and Ctrl-Alt-Del to reboot (ctrl-alt-del.target), and podvmm
+ * exits 0 for either.
+ */
 static void on_signal(struct loop *l)
 {
 	struct signalfd_siginfo si;
-	struct itimerspec it = { .it_value.tv_sec = l->timeout };
+	bool listening = false;
 
 	if (read(l->sigfd, &si, sizeof(si)) != sizeof(si))
 		return;
-	log_info("podvmm", "signal: sending Ctrl-Alt-Del to the guest",
-		 "{s:i, s:i}", "signal", (int)si.ssi_signo, "shutdown_timeout", (int)l->timeout);
-	if (i8042_ctrl_alt_del(&l->dev->kbd))
-		log_warn("podvmm", "keyboard queue full, Ctrl-Alt-Del not delivered", NULL);
-	if (!l->cad_sent) {
-		l->cad_sent = true;
-		if (!l->timeout)
-			it.it_value.tv_nsec = 1;	/* 0 would disarm the timer */
-		timerfd_settime(l->timerfd, 0, &it, NULL);
+	if (l->shutdown != SHUTDOWN_CAD) {
+		listening = pc_power_button(l->dev);
+		log_info("podvmm", "signal: pressing the ACPI power button", "{s:i, s:i, s:b}",
+			 "signal", (int)si.ssi_signo, "shutdown_timeout", (int)l->timeout,
+			 "guest_listens", listening);
+	}
+	if (l->shutdown == SHUTDOWN_CAD)
+		send_cad(l, "--shutdown ctrl-alt-del");
+	else if (l->shutdown == SHUTDOWN_BOTH && !listening)
+		send_cad(l, "the guest did not enable the ACPI power button");
+	else if (l->shutdown == SHUTDOWN_BOTH && !l->stop_sent)
+		timer_arm(l->cad_timerfd, l->timeout / 2, (l->timeout % 2) * 500000000L);
+	if (!l->stop_sent) {
+		l->stop_sent = true;
+		timer_arm(l->timerfd, l->timeout, 0);
 	}
 }
 
@@ -147,7 +180,7 @@ static void log_stopped(struct loop *l, bool forced, int status)
 	else
 		stop = "error";
 	log_info("podvmm", "guest stopped", "{s:s, s:s, s:b, s:i}", "stop", stop, "reason", why,
-		 "after_sigterm", l->cad_sent, "exit_code", status);
+		 "after_sigterm", l->stop_sent, "exit_code", status);
 }
 
 /* Returns podvmm's exit status. */
@@ -177,6 +210,10 @@ static int event_loop(struct loop *l)
 			}
 			if (fd == l->sigfd) {
 				on_signal(l);
+			} else if (fd == l->cad_timerfd) {
+				if (read(l->cad_timerfd, &v, sizeof(v)) < 0)
+					continue;
+				send_cad(l, "the guest did not act on the power button");
 			} else if (fd == l->timerfd) {
 				log_error("podvmm", "guest did not shut down in time, forcing stop",
 					  "{s:i, s:i}", "shutdown_timeout", (int)l->timeout,
@@ -248,7 +285,8 @@ static int run(const struct podvmm_opts *o)
 	struct mapped_file kernel = { 0 }, initrd = { 0 };
 	struct console con;
 	struct loop l = { .vm = &vm, .dev = &dev, .timeout = o->shutdown_timeout,
-			  .epfd = -1, .sigfd = -1, .timerfd = -1, .rx_efd = -1 };
+			  .shutdown = o->shutdown, .epfd = -1, .sigfd = -1, .timerfd = -1,
+			  .cad_timerfd = -1, .rx_efd = -1 };
 	const char *step = "";
 	struct err e = { 0 };
 	sigset_t sigs;
@@ -281,8 +319,9 @@ static int run(const struct podvmm_opts *o)
 	l.rx_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	l.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	l.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	l.cad_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	l.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l.rx_efd < 0 || l.sigfd < 0 || l.timerfd < 0 || l.epfd < 0) {
+	if (l.rx_efd < 0 || l.sigfd < 0 || l.timerfd < 0 || l.cad_timerfd < 0 || l.epfd < 0) {
 		log_error("podvmm", "event setup failed", "{s:s}", "error", strerror(errno));
 		goto out;
 	}
@@ -320,7 +359,8 @@ static int run(const struct podvmm_opts *o)
 	file_unmap(&initrd);
 	l.in_fd = con.in_fd;
 	if (epoll_add(l.epfd, vm_exit_fd(&vm)) || epoll_add(l.epfd, l.sigfd) ||
-	    epoll_add(l.epfd, l.timerfd) || epoll_add(l.epfd, l.rx_efd)) {
+	    epoll_add(l.epfd, l.timerfd) || epoll_add(l.epfd, l.cad_timerfd) ||
+	    epoll_add(l.epfd, l.rx_efd)) {
 		log_error("podvmm", "epoll setup failed", "{s:s}", "error", strerror(errno));
 		goto out;
 	}

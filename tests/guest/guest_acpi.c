@@ -164,3 +164,20 @@ void acpi_poweroff(void)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
+
+int acpi_fadt_sci(uint16_t *pm1a_evt, uint16_t *sci_int, uint32_t *flags)
+{
+	uint64_t rsdp = acpi_scan_rsdp();
+	const uint8_t *f = rsdp ? find_table(rsdp, "FACP") : 0;
+
+	if (!f)
+		return -1;
+	*sci_int = (uint16_t)(f[46] | f[47] << 8);
+	*flags = rd32(f + 112);
+	/* X_PM1a_EVT_BLK when it is a system-I/O GAS, else the 32-bit field. */
+	if (rd32(f + 4) >= 160 && f[148] == 1 && rd64(f + 152))
+		*pm1a_evt = (uint16_t)rd64(f + 152);
+	else
+		*pm1a_evt = (uint16_t)rd32(f + 56);
+	return *pm1a_evt ? 0 : -1;
+}

@@ -20,4 +20,8 @@ void acpi_check(uint64_t rsdp_hint, unsigned long expect_cpus);
  * returns only when the tables do not describe how. */
 void acpi_poweroff(void);
 
+/* From the FADT: the PM1a event block port, SCI_INT and the flags; 0, or
+ * -1 without a usable FADT. */
+int acpi_fadt_sci(uint16_t *pm1a_evt, uint16_t *sci_int, uint32_t *flags);
+
 #endif

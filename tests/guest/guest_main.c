@@ -9,9 +9,13 @@
  *   hang      ignore everything, Ctrl-Alt-Del included (forced-stop test);
  *   spin      a fixed busy loop, then power off (emulation detection);
  *   echo      copy serial input to output until 'q', then power off;
- *   irq       count serial input taken by RX interrupts until 'q', power off.
+ *   irq       count serial input taken by RX interrupts until 'q', power off;
+ *   pwrbtn    enable the ACPI power button (PWRBTN_EN) and its SCI through
+ *             the IOAPIC, power off when the SCI reports PWRBTN_STS;
+ *   pwrbtn-ignore  enable PWRBTN_EN, then ignore everything (forced stop).
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
- * expect_baseline=1, expect_bzimage=1.  It polls: no interrupts are ever enabled.
+ * expect_baseline=1, expect_bzimage=1.  It polls, except in the irq and
+ * pwrbtn modes, which take interrupts through the IOAPIC.
  */
 #include <asm/bootparam.h>
 
@@ -503,6 +507,82 @@ static void __attribute__((noreturn)) irq_echo(void)
 	machine_poweroff();
 }
 
+/*
+ * The ACPI fixed-feature power button as an OS handles it (ACPI 6.4
+ * 4.8.3.1, ACPICA's acpi_ev_fixed_event_detect()): FADT flag PWR_BUTTON
+ * clear, PWRBTN_EN set in PM1a_EN, the SCI (SCI_INT, level, active high
+ * as the MADT's override says) routed by the IOAPIC; on the SCI read
+ * PM1a_STS, clear PWRBTN_STS by writing it back, then power off.
+ */
+#define SCI_VECTOR 0x29
+static volatile uint16_t sci_pm1a_evt, sci_status;
+static volatile unsigned long sci_count;
+extern char irq_sci_entry[];
+void irq_sci(void);
+
+void irq_sci(void)
+{
+	uint16_t st = inw(sci_pm1a_evt);
+
+	sci_count++;
+	sci_status |= st;
+	outw(sci_pm1a_evt, st & 0x0100);	/* write-1-to-clear: drops the level */
+	mmio_write32(LAPIC + 0xb0, 0);		/* EOI (also the IOAPIC's remote IRR) */
+}
+
+static void __attribute__((noreturn)) power_button(int act)
+{
+	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
+		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
+	};
+	uint16_t evt = 0, sci = 0;
+	uint32_t flags = 0;
+
+	if (acpi_fadt_sci(&evt, &sci, &flags) || sci > 23) {
+		con_puts("pwrbtn: FAIL no usable FADT\n");
+		machine_poweroff();
+	}
+	con_printf("pwrbtn: PM1a_EVT 0x%x SCI_INT %u fixed button %s\n", evt, sci,
+		   flags & (1u << 4) ? "absent" : "present");
+	if (flags & (1u << 4)) {
+		con_puts("pwrbtn: FAIL the FADT says there is no fixed power button\n");
+		machine_poweroff();
+	}
+	sci_pm1a_evt = evt;
+	if (inw(evt) & 0x0100)
+		con_puts("pwrbtn: FAIL PWRBTN_STS set before any press\n");
+	outw(evt, 0xffff);			/* clear every status bit, as ACPICA does */
+	if (act) {
+		for (int v = 32; v < 256; v++)
+			set_gate(v, irq_other_entry);
+		set_gate(SCI_VECTOR, irq_sci_entry);
+		__asm__ volatile("lidt %0" :: "m"(idtr));
+		outb(0x21, 0xff);		/* mask both 8259s */
+		outb(0xa1, 0xff);
+		mmio_write32(LAPIC + 0xf0, 0x1ff);
+		mmio_write32(LAPIC + 0x80, 0);
+		ioapic_write(0x10 + 2 * sci + 1, 0);
+		/* fixed, level (bit 15), active high (bit 13 clear), unmasked */
+		ioapic_write(0x10 + 2 * sci, SCI_VECTOR | 1u << 15);
+	}
+	outw((uint16_t)(evt + 2), 0x0100);	/* PWRBTN_EN */
+	if (!(inw((uint16_t)(evt + 2)) & 0x0100))
+		con_puts("pwrbtn: FAIL PWRBTN_EN does not read back\n");
+	if (!act) {
+		con_puts("pwrbtn: enabled, ignoring it\n");
+		for (;;)
+			__asm__ volatile("pause");
+	}
+	con_puts("pwrbtn: waiting for the power button\n");
+	__asm__ volatile("sti");
+	while (!(sci_status & 0x0100))
+		__asm__ volatile("hlt");
+	__asm__ volatile("cli");
+	con_printf("pwrbtn: pressed (PM1a_STS 0x%x in %lu SCIs, %lu stray), status now 0x%x\n",
+		   sci_status, sci_count, irq_stray, inw(evt));
+	machine_poweroff();
+}
+
 void __attribute__((noreturn)) hostile_main(void);	/* hostile.c */
 
 static void run_mode(const char *mode)
@@ -511,6 +591,10 @@ static void run_mode(const char *mode)
 		hostile_main();
 	if (!memcmp(mode, "irq", 4))
 		irq_echo();
+	if (!memcmp(mode, "pwrbtn", 7))
+		power_button(1);
+	if (!memcmp(mode, "pwrbtn-ignore", 14))
+		power_button(0);
 	if (!memcmp(mode, "triple", 7))
 		triple_fault();
 	if (!memcmp(mode, "badexit", 8))

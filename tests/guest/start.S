@@ -145,7 +145,7 @@ stack_top:
  * registers, calls irq_com1() and returns with iretq. */
 	.text
 	.code64
-	.globl irq_com1_entry, irq_other_entry
+	.globl irq_com1_entry, irq_other_entry, irq_sci_entry
 irq_com1_entry:
 	pushq	%rax
 	pushq	%rcx
@@ -181,6 +181,29 @@ irq_other_entry:
 	pushq	%r11
 	cld
 	call	irq_other
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	iretq
+
+irq_sci_entry:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	cld
+	call	irq_sci
 	popq	%r11
 	popq	%r10
 	popq	%r9

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,12 +97,43 @@ static void post_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, 
 		memset(data, 0xff, len);
 }
 
+/* Drives the SCI to the PM1 block's level; called with pm_lock held, so
+ * that the line follows the register state in order. */
+static void pm_sci_update(struct pc_devices *d)
+{
+	bool level = acpi_pm_sci(&d->pm);
+
+	if (level == d->sci_level)
+		return;
+	d->sci_level = level;
+	/* Active high, level (the MADT's override for ACPI_SCI_IRQ). */
+	vm_irq_line(d->vm, ACPI_SCI_IRQ, level);
+}
+
 static void pm_port(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	struct pc_devices *d = opaque;
+	bool off;
 
-	if (acpi_pm_io(&d->pm, addr, data, len, is_write))
+	pthread_mutex_lock(&d->pm_lock);
+	off = acpi_pm_io(&d->pm, addr, data, len, is_write);
+	if (is_write)
+		pm_sci_update(d);
+	pthread_mutex_unlock(&d->pm_lock);
+	if (off)
 		vm_request_exit(d->vm, VM_EXIT_POWEROFF, "power-off port");
+}
+
+bool pc_power_button(struct pc_devices *d)
+{
+	bool listening;
+
+	pthread_mutex_lock(&d->pm_lock);
+	acpi_pm_press(&d->pm);
+	pm_sci_update(d);
+	listening = acpi_pm_button_enabled(&d->pm);
+	pthread_mutex_unlock(&d->pm_lock);
+	return listening;
 }
 
 int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
@@ -117,6 +149,8 @@ int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_ef
 	i8042_init(&d->kbd, &kbd_ops, d);
 	rtc_init(&d->rtc);
 	acpi_pm_init(&d->pm);
+	pthread_mutex_init(&d->pm_lock, NULL);
+	d->sci_level = false;
 	if ((ret = pci_bus_init(&d->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,
 				LAYOUT_PCI_MMIO_SIZE)))
 		return err_set(e, -ret, "PCI host bridge");

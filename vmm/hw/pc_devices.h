@@ -2,6 +2,9 @@
 #ifndef VMM_HW_PC_DEVICES_H
 #define VMM_HW_PC_DEVICES_H
 
+#include <pthread.h>
+#include <stdbool.h>
+
 #include "common/err.h"
 #include "vmm/hw/acpi_pm.h"
 #include "vmm/hw/i8042.h"
@@ -20,7 +23,8 @@ struct vm;
  *
  * Power-off: a 16-bit write to PM1a_CNT (0x604, where QEMU's PC machines
  * have it too) with SLP_EN set powers the machine off; the FADT and \_S5
- * (x86/acpi.h) tell Linux so.
+ * (x86/acpi.h) tell Linux so.  The power button is the fixed-feature one
+ * in PM1a_EVT, its SCI on ACPI_SCI_IRQ (level, active high).
  */
 #define DEV_COM1_BASE	0x3f8
 #define DEV_COM1_IRQ	4
@@ -33,6 +37,8 @@ struct pc_devices {
 	struct i8042 kbd;
 	struct rtc rtc;
 	struct acpi_pm pm;
+	pthread_mutex_t pm_lock;	/* pm and sci_level: vCPUs and the main thread */
+	bool sci_level;
 	int out_fd;		/* console output, -1 to discard */
 	int rx_efd;		/* eventfd poked when COM1 can take input */
 };
@@ -41,5 +47,12 @@ struct pc_devices {
  * receive FIFO drains (-1 for none).  0 or -errno (e says what failed). */
 int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
 		      struct err *e);
+
+/*
+ * Presses the ACPI fixed-feature power button (PWRBTN_STS; the SCI fires
+ * if the OS enabled PWRBTN_EN).  Returns whether the OS had enabled it,
+ * i.e. whether an ACPI OS is listening for the button at all.
+ */
+bool pc_power_button(struct pc_devices *d);
 
 #endif

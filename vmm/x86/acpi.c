@@ -74,7 +74,6 @@ _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6 is 276 bytes");
 /* FADT flags (table 5.10) and IA-PC boot architecture flags (table 5.11). */
 #define FADT_WBINVD		(1u << 0)
 #define FADT_PROC_C1		(1u << 2)
-#define FADT_PWR_BUTTON		(1u << 4)	/* no fixed power button */
 #define FADT_SLP_BUTTON		(1u << 5)	/* no fixed sleep button */
 #define FADT_RESET_REG_SUP	(1u << 10)
 #define BOOT_LEGACY_DEVICES	(1u << 0)
@@ -304,8 +303,14 @@ static void fadt_fill(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 	f->p_lvl3_lat = 1001;
 	f->century = 0x32;			/* CMOS century register */
 	f->iapc_boot_arch = BOOT_LEGACY_DEVICES | BOOT_8042 | BOOT_VGA_NOT_PRESENT;
-	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON | FADT_SLP_BUTTON |
-		   FADT_RESET_REG_SUP;
+	/*
+	 * PWR_BUTTON (bit 4) clear: the power button is the fixed-feature
+	 * one, PWRBTN_STS/PWRBTN_EN in PM1a_EVT (section 4.8.3.1), raising
+	 * the SCI on SCI_INT; what libvirt's and KubeVirt's graceful stop
+	 * presses.  Linux then adds its LNXPWRBN device without any AML, so
+	 * the DSDT needs no button device.  No sleep button (bit 5 set).
+	 */
+	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BUTTON | FADT_RESET_REG_SUP;
 	/* Reset: 0xfe to the i8042 command port pulses the reset line. */
 	f->reset_reg = gas_io(0x64, 1, GAS_BYTE);
 	f->reset_value = 0xfe;

@@ -125,6 +125,9 @@ static void fadt(void **state)
 	/* Flags: not HW-reduced (bit 20), reset register supported (bit 10). */
 	assert_int_equal(u32(f + 112) & (1u << 20), 0);
 	assert_int_not_equal(u32(f + 112) & (1u << 10), 0);
+	/* Fixed-feature power button (PWR_BUTTON clear), no sleep button. */
+	assert_int_equal(u32(f + 112) & (1u << 4), 0);
+	assert_int_not_equal(u32(f + 112) & (1u << 5), 0);
 	assert_int_equal(f[116], 1);				/* RESET_REG: I/O */
 	assert_int_equal(u64(f + 120), 0x64);
 	assert_int_equal(f[128], 0xfe);
@@ -379,6 +382,45 @@ static void pm1_registers(void **state)
 	assert_int_equal(u32(d), 0);
 }
 
+/* The fixed power button: status, enable, SCI level, write-1-to-clear. */
+static void pm1_power_button(void **state)
+{
+	struct acpi_pm pm;
+
+	acpi_pm_init(&pm);
+	assert_false(acpi_pm_sci(&pm));
+	assert_false(acpi_pm_button_enabled(&pm));
+	/* Pressed before the OS enabled it: status set, no SCI. */
+	acpi_pm_press(&pm);
+	assert_int_equal(pm_read16(&pm, 0), ACPI_PM1_PWRBTN);
+	assert_false(acpi_pm_sci(&pm));
+	/* Enabling a pending event raises the SCI (level: status AND enable). */
+	assert_false(pm_write16(&pm, 2, ACPI_PM1_PWRBTN));
+	assert_true(acpi_pm_button_enabled(&pm));
+	assert_true(acpi_pm_sci(&pm));
+	/* Writing 0 to the status changes nothing: write-1-to-clear. */
+	assert_false(pm_write16(&pm, 0, 0));
+	assert_true(acpi_pm_sci(&pm));
+	/* A byte write of the high status byte clears bit 8. */
+	uint8_t b = 0x01;
+	assert_false(acpi_pm_io(&pm, 1, &b, 1, true));
+	assert_int_equal(pm_read16(&pm, 0), 0);
+	assert_false(acpi_pm_sci(&pm));
+	/* Pressed again while enabled: SCI; cleared by a 32-bit EVT write
+	 * that also keeps the enable (ACPICA writes status and enable). */
+	acpi_pm_press(&pm);
+	assert_true(acpi_pm_sci(&pm));
+	uint8_t d[4] = { 0x00, 0x01, 0x00, 0x01 };
+	assert_false(acpi_pm_io(&pm, 0, d, 4, true));
+	assert_false(acpi_pm_sci(&pm));
+	assert_true(acpi_pm_button_enabled(&pm));
+	/* Disabling masks a pending press. */
+	acpi_pm_press(&pm);
+	assert_false(pm_write16(&pm, 2, 0));
+	assert_false(acpi_pm_sci(&pm));
+	assert_int_equal(pm_read16(&pm, 0), ACPI_PM1_PWRBTN);
+}
+
 static void boot_structures_point_at_rsdp(void **state)
 {
 	static uint8_t ram[2 << 20] __attribute__((aligned(4096)));
@@ -414,6 +456,7 @@ int main(void)
 		cmocka_unit_test(madt),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(pm1_registers),
+		cmocka_unit_test(pm1_power_button),
 		cmocka_unit_test(boot_structures_point_at_rsdp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,6 +41,7 @@ static void defaults(void **state)
 	assert_int_equal(o.cpu_template, CPU_TEMPLATE_HOST);
 	assert_int_equal(o.console, CONSOLE_STDIO);
 	assert_int_equal(o.shutdown_timeout, 25);
+	assert_int_equal(o.shutdown, SHUTDOWN_BOTH);
 	assert_int_equal(o.boot, BOOT_LINUX64);
 	assert_int_equal(o.nr_nets, 0);
 	assert_null(o.initrd);
@@ -55,7 +56,8 @@ static void all_flags(void **state)
 			       "console=ttyS0", "--memory", "1024", "--cpus", "2", "--net",
 			       "fd=3:4,mac=52:54:00:12:34:56", "--net", "tap=tap0,mac=02:00:00:00:00:01",
 			       "--cpu-template", "baseline", "--console", "file:/tmp/x",
-			       "--shutdown-timeout", "5", "--hugepages", "--boot", "pvh", NULL), 0);
+			       "--shutdown-timeout", "5", "--hugepages", "--boot", "pvh",
+			       "--shutdown", "acpi", NULL), 0);
 	assert_string_equal(o.initrd, "i");
 	assert_string_equal(o.cmdline, "console=ttyS0");
 	assert_int_equal(o.memory_mib, 1024);
@@ -67,9 +69,14 @@ static void all_flags(void **state)
 	assert_int_equal(o.console, CONSOLE_FILE);
 	assert_string_equal(o.console_path, "/tmp/x");
 	assert_int_equal(o.shutdown_timeout, 5);
+	assert_int_equal(o.shutdown, SHUTDOWN_ACPI);
 	assert_true(o.hugepages);
 	assert_int_equal(o.boot, BOOT_PVH);
 	assert_false(o.has_user);
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--shutdown", "ctrl-alt-del", NULL), 0);
+	assert_int_equal(o.shutdown, SHUTDOWN_CAD);
+	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--shutdown", "both", NULL), 0);
+	assert_int_equal(o.shutdown, SHUTDOWN_BOTH);
 }
 
 static void user_flag(void **state)
@@ -108,6 +115,8 @@ static void bad_flags(void **state)
 	BAD("--console", "--kernel", "k", "--console", "file:");
 	BAD("--console", "--kernel", "k", "--console", "tty");
 	BAD("--shutdown-timeout", "--kernel", "k", "--shutdown-timeout", "soon");
+	BAD("--shutdown", "--kernel", "k", "--shutdown", "halt");
+	BAD("--shutdown", "--kernel", "k", "--shutdown", "ACPI");
 	BAD("--net", "--kernel", "k", "--net", "fd=3");
 	BAD("--boot", "--kernel", "k", "--boot", "efi");
 	BAD("--frobnicate", "--kernel", "k", "--frobnicate");
