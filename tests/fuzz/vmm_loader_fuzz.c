@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* libFuzzer: kernel images (bzImage and ELF, PVH notes) into 32 MiB of fake
+/* libFuzzer: kernel images (bzImage, ELF64 and ELF32, PVH notes) into 32 MiB of fake
  * guest RAM, then initrd placement and the zero page for what loaded. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (img.load_end > RAM || img.load_addr < LAYOUT_HIGH_RAM)
+		abort();
+	/* An ELF32 image is accepted only with its PVH entry, never a 64-bit one. */
+	if (img.is_elf32 && (!img.pvh_entry || img.entry))
 		abort();
 	if (!loader_place_initrd(&img, RAM, size, &addr, &e) &&
 	    (addr < img.load_end || addr + size > RAM))

@@ -30,3 +30,10 @@ GUEST_BZIMAGE := $(BUILD)/guest/guest.bzImage
 TEST_BINS += $(GUEST_BZIMAGE)
 $(GUEST_BZIMAGE): $(GUEST_ELF) tests/guest/mkbzimage.py
 	python3 tests/guest/mkbzimage.py $< $@
+
+# The same guest as an ELF32 (i386) PVH image, the class QEMU also boots:
+# objcopy keeps the segments, addresses and the PVH note.
+GUEST_ELF32 := $(BUILD)/guest/guest32.elf
+TEST_BINS += $(GUEST_ELF32)
+$(GUEST_ELF32): $(GUEST_ELF)
+	objcopy -O elf32-i386 $< $@

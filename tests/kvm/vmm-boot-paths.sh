@@ -1,5 +1,5 @@
 #!/bin/bash
-# Other boot paths: the PVH entry, RAM above the PCI hole (--memory 4096,
+# Other boot paths: the PVH entry (ELF64 and ELF32 images), RAM above the PCI hole (--memory 4096,
 # RAM remapped at 4 GiB), the baseline CPU template, console to a file.
 # shellcheck source=tests/lib/vmm.sh
 # shellcheck source=tests/lib/test.sh
@@ -13,6 +13,21 @@ expect_line "$tmp/out" '^guest: boot=pvh cmdline="via pvh"$' "PVH entry not take
 expect_line "$tmp/out" '^PASS: hvm_start_info magic$' "hvm_start_info not seen"
 expect_line "$tmp/out" '^memmap: 0000000000100000-000000000fffffff type 1$' "PVH memory map wrong"
 no_line "$tmp/out" '^FAIL' "a PVH check failed"
+
+# The same guest as an ELF32 (i386) PVH image: boots through PVH; without
+# --boot pvh it is refused, naming the flag (it has no 64-bit entry).
+GUEST32=$BUILD/guest/guest32.elf
+[ -f "$GUEST32" ] || fail "$GUEST32 not built"
+od -An -tx1 -j4 -N1 "$GUEST32" | grep -q '01' || fail "$GUEST32 is not ELF32"
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST32" --boot pvh --cmdline "via pvh32"
+expect_rc 0 "ELF32 PVH boot"
+expect_line "$tmp/out" '^guest: boot=pvh cmdline="via pvh32' "ELF32 PVH entry not taken"
+expect_line "$tmp/out" '^PASS: hvm_start_info magic$' "hvm_start_info not seen (ELF32)"
+expect_line "$tmp/out" '^memmap: 0000000000100000-000000000fffffff type 1$' "PVH memory map wrong (ELF32)"
+no_line "$tmp/out" '^FAIL' "a PVH check failed (ELF32)"
+run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST32"
+expect_rc 1 "ELF32 without --boot pvh"
+expect_line "$tmp/err" 'ELF32 kernel has no 64-bit entry: boot it with --boot pvh' "no clear ELF32 error"
 
 run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST" --memory 4096 --cpu-template baseline \
 	--cmdline "expect_mem=4096 expect_baseline=1"

@@ -105,6 +105,8 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 	ret = loader_load_kernel(&vm->mem, f->kernel, f->kernel_len, &img, e);
 	if (ret)
 		return ret;
+	if (f->mode != BOOT_PVH && img.is_elf32)
+		return err_set(e, ENOEXEC, "an ELF32 kernel has no 64-bit entry: boot it with --boot pvh");
 	if (f->mode == BOOT_PVH) {
 		if (!f->kernel || f->kernel_len < 4 || memcmp(f->kernel, "\177ELF", 4) ||
 		    !img.pvh_entry)

@@ -23,11 +23,13 @@ enum boot_mode {
 };
 
 struct kernel_image {
-	uint64_t entry;		/* 64-bit entry (bzImage: load + 0x200; ELF: e_entry) */
+	uint64_t entry;		/* 64-bit entry (bzImage: load + 0x200; ELF64: e_entry;
+				 * ELF32: 0, none) */
 	uint64_t pvh_entry;	/* XEN_ELFNOTE_PHYS32_ENTRY, 0 when absent */
 	uint64_t load_addr;	/* lowest guest address written */
 	uint64_t load_end;	/* first byte after the kernel and the room it needs */
 	int is_bzimage;
+	int is_elf32;		/* ELF32: PVH only */
 	struct setup_header hdr;	/* bzImage: the file's header, for the zero page */
 	size_t hdr_len;		/* bytes of hdr taken from the file */
 	uint32_t initrd_addr_max;

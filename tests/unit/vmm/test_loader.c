@@ -133,9 +133,47 @@ struct elf_spec {
 	uint64_t paddr, entry, memsz, filesz, offset;
 	int phnum, with_note, bad_note;
 	uint32_t pvh;
+	int elf32;
 };
 
+static uint8_t *elf64(size_t *len, const struct elf_spec *s);
+
+/* The same image as ELF32 (i386): the ELF64 one converted field by field. */
 static uint8_t *elf(size_t *len, const struct elf_spec *s)
+{
+	uint8_t *b = elf64(len, s), *c;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)b;
+	Elf32_Ehdr *h;
+	Elf32_Phdr *p;
+
+	if (!s->elf32)
+		return b;
+	c = calloc(1, *len);
+	memcpy(c, b, *len);	/* notes and payload at the same offsets */
+	memset(c, 0, 0x200);
+	h = (Elf32_Ehdr *)c;
+	p = (Elf32_Phdr *)(c + sizeof(*h));
+	memcpy(h->e_ident, eh->e_ident, EI_NIDENT);
+	h->e_ident[EI_CLASS] = ELFCLASS32;
+	h->e_type = ET_EXEC;
+	h->e_machine = EM_386;
+	h->e_entry = (uint32_t)eh->e_entry;
+	h->e_phoff = sizeof(*h);
+	h->e_phentsize = sizeof(Elf32_Phdr);
+	h->e_phnum = eh->e_phnum;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *q = (Elf64_Phdr *)(b + eh->e_phoff) + i;
+
+		p[i] = (Elf32_Phdr){ .p_type = q->p_type, .p_offset = (uint32_t)q->p_offset,
+				     .p_paddr = (uint32_t)q->p_paddr,
+				     .p_filesz = (uint32_t)q->p_filesz,
+				     .p_memsz = (uint32_t)q->p_memsz };
+	}
+	free(b);
+	return c;
+}
+
+static uint8_t *elf64(size_t *len, const struct elf_spec *s)
 {
 	size_t n = 8192;
 	uint8_t *b = calloc(1, n);
@@ -268,8 +306,10 @@ static void elf_bad(void **state)
 
 	s = good_elf;
 	b = elf(&len, &s);
-	b[EI_CLASS] = ELFCLASS32;
+	b[EI_CLASS] = ELFCLASSNONE;
 	expect_fail(b, len, "ELF64");
+	b[EI_CLASS] = ELFCLASS32;	/* an ELF64 header read as ELF32: machine 62 */
+	expect_fail(b, len, "i386");
 	((Elf64_Ehdr *)b)->e_ident[EI_CLASS] = ELFCLASS64;
 	((Elf64_Ehdr *)b)->e_machine = EM_AARCH64;
 	expect_fail(b, len, "x86-64");
@@ -280,6 +320,94 @@ static void elf_bad(void **state)
 	((Elf64_Ehdr *)b)->e_phoff = len - 10;
 	expect_fail(b, len, "program header");
 	expect_fail(b, 40, "not an ELF");
+	free(b);
+}
+
+/* ELF32 PVH images: the same segment and entry checks as ELF64. */
+static void elf32_good(void **state)
+{
+	struct elf_spec s = good_elf;
+	struct kernel_image img;
+	struct err e = { 0 };
+	size_t len;
+	uint8_t *b;
+
+	s.elf32 = 1;
+	s.with_note = 1;
+	s.pvh = 0x200020;
+	b = elf(&len, &s);
+	assert_int_equal(((Elf32_Ehdr *)b)->e_ident[EI_CLASS], ELFCLASS32);
+	memset(ram + 0x201000, 0x77, 4096);
+	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &e), 0);
+	assert_true(img.is_elf32);
+	assert_int_equal(img.entry, 0);		/* no 64-bit entry */
+	assert_int_equal(img.pvh_entry, 0x200020);
+	assert_int_equal(img.load_addr, 0x200000);
+	assert_int_equal(img.load_end, 0x202000);
+	assert_int_equal(ram[0x200000], 0xab);
+	assert_int_equal(ram[0x201000], 0);
+	free(b);
+}
+
+static void elf32_bad(void **state)
+{
+	struct elf_spec s;
+	size_t len;
+	uint8_t *b;
+
+	s = good_elf;
+	s.elf32 = 1;
+	b = elf(&len, &s);			/* no PVH note */
+	expect_fail(b, len, "XEN_ELFNOTE_PHYS32_ENTRY");
+	free(b);
+
+	struct { int field; const char *why; } cases[] = {
+		{ 0, "program header table is missing" },
+		{ 1, "outside the file" },
+		{ 2, "outside the file" },
+		{ 3, "outside guest RAM" },
+		{ 4, "below 1 MiB" },
+		{ 5, "entry point" },
+		{ 6, "note" },
+		{ 7, "no loadable" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = good_elf;
+		s.elf32 = 1;
+		s.with_note = 1;
+		s.pvh = 0x200020;
+		switch (cases[i].field) {
+		case 0: s.phnum = 0; s.with_note = 0; break;
+		case 1: s.offset = 8000; break;
+		case 2: s.filesz = 9000; break;
+		case 3: s.paddr = RAM - 4096; s.entry = s.paddr; break;
+		case 4: s.paddr = 0x1000; s.entry = 0x1000; break;
+		case 5: s.entry = 0x900000; break;
+		case 6: s.bad_note = 1; break;
+		case 7: s.phnum = 0; break;
+		}
+		b = elf(&len, &s);
+		expect_fail(b, len, cases[i].why);
+		free(b);
+	}
+
+	s = good_elf;
+	s.elf32 = 1;
+	s.with_note = 1;
+	s.pvh = 0x200020;
+	b = elf(&len, &s);
+	((Elf32_Ehdr *)b)->e_machine = EM_X86_64;	/* ELF32 must be i386 */
+	expect_fail(b, len, "i386");
+	((Elf32_Ehdr *)b)->e_machine = EM_386;
+	((Elf32_Ehdr *)b)->e_phentsize = sizeof(Elf64_Phdr);
+	expect_fail(b, len, "program header");
+	((Elf32_Ehdr *)b)->e_phentsize = sizeof(Elf32_Phdr);
+	((Elf32_Ehdr *)b)->e_phoff = (uint32_t)len - 10;
+	expect_fail(b, len, "program header");
+	((Elf32_Ehdr *)b)->e_phoff = sizeof(Elf32_Ehdr);
+	((Elf32_Ehdr *)b)->e_type = ET_DYN;
+	expect_fail(b, len, "ET_EXEC");
+	expect_fail(b, 40, "not an ELF");	/* shorter than an Elf32_Ehdr */
 	free(b);
 }
 
@@ -308,6 +436,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bz_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(bz_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(elf_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(elf32_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(elf32_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(elf_bad, setup, teardown),
 		cmocka_unit_test(initrd_place),
 	};
