@@ -219,6 +219,11 @@ static void device_reset(struct virtio_pci *vp)
 	__atomic_store_n(&vp->status, 0, __ATOMIC_RELEASE);
 }
 
+/* The bits the driver owns (2.1); DEVICE_NEEDS_RESET is the device's. */
+#define STATUS_DRIVER_BITS (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | \
+			    VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK | \
+			    VIRTIO_CONFIG_S_FAILED)
+
 static void status_write(struct virtio_pci *vp, uint8_t val)
 {
 	uint8_t old = status_get(vp);
@@ -227,6 +232,24 @@ static void status_write(struct virtio_pci *vp, uint8_t val)
 		device_reset(vp);
 		return;
 	}
+	/*
+	 * Virtio 1.2 section 2.1.1: "The driver MUST NOT clear a device
+	 * status bit."  Only writing 0 resets (4.1.4.3.1), so a write that
+	 * clears FEATURES_OK or DRIVER_OK is not a reset, and honouring it
+	 * would let the driver renegotiate features and run DRIVER_OK again
+	 * under backends (and vhost) still running with the old ones.  Such
+	 * a write is ignored as a whole: status, features and backends stay
+	 * as they were, and the device sets DEVICE_NEEDS_RESET ("the device
+	 * has experienced an error from which it can't recover", 2.1), so
+	 * the driver's only way on is a reset.
+	 */
+	if (old & STATUS_DRIVER_BITS & (uint8_t)~val) {
+		virtio_pci_needs_reset(vp);
+		return;
+	}
+	/* A device that needs a reset starts nothing until it gets one. */
+	if ((old & VIRTIO_CONFIG_S_NEEDS_RESET) && !(old & VIRTIO_CONFIG_S_DRIVER_OK))
+		val &= (uint8_t)~VIRTIO_CONFIG_S_DRIVER_OK;
 	/* FEATURES_OK sticks only if the device accepts (section 2.2.2). */
 	if ((val & VIRTIO_CONFIG_S_FEATURES_OK) && !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    vp->ops->features_ok(vp, vp->driver_features))

@@ -294,6 +294,60 @@ static void t_needs_reset_interrupt(void **s)
 	assert_int_equal(rd(0x14, 1), 0);
 }
 
+/*
+ * Clearing FEATURES_OK or DRIVER_OK is not a reset (2.1.1): the write is
+ * ignored, features stay frozen, DRIVER_OK does not run twice, and the
+ * device asks for a reset; only status 0 gets it going again.
+ */
+static void t_status_clear_is_not_reset(void **s)
+{
+	negotiate(1ull << 32 | 1ull << 5);
+	wr(0x14, 1, 15);
+	assert_int_equal(driver_ok_calls, 1);
+	/* Clear DRIVER_OK and FEATURES_OK, try to renegotiate. */
+	wr(0x14, 1, 3);
+	assert_int_equal(rd(0x14, 1), 15 | 0x40);
+	assert_int_equal(rd(0x1000, 1), 2);	/* config interrupt: NEEDS_RESET */
+	wr(0x08, 4, 0);
+	wr(0x0c, 4, 0);
+	assert_int_equal(rd(0x0c, 4), 1u << 5);	/* features still frozen */
+	wr(0x14, 1, 3 | 8);
+	wr(0x14, 1, 15);
+	assert_int_equal(driver_ok_calls, 1);	/* no second DRIVER_OK */
+	assert_int_equal(reset_calls, 0);	/* and no reset either */
+	assert_int_equal(rd(0x14, 1), 15 | 0x40);
+	/* Clearing DRIVER_OK alone: the same. */
+	wr(0x14, 1, 0);
+	assert_int_equal(reset_calls, 1);
+	negotiate(1ull << 32);
+	wr(0x14, 1, 15);
+	assert_int_equal(driver_ok_calls, 2);
+	wr(0x14, 1, 11);
+	assert_int_equal(rd(0x14, 1), 15 | 0x40);
+	wr(0x14, 1, 15);
+	assert_int_equal(driver_ok_calls, 2);
+	/* Before DRIVER_OK: clearing FEATURES_OK to renegotiate is refused,
+	 * and DRIVER_OK is then not honoured until a reset. */
+	wr(0x14, 1, 0);
+	negotiate(1ull << 32);
+	wr(0x14, 1, 3);
+	assert_int_equal(rd(0x14, 1), 11 | 0x40);
+	wr(0x14, 1, 15);
+	assert_int_equal(rd(0x14, 1) & 4, 0);
+	assert_int_equal(driver_ok_calls, 2);
+	/* Setting FAILED clears nothing: accepted. */
+	wr(0x14, 1, 0);
+	negotiate(1ull << 32);
+	wr(0x14, 1, 11 | 0x80);
+	assert_int_equal(rd(0x14, 1), 11 | 0x80);
+	/* After a reset the device works again. */
+	wr(0x14, 1, 0);
+	negotiate(1ull << 32);
+	wr(0x14, 1, 15);
+	assert_int_equal(driver_ok_calls, 3);
+	assert_int_equal(rd(0x14, 1), 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_readonly_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pci_cfg_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_needs_reset_interrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_status_clear_is_not_reset, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
