@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Modern virtio PCI transport (virtio 1.2 section 4.1).  Register accesses
- * come from vCPU threads (under vp->lock); interrupts come from I/O threads
+ * come from vCPU threads (under vp->lock, and so does every device op:
+ * driver_ok, reset, notify, msix_changed); interrupts come from I/O threads
  * and only touch the ISR, PBA and MSI-X table under irq_lock, so a reset that
  * joins I/O threads while holding vp->lock cannot deadlock with them.
  */
@@ -568,9 +569,14 @@ static void vp_cfg_write(struct pci_dev *dev, uint32_t off, uint32_t val, int le
 	if (off >= (uint32_t)vp->pcicfg_cap + 16 && off < (uint32_t)vp->pcicfg_cap + 20)
 		pcicfg_window(vp, (uint32_t)vp->pcicfg_cap + 16, len, &val, true);
 	memset(&dev->cfg[vp->pcicfg_cap + 16], 0, 4);
-	pthread_mutex_unlock(&vp->lock);
+	/*
+	 * Under the device lock, like every other msix_changed call: the
+	 * device (vhost's irqfd routes) must not be updated while another
+	 * vCPU resets or starts it (a status write holds this lock).
+	 */
 	if (old_ctrl != new_ctrl && vp->ops->msix_changed)
 		vp->ops->msix_changed(vp);
+	pthread_mutex_unlock(&vp->lock);
 }
 
 static bool vp_cfg_read(struct pci_dev *dev, uint32_t off, uint32_t *val, int len)

@@ -37,6 +37,7 @@
 
 struct virtio_pci;
 
+/* Every op runs on a vCPU thread with vp->lock held. */
 struct virtio_dev_ops {
 	/* Device-specific configuration structure access. */
 	void (*cfg_access)(struct virtio_pci *vp, uint32_t off, uint8_t *data,

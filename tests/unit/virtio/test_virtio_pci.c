@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The modern virtio-pci transport's registers, driven as a driver would. */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,12 +37,22 @@ static int features_ok(struct virtio_pci *p, uint64_t acked)
 static int driver_ok(struct virtio_pci *p) { driver_ok_calls++; return 0; }
 static void reset(struct virtio_pci *p) { reset_calls++; }
 static void notify(struct virtio_pci *p, int q) { notified = q; }
+/* msix_changed: how often, and whether the device lock was held each time. */
+static int msix_changed_calls, msix_changed_unlocked;
+static void msix_changed(struct virtio_pci *p)
+{
+	msix_changed_calls++;
+	if (pthread_mutex_trylock(&p->lock) == 0) {
+		msix_changed_unlocked++;
+		pthread_mutex_unlock(&p->lock);
+	}
+}
 static int msi(void *c, uint64_t a, uint32_t d) { msi_count++; msi_addr = a; msi_data = d; return 0; }
 static int line(void *c, uint32_t gsi, int level) { line_level = level; return 0; }
 
 static const struct virtio_dev_ops ops = {
 	.cfg_access = cfg_access, .features_ok = features_ok, .driver_ok = driver_ok,
-	.reset = reset, .notify = notify,
+	.reset = reset, .notify = notify, .msix_changed = msix_changed,
 };
 
 static int setup(void **s)
@@ -62,6 +73,7 @@ static int setup(void **s)
 	for (int i = 0; i < NQ; i++)
 		vqs[i].mem = &mem;
 	driver_ok_calls = reset_calls = msi_count = line_level = 0;
+	msix_changed_calls = msix_changed_unlocked = 0;
 	notified = -1;
 	return 0;
 }
@@ -246,6 +258,11 @@ static void t_msix(void **s)
 	/* Misaligned table access is ignored. */
 	wr(0x4000 + 3 * 16 + 2, 2, 0xffff);
 	assert_int_equal(rd(0x4000 + 3 * 16, 4), 0xfee00000);
+	/* Every MSI-X change reached the device with its lock held (config
+	 * space enable/mask, vector registers, the table), so it cannot race
+	 * a reset or DRIVER_OK on another vCPU. */
+	assert_true(msix_changed_calls >= 6);
+	assert_int_equal(msix_changed_unlocked, 0);
 }
 
 static void t_readonly_caps(void **s)
