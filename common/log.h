@@ -29,6 +29,51 @@ struct json_t;
 void log_emit_json(enum log_level lvl, const char *component, const char *msg,
 		   struct json_t *fields);
 
+/*
+ * Rate-limited logging for lines a guest (or any peer) can trigger at
+ * will: a token bucket per call site, LOG_RL_BURST lines at once and one
+ * more per LOG_RL_INTERVAL_NS; the lines dropped in between are counted
+ * and the next line printed from that site carries "suppressed": N.
+ */
+#define LOG_RL_BURST		10
+#define LOG_RL_INTERVAL_NS	1000000000ULL	/* one token a second */
+
+struct log_rl {
+	unsigned long lock;	/* a spinlock: the site's few fields only */
+	unsigned int tokens;
+	unsigned long long last_ns;	/* last refill */
+	unsigned long suppressed;
+	int started;
+};
+
+/* Takes a token at now_ns: true if the line may be printed, with
+ * *suppressed = lines dropped since the last one (then reset). */
+int log_rl_take(struct log_rl *rl, unsigned long long now_ns, unsigned long *suppressed);
+
+void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component,
+		 const char *msg, const char *fields_fmt, ...);
+
+#define log_rl_(lvl, c, m, ...) do {					\
+		static struct log_rl log_rl_site_;			\
+		log_emit_rl(&log_rl_site_, lvl, c, m, __VA_ARGS__);	\
+	} while (0)
+#define log_info_rl(c, m, ...)  log_rl_(LOG_LVL_INFO, c, m, __VA_ARGS__)
+#define log_warn_rl(c, m, ...)  log_rl_(LOG_LVL_WARN, c, m, __VA_ARGS__)
+#define log_error_rl(c, m, ...) log_rl_(LOG_LVL_ERROR, c, m, __VA_ARGS__)
+
+/*
+ * Threads that must never block on the log (vCPU and I/O threads: a full
+ * stderr pipe would stall the guest) call log_thread_nonblocking(); their
+ * lines are dropped, and counted, when the log cannot take them at once;
+ * the next line written says "log_dropped": N.  log_open_nonblocking()
+ * prepares that once, before privileges go (a pipe is reopened through
+ * /proc/self/fd with O_NONBLOCK, its own file description, so the flags
+ * of the stderr shared with other processes stay as they are).
+ */
+void log_open_nonblocking(void);
+void log_thread_nonblocking(void);
+unsigned long log_dropped(void);	/* lines dropped so far (tests) */
+
 #define log_debug(c, m, ...) log_emit(LOG_LVL_DEBUG, c, m, __VA_ARGS__)
 #define log_info(c, m, ...)  log_emit(LOG_LVL_INFO, c, m, __VA_ARGS__)
 #define log_warn(c, m, ...)  log_emit(LOG_LVL_WARN, c, m, __VA_ARGS__)

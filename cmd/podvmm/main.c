@@ -293,6 +293,8 @@ static int run(const struct podvmm_opts *o)
 	int ret, status = PODVMM_EXIT_FAILURE;
 
 	pc_vm_config(&cfg, &o->cpu_template);
+	/* Now, while /proc/self/fd is still ours (before --user, seccomp). */
+	log_open_nonblocking();
 
 	if ((ret = file_map(o->kernel, &kernel))) {
 		log_error("podvmm", "cannot read the kernel", "{s:s, s:s}", "path", o->kernel,

@@ -165,6 +165,8 @@ void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* A full stderr pipe must never stall the guest: drop and count. */
+	log_thread_nonblocking();
 	if ((err = seccomp_thread_enter(SECCOMP_VCPU))) {
 		log_error("vmm", "cannot install the seccomp filter", "{s:i, s:s}", "cpu", c->id,
 			  "error", strerror(-err));

@@ -43,6 +43,8 @@ static const int common_calls[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(restart_syscall), SCMP_SYS(clock_gettime),
 	SCMP_SYS(gettimeofday), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
+	/* the log's zero-timeout check that stderr takes a line (common/log.c) */
+	SCMP_SYS(poll), SCMP_SYS(ppoll),
 	/* console.c's fatal-signal handler restores the terminal, resets the
 	 * disposition and re-raises, on whichever thread crashed. */
 	SCMP_SYS(rt_sigaction),

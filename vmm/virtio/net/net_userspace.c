@@ -23,7 +23,7 @@ static void kick_drain(int fd)
 	uint64_t v;
 
 	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_warn("virtio-net", "eventfd read failed", "{s:s}", "error", strerror(errno));
+		log_warn_rl("virtio-net", "eventfd read failed", "{s:s}", "error", strerror(errno));
 }
 
 /* A one-segment chain (the common case: Linux and the test guest put the
@@ -200,6 +200,8 @@ static void *io_thread(void *arg)
 	bool tap_muted = false, tap_dead = false;
 	int i, n, r;
 
+	/* A full stderr must never stall the data path. */
+	log_thread_nonblocking();
 	/* Narrow to the I/O allow-list before touching guest rings. */
 	r = seccomp_thread_enter(SECCOMP_IO);
 	if (r) {
@@ -249,7 +251,7 @@ static void *io_thread(void *arg)
 			 * epoll forever: stop watching it, say so once.  The
 			 * guest's transmit side keeps draining. */
 			if (r < 0 && ev[i].data.u32 != EV_TX_KICK && !tap_dead) {
-				log_error("virtio-net", "tap unreadable; receive stopped on this queue pair",
+				log_error_rl("virtio-net", "tap unreadable; receive stopped on this queue pair",
 					  "{s:i, s:s}", "pair", qp->index, "error", strerror(-r));
 				epoll_ctl(qp->ep, EPOLL_CTL_DEL, qp->tap_fd, NULL);
 				tap_dead = true;
@@ -299,14 +301,14 @@ void net_us_stop(struct net_qp *qp)
 	if (!qp->running)
 		return;
 	if (write(qp->stop_fd, &one, sizeof(one)) < 0)
-		log_warn("virtio-net", "stop signal failed", "{s:s}", "error", strerror(errno));
+		log_warn_rl("virtio-net", "stop signal failed", "{s:s}", "error", strerror(errno));
 	pthread_join(qp->thread, NULL);
 	close(qp->stop_fd);
 	close(qp->ep);
 	qp->stop_fd = qp->ep = -1;
 	qp->running = false;
 	net_us_rx_release(qp);
-	log_info("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair", qp->index,
+	log_info_rl("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair", qp->index,
 		 "rx_packets", (json_int_t)qp->rx_packets, "tx_packets", (json_int_t)qp->tx_packets,
 		 "rx_dropped", (json_int_t)qp->rx_dropped, "tx_errors", (json_int_t)qp->tx_errors);
 }

@@ -197,6 +197,7 @@ static void *relay_thread(void *arg)
 	uint64_t cnt;
 	int n, i;
 
+	log_thread_nonblocking();
 	if (seccomp_thread_enter(SECCOMP_IO)) {
 		log_error("virtio-net", "vhost relay seccomp filter failed", NULL);
 		return NULL;
@@ -259,7 +260,7 @@ void vhost_net_irqs_update(struct vhost_net *vh)
 			continue;
 		}
 		if (r)
-			log_warn("virtio-net", "vhost irqfd routing failed; relaying", "{s:i, s:s}",
+			log_warn_rl("virtio-net", "vhost irqfd routing failed; relaying", "{s:i, s:s}",
 				 "vring", v, "error", strerror(-r));
 		irqfd_set(vh, v, false);
 		relay_watch(vh, v, true);
@@ -367,7 +368,7 @@ int vhost_net_start(struct vhost_net *vh, struct vm *vm, struct virtio_pci *vp,
 			goto fail;
 		}
 	}
-	log_info("virtio-net", "vhost-net started", "{s:i, s:I}", "pairs", n,
+	log_info_rl("virtio-net", "vhost-net started", "{s:i, s:I}", "pairs", n,
 		 "features", (long long)feats);
 	return 0;
 fail:
@@ -404,7 +405,7 @@ void vhost_net_stop(struct vhost_net *vh)
 	}
 	if (vh->relay_running) {
 		if (write(vh->stop_fd, &one, sizeof(one)) < 0)
-			log_warn("virtio-net", "vhost relay stop failed", "{s:s}", "error", strerror(errno));
+			log_warn_rl("virtio-net", "vhost relay stop failed", "{s:s}", "error", strerror(errno));
 		pthread_join(vh->relay, NULL);
 		vh->relay_running = false;
 	}

@@ -84,7 +84,7 @@ static int features_ok(struct virtio_pci *vp, uint64_t acked)
 	int r = vnet_features_check(vp->device_features, acked);
 
 	if (r) {
-		log_warn("virtio-net", "driver features rejected", "{s:s, s:I, s:I}",
+		log_warn_rl("virtio-net", "driver features rejected", "{s:s, s:I, s:I}",
 			 "tap", n->ifname, "offered", (json_int_t)vp->device_features,
 			 "acked", (json_int_t)acked);
 		return r;
@@ -154,7 +154,7 @@ static void qp_broken(void *opaque)
 {
 	struct virtio_net *n = opaque;
 
-	log_error("virtio-net", "guest ring malformed; device needs reset", "{s:s}",
+	log_error_rl("virtio-net", "guest ring malformed; device needs reset", "{s:s}",
 		  "tap", n->ifname);
 	virtio_pci_needs_reset(&n->vp);
 }
@@ -230,7 +230,7 @@ static int pairs_apply(struct virtio_net *n)
 	if (n->vhost && np)
 		r = vhost_net_start(n->vhost, n->vm, &n->vp, pc, np, n->acked);
 	if (!r)
-		log_info("virtio-net", "queue pairs in use", "{s:s, s:i, s:i}", "tap", n->ifname,
+		log_info_rl("virtio-net", "queue pairs in use", "{s:s, s:i, s:i}", "tap", n->ifname,
 			 "pairs", want, "offered", n->pairs);
 	return r;
 }
@@ -253,24 +253,24 @@ static int driver_ok(struct virtio_pci *vp)
 	n->ctrl = (struct vnet_ctrl){ .max_pairs = n->pairs, .cur_pairs = 1, .acked = n->acked,
 				      .guest_offloads = n->acked };
 	if ((r = tap_offloads_apply(n, n->acked))) {
-		log_error("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:s}",
+		log_error_rl("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:s}",
 			  "tap", n->ifname, "error", strerror(-r));
 		return r;
 	}
 	r = ioeventfd_set(n, true);
 	if (r)	/* MMIO notify writes still reach the kick eventfds */
-		log_warn("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
+		log_warn_rl("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
 			 "{s:s}", "error", strerror(-r));
 	n->running = true;
 	r = pairs_apply(n);
 	if (r) {
-		log_error("virtio-net", "starting the backend failed", "{s:s, s:s, s:s}", "tap",
+		log_error_rl("virtio-net", "starting the backend failed", "{s:s, s:s, s:s}", "tap",
 			  n->ifname, "backend", n->vhost ? "vhost-net" : "userspace", "error",
 			  strerror(-r));
 		backends_stop(n);
 		return r;
 	}
-	log_info("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
+	log_info_rl("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
 		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF)),
 		 "event_idx", !!(n->acked & (1ULL << VIRTIO_RING_F_EVENT_IDX)), "msix", virtio_pci_msix_enabled(vp),
 		 "pairs", active_pairs(n), "backend", n->vhost ? "vhost-net" : "userspace");
@@ -306,7 +306,7 @@ static void ctrl_process(struct virtio_net *n)
 		}
 		ack = vnet_ctrl_handle(&n->ctrl, cmd, len);
 		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ && (r = pairs_apply(n))) {
-			log_error("virtio-net", "changing queue pairs failed", "{s:i, s:s}",
+			log_error_rl("virtio-net", "changing queue pairs failed", "{s:i, s:s}",
 				  "pairs", n->ctrl.cur_pairs, "error", strerror(-r));
 			ack = VIRTIO_NET_ERR;
 		}
@@ -336,7 +336,7 @@ static void notify(struct virtio_pci *vp, int queue)
 	}
 	/* An access the ioeventfd did not catch (other width): same path. */
 	if (queue < 2 * active_pairs(n) && write(n->kicks[queue], &one, sizeof(one)) < 0)
-		log_warn("virtio-net", "kick failed", "{s:s}", "error", strerror(errno));
+		log_warn_rl("virtio-net", "kick failed", "{s:s}", "error", strerror(errno));
 }
 
 static void msix_changed(struct virtio_pci *vp)
