@@ -246,6 +246,9 @@ static void build_avail_ahead(void)
 	avail[1] = 40000;		/* far more than QN entries "available" */
 }
 
+static void bar0_move(uint64_t base);
+static uint64_t move_when_live;	/* tx_flood: move BAR0 there once running */
+
 /* Posts valid 60-byte frames as fast as the device returns them. */
 static void tx_flood(unsigned long frames)
 {
@@ -256,6 +259,10 @@ static void tx_flood(unsigned long frames)
 	if (dev_start_tx()) {
 		con_puts("hostile: flood: device refused the setup\n");
 		return;
+	}
+	if (move_when_live) {
+		bar0_move(move_when_live);
+		move_when_live = 0;
 	}
 	memset(frame, 0, sizeof(frame));
 	for (int i = 0; i < 6; i++) {
@@ -359,6 +366,100 @@ static void config_garbage(void)
 		n += 2;
 	}
 	con_printf("hostile: %lu garbage PCI config writes on bus 0\n", n);
+}
+
+/* Points BAR0 (low dword; the high one stays) at base, and the register
+ * pointers with it. */
+static void bar0_move(uint64_t base)
+{
+	uint64_t delta = base - bar_base;
+
+	outl(0xcf8, cfg_addr(slot, 0, 0x10));
+	outl(0xcfc, (uint32_t)base);
+	common += delta;
+	notify_base += delta;
+	bar_base = base;
+}
+
+/*
+ * mode=hostile-bar: DRIVER_OK (the device registers its kick ioeventfds at
+ * the BAR), move BAR0 somewhere new, reset; over and over, BAR_CYCLES
+ * times, over eight addresses.  A device that deassigned at the new place
+ * would leak two ioeventfds per cycle into KVM's I/O bus (without bound
+ * with ever new addresses) and fail to register them again when an
+ * address comes round a second time; it would also log a line or three
+ * per cycle.  At the end the device must still
+ * move frames from where the BAR has gone.
+ */
+#define BAR_CYCLES 200
+void __attribute__((noreturn)) hostile_bar_main(void);
+void __attribute__((noreturn)) hostile_bar_main(void)
+{
+	uint64_t home;
+	int i;
+
+	if (find_device()) {
+		con_puts("hostile: no virtio-net function\n");
+		machine_poweroff();
+	}
+	home = bar_base;
+	con_printf("hostile: bar-move: virtio-net at slot %d, BAR0 %lx\n", slot, (unsigned long)home);
+	for (i = 0; i < BAR_CYCLES; i++) {
+		if (dev_start_tx()) {
+			con_printf("hostile: bar-move: cycle %d: device refused the setup\n", i);
+			break;
+		}
+		bar0_move(home + (uint64_t)(1 + i % 8) * 0x10000);
+		dev_reset();
+	}
+	con_printf("hostile: bar-move: %d cycles of DRIVER_OK, BAR move, reset\n", i);
+	/*
+	 * Leftovers: start the device at a fresh place, post one frame, and
+	 * kick it only through the notify registers of every place the BAR
+	 * has been.  Nothing claims those addresses now, so the frame must
+	 * stay unsent: only an ioeventfd left behind in KVM would catch such
+	 * a write and wake the device.  Then the real kick sends it.
+	 */
+	bar0_move(home + 0x300000);
+	if (!dev_start_tx()) {
+		uint64_t t0;
+		uint16_t u;
+
+		memset(frame, 0, sizeof(frame));
+		descs[0] = (struct desc){ (uintptr_t)frame, sizeof(frame), 0, 0 };
+		/* One frame the proper way first: the device's I/O thread is
+		 * then up, has drained the ring and sleeps until a kick. */
+		post(0);
+		tx_kick();
+		for (t0 = rdtsc(); ((volatile uint16_t *)used)[1] != 1 && rdtsc() - t0 < TSC_PATIENCE;)
+			__asm__ volatile("pause");
+		post(0);
+		for (int k = 0; k <= 8; k++)
+			for (int q = 0; q < 2; q++)
+				*(volatile uint16_t *)(home + (uint64_t)k * 0x10000 +
+						       (notify_base - bar_base) +
+						       (uint64_t)q * notify_mult) = (uint16_t)q;
+		for (t0 = rdtsc(); rdtsc() - t0 < TSC_PATIENCE / 4;)
+			__asm__ volatile("pause");
+		u = ((volatile uint16_t *)used)[1];
+		con_printf("hostile: bar-move: kicks at the old places sent %d frames\n", (int)u - 1);
+		tx_kick();
+		for (t0 = rdtsc(); ((volatile uint16_t *)used)[1] == u && rdtsc() - t0 < TSC_PATIENCE;)
+			__asm__ volatile("pause");
+		con_printf("hostile: bar-move: the kick at the BAR sent %u\n",
+			   (unsigned)(((volatile uint16_t *)used)[1] - u));
+		dev_reset();
+	}
+	/* Live moves: DRIVER_OK, then the BAR moves, then frames are sent
+	 * through the notify register at the new place. */
+	move_when_live = home + 0x100000;
+	tx_flood(2000);
+	move_when_live = home + 0x200000;
+	tx_flood(2000);
+	dev_reset();
+	bar0_move(home);
+	con_puts("hostile: bar-move: done, powering off\n");
+	machine_poweroff();
 }
 
 void __attribute__((noreturn)) hostile_main(void);

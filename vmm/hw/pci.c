@@ -95,10 +95,17 @@ static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off,
 			keep = bar_flags(d, n);
 			v = (val & (uint32_t)~(d->bar_size[n] - 1) & ~0xfU) | keep;
 		}
+		uint64_t before;
+
 		pthread_rwlock_wrlock(&bus->lock);
+		before = d->bar_addr[n];
 		put32(&d->cfg[off], v);
 		bar_sync(d, n);
 		pthread_rwlock_unlock(&bus->lock);
+		/* PCI lets software move a BAR at any time; what the device
+		 * registered at the old address (ioeventfds) must follow. */
+		if (d->bar_addr[n] != before && d->ops && d->ops->bar_moved)
+			d->ops->bar_moved(d, n);
 		return;
 	}
 	if (off < PCI_STATUS && off + len > PCI_COMMAND) {

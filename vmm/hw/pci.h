@@ -28,6 +28,9 @@ struct pci_dev_ops {
 	/* BAR n accessed at offset addr. */
 	void (*bar_access)(struct pci_dev *dev, int bar, uint64_t addr,
 			   uint8_t *data, uint32_t len, bool is_write);
+	/* Optional: BAR n moved (a guest write changed bar_addr[n]); called
+	 * without the bus lock, on the vCPU thread that wrote it. */
+	void (*bar_moved)(struct pci_dev *dev, int bar);
 };
 
 struct pci_dev {

@@ -590,8 +590,20 @@ static bool vp_cfg_read(struct pci_dev *dev, uint32_t off, uint32_t *val, int le
 	return r;
 }
 
+static void vp_bar_moved(struct pci_dev *dev, int bar)
+{
+	struct virtio_pci *vp = dev->opaque;
+
+	if (bar != VPCI_BAR || !vp->ops->bar_moved)
+		return;
+	pthread_mutex_lock(&vp->lock);
+	vp->ops->bar_moved(vp);
+	pthread_mutex_unlock(&vp->lock);
+}
+
 const struct pci_dev_ops virtio_pci_ops = {
 	.cfg_write = vp_cfg_write,
 	.cfg_read = vp_cfg_read,
 	.bar_access = vp_bar_access,
+	.bar_moved = vp_bar_moved,
 };

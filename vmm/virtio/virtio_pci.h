@@ -52,6 +52,8 @@ struct virtio_dev_ops {
 	void (*notify)(struct virtio_pci *vp, int queue);
 	/* MSI-X table or enable state changed (irqfd routes follow). */
 	void (*msix_changed)(struct virtio_pci *vp);
+	/* The guest moved the BAR (ioeventfds on the notify area follow). */
+	void (*bar_moved)(struct virtio_pci *vp);
 };
 
 struct msix_entry {

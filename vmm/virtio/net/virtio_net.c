@@ -102,29 +102,47 @@ static uint32_t rx_need(const struct virtio_net *n)
 	return VNET_HDR_LEN + 14 + 4 + n->mtu;
 }
 
+static int ioeventfd_one(struct virtio_net *n, int q, bool on)
+{
+	struct kvm_ioeventfd io = {
+		.addr = n->ioev_addr[q],
+		.len = 2,	/* the driver writes the 16-bit queue index */
+		.fd = n->kicks[q],
+		.flags = on ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
+	};
+
+	return ioctl(n->vm->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
+/*
+ * Registers a kick ioeventfd on each data queue's notify address at the
+ * BAR's current place, or deassigns them where they were registered (the
+ * BAR may have moved since: a deassign at the new address would fail and
+ * leave them in KVM's I/O bus for good).
+ */
 static int ioeventfd_set(struct virtio_net *n, bool on)
 {
+	if (!on) {
+		for (int q = 0; q < n->ioev_n; q++)
+			ioeventfd_one(n, q, false);
+		n->ioev_n = 0;
+		n->ioeventfds = false;
+		return 0;
+	}
+	if (n->ioeventfds)
+		return 0;
 	for (int q = 0; q < 2 * active_pairs(n); q++) {
-		struct kvm_ioeventfd io = {
-			.addr = virtio_pci_notify_addr(&n->vp, q),
-			.len = 2,	/* the driver writes the 16-bit queue index */
-			.fd = n->kicks[q],
-			.flags = on ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
-		};
+		int e;
 
-		if (ioctl(n->vm->vm_fd, KVM_IOEVENTFD, &io) < 0 && on) {
-			int e = -errno;
-
-			while (q-- > 0) {
-				io.addr = virtio_pci_notify_addr(&n->vp, q);
-				io.fd = n->kicks[q];
-				io.flags = KVM_IOEVENTFD_FLAG_DEASSIGN;
-				ioctl(n->vm->vm_fd, KVM_IOEVENTFD, &io);
-			}
+		n->ioev_addr[q] = virtio_pci_notify_addr(&n->vp, q);
+		if ((e = ioeventfd_one(n, q, true))) {
+			n->ioev_n = q;
+			ioeventfd_set(n, false);
 			return e;
 		}
 	}
-	n->ioeventfds = on;
+	n->ioev_n = 2 * active_pairs(n);
+	n->ioeventfds = true;
 	return 0;
 }
 
@@ -339,6 +357,25 @@ static void notify(struct virtio_pci *vp, int queue)
 		log_warn_rl("virtio-net", "kick failed", "{s:s}", "error", strerror(errno));
 }
 
+/*
+ * The guest moved BAR0 while the device runs (PCI allows it; Linux does
+ * not, but a hostile driver may, again and again): the kick ioeventfds
+ * move with it, as the BAR's other registers do.  If KVM refuses the new
+ * place, kicks there take the MMIO path (notify()), which works too.
+ */
+static void bar_moved(struct virtio_pci *vp)
+{
+	struct virtio_net *n = VN(vp);
+	int r;
+
+	if (!n->ioeventfds)
+		return;
+	ioeventfd_set(n, false);
+	if ((r = ioeventfd_set(n, true)))
+		log_warn_rl("virtio-net", "KVM_IOEVENTFD at the moved BAR failed; kicks take MMIO exits",
+			    "{s:s, s:s}", "tap", n->ifname, "error", strerror(-r));
+}
+
 static void msix_changed(struct virtio_pci *vp)
 {
 	struct virtio_net *n = VN(vp);
@@ -354,6 +391,7 @@ static const struct virtio_dev_ops net_ops = {
 	.reset = reset,
 	.notify = notify,
 	.msix_changed = msix_changed,
+	.bar_moved = bar_moved,
 };
 
 static int msi_cb(void *ctx, uint64_t addr, uint32_t data) { return vm_signal_msi(ctx, addr, data); }

@@ -28,6 +28,10 @@ struct virtio_net {
 	struct net_qp qps[NET_QUEUE_PAIRS_MAX];
 	int kicks[2 * NET_QUEUE_PAIRS_MAX];	/* eventfds behind the ioeventfds */
 	bool ioeventfds;
+	/* Where the ioeventfds are registered: deassigned there, wherever
+	 * the BAR is by then. */
+	uint64_t ioev_addr[2 * NET_QUEUE_PAIRS_MAX];
+	int ioev_n;
 	struct vhost_net *vhost;	/* NULL: userspace backend */
 	struct vnet_ctrl ctrl;
 	uint64_t acked;
