@@ -13,7 +13,8 @@
  *   pwrbtn    enable the ACPI power button (PWRBTN_EN) and its SCI through
  *             the IOAPIC, power off when the SCI reports PWRBTN_STS;
  *   pwrbtn-ignore  enable PWRBTN_EN, then ignore everything (forced stop);
- *   hostile, hostile-bar  attacks on the virtio-net device (hostile.c).
+ *   hostile, hostile-bar, hostile-msix  attacks on the virtio-net device
+ *             (hostile.c; hostile-msix needs 2 vCPUs).
  * Optional words: expect_mem=MIB, expect_cpus=N, expect_initrd=BYTES,
  * expect_baseline=1, expect_bzimage=1.  It polls, except in the irq and
  * pwrbtn modes, which take interrupts through the IOAPIC.
@@ -586,6 +587,7 @@ static void __attribute__((noreturn)) power_button(int act)
 
 void __attribute__((noreturn)) hostile_main(void);	/* hostile.c */
 void __attribute__((noreturn)) hostile_bar_main(void);
+void __attribute__((noreturn)) hostile_msix_main(void);
 
 static void run_mode(const char *mode)
 {
@@ -593,6 +595,8 @@ static void run_mode(const char *mode)
 		hostile_main();
 	if (!memcmp(mode, "hostile-bar", 12))
 		hostile_bar_main();
+	if (!memcmp(mode, "hostile-msix", 13))
+		hostile_msix_main();
 	if (!memcmp(mode, "irq", 4))
 		irq_echo();
 	if (!memcmp(mode, "pwrbtn", 7))

@@ -462,6 +462,99 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 	machine_poweroff();
 }
 
+/*
+ * mode=hostile-msix (2 vCPUs): the AP toggles the MSI-X enable and
+ * function-mask bits in config space without pause (each write reaches
+ * the device's msix_changed), while the BSP runs DRIVER_OK, programs a
+ * queue vector and table entry, and resets, MSIX_CYCLES times: the
+ * config-space path and the status/reset path on two vCPUs at once.
+ * Then the AP stops and the device must still move frames.
+ */
+#define MSIX_CYCLES 200
+#define HAMMER_ADDR 0x10000UL	/* SIPI vector 0x10 */
+extern char ap_hammer[], ap_hammer_end[], hm_addr[], hm_port[], hm_count[], hm_stop[];
+
+static volatile void *hm(const char *sym)
+{
+	return (volatile void *)(HAMMER_ADDR + (uintptr_t)(sym - ap_hammer));
+}
+
+static int msix_cap_find(void)
+{
+	for (int p = cfg_r8(slot, 0x34), guard = 0; p >= 0x40 && guard < 48; guard++) {
+		if (cfg_r8(slot, p) == 0x11)
+			return p;
+		p = cfg_r8(slot, p + 1);
+	}
+	return -1;
+}
+
+static void pause_for(uint64_t tsc)
+{
+	for (uint64_t t0 = rdtsc(); rdtsc() - t0 < tsc;)
+		__asm__ volatile("pause");
+}
+
+void __attribute__((noreturn)) hostile_msix_main(void);
+void __attribute__((noreturn)) hostile_msix_main(void)
+{
+	volatile uint32_t *count = hm(hm_count);
+	volatile uint16_t *stop = hm(hm_stop);
+	uint32_t before;
+	int cap, i;
+
+	if (find_device() || (cap = msix_cap_find()) < 0) {
+		con_puts("hostile: msix: no virtio-net function with MSI-X\n");
+		machine_poweroff();
+	}
+	memcpy((void *)HAMMER_ADDR, ap_hammer, (size_t)(ap_hammer_end - ap_hammer));
+	*(volatile uint32_t *)hm(hm_addr) = cfg_addr(slot, 0, (cap + 2) & ~3);
+	*(volatile uint16_t *)hm(hm_port) = (uint16_t)(0xcfc + ((cap + 2) & 3));
+	*count = 0;
+	*stop = 0;
+	/* INIT-SIPI-SIPI to APIC ID 1 (Intel SDM vol. 3A 8.4.4.1). */
+	mmio_write32(0xfee000f0UL, 0x1ff);
+	mmio_write32(0xfee00310UL, 1u << 24);
+	mmio_write32(0xfee00300UL, 0x4500);
+	pause_for(1000000);
+	for (int k = 0; k < 2; k++) {
+		mmio_write32(0xfee00310UL, 1u << 24);
+		mmio_write32(0xfee00300UL, 0x4600 | (HAMMER_ADDR >> 12));
+		pause_for(1000000);
+	}
+	for (uint64_t t0 = rdtsc(); *count == 0 && rdtsc() - t0 < TSC_PATIENCE;)
+		__asm__ volatile("pause");
+	con_printf("hostile: msix: AP hammering MSI-X control at config 0x%x\n", cap + 2);
+	before = *count;
+	for (i = 0; i < MSIX_CYCLES; i++) {
+		if (dev_start_tx()) {
+			con_printf("hostile: msix: cycle %d: device refused the setup\n", i);
+			break;
+		}
+		/* Queue 1 on vector 1, the table entry set and unmasked. */
+		*C16(0x16) = 1;
+		*C16(0x1a) = 1;
+		mmio_write32(bar_base + 0x4000 + 16 + 0, 0xfee00000);
+		mmio_write32(bar_base + 0x4000 + 16 + 4, 0);
+		mmio_write32(bar_base + 0x4000 + 16 + 8, 0x40);
+		mmio_write32(bar_base + 0x4000 + 16 + 12, i & 1);
+		tx_kick();
+		dev_reset();
+	}
+	con_printf("hostile: msix: %d cycles of DRIVER_OK, vector, reset against %u MSI-X control writes\n",
+		   i, *count - before);
+	*stop = 1;
+	for (uint64_t t0 = rdtsc(); *stop != 2 && rdtsc() - t0 < TSC_PATIENCE;)
+		__asm__ volatile("pause");
+	/* MSI-X off again, as the AP may have left it: polling from here. */
+	outl(0xcf8, cfg_addr(slot, 0, (cap + 2) & ~3));
+	outw((uint16_t)(0xcfc + ((cap + 2) & 3)), 0);
+	tx_flood(2000);
+	dev_reset();
+	con_puts("hostile: msix: done, powering off\n");
+	machine_poweroff();
+}
+
 void __attribute__((noreturn)) hostile_main(void);
 void __attribute__((noreturn)) hostile_main(void)
 {

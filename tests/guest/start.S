@@ -116,6 +116,35 @@ ap_tramp_count:
 ap_tramp_ids:
 	.skip	16
 ap_tramp_end:
+
+/* mode=hostile-msix: an AP that writes the virtio function's MSI-X
+ * message control (enable, function mask: all four combinations, in
+ * turn) through 0xcf8/0xcfc as fast as it can, until told to stop. */
+	.globl ap_hammer, ap_hammer_end, hm_addr, hm_port, hm_count, hm_stop
+ap_hammer:
+	cli
+	movw	%cs, %ax
+	movw	%ax, %ds
+6:	movl	(hm_addr - ap_hammer), %eax
+	movw	$0xcf8, %dx
+	outl	%eax, %dx
+	movw	(hm_count - ap_hammer), %ax
+	andw	$3, %ax
+	shlw	$14, %ax
+	movw	(hm_port - ap_hammer), %dx
+	outw	%ax, %dx
+	lock incl (hm_count - ap_hammer)
+	cmpw	$0, (hm_stop - ap_hammer)
+	je	6b
+	movw	$2, (hm_stop - ap_hammer)
+7:	hlt
+	jmp	7b
+	.align 4
+hm_addr:	.long	0
+hm_count:	.long	0
+hm_port:	.word	0
+hm_stop:	.word	0
+ap_hammer_end:
 	.code64
 
 	.section .rodata

@@ -8,6 +8,9 @@
 # (exit 0).  Its resident memory, sampled throughout, stays bounded.  Run
 # on a single-queue tap, then on a multi-queue tap with queues=4 (nine
 # virtqueues, the control queue among them, for the garbage to hit).
+# Then mode=hostile-bar (DRIVER_OK/BAR-move/reset loops: ioeventfds, fds,
+# log rate limit) and mode=hostile-msix (MSI-X config writes racing resets
+# from a second vCPU).
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
@@ -127,8 +130,31 @@ hostile_bar_run() {
 	echo "podvmm survived 200 DRIVER_OK/BAR-move/reset cycles: $lines log lines for them in $secs s, fds $fd0..$fdmax"
 }
 
+# hostile_msix_run: mode=hostile-msix on 2 vCPUs: the AP writes the MSI-X
+# enable/mask bits without pause while the BSP runs DRIVER_OK, a queue
+# vector and reset 200 times; podvmm must neither crash nor hang, and the
+# device must move frames afterwards.
+hostile_msix_run() {
+	local t0 rc
+	ip -n "$NS" link del pvt0 2>/dev/null
+	ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr || fail "tuntap add (msix)"
+	ip -n "$NS" link set pvt0 up
+	t0=$(date +%s)
+	timeout -k 5 240 ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --cpus 2 --memory $MEM_MIB \
+		--shutdown-timeout 2 --cmdline mode=hostile-msix --net "tap=pvt0,mac=02:00:00:00:00:11" \
+		</dev/null >"$work/out" 2>"$work/err"
+	rc=$?
+	[ "$rc" = 0 ] || fail "podvmm exit $rc under the two-vCPU MSI-X/reset race (124: hung)"
+	grep -aEq '^hostile: msix: 200 cycles of DRIVER_OK, vector, reset against [1-9][0-9]{3,} MSI-X control writes$' "$work/out" ||
+		fail "the MSI-X race did not run (cycles or AP writes missing)"
+	grep -aq '^hostile: flood: 2000 frames sent, 2000 completed' "$work/out" || fail "no traffic after the MSI-X race"
+	grep -a '^hostile' "$work/out"
+	echo "podvmm survived the two-vCPU MSI-X/reset race in $(( $(date +%s) - t0 )) s"
+}
+
 hostile_run "" "" "one queue pair"
 hostile_bar_run
+hostile_msix_run
 # Multi-queue: more queues (and the control queue) for the garbage to hit.
 hostile_run multi_queue ",queues=4" "four queue pairs"
 echo PASS
