@@ -1,9 +1,9 @@
 # netsetup: discovery, the transactional bridge binding, the state cache.
 NETSETUP_SRCS := netsetup/binding.c netsetup/cache.c netsetup/discover.c netsetup/drift.c \
 	netsetup/mac_random.c netsetup/nl.c netsetup/opts.c netsetup/plan.c netsetup/repair.c \
-	netsetup/resolv.c netsetup/state.c netsetup/step_bridge.c netsetup/step_bridge_port.c \
-	netsetup/step_placeholder.c netsetup/step_pod_iface.c netsetup/step_tap.c \
-	netsetup/tap_dev.c netsetup/txn.c
+	netsetup/resolv.c netsetup/restore_plan.c netsetup/rtmsg.c netsetup/state.c \
+	netsetup/step_bridge.c netsetup/step_bridge_port.c netsetup/step_placeholder.c \
+	netsetup/step_pod_iface.c netsetup/step_tap.c netsetup/tap_dev.c netsetup/txn.c
 NETSETUP_OBJS := $(NETSETUP_SRCS:%.c=$(BUILD)/%.o)
 LIBNETSETUP   := $(BUILD)/libnetsetup.a
 
