@@ -277,6 +277,13 @@ int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod);
 struct ns_txn {
 	struct ns_state *st;
 	const char *cache_path;
+	/*
+	 * A rollback that a new setup follows at once (an interrupted one
+	 * found): routes from an IPv6 address still in DAD are not waited
+	 * for, since the setup takes the address away again; if that setup
+	 * cannot start, the caller rolls back again without it.
+	 */
+	bool retry;
 };
 
 /* Journal every step's undo, then run the steps; on failure roll back. */

@@ -66,9 +66,11 @@ static int restore_addrs(struct step_ctx *c)
  * add fails with EINVAL until then), and an address re-added without
  * nodad runs DAD again after the link came up, as it did when the CNI
  * added it.  Wait for the addresses the routes to add need, and only
- * those; a DAD failure is an error of its own (EADDRINUSE).
+ * those; a DAD failure is an error of its own (EADDRINUSE).  With
+ * c->retry the routes that would wait are dropped from the plan instead,
+ * and their number returned.
  */
-static int wait_dad(struct step_ctx *c, const struct ns_route_plan *plan)
+static int wait_dad(struct step_ctx *c, struct ns_route_plan *plan)
 {
 	const struct ns_pod *pod = &c->st->pod;
 	static struct ns_addr live[NS_MAX_ADDRS];
@@ -77,16 +79,16 @@ static int wait_dad(struct step_ctx *c, const struct ns_route_plan *plan)
 
 	for (int waited = 0;; waited += 20) {
 		bool tentative = false;
+		int kept = 0;
 
 		ret = nsnl_addr_list(c->sk, pod->ifindex, live, NS_MAX_ADDRS, &n);
 		if (ret)
 			return ret;
 		for (int k = 0; k < plan->n_add; k++) {
 			const struct ns_route *r = &pod->routes[plan->add[k]];
+			bool this_tentative = false;
 
-			if (r->family != AF_INET6 || !r->src[0])
-				continue;
-			for (int i = 0; i < n; i++) {
+			for (int i = 0; r->family == AF_INET6 && r->src[0] && i < n; i++) {
 				if (live[i].family != AF_INET6 || strcmp(live[i].addr, r->src))
 					continue;
 				if (live[i].flags & IFA_F_DADFAILED) {
@@ -94,8 +96,21 @@ static int wait_dad(struct step_ctx *c, const struct ns_route_plan *plan)
 						  "{s:s, s:s}", "step", "pod_down", "address", r->src);
 					return -EADDRINUSE;
 				}
-				tentative |= !!(live[i].flags & IFA_F_TENTATIVE);
+				this_tentative |= !!(live[i].flags & IFA_F_TENTATIVE);
 			}
+			tentative |= this_tentative;
+			/* A setup follows: it takes the address away again at once. */
+			if (!(c->retry && this_tentative))
+				plan->add[kept++] = plan->add[k];
+		}
+		if (c->retry) {
+			int deferred = plan->n_add - kept;
+
+			if (deferred)
+				log_debug("netsetup", "routes from addresses in DAD left to the retry",
+					  "{s:i}", "routes", deferred);
+			plan->n_add = kept;
+			return deferred;
 		}
 		if (!tentative)
 			return 0;
@@ -120,7 +135,7 @@ static int reconcile_routes(struct step_ctx *c)
 	const struct ns_pod *pod = &c->st->pod;
 	static struct ns_route live[NS_MAX_ROUTES];
 	struct ns_route_plan plan;
-	int n, first = 0, ret;
+	int n, first = 0, ret, deferred;
 
 	ret = nsnl_route_list(c->sk, pod->ifindex, live, NS_MAX_ROUTES, &n);
 	if (ret)
@@ -131,13 +146,16 @@ static int reconcile_routes(struct step_ctx *c)
 		if (ret && ret != -ENOENT && ret != -ESRCH && !first)
 			first = ret;
 	}
-	ret = wait_dad(c, &plan);
-	if (ret)
-		return ret;
+	deferred = wait_dad(c, &plan);
+	if (deferred < 0)
+		return deferred;
 	for (int k = 0; k < plan.n_add; k++) {
 		const struct ns_route *r = &pod->routes[plan.add[k]];
 
 		ret = nsnl_route_add(c->sk, pod->ifindex, r);
+		/* Through a gateway whose host route was deferred: deferred too. */
+		if (deferred && r->family == AF_INET6 && ret == -EHOSTUNREACH)
+			continue;
 		if (ret && ret != -EEXIST) {
 			log_error("netsetup", "cannot restore a route", "{s:s, s:s, s:i, s:s, s:I, s:s}",
 				  "step", "pod_down", "dst", r->dst, "prefix", r->prefix,

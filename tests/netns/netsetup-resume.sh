@@ -68,4 +68,33 @@ for step in "${steps[@]}"; do
 	s=$(( (i - 1) % ${#SHAPES[@]} ))
 	kill_and_recover "nsK$$s$s" $(( i + (i - 1) / ${#SHAPES[@]} )) "$step"
 done
+
+# A recovery whose retry fails too: the rollback before the retry leaves
+# routes from IPv6 addresses in DAD to the retry; when the retry fails
+# (here at its first step, and at a late one), the namespace must still
+# come back exactly.
+n=nsK$$s0
+for fault in pod_down tap_attach; do
+	in_pod "$n" env PODLAUNCH_FAULT_KILL=nic_up "$PODLAUNCH" setup --state-dir "$STATE_ROOT/$n" 2>/dev/null
+	[ $? = 137 ] || fail "$n: kill at nic_up"
+	in_pod "$n" env PODLAUNCH_FAULT_STEP=$fault "$PODLAUNCH" setup --state-dir "$STATE_ROOT/$n" 2>"$STATE_ROOT/$n.log"
+	rc=$?
+	[ "$rc" = 1 ] || { cat "$STATE_ROOT/$n.log"; fail "$n: retry failing at $fault: exit $rc, want 1"; }
+	grep -q 'interrupted setup found' "$STATE_ROOT/$n.log" || fail "$n: no resume logged"
+	expect_same "$n" "$STATE_ROOT/$n.before" "$n: kill, then a retry failing at $fault"
+	[ ! -e "$(pl_cache "$n")" ] || { cat "$STATE_ROOT/$n.log"; fail "$n: cache left after the failed retry at $fault"; }
+	echo "ok $n (${SHAPES[0]}) kill, then the retry fails at $fault: restored exactly"
+done
+# ... and when the retry stops before any step of its own (preflight finds
+# a foreign link with the tap's name).
+in_pod "$n" env PODLAUNCH_FAULT_KILL=nic_up "$PODLAUNCH" setup --state-dir "$STATE_ROOT/$n" 2>/dev/null
+[ $? = 137 ] || fail "$n: kill at nic_up"
+in_pod "$n" ip link add tap0 type bridge
+pl "$n" setup 2>"$STATE_ROOT/$n.log" && fail "$n: setup over a foreign tap0 succeeded"
+grep -q '"step":"preflight"' "$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "$n: preflight did not refuse"; }
+in_pod "$n" ip link del tap0
+expect_same "$n" "$STATE_ROOT/$n.before" "$n: kill, then a retry refused in preflight"
+pl "$n" teardown 2>/dev/null || fail "$n: teardown after the refused retry"
+expect_same "$n" "$STATE_ROOT/$n.before" "$n: teardown after the refused retry"
+echo "ok $n (${SHAPES[0]}) kill, then the retry is refused in preflight: restored exactly"
 echo PASS
