@@ -38,7 +38,7 @@ echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 STEPS=()	# the plan's steps, read from the journal of a first setup
 declare -A hit=() ophit=() took=()
 kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
-n='' ip='' mac='' shape=''
+n='' ip='' mac='' shape='' next_ns=$PER_NS
 shapes_seen=()
 
 last_cmd=
@@ -184,7 +184,12 @@ while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 8)) ]; do
 		# Unbound again, so the next setup or run has every step to do.
 		plain teardown
 	fi
-	[ $((kills % PER_NS)) = 0 ] && new_ns
+	# The next shape every PER_NS kills (a chained kill may step over the
+	# exact multiple).
+	if [ "$kills" -ge "$next_ns" ] && [ "$kills" -lt "$KILLS" ]; then
+		new_ns
+		next_ns=$((next_ns + PER_NS))
+	fi
 done
 plain setup
 check_bound
