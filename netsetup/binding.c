@@ -95,12 +95,42 @@ static int binding_state(const struct ns_state *st)
 	return BINDING_PARTIAL;
 }
 
-static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
+/* Plan the binding and run it as a transaction (which rolls back on failure). */
+static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_txn *tp)
 {
-	struct ns_txn t = { .st = st, .cache_path = path };
 	struct err err = { 0 };
 	uint8_t mac[6];
 	int ret;
+
+	ret = ns_mac_random(st->pod.mac, mac);
+	if (!ret)
+		ret = ns_plan_build(st, o, mac, &err);
+	if (ret) {
+		if (!err.code)
+			err_set(&err, ret, NULL);	/* ns_mac_random: only the errno */
+		err_log("netsetup", "cannot plan the binding", &err, "{s:s}", "step", "plan");
+		return ret;
+	}
+	if (st->binding.l2_only)
+		log_info("netsetup", "no IPv4 address on the pod interface: L2-only binding, no DHCP",
+			 "{s:s}", "iface", st->pod.iface);
+	ret = preflight(st);
+	if (ret)
+		return ret;
+	ret = ns_txn_setup(tp);
+	if (!ret)
+		log_info("netsetup", "bridge binding in place", "{s:s, s:s, s:s, s:s, s:s}",
+			 "bridge", st->binding.bridge, "nic", st->binding.nic, "tap",
+			 st->binding.tap, "placeholder", st->binding.placeholder,
+			 "placeholder_kind", st->binding.placeholder_kind);
+	return ret;
+}
+
+static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
+{
+	struct ns_txn t = { .st = st, .cache_path = path };
+	static struct ns_journal_entry old_journal[NS_MAX_JOURNAL];
+	int ret, n_old = 0;
 
 	ret = ns_cache_read(path, st);
 	if (!ret && st->phase == NS_PHASE_DONE) {
@@ -146,13 +176,17 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 		if (st->n_journal) {
 			log_warn("netsetup", "interrupted setup found; rolling back before retrying",
 				 "{s:s, s:i}", "file", path, "steps", st->n_journal);
+			t.retry = true;
 			ret = ns_txn_rollback(&t);
+			t.retry = false;
 			if (ret) {
 				log_error("netsetup", "rollback of the interrupted setup failed",
 					  "{s:s, s:s, s:s}", "step", "rollback", "file", path,
 					  "error", strerror(-ret));
 				return ret;
 			}
+			memcpy(old_journal, st->journal, sizeof(old_journal));
+			n_old = st->n_journal;
 			st->n_journal = 0;
 		}
 	} else if (ret == -ENOENT) {
@@ -168,28 +202,23 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 		return ret;	/* corrupt or foreign: logged with the file name */
 	}
 	st->version = NS_CACHE_VERSION;
+	ret = plan_and_run(o, st, &t);
+	if (ret && n_old) {
+		/*
+		 * The retry failed: the fast rollback above left routes from
+		 * addresses in DAD out, so roll back again, all of it (every undo
+		 * is idempotent: after the retry's own rollback this only checks).
+		 */
+		int rb;
 
-	ret = ns_mac_random(st->pod.mac, mac);
-	if (!ret)
-		ret = ns_plan_build(st, o, mac, &err);
-	if (ret) {
-		if (!err.code)
-			err_set(&err, ret, NULL);	/* ns_mac_random: only the errno */
-		err_log("netsetup", "cannot plan the binding", &err, "{s:s}", "step", "plan");
-		return ret;
+		memcpy(st->journal, old_journal, sizeof(old_journal));
+		st->n_journal = n_old;
+		rb = ns_txn_rollback(&t);
+		if (rb)
+			log_error("netsetup", "rollback of the interrupted setup failed",
+				  "{s:s, s:s, s:s}", "step", "rollback", "file", path,
+				  "error", strerror(-rb));
 	}
-	if (st->binding.l2_only)
-		log_info("netsetup", "no IPv4 address on the pod interface: L2-only binding, no DHCP",
-			 "{s:s}", "iface", st->pod.iface);
-	ret = preflight(st);
-	if (ret)
-		return ret;
-	ret = ns_txn_setup(&t);
-	if (!ret)
-		log_info("netsetup", "bridge binding in place", "{s:s, s:s, s:s, s:s, s:s}",
-			 "bridge", st->binding.bridge, "nic", st->binding.nic, "tap",
-			 st->binding.tap, "placeholder", st->binding.placeholder,
-			 "placeholder_kind", st->binding.placeholder_kind);
 	return ret;
 }
 

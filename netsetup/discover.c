@@ -29,6 +29,7 @@ int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod)
 	ret = nsnl_addr_list(sk, l.ifindex, pod->addrs, NS_MAX_ADDRS, &pod->n_addrs);
 	if (ret)
 		goto out;
+	pod->all_tables = true;
 	ret = nsnl_route_list(sk, l.ifindex, pod->routes, NS_MAX_ROUTES, &pod->n_routes);
 	if (ret)
 		goto out;

@@ -1,9 +1,9 @@
 # netsetup: discovery, the transactional bridge binding, the state cache.
 NETSETUP_SRCS := netsetup/binding.c netsetup/cache.c netsetup/discover.c netsetup/drift.c \
 	netsetup/mac_random.c netsetup/nl.c netsetup/opts.c netsetup/plan.c netsetup/repair.c \
-	netsetup/resolv.c netsetup/state.c netsetup/step_bridge.c netsetup/step_bridge_port.c \
-	netsetup/step_placeholder.c netsetup/step_pod_iface.c netsetup/step_tap.c \
-	netsetup/tap_dev.c netsetup/txn.c
+	netsetup/resolv.c netsetup/restore_plan.c netsetup/rtmsg.c netsetup/state.c \
+	netsetup/step_bridge.c netsetup/step_bridge_port.c netsetup/step_placeholder.c \
+	netsetup/step_pod_iface.c netsetup/step_tap.c netsetup/tap_dev.c netsetup/txn.c
 NETSETUP_OBJS := $(NETSETUP_SRCS:%.c=$(BUILD)/%.o)
 LIBNETSETUP   := $(BUILD)/libnetsetup.a
 
@@ -12,7 +12,7 @@ $(LIBNETSETUP): $(NETSETUP_OBJS)
 
 # Unit tests of the pure parts (no root).  run's --dhcp-option/--lease-time
 # are checked by the DHCP server's parsers, hence libdhcp.
-NETSETUP_UNIT := test_drift test_mac_random test_opts test_plan test_resolv test_state
+NETSETUP_UNIT := test_drift test_mac_random test_opts test_plan test_resolv test_restore test_state
 NETSETUP_UNIT_BINS := $(NETSETUP_UNIT:%=$(BUILD)/tests/unit/netsetup/%)
 TEST_BINS += $(NETSETUP_UNIT_BINS)
 TESTS     += $(NETSETUP_UNIT_BINS)

@@ -25,9 +25,12 @@
 #include "common/err.h"
 #include "common/limits.h"
 
-#define NS_CACHE_VERSION 1
+#define NS_CACHE_VERSION 2
 #define NS_MAX_ADDRS 32
 #define NS_MAX_ROUTES 64
+#define NS_MAX_NEXTHOPS 8
+#define NS_MAX_METRICS 18	/* RTAX_* ids 1..17 (RTAX_MAX on the build headers) */
+#define NS_LFT_FOREVER 0xffffffffu
 #define NS_MAX_NAMESERVERS 16
 #define NS_MAX_SEARCH 32
 #define NS_MAX_OPTIONS 16
@@ -46,6 +49,20 @@ struct ns_addr {
 	int scope;			/* RT_SCOPE_* */
 	uint32_t flags;			/* IFA_F_* as the kernel reported them */
 	char broadcast[NS_ADDRSTRLEN];	/* IPv4 only; "" = none */
+	char peer[NS_ADDRSTRLEN];	/* point-to-point peer; "" = none */
+	char label[IFNAMSIZ];		/* IPv4 IFA_LABEL; "" = the device name */
+	uint32_t valid_lft, preferred_lft;	/* seconds left when read; NS_LFT_FOREVER */
+	int64_t lft_at;			/* CLOCK_BOOTTIME s when read; 0: none, forever */
+	uint32_t metric;		/* IFA_RT_PRIORITY: the prefix route's metric */
+	uint8_t proto;			/* IFAPROT_*: who made it (kernel link-local, RA, ...) */
+};
+
+/* One next hop of a multipath route. */
+struct ns_nexthop {
+	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
+	int ifindex;
+	uint32_t flags;			/* RTNH_F_ONLINK only (the rest is state) */
+	int weight;			/* rtnh_hops + 1 */
 };
 
 struct ns_route {
@@ -54,13 +71,22 @@ struct ns_route {
 	int prefix;
 	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
 	int scope;
-	char src[NS_ADDRSTRLEN];	/* "" = none */
+	char src[NS_ADDRSTRLEN];	/* preferred source (RTA_PREFSRC); "" = none */
 	uint32_t metric;
 	int protocol;			/* RTPROT_* */
 	uint32_t table;
 	int type;			/* RTN_* */
 	int tos;
 	uint32_t nh_flags;		/* RTNH_F_* (onlink) */
+	char from[NS_ADDRSTRLEN];	/* source prefix (RTA_SRC, IPv6 "from"); "" = none */
+	int from_prefix;
+	int pref;			/* IPv6 RTA_PREF (ICMPV6_ROUTER_PREF_*); 0 = medium */
+	uint32_t realms;		/* RTA_FLOW */
+	uint32_t metrics_mask;		/* bit i: metrics[i] (RTAX_i) was given */
+	uint32_t metrics[NS_MAX_METRICS];
+	char cc_algo[16];		/* RTAX_CC_ALGO; "" = none */
+	int n_nexthops;			/* 0: single path (gateway above), else RTA_MULTIPATH */
+	struct ns_nexthop nexthops[NS_MAX_NEXTHOPS];
 };
 
 struct ns_dns {
@@ -83,6 +109,12 @@ struct ns_pod {
 	int n_addrs;
 	struct ns_route routes[NS_MAX_ROUTES];
 	int n_routes;
+	/*
+	 * routes covers every table but local (cache version 2); false for a
+	 * version 1 cache, which held the main table only, so a restore leaves
+	 * the other tables alone.
+	 */
+	bool all_tables;
 	struct ns_dns dns;
 	char hostname[256];
 };
@@ -203,6 +235,39 @@ int ns_cache_lock(const char *path);
 /* Keep a cache that no longer describes the namespace as <path>.stale. */
 int ns_cache_set_aside(const char *path);
 
+/* ---- restoring addresses and routes (netsetup/restore_plan.c, pure) ---- */
+
+/* Lifetimes to re-add a with at now (CLOCK_BOOTTIME s): -ETIME once expired. */
+int ns_addr_lifetimes(const struct ns_addr *a, int64_t now, uint32_t *valid, uint32_t *pref);
+/* Made by the kernel itself (link-local, SLAAC, temporary): never re-added. */
+bool ns_addr_kernels(const struct ns_addr *a);
+/* The same address (family, address, prefix, peer): what identifies it. */
+bool ns_addr_same(const struct ns_addr *a, const struct ns_addr *b);
+/* The order to re-add addrs[0..n) in so the kernel lists them as before. */
+void ns_addr_order(const struct ns_addr *addrs, int n, int *order);
+/* Every attribute equal. */
+bool ns_route_eq(const struct ns_route *a, const struct ns_route *b);
+/* The kernel's own (proto kernel, or in the local table): never re-added. */
+bool ns_route_kernels(const struct ns_route *r);
+
+/*
+ * Given the cached routes and the live ones (both through the pod
+ * interface): which live ones to delete (not cached, so a CNI had removed
+ * them, as ptp removes the kernel's prefix routes; or cached with other
+ * attributes) and which cached ones to add, in an order the kernel
+ * accepts (on-link routes before the routes through a gateway, which the
+ * kernel checks against them).  Kernel-owned routes are never added (the
+ * kernel makes them with the addresses and the link), and live ones in the
+ * local table are left alone.  Without all_tables only the main table is
+ * touched.
+ */
+struct ns_route_plan {
+	int del[NS_MAX_ROUTES], n_del;
+	int add[NS_MAX_ROUTES], n_add;
+};
+void ns_route_plan(const struct ns_route *cached, int n_cached, const struct ns_route *live,
+		   int n_live, bool all_tables, struct ns_route_plan *plan);
+
 /* ---- discovery (netsetup/discover.c) ---- */
 
 int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod);
@@ -212,6 +277,13 @@ int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod);
 struct ns_txn {
 	struct ns_state *st;
 	const char *cache_path;
+	/*
+	 * A rollback that a new setup follows at once (an interrupted one
+	 * found): routes from an IPv6 address still in DAD are not waited
+	 * for, since the setup takes the address away again; if that setup
+	 * cannot start, the caller rolls back again without it.
+	 */
+	bool retry;
 };
 
 /* Journal every step's undo, then run the steps; on failure roll back. */

@@ -9,11 +9,8 @@
 
 #include <libmnl/libmnl.h>
 #include <netlink/netlink.h>
-#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet.h>
-#include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
 
 #include "netsetup/nl.h"
 
@@ -206,243 +203,153 @@ int nsnl_link_del(struct nl_sock *sk, int ifindex)
 	return err == -ENOENT ? -ENODEV : err;
 }
 
-static void addr_str(struct nl_addr *a, int family, char *out, size_t len)
+int64_t nsnl_boottime(void)
 {
-	uint8_t zero[16] = { 0 };
-	const void *bin = a && nl_addr_get_len(a) ? nl_addr_get_binary_addr(a) : zero;
+	struct timespec ts;
 
-	if (!inet_ntop(family, bin, out, len))
-		out[0] = '\0';
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec;
 }
 
-static int addr_build(const char *s, int family, int prefix, struct nl_addr **out)
-{
-	int err = nl_addr_parse(s, family, out);
+static int mnl_request(struct nlmsghdr *nlh);
 
-	if (err)
-		return nlerr(err);
-	nl_addr_set_prefixlen(*out, prefix);
-	return 0;
+struct dump_ctx {
+	int ifindex, max, *n, err;
+	int64_t now;
+	struct ns_addr *addrs;
+	struct ns_route *routes;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *d = data;
+	int ret;
+
+	if (d->err)
+		return MNL_CB_OK;	/* read on to the end of the dump */
+	if (*d->n >= d->max) {
+		/* Only counted if it is ours. */
+		struct ns_addr a;
+		struct ns_route r;
+
+		ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &a)
+			       : nsnl_route_parse(nlh, d->ifindex, &r);
+		d->err = ret > 0 ? -E2BIG : ret;
+		return MNL_CB_OK;
+	}
+	ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &d->addrs[*d->n])
+		       : nsnl_route_parse(nlh, d->ifindex, &d->routes[*d->n]);
+	if (ret < 0)
+		d->err = ret;
+	else
+		*d->n += ret;
+	return MNL_CB_OK;
+}
+
+static int mnl_dump(struct nlmsghdr *req, struct dump_ctx *d)
+{
+	static char buf[32768];	/* MNL_SOCKET_DUMP_SIZE in newer libmnl */
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	unsigned int portid;
+	int ret;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	for (;;) {
+		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, ret, req->nlmsg_seq, portid, dump_cb, d);
+		if (ret <= MNL_CB_STOP) {
+			ret = ret < 0 ? -errno : 0;
+			break;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return ret ?: d->err;
+}
+
+static struct nlmsghdr *dump_req(char *buf, uint16_t type, size_t hdrlen)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = time(NULL);
+	mnl_nlmsg_put_extra_header(nlh, hdrlen);	/* zeroed: AF_UNSPEC, every table */
+	return nlh;
 }
 
 int nsnl_addr_list(struct nl_sock *sk, int ifindex, struct ns_addr *out, int max, int *n)
 {
-	struct nl_cache *cache;
-	struct nl_object *o;
-	int err = rtnl_addr_alloc_cache(sk, &cache);
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .now = nsnl_boottime(),
+			      .addrs = out };
 
-	if (err)
-		return nlerr(err);
 	*n = 0;
-	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *ra = (struct rtnl_addr *)o;
-		struct ns_addr *a;
-		int fam = rtnl_addr_get_family(ra);
-
-		if (rtnl_addr_get_ifindex(ra) != ifindex || (fam != AF_INET && fam != AF_INET6))
-			continue;
-		if (*n >= max) {
-			err = -E2BIG;
-			break;
-		}
-		a = &out[(*n)++];
-		memset(a, 0, sizeof(*a));
-		a->family = fam;
-		addr_str(rtnl_addr_get_local(ra), fam, a->addr, sizeof(a->addr));
-		a->prefix = rtnl_addr_get_prefixlen(ra);
-		a->scope = rtnl_addr_get_scope(ra);
-		a->flags = rtnl_addr_get_flags(ra);
-		if (fam == AF_INET && rtnl_addr_get_broadcast(ra))
-			addr_str(rtnl_addr_get_broadcast(ra), fam, a->broadcast, sizeof(a->broadcast));
-	}
-	nl_cache_free(cache);
-	return err;
+	return mnl_dump(dump_req(buf, RTM_GETADDR, sizeof(struct ifaddrmsg)), &d);
 }
 
-static int addr_obj(int ifindex, const struct ns_addr *a, bool full, struct rtnl_addr **out)
+static int addr_req(uint16_t type, uint16_t flags, int ifindex, const struct ns_addr *a)
 {
-	struct rtnl_addr *ra = rtnl_addr_alloc();
-	struct nl_addr *l = NULL, *b = NULL;
-	int err;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int ret = nsnl_addr_msg(buf, type, flags, ifindex, a, nsnl_boottime(), &nlh);
 
-	if (!ra)
-		return -ENOMEM;
-	rtnl_addr_set_ifindex(ra, ifindex);
-	rtnl_addr_set_family(ra, a->family);
-	err = addr_build(a->addr, a->family, a->prefix, &l);
-	if (err)
-		goto fail;
-	rtnl_addr_set_local(ra, l);
-	rtnl_addr_set_prefixlen(ra, a->prefix);
-	if (full) {
-		/* Only the flags a caller may set (the rest is kernel state). */
-		rtnl_addr_set_flags(ra, a->flags & (IFA_F_NODAD | IFA_F_NOPREFIXROUTE |
-						     IFA_F_MANAGETEMPADDR | IFA_F_HOMEADDRESS |
-						     IFA_F_MCAUTOJOIN));
-		rtnl_addr_set_scope(ra, a->scope);
-		if (a->broadcast[0]) {
-			err = addr_build(a->broadcast, AF_INET, 32, &b);
-			if (err)
-				goto fail;
-			rtnl_addr_set_broadcast(ra, b);
-		}
-	}
-	*out = ra;
-	err = 0;
-	goto out;
-fail:
-	rtnl_addr_put(ra);
-out:
-	if (l)
-		nl_addr_put(l);
-	if (b)
-		nl_addr_put(b);
-	return err;
+	if (ret)
+		return ret;
+	nlh->nlmsg_seq = time(NULL);
+	return mnl_request(nlh);
 }
 
 int nsnl_addr_add(struct nl_sock *sk, int ifindex, const struct ns_addr *a)
 {
-	struct rtnl_addr *ra;
-	int err = addr_obj(ifindex, a, true, &ra);
-
-	if (err)
-		return err;
-	err = nlerr(rtnl_addr_add(sk, ra, NLM_F_EXCL));
-	rtnl_addr_put(ra);
-	return err;
+	return addr_req(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a);
 }
 
 int nsnl_addr_del(struct nl_sock *sk, int ifindex, const struct ns_addr *a)
 {
-	struct rtnl_addr *ra;
-	int err = addr_obj(ifindex, a, false, &ra);
-
-	if (err)
-		return err;
-	err = nlerr(rtnl_addr_delete(sk, ra, 0));
-	rtnl_addr_put(ra);
-	return err;
+	return addr_req(RTM_DELADDR, 0, ifindex, a);
 }
 
 int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n)
 {
-	struct nl_cache *cache;
-	struct nl_object *o;
-	int err = rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &cache);
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .routes = out };
 
-	if (err)
-		return nlerr(err);
 	*n = 0;
-	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rr = (struct rtnl_route *)o;
-		struct rtnl_nexthop *nh;
-		struct ns_route *r;
-		int fam = rtnl_route_get_family(rr);
-
-		if (rtnl_route_get_table(rr) != RT_TABLE_MAIN ||
-		    rtnl_route_get_type(rr) != RTN_UNICAST ||
-		    (fam != AF_INET && fam != AF_INET6) || rtnl_route_get_nnexthops(rr) != 1)
-			continue;
-		nh = rtnl_route_nexthop_n(rr, 0);
-		if (rtnl_route_nh_get_ifindex(nh) != ifindex)
-			continue;
-		if (*n >= max) {
-			err = -E2BIG;
-			break;
-		}
-		r = &out[(*n)++];
-		memset(r, 0, sizeof(*r));
-		r->family = fam;
-		addr_str(rtnl_route_get_dst(rr), fam, r->dst, sizeof(r->dst));
-		r->prefix = rtnl_route_get_dst(rr) ? nl_addr_get_prefixlen(rtnl_route_get_dst(rr)) : 0;
-		if (rtnl_route_nh_get_gateway(nh))
-			addr_str(rtnl_route_nh_get_gateway(nh), fam, r->gateway, sizeof(r->gateway));
-		if (rtnl_route_get_pref_src(rr))
-			addr_str(rtnl_route_get_pref_src(rr), fam, r->src, sizeof(r->src));
-		r->scope = rtnl_route_get_scope(rr);
-		r->metric = rtnl_route_get_priority(rr);
-		r->protocol = rtnl_route_get_protocol(rr);
-		r->table = rtnl_route_get_table(rr);
-		r->type = rtnl_route_get_type(rr);
-		r->tos = rtnl_route_get_tos(rr);
-		/* onlink is configuration; linkdown/dead are state. */
-		r->nh_flags = rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK;
-	}
-	nl_cache_free(cache);
-	return err;
+	return mnl_dump(dump_req(buf, RTM_GETROUTE, sizeof(struct rtmsg)), &d);
 }
 
-static int route_obj(int ifindex, const struct ns_route *r, struct rtnl_route **out)
+static int route_req(uint16_t type, uint16_t flags, int ifindex, const struct ns_route *r)
 {
-	struct rtnl_route *rr = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *a = NULL;
-	int err = -ENOMEM;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int ret = nsnl_route_msg(buf, type, flags, ifindex, r, &nlh);
 
-	if (!rr || !nh)
-		goto fail;
-	rtnl_route_set_family(rr, r->family);
-	rtnl_route_set_table(rr, r->table);
-	rtnl_route_set_type(rr, r->type);
-	rtnl_route_set_scope(rr, r->scope);
-	rtnl_route_set_protocol(rr, r->protocol);
-	rtnl_route_set_priority(rr, r->metric);
-	rtnl_route_set_tos(rr, r->tos);
-	err = addr_build(r->dst, r->family, r->prefix, &a);
-	if (err)
-		goto fail;
-	rtnl_route_set_dst(rr, a);
-	nl_addr_put(a);
-	if (r->src[0]) {
-		err = addr_build(r->src, r->family, r->family == AF_INET ? 32 : 128, &a);
-		if (err)
-			goto fail;
-		rtnl_route_set_pref_src(rr, a);
-		nl_addr_put(a);
-	}
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	if (r->gateway[0]) {
-		err = addr_build(r->gateway, r->family, r->family == AF_INET ? 32 : 128, &a);
-		if (err)
-			goto fail;
-		rtnl_route_nh_set_gateway(nh, a);
-		nl_addr_put(a);
-	}
-	if (r->nh_flags)
-		rtnl_route_nh_set_flags(nh, r->nh_flags);
-	rtnl_route_add_nexthop(rr, nh);
-	*out = rr;
-	return 0;
-fail:
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (rr)
-		rtnl_route_put(rr);
-	return err;
+	if (ret)
+		return ret;
+	nlh->nlmsg_seq = time(NULL);
+	return mnl_request(nlh);
 }
 
 int nsnl_route_add(struct nl_sock *sk, int ifindex, const struct ns_route *r)
 {
-	struct rtnl_route *rr;
-	int err = route_obj(ifindex, r, &rr);
-
-	if (err)
-		return err;
-	err = nlerr(rtnl_route_add(sk, rr, NLM_F_EXCL));
-	rtnl_route_put(rr);
-	return err;
+	return route_req(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, r);
 }
 
 int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r)
 {
-	struct rtnl_route *rr;
-	int err = route_obj(ifindex, r, &rr);
-
-	if (err)
-		return err;
-	err = nlerr(rtnl_route_delete(sk, rr, 0));
-	rtnl_route_put(rr);
-	return err;
+	return route_req(RTM_DELROUTE, 0, ifindex, r);
 }
 
 int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)

@@ -39,14 +39,38 @@ int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind,
 		  const uint8_t *mac, int mtu);
 int nsnl_link_del(struct nl_sock *sk, int ifindex);
 
+/*
+ * Addresses and routes go through libmnl: libnl-route 3.7 cannot carry
+ * IFA_RT_PRIORITY, IFA_PROTO, RTA_PREF or the lifetimes back, and a restore
+ * must give back every attribute the kernel reported.
+ */
 int nsnl_addr_list(struct nl_sock *sk, int ifindex, struct ns_addr *out, int max, int *n);
+/* With the remaining lifetimes (-ETIME: expired since it was read). */
 int nsnl_addr_add(struct nl_sock *sk, int ifindex, const struct ns_addr *a);
 int nsnl_addr_del(struct nl_sock *sk, int ifindex, const struct ns_addr *a);
 
-/* Main-table unicast routes whose first next hop is ifindex. */
+/*
+ * Routes of every table but local with a next hop through ifindex, any
+ * type (-EOPNOTSUPP for one this cache cannot describe: RTA_VIA, nexthop
+ * objects, encapsulation).
+ */
 int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n);
 int nsnl_route_add(struct nl_sock *sk, int ifindex, const struct ns_route *r);
 int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r);
+
+/* CLOCK_BOOTTIME in seconds: what address lifetimes are measured against. */
+int64_t nsnl_boottime(void);
+
+/* netsetup/rtmsg.c: the messages themselves (pure, unit-tested). */
+struct nlmsghdr;
+int nsnl_addr_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const struct ns_addr *a,
+		  int64_t now, struct nlmsghdr **out);
+/* 1: a is filled; 0: another interface or family; -EINVAL: malformed. */
+int nsnl_addr_parse(const struct nlmsghdr *nlh, int ifindex, int64_t now, struct ns_addr *a);
+int nsnl_route_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const struct ns_route *r,
+		   struct nlmsghdr **out);
+/* 1: r is filled; 0: not through ifindex, local table, cloned; <0: see above. */
+int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r);
 
 /* Put a link in a link group (IFLA_GROUP). */
 int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group);

@@ -76,10 +76,10 @@ static int placeholder_readdr(struct step_ctx *c, int idx)
 		const struct ns_addr *a = &pod->addrs[i];
 		int ret;
 
-		if (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK)
+		if (ns_addr_kernels(a) || (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK))
 			continue;
 		ret = nsnl_addr_add(c->sk, idx, a);
-		if (ret && ret != -EEXIST && a->family == AF_INET)
+		if (ret && ret != -EEXIST && ret != -ETIME && a->family == AF_INET)
 			return ret;
 	}
 	return 0;

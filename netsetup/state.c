@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
 #include "common/mac.h"
@@ -34,6 +35,26 @@ static const struct name_val protos[] = {
 	{ "kernel", RTPROT_KERNEL }, { "boot", RTPROT_BOOT }, { "static", RTPROT_STATIC },
 	{ "ra", RTPROT_RA }, { "dhcp", RTPROT_DHCP }, { NULL, 0 },
 };
+
+/* RFC 4191 2.1 route preferences, as ICMPV6_ROUTER_PREF_* and iproute2 name them. */
+static const struct name_val prefs[] = {
+	{ "medium", 0 }, { "high", 1 }, { "low", 3 }, { "invalid", 2 }, { NULL, 0 },
+};
+
+/* RTAX_* as iproute2 names them (index = RTAX id; RTAX_CC_ALGO is a string). */
+static const char *const metric_names[NS_MAX_METRICS] = {
+	[RTAX_LOCK] = "lock", [RTAX_MTU] = "mtu", [RTAX_WINDOW] = "window",
+	[RTAX_RTT] = "rtt", [RTAX_RTTVAR] = "rttvar", [RTAX_SSTHRESH] = "ssthresh",
+	[RTAX_CWND] = "cwnd", [RTAX_ADVMSS] = "advmss", [RTAX_REORDERING] = "reordering",
+	[RTAX_HOPLIMIT] = "hoplimit", [RTAX_INITCWND] = "initcwnd", [RTAX_FEATURES] = "features",
+	[RTAX_RTO_MIN] = "rto_min", [RTAX_INITRWND] = "initrwnd", [RTAX_QUICKACK] = "quickack",
+	[RTAX_FASTOPEN_NO_COOKIE] = "fastopen_no_cookie",
+};
+
+static const char *metric_name(int id)
+{
+	return id > 0 && id < NS_MAX_METRICS && metric_names[id] ? metric_names[id] : "?";
+}
 
 static const char *const phases[] = {
 	[NS_PHASE_DISCOVERED] = "discovered",
@@ -103,21 +124,50 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 				      "scope", enum_to_json(addr_scopes, a->scope),
 				      "flags", (json_int_t)a->flags);
 
-		if (a->family == AF_INET)
+		if (a->family == AF_INET) {
 			json_object_set_new(e, "broadcast", str_or_null(a->broadcast));
+			json_object_set_new(e, "label", str_or_null(a->label));
+		}
+		json_object_set_new(e, "peer", str_or_null(a->peer));
+		json_object_set_new(e, "valid_lft", json_integer(a->valid_lft));
+		json_object_set_new(e, "preferred_lft", json_integer(a->preferred_lft));
+		json_object_set_new(e, "lft_at", json_integer(a->lft_at));
+		json_object_set_new(e, "metric", json_integer(a->metric));
+		json_object_set_new(e, "proto", json_integer(a->proto));
 
 		json_array_append_new(a->family == AF_INET ? v4 : v6, e);
 	}
 	for (int i = 0; i < pod->n_routes; i++) {
 		const struct ns_route *r = &pod->routes[i];
-
-		json_array_append_new(routes, json_pack(
+		json_t *e = json_pack(
 			"{s:i, s:s, s:i, s:o, s:o, s:o, s:I, s:o, s:I, s:i, s:i, s:I}",
 			"family", r->family == AF_INET ? 4 : 6, "dst", r->dst, "prefix", r->prefix,
 			"gateway", str_or_null(r->gateway), "scope", enum_to_json(scopes, r->scope),
 			"src", str_or_null(r->src), "metric", (json_int_t)r->metric,
 			"protocol", enum_to_json(protos, r->protocol), "table", (json_int_t)r->table,
-			"type", r->type, "tos", r->tos, "nh_flags", (json_int_t)r->nh_flags));
+			"type", r->type, "tos", r->tos, "nh_flags", (json_int_t)r->nh_flags);
+		json_t *m = json_object(), *nhs = json_array();
+
+		json_object_set_new(e, "from", str_or_null(r->from));
+		json_object_set_new(e, "from_prefix", json_integer(r->from_prefix));
+		json_object_set_new(e, "pref", r->family == AF_INET6 ?
+				    enum_to_json(prefs, r->pref) : json_null());
+		json_object_set_new(e, "realms", json_integer(r->realms));
+		for (int k = 1; k < NS_MAX_METRICS; k++)
+			if (r->metrics_mask & BIT(k))
+				json_object_set_new(m, metric_name(k), json_integer(r->metrics[k]));
+		if (r->cc_algo[0])
+			json_object_set_new(m, "cc_algo", json_string(r->cc_algo));
+		json_object_set_new(e, "metrics", m);
+		for (int k = 0; k < r->n_nexthops; k++) {
+			const struct ns_nexthop *nh = &r->nexthops[k];
+
+			json_array_append_new(nhs, json_pack("{s:o, s:i, s:I, s:i}",
+				"gateway", str_or_null(nh->gateway), "ifindex", nh->ifindex,
+				"flags", (json_int_t)nh->flags, "weight", nh->weight));
+		}
+		json_object_set_new(e, "nexthops", nhs);
+		json_array_append_new(routes, e);
 	}
 	for (int i = 0; i < pod->dns.n_nameservers; i++)
 		json_array_append_new(ns, json_string(pod->dns.nameservers[i]));
@@ -133,6 +183,7 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 	json_object_set_new(o, "ipv4", v4);
 	json_object_set_new(o, "ipv6", v6);
 	json_object_set_new(o, "routes", routes);
+	json_object_set_new(o, "route_tables", json_string(pod->all_tables ? "all" : "main"));
 	json_object_set_new(o, "dns", json_pack("{s:o, s:o, s:o}", "nameservers", ns,
 						"search", search, "options", opts));
 	json_object_set_new(o, "hostname", json_string(pod->hostname));
@@ -171,6 +222,7 @@ json_t *ns_state_to_json(const struct ns_state *st)
 struct dec {
 	struct err *e;
 	int err;
+	bool v1;	/* a version 1 cache: the keys version 2 added may be absent */
 };
 
 static bool fail(struct dec *d, const char *what)
@@ -269,7 +321,88 @@ static bool dec_addrs(struct dec *d, json_t *arr, int family, struct ns_pod *pod
 		if (family == AF_INET &&
 		    !get_str(d, e, "broadcast", a->broadcast, sizeof(a->broadcast), true))
 			return false;
+		a->valid_lft = a->preferred_lft = NS_LFT_FOREVER;
+		if (d->v1) {
+			/* Version 1 kept no proto: its IPv6 link-locals were the kernel's. */
+			if (family == AF_INET6 && a->scope == RT_SCOPE_LINK)
+				a->proto = IFAPROT_KERNEL_LL;
+			continue;
+		}
+		if ((family == AF_INET &&
+		     !get_str(d, e, "label", a->label, sizeof(a->label), true)) ||
+		    !get_str(d, e, "peer", a->peer, sizeof(a->peer), true))
+			return false;
+		if (!get_int(d, e, "valid_lft", 0, UINT32_MAX, &v))
+			return false;
+		a->valid_lft = v;
+		if (!get_int(d, e, "preferred_lft", 0, UINT32_MAX, &v))
+			return false;
+		a->preferred_lft = v;
+		if (!get_int(d, e, "lft_at", 0, INT64_MAX, &v))
+			return false;
+		a->lft_at = v;
+		if (!get_int(d, e, "metric", 0, UINT32_MAX, &v))
+			return false;
+		a->metric = v;
+		if (!get_int(d, e, "proto", 0, 255, &v))
+			return false;
+		a->proto = v;
 	}
+	return true;
+}
+
+static bool dec_metrics(struct dec *d, json_t *m, struct ns_route *r)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(m))
+		return fail(d, "bad route \"metrics\"");
+	json_object_foreach(m, key, v) {
+		int id = 0;
+
+		if (!strcmp(key, "cc_algo")) {
+			if (!json_is_string(v) || json_string_length(v) >= sizeof(r->cc_algo) ||
+			    !json_string_length(v))
+				return fail(d, "bad route metric \"cc_algo\"");
+			strcpy(r->cc_algo, json_string_value(v));
+			continue;
+		}
+		for (int k = 1; k < NS_MAX_METRICS; k++)
+			if (metric_names[k] && !strcmp(metric_names[k], key))
+				id = k;
+		if (!id || !json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return fail(d, "bad or unknown route metric");
+		r->metrics[id] = json_integer_value(v);
+		r->metrics_mask |= BIT(id);
+	}
+	return true;
+}
+
+static bool dec_nexthops(struct dec *d, json_t *arr, struct ns_route *r)
+{
+	long long v;
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(arr) || json_array_size(arr) > NS_MAX_NEXTHOPS)
+		return fail(d, "bad route \"nexthops\"");
+	json_array_foreach(arr, i, e) {
+		struct ns_nexthop *nh = &r->nexthops[i];
+
+		if (!get_str(d, e, "gateway", nh->gateway, sizeof(nh->gateway), true) ||
+		    !get_int(d, e, "ifindex", 1, INT32_MAX, &v))
+			return false;
+		nh->ifindex = v;
+		if (!get_int(d, e, "flags", 0, UINT32_MAX, &v))
+			return false;
+		nh->flags = v;
+		if (!get_int(d, e, "weight", 1, 256, &v))
+			return false;
+		nh->weight = v;
+	}
+	r->n_nexthops = json_array_size(arr);
 	return true;
 }
 
@@ -309,7 +442,24 @@ static bool dec_route(struct dec *d, json_t *e, struct ns_route *r)
 	if (!get_int(d, e, "nh_flags", 0, UINT32_MAX, &v))
 		return false;
 	r->nh_flags = v;
-	return true;
+	if (d->v1)
+		return true;
+	if (!get_str(d, e, "from", r->from, sizeof(r->from), true) ||
+	    !get_int(d, e, "from_prefix", 0, r->family == AF_INET ? 32 : 128, &v))
+		return false;
+	r->from_prefix = v;
+	if (r->family == AF_INET6) {
+		if (enum_from_json(prefs, json_object_get(e, "pref"), 255, &x))
+			return fail(d, "bad route pref");
+		r->pref = x;
+	} else if (!json_is_null(json_object_get(e, "pref"))) {
+		return fail(d, "bad route pref");
+	}
+	if (!get_int(d, e, "realms", 0, UINT32_MAX, &v))
+		return false;
+	r->realms = v;
+	return dec_metrics(d, json_object_get(e, "metrics"), r) &&
+	       dec_nexthops(d, json_object_get(e, "nexthops"), r);
 }
 
 static bool dec_pod(struct dec *d, json_t *p, struct ns_pod *pod)
@@ -334,6 +484,14 @@ static bool dec_pod(struct dec *d, json_t *p, struct ns_pod *pod)
 		return false;
 	if (!json_is_array(routes) || json_array_size(routes) > NS_MAX_ROUTES)
 		return fail(d, "bad \"routes\"");
+	pod->all_tables = !d->v1;
+	if (!d->v1) {
+		const char *t = json_string_value(json_object_get(p, "route_tables"));
+
+		if (!t || (strcmp(t, "all") && strcmp(t, "main")))
+			return fail(d, "bad or missing \"route_tables\"");
+		pod->all_tables = !strcmp(t, "all");
+	}
 	json_array_foreach(routes, i, e)
 		if (!dec_route(d, e, &pod->routes[pod->n_routes++]))
 			return false;
@@ -389,7 +547,7 @@ static bool dec_binding(struct dec *d, json_t *o, struct ns_binding *b)
 
 int ns_state_from_json(json_t *j, struct ns_state *st, struct err *err)
 {
-	struct dec d = { err, 0 };
+	struct dec d = { .e = err };
 	json_t *undo, *e;
 	char phase[16];
 	long long v;
@@ -401,10 +559,12 @@ int ns_state_from_json(json_t *j, struct ns_state *st, struct err *err)
 	}
 	if (!get_int(&d, j, "version", 0, INT32_MAX, &v))
 		return d.err;
-	if (v != NS_CACHE_VERSION) {
-		return err_set(err, EPROTO, "version %lld, expected %d", v, NS_CACHE_VERSION);
+	if (v != NS_CACHE_VERSION && v != 1) {
+		return err_set(err, EPROTO, "version %lld, expected %d (or 1)", v,
+			       NS_CACHE_VERSION);
 	}
 	st->version = v;
+	d.v1 = v == 1;
 	if (!get_str(&d, j, "phase", phase, sizeof(phase), false))
 		return d.err;
 	for (i = 0; i < ARRAY_SIZE(phases); i++)

@@ -58,9 +58,11 @@ int step_placeholder_addr_act(struct step_ctx *c)
 		const struct ns_addr *a = &pod->addrs[i];
 		int ret;
 
-		if (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK)
+		if (ns_addr_kernels(a) || (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK))
 			continue;	/* the kernel's own; it comes back with the nic */
 		ret = nsnl_addr_add(c->sk, idx, a);
+		if (ret == -ETIME)
+			continue;	/* expired: the kernel would have removed it too */
 		if (ret && a->family == AF_INET)
 			return ret;
 		if (ret)

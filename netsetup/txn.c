@@ -178,7 +178,7 @@ static int rollback(struct step_ctx *c, const char *cache_path, int upto)
 
 int ns_txn_rollback(struct ns_txn *t)
 {
-	struct step_ctx c = { .st = t->st };
+	struct step_ctx c = { .st = t->st, .retry = t->retry };
 	int ret = nsnl_open(&c.sk);
 
 	if (ret)

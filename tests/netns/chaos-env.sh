@@ -123,9 +123,10 @@ else
 	echo "ok pod interface down before setup: clear error, untouched"
 fi
 
-# Downing eth0 took the CNI routes with it: the rest runs in a fresh pod.
+# Downing eth0 took the CNI routes with it: the rest runs in a fresh pod,
+# a dual-stack one (IPv6 routes to restore as well).
 n=hen$$b
-ns_new "$n" ptp 10.244.61.0/24
+ns_new "$n" ptp-dual 10.244.61.0/24
 ip=$(podns_ip "$n")
 mac=$(link_json "$n" eth0 | jq -r .address)
 ns_snapshot "$n" >"$STATE_ROOT/$n.before"

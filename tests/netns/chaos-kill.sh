@@ -1,5 +1,7 @@
 #!/bin/bash
-# Crash anywhere, lose nothing.  In fresh CNI pod namespaces, SIGKILL
+# Crash anywhere, lose nothing.  In fresh CNI pod namespaces, one pod shape
+# after another (CHAOS_SHAPES: kindnet's ptp, dual-stack, Calico's /32,
+# routes with metrics and more tables, IPv6-only; tests/lib/podns.sh), SIGKILL
 # podlaunch at random points of `setup`, `run` (with its DHCP child and a
 # fake VMM) and `teardown`, CHAOS_KILLS times (default 200): some kills
 # land on a named step through the netsetup fault hooks
@@ -26,7 +28,8 @@ ns_require
 [ -x "$FAKEVMM" ] || skip "$FAKEVMM not built"
 
 KILLS=${CHAOS_KILLS:-200}
-PER_NS=${CHAOS_PER_NS:-70}
+PER_NS=${CHAOS_PER_NS:-40}
+read -ra SHAPES <<<"${CHAOS_SHAPES:-ptp ptp-dual calico ptp-metric ptp-v6}"
 CHECK_EVERY=${CHAOS_CHECK_EVERY:-20}
 SEED=${CHAOS_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$SEED
@@ -35,12 +38,13 @@ echo "chaos: $KILLS kills, seed $SEED (CHAOS_SEED=$SEED replays)"
 STEPS=()	# the plan's steps, read from the journal of a first setup
 declare -A hit=() ophit=() took=()
 kills=0 attempts=0 nsi=0 teardowns=0 hooks=0
-n='' ip='' mac=''
+n='' ip='' mac='' shape='' next_ns=$PER_NS
+shapes_seen=()
 
 last_cmd=
 chaos_fail() {
 	echo "FAIL: $*"
-	echo "seed $SEED, kill #$kills, namespace $n, last: $last_cmd"
+	echo "seed $SEED, kill #$kills, namespace $n ($shape), last: $last_cmd"
 	echo "--- the commands since the namespace was made (exit status):"
 	tail -n 25 "$STATE_ROOT/$n.trace" 2>/dev/null
 	echo "--- log of the last command:"
@@ -55,7 +59,7 @@ check_bound() {
 	cache=$(pl_cache "$n")
 	[ "$(jq -r .phase "$cache")" = "done" ] || chaos_fail "cache phase $(jq -r .phase "$cache") after a clean setup"
 	[ "$(jq -r .binding.guest_mac "$cache")" = "$mac" ] || chaos_fail "guest MAC changed: $(jq -r .binding.guest_mac "$cache"), pod MAC $mac"
-	jq -e --arg ip "$ip" '.pod.ipv4 | map(.address) | index($ip)' "$cache" >/dev/null ||
+	jq -e --arg ip "$ip" '.pod.ipv4 + .pod.ipv6 | map(.address) | index($ip)' "$cache" >/dev/null ||
 		chaos_fail "pod IP $ip not in the cache"
 	links=$(in_pod "$n" ip -d -j link)
 	jq -e --arg mac "$mac" '
@@ -100,8 +104,11 @@ new_ns() {
 	nsi=$((nsi + 1))
 	n=hch$$x$nsi
 	n=${n:0:13}
-	ns_new "$n" ptp "10.244.$((40 + nsi)).0/24"
+	shape=${SHAPES[$(( (nsi - 1) % ${#SHAPES[@]} ))]}
+	ns_new "$n" "$shape" "10.244.$((40 + nsi)).0/24"
 	ip=$(podns_ip "$n")
+	[ -n "$ip" ] || ip=$(podns_ip6 "$n")	# IPv6-only
+	shapes_seen+=("$shape")
 	mac=$(link_json "$n" eth0 | jq -r .address)
 	ns_snapshot "$n" >"$STATE_ROOT/$n.before"
 }
@@ -177,7 +184,12 @@ while [ "$kills" -lt "$KILLS" ] && [ "$attempts" -lt $((KILLS * 8)) ]; do
 		# Unbound again, so the next setup or run has every step to do.
 		plain teardown
 	fi
-	[ $((kills % PER_NS)) = 0 ] && new_ns
+	# The next shape every PER_NS kills (a chained kill may step over the
+	# exact multiple).
+	if [ "$kills" -ge "$next_ns" ] && [ "$kills" -lt "$KILLS" ]; then
+		new_ns
+		next_ns=$((next_ns + PER_NS))
+	fi
 done
 plain setup
 check_bound
@@ -188,6 +200,7 @@ check_no_orphans
 [ "$kills" -ge "$KILLS" ] || chaos_fail "only $kills kills in $attempts attempts"
 missing=()
 for s in "${STEPS[@]}"; do [ -n "${hit[$s]:-}" ] || missing+=("$s"); done
+echo "chaos: shapes ${shapes_seen[*]}"
 echo "chaos: $kills kills in $attempts attempts over $nsi namespaces (setup ${ophit[setup]:-0}, run ${ophit[run]:-0}, teardown ${ophit[teardown]:-0}); $teardowns exact restores checked mid-run"
 printf 'chaos: kills by step hook:'; for s in "${STEPS[@]}"; do printf ' %s=%s' "$s" "${hit[$s]:-0}"; done; echo
 # The hooks take the steps in turn: 200 kills hit each several times.

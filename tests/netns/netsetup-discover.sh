@@ -69,6 +69,27 @@ for kind in ptp bridge; do
 	echo "ok $kind discover"
 done
 
+# Every attribute a restore needs: route metrics, IPv6 pref, other tables,
+# address labels, lifetimes and flags (the ptp-metric shape, tests/lib/podns.sh).
+n=nsD$$m
+ns_new "$n" ptp-metric 10.22.4.0/24
+out=$(in_pod "$n" "$PODLAUNCH" discover 2>"$STATE_ROOT/$n.log") || { cat "$STATE_ROOT/$n.log"; fail "ptp-metric: discover failed"; }
+q() { jq -c "$1" <<<"$out"; }
+q '.routes[] | select(.family == 4 and .prefix == 0 and .table == 254 and .protocol == "static"
+	and .metrics == {"mtu": 1450, "advmss": 1410, "initcwnd": 10})' | grep -q . || fail "ptp-metric: IPv4 default metrics $(q .routes)"
+q '.routes[] | select(.family == 4 and .prefix == 0 and .table == 100)' | grep -q . || fail "ptp-metric: table 100"
+q '.routes[] | select(.dst == "10.96.0.0" and .metric == 100 and .src == "10.22.4.2" and .metrics.window == 65535 and .metrics.quickack == 1)' |
+	grep -q . || fail "ptp-metric: service route"
+q '.routes[] | select(.family == 6 and .prefix == 0 and .pref == "high" and .metrics == {"mtu": 1400, "hoplimit": 63})' |
+	grep -q . || fail "ptp-metric: IPv6 default"
+q '[.routes[] | select(.table == 255)] | length == 0' | grep -q true || fail "ptp-metric: local table recorded"
+q '.ipv4[] | select(.address == "10.250.4.7" and .label == "eth0:svc")' | grep -q . || fail "ptp-metric: label $(q .ipv4)"
+q '.ipv6[] | select(.address == "fd00:10:244:4::100" and .valid_lft <= 86400 and .valid_lft > 86000
+	and .preferred_lft <= 43200 and .lft_at > 0 and (.flags | . % 1024 >= 512))' | grep -q . ||
+	fail "ptp-metric: IPv6 lifetimes/noprefixroute $(q .ipv6)"
+q '.ipv6[] | select(.scope == "link" and .proto == 3)' | grep -q . || fail "ptp-metric: kernel link-local proto $(q .ipv6)"
+echo "ok ptp-metric discover: metrics, pref, tables, label, lifetimes"
+
 in_pod "$n" "$PODLAUNCH" discover --iface nosuch0 2>"$STATE_ROOT/err.log" >/dev/null
 [ $? = 1 ] || fail "discover of a missing interface should exit 1"
 grep -q '"step":"discover"' "$STATE_ROOT/err.log" || fail "missing interface: no step in the log"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # A failure injected at every setup step (PODLAUNCH_FAULT_STEP, which fails
 # the step right after it acted) rolls back to exactly the original
-# namespace, in CNI ptp and bridge pods (the latter with IPv6); so does a name clash found before
+# namespace, in CNI ptp and bridge pods (the latter with IPv6), dual-stack
+# and IPv6-only ptp pods, a pod whose routes carry metrics and other tables
+# (ptp-metric) and a Calico-style /32 pod; so does a name clash found before
 # any step.
 set -u
 # shellcheck source=tests/lib/test.sh
@@ -10,9 +12,11 @@ set -u
 . "$(dirname "$0")/../lib/netsetup.sh"
 ns_require
 
-for kind in ptp bridge; do
-	n=nsR$$$kind
-	ns_new "$n" "$kind"
+i=0
+for kind in ptp bridge ptp-dual ptp-v6 ptp-metric calico; do
+	i=$((i + 1))
+	n=nsR$$$i
+	ns_new "$n" "$kind" "10.244.$((80 + i)).0/24"
 	if [ "$kind" = bridge ]; then
 		# IPv6 too: a global address and a route through a gateway.
 		in_pod "$n" ip -6 addr add fd00:22::5/64 dev eth0 nodad

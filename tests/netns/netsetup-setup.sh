@@ -9,7 +9,7 @@ set -u
 ns_require
 
 check_binding() {
-	local n=$1 ip=$2 mac=$3 idx=$4 mtu=$5 j cache
+	local n=$1 ip=$2 mac=$3 idx=$4 mtu=$5 ip6=$6 j cache
 	cache=$(pl_cache "$n")
 
 	j=$(addr_json "$n" k6t-eth0)
@@ -46,9 +46,13 @@ check_binding() {
 	case $(jq -r .linkinfo.info_kind <<<"$j") in dummy|bridge) ;; *) fail "$n: placeholder kind" ;; esac
 	jq -e '.flags | index("UP")' <<<"$j" >/dev/null && fail "$n: placeholder is up"
 	[ "$(jq -r .address <<<"$j")" = "$mac" ] || fail "$n: placeholder MAC"
-	[ "$(jq .mtu <<<"$j")" = 1500 ] || fail "$n: placeholder MTU"
-	[ "$(jq -c '[.addr_info[] | select(.family=="inet") | .local]' <<<"$j")" = "[\"$ip\"]" ] ||
+	[ "$(jq .mtu <<<"$j")" = "$(jq .mtu "$STATE_ROOT/$n.eth0")" ] || fail "$n: placeholder MTU"
+	[ "$(jq -c '[.addr_info[] | select(.family=="inet") | .local]' <<<"$j")" = "$(jq -c '[.addr_info[] | select(.family=="inet") | .local]' "$STATE_ROOT/$n.eth0")" ] ||
 		fail "$n: placeholder addresses $(jq -c .addr_info <<<"$j")"
+	if [ -n "$ip6" ]; then
+		jq -e --arg a "$ip6" '.addr_info[] | select(.local == $a)' <<<"$j" >/dev/null ||
+			fail "$n: placeholder lacks the pod IPv6 $ip6"
+	fi
 
 	# Per-device settings on the bridge, set over rtnetlink; conf.all is
 	# not touched (ns_snapshot compares it with the original).
@@ -57,20 +61,25 @@ check_binding() {
 	[ "$(in_pod "$n" cat /proc/sys/net/ipv4/conf/all/arp_ignore)" = 0 ] || fail "$n: conf.all.arp_ignore changed"
 	[ "$(in_pod "$n" ip -j route show dev eth0 | jq length)" = 0 ] || fail "$n: routes left on eth0"
 	[ "$(jq -r .phase "$cache")" = "done" ] || fail "$n: cache phase"
-	[ "$(jq -r .pod.ipv4[0].address "$cache")" = "$ip" ] || fail "$n: cache pod IP"
+	[ "$(jq -r '.pod.ipv4[0].address // ""' "$cache")" = "$ip" ] || fail "$n: cache pod IP"
+	[ "$(jq -r .version "$cache")" = 2 ] || fail "$n: cache version"
 	[ "$(jq -r .binding.guest_mac "$cache")" = "$mac" ] || fail "$n: cache guest MAC"
 }
 
 round_trip() {
-	local n=$1 kind=$2 mtu=$3 ip mac idx; shift 3
-	ns_new "$n" "$kind"
+	local n=$1 kind=$2 mtu=$3 ip ip6 mac idx t0; shift 3
+	ns_new "$n" "$kind" "10.244.$((RANDOM % 200 + 20)).0/24"
 	ip=$(podns_ip "$n")
-	mac=$(link_json "$n" eth0 | jq -r .address)
-	idx=$(link_json "$n" eth0 | jq .ifindex)
+	ip6=$(podns_ip6 "$n")
+	addr_json "$n" eth0 >"$STATE_ROOT/$n.eth0"
+	mac=$(jq -r .address "$STATE_ROOT/$n.eth0")
+	idx=$(jq .ifindex "$STATE_ROOT/$n.eth0")
 	ns_snapshot "$n" >"$STATE_ROOT/$n.before"
+	in_pod "$n" ip -j addr >"$STATE_ROOT/$n.lft"
+	t0=$(date +%s)
 
 	pl "$n" setup "$@" 2>"$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "$n: setup"; }
-	check_binding "$n" "$ip" "$mac" "$idx" "$mtu"
+	check_binding "$n" "$ip" "$mac" "$idx" "$mtu" "$ip6"
 	ns_settle "$n"
 	ns_snapshot "$n" >"$STATE_ROOT/$n.after"
 	cp "$(pl_cache "$n")" "$STATE_ROOT/$n.cache"
@@ -80,8 +89,9 @@ round_trip() {
 	expect_same "$n" "$STATE_ROOT/$n.after" "$n second setup"
 	cmp -s "$STATE_ROOT/$n.cache" "$(pl_cache "$n")" || fail "$n: second setup rewrote the cache"
 
-	pl "$n" teardown 2>/dev/null || fail "$n: teardown"
+	pl "$n" teardown 2>"$STATE_ROOT/$n.log3" || { cat "$STATE_ROOT/$n.log3"; fail "$n: teardown"; }
 	expect_same "$n" "$STATE_ROOT/$n.before" "$n teardown"
+	expect_lifetimes "$n" "$STATE_ROOT/$n.lft" $(( $(date +%s) - t0 ))
 	[ ! -e "$(pl_cache "$n")" ] || fail "$n: cache left after teardown"
 	pl "$n" teardown 2>/dev/null || fail "$n: teardown without a cache should be a no-op"
 	echo "ok $n $kind $*"
@@ -90,6 +100,11 @@ round_trip() {
 round_trip nsS$$a ptp 1500
 round_trip nsS$$b bridge 1500
 round_trip nsS$$c ptp 1400 --mtu 1400
+# Dual-stack, IPv6-only, routes with metrics and more tables, Calico's /32.
+round_trip nsS$$g ptp-dual 1500
+round_trip nsS$$h ptp-v6 1500
+round_trip nsS$$i ptp-metric 1500
+round_trip nsS$$j calico 1480
 
 # Multi-queue tap with an owner, custom bridge address.
 n=nsS$$d
@@ -130,4 +145,19 @@ jq '.undo = [{"step": "arp_ignore", "old": "0"}] + .undo' "$c" >"$c.tmp" && mv "
 pl "$n" teardown 2>"$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "$n: teardown of a legacy journal"; }
 expect_same "$n" "$STATE_ROOT/$n.before" "$n legacy teardown"
 echo "ok $n legacy journal"
+
+# A version 1 cache (an older podlaunch's: no route metrics, lifetimes or
+# other tables) is still read: teardown undoes the binding it describes.
+n=nsS$$k
+ns_new "$n" ptp-dual 10.244.77.0/24
+ns_snapshot "$n" >"$STATE_ROOT/$n.before"
+pl "$n" setup 2>/dev/null || fail "$n: setup"
+c=$(pl_cache "$n")
+jq '.version = 1 | del(.pod.route_tables)
+	| .pod.routes |= map(del(.metrics, .nexthops, .pref, .from, .from_prefix, .realms))
+	| .pod.ipv4 |= map(del(.label, .peer, .valid_lft, .preferred_lft, .lft_at, .metric, .proto))
+	| .pod.ipv6 |= map(del(.peer, .valid_lft, .preferred_lft, .lft_at, .metric, .proto))' "$c" >"$c.tmp" && mv "$c.tmp" "$c"
+pl "$n" teardown 2>"$STATE_ROOT/$n.log" || { cat "$STATE_ROOT/$n.log"; fail "$n: teardown of a version 1 cache"; }
+expect_same "$n" "$STATE_ROOT/$n.before" "$n version 1 teardown"
+echo "ok $n version 1 cache"
 echo PASS

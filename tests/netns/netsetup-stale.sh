@@ -13,7 +13,7 @@ ns_require
 # 1. Recreated namespace: the same state dir, a new pod namespace.
 a=nsX$$a b=nsX$$b
 ns_new "$a" ptp 10.244.5.0/24
-ns_new "$b" ptp 10.244.6.0/24
+ns_new "$b" ptp-dual 10.244.6.0/24
 ns_snapshot "$a" >"$STATE_ROOT/$a.before"
 ns_snapshot "$b" >"$STATE_ROOT/$b.before"
 dir=$STATE_ROOT/shared

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "common/log.h"
+#include "common/util.h"
 #include "tests/unit/netsetup/pod_fixture.h"
 
 static void make_state(struct ns_state *st)
@@ -28,6 +29,29 @@ static void make_state(struct ns_state *st)
 	o.tap_uid = 107;
 	assert_int_equal(ns_plan_build(st, &o, mac, &err), 0);
 	strcpy(st->binding.placeholder_kind, "bridge");
+	/* What version 2 added: lifetimes, label, metrics, pref, multipath. */
+	st->pod.all_tables = true;
+	st->pod.addrs[0].valid_lft = 3600;
+	st->pod.addrs[0].preferred_lft = 1800;
+	st->pod.addrs[0].lft_at = 12345;
+	strcpy(st->pod.addrs[0].label, "eth0:svc");
+	st->pod.addrs[1].proto = 3;
+	st->pod.addrs[1].metric = 77;
+	strcpy(st->pod.addrs[1].peer, "fd00::9");
+	st->pod.addrs[1].valid_lft = st->pod.addrs[1].preferred_lft = NS_LFT_FOREVER;
+	st->pod.routes[0].metrics_mask = BIT(RTAX_MTU) | BIT(RTAX_ADVMSS) | BIT(RTAX_LOCK);
+	st->pod.routes[0].metrics[RTAX_MTU] = 1450;
+	st->pod.routes[0].metrics[RTAX_ADVMSS] = 1410;
+	st->pod.routes[0].metrics[RTAX_LOCK] = BIT(RTAX_MTU);
+	strcpy(st->pod.routes[0].cc_algo, "bbr");
+	st->pod.routes[0].realms = 0x10002;
+	st->pod.routes[0].table = 100;
+	st->pod.routes[2].pref = 1;
+	strcpy(st->pod.routes[2].from, "fd00:1::");
+	st->pod.routes[2].from_prefix = 48;
+	st->pod.routes[1].n_nexthops = 2;
+	st->pod.routes[1].nexthops[0] = (struct ns_nexthop){ .gateway = "10.244.1.1", .ifindex = 2, .weight = 1 };
+	st->pod.routes[1].nexthops[1] = (struct ns_nexthop){ .gateway = "10.244.1.9", .ifindex = 2, .flags = 4, .weight = 3 };
 	strcpy(st->journal[0].step, "arp_ignore");
 	strcpy(st->journal[0].old, "0");
 	strcpy(st->journal[1].step, "pod_down");
@@ -60,7 +84,7 @@ static void test_contract_keys(void **state)
 
 	make_state(&a);
 	j = ns_state_to_json(&a);
-	assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
 	assert_string_equal(json_string_value(json_object_get(j, "phase")), "in-progress");
 	assert_string_equal(json_string_value(json_object_get(j, "iface")), "eth0");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "pod"), "mac")),
@@ -91,9 +115,19 @@ static void test_foreign_version_and_corruption(void **state)
 
 	make_state(&a);
 	j = ns_state_to_json(&a);
-	json_object_set_new(j, "version", json_integer(2));
+	json_object_set_new(j, "version", json_integer(3));
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EPROTO);
-	json_object_set_new(j, "version", json_integer(1));
+	json_object_set_new(j, "version", json_integer(2));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"),
+		"routes"), 0), "metrics"), "warp", json_integer(9));
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+	json_object_del(json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"),
+		"routes"), 0), "metrics"), "warp");
+	json_object_del(json_array_get(json_object_get(json_object_get(j, "pod"), "ipv4"), 0), "valid_lft");
+	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+	assert_non_null(strstr(msg.msg, "valid_lft"));
+	json_object_set_new(json_array_get(json_object_get(json_object_get(j, "pod"), "ipv4"), 0),
+			    "valid_lft", json_integer(3600));
 	json_object_set_new(json_object_get(j, "pod"), "mac", json_string("zz"));
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
 	assert_non_null(strstr(msg.msg, "mac"));
@@ -106,6 +140,69 @@ static void test_foreign_version_and_corruption(void **state)
 	json_decref(j);
 	j = json_array();
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+	json_decref(j);
+}
+
+/* Version 2 keys by name, as STATE-FORMAT.md shows them. */
+static void test_v2_keys(void **state)
+{
+	struct ns_state a;
+	json_t *j, *pod, *r0, *r2, *a0;
+
+	make_state(&a);
+	j = ns_state_to_json(&a);
+	pod = json_object_get(j, "pod");
+	assert_string_equal(json_string_value(json_object_get(pod, "route_tables")), "all");
+	r0 = json_array_get(json_object_get(pod, "routes"), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "metrics"), "mtu")), 1450);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "metrics"), "advmss")), 1410);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "metrics"), "cc_algo")), "bbr");
+	assert_true(json_is_null(json_object_get(r0, "pref")));
+	r2 = json_array_get(json_object_get(pod, "routes"), 2);
+	assert_string_equal(json_string_value(json_object_get(r2, "pref")), "high");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(pod, "routes"), 1),
+							 "nexthops")), 2);
+	a0 = json_array_get(json_object_get(pod, "ipv4"), 0);
+	assert_string_equal(json_string_value(json_object_get(a0, "label")), "eth0:svc");
+	assert_int_equal(json_integer_value(json_object_get(a0, "valid_lft")), 3600);
+	assert_int_equal(json_integer_value(json_object_get(a0, "lft_at")), 12345);
+	json_decref(j);
+}
+
+/* A version 1 cache (an older podlaunch's) still reads, with the defaults. */
+static void test_v1_reads(void **state)
+{
+	struct ns_state a, b;
+	struct err msg;
+	json_t *j, *pod;
+	size_t i;
+	json_t *e;
+
+	make_state(&a);
+	j = ns_state_to_json(&a);
+	json_object_set_new(j, "version", json_integer(1));
+	pod = json_object_get(j, "pod");
+	json_object_del(pod, "route_tables");
+	json_array_foreach(json_object_get(pod, "routes"), i, e) {
+		json_object_del(e, "metrics");
+		json_object_del(e, "nexthops");
+		json_object_del(e, "pref");
+		json_object_del(e, "from");
+		json_object_del(e, "from_prefix");
+		json_object_del(e, "realms");
+	}
+	json_array_foreach(json_object_get(pod, "ipv4"), i, e) {
+		json_object_del(e, "valid_lft");
+		json_object_del(e, "label");
+	}
+	assert_int_equal(ns_state_from_json(j, &b, &msg), 0);
+	assert_int_equal(b.version, 1);
+	assert_false(b.pod.all_tables);
+	assert_int_equal(b.pod.addrs[0].valid_lft, NS_LFT_FOREVER);
+	assert_int_equal(b.pod.addrs[0].preferred_lft, NS_LFT_FOREVER);
+	assert_string_equal(b.pod.addrs[0].label, "");
+	assert_int_equal(b.pod.routes[0].metrics_mask, 0);
+	assert_int_equal(b.pod.routes[1].n_nexthops, 0);
 	json_decref(j);
 }
 
@@ -139,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_contract_keys),
 		cmocka_unit_test(test_foreign_version_and_corruption),
+		cmocka_unit_test(test_v2_keys),
+		cmocka_unit_test(test_v1_reads),
 		cmocka_unit_test(test_file_round_trip),
 	};
 
