@@ -26,6 +26,7 @@ iproute=$(rig_fetch iproute2)
 cni=$(rig_fetch containernetworking-plugins)
 dhclient=$(rig_fetch isc-dhcp-client)
 dhcpcd=$(rig_fetch dhcpcd-base)
+ethtool=$(rig_fetch ethtool)
 
 # The guest: busybox, the virtio-net modules, the three DHCP clients.
 g=$RIG/guest-root
@@ -36,11 +37,13 @@ rig_modules "$g" "$moddir" virtio virtio_ring virtio_pci_modern_dev virtio_pci_l
 	virtio_pci failover net_failover virtio_net
 cp tests/linux/guest/init "$g/init"
 cp tests/linux/guest/inittab "$g/etc/inittab"
-cp tests/linux/guest/{main.sh,rx.sh,stats.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
+cp tests/linux/guest/{main.sh,rx.sh,stats.sh,offloads.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
 rig_copy_bin "$g" "$dhclient/sbin/dhclient" /sbin/dhclient
 rig_copy_bin "$g" "$dhcpcd/usr/sbin/dhcpcd" /sbin/dhcpcd
 # iproute2 reads back what each client configured (busybox ip does not show every route).
 rig_copy_bin "$g" "$iproute/bin/ip" /rig/ip
+# ethtool -k: the offloads the guest's virtio_net turned on.
+rig_copy_bin "$g" "$ethtool/sbin/ethtool" /rig/ethtool
 echo "root:x:0:0:root:/:/bin/sh" >"$g/etc/passwd"
 echo "root:x:0:" >"$g/etc/group"
 
