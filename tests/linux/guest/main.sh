@@ -6,6 +6,8 @@
 #   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums)
 #   5003  sends the virtio input-queue interrupt counts
 #   5004  sends the negotiated virtio-net features and ethtool -k's offloads
+#   5006  (make bench) receives a stream, prints RIG-SINK <bytes>
+#   5007  (make bench) sends rig.mib=N MiB of zeros
 cmdarg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 [ -z "$(cmdarg rig.verbose)" ] || export RIG_VERBOSE=1
 [ "$(cmdarg rig)" = term ] && { echo "RIG-GUEST-READY"; exit 0; }
@@ -29,4 +31,6 @@ done
 nc -ll -p 5001 -e /rig/rx.sh &
 nc -ll -p 5003 -e /rig/stats.sh &
 nc -ll -p 5004 -e /rig/offloads.sh &
+nc -ll -p 5006 -e /rig/sink.sh &
+nc -ll -p 5007 -e /rig/src.sh &
 echo "RIG-GUEST-READY"

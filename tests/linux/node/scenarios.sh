@@ -136,6 +136,11 @@ console)
 	expect_rc 0 "poweroff -f typed on the console"
 	expect_stop power-off
 	ok "a shell on ttyS0 ran a command typed on podvmm's stdin (RIG-ANSWER-42), then poweroff" ;;
+bench-*)
+	# make bench (bench/linux): only in a node built with RIG_BENCH=1.
+	[ -f /rig/node/bench.sh ] || { echo "FAIL: $name: this node has no bench.sh (RIG_BENCH=1)"; exit 1; }
+	# shellcheck source=tests/linux/node/bench.sh
+	. /rig/node/bench.sh ;;
 *)
 	echo "FAIL: unknown scenario $name"; exit 1 ;;
 esac
