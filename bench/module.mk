@@ -19,3 +19,8 @@ $(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP) $(LIBCOMMON)
 # ip/sysctl/ip tuntap (bench/setup-peer.sh), fresh CNI namespaces, root.
 BENCH_BINS += $(BUILD)/podlaunch
 BENCHES    += bench/setup
+# bench/linux: in the Linux rig's nested node (tests/linux), Linux boot to
+# /init by podvmm against QEMU microvm, and vhost-net against the userspace
+# backend (TCP both ways). Nested numbers: ratios indicative only.
+BENCH_BINS += $(PODVMM) $(PODLAUNCH)
+BENCHES    += bench/linux

@@ -5,11 +5,19 @@
 # namespace: everything happens in a "node" namespace and a pod namespace
 # made by the CNI ptp + host-local plugins.
 #
-#   make demo                                   # in-tree test guest
-#   KERNEL=/boot/vmlinuz-X make demo            # a Linux guest (hardware KVM)
+#   make demo                                   # Linux where KVM runs it, else the test guest
+#   DEMO_GUEST=test make demo                   # the in-tree test guest anyway
+#   KERNEL=/boot/vmlinuz-X make demo            # this Linux kernel (hardware KVM)
 #
-# Environment: BUILD (build dir, default build), KERNEL, INITRD (default: one
-# built by linux-initrd.sh from MODULES_DIR, /lib/modules/<version>), CMDLINE,
+# Which guest: on hardware KVM (kvm_intel or kvm_amd, not kvm_pvm) the demo
+# boots Debian's kernel (linux-image-amd64) with a busybox initramfs, both
+# from Debian packages (apt-get download, cached in $BUILD/linux/cache as the
+# Linux rig does, tests/linux/lib.sh); on a software KVM, where Linux does
+# not finish booting, the in-tree test guest.  It says which and why.
+#
+# Environment: BUILD (build dir, default build), DEMO_GUEST=auto|linux|test,
+# KERNEL, INITRD (default: one built by linux-initrd.sh from MODULES_DIR,
+# /lib/modules/<version>), CMDLINE,
 # DEMO_TIMEOUT (seconds to wait for the lease, default 180), DEMO_KEEP=1 to
 # keep the bundle and logs.
 set -euo pipefail
@@ -18,6 +26,8 @@ BUILD=${BUILD:-build}
 DEMO_TIMEOUT=${DEMO_TIMEOUT:-180}
 KERNEL=${KERNEL:-}
 INITRD=${INITRD:-}
+DEMO_GUEST=${DEMO_GUEST:-auto}
+case $DEMO_GUEST in auto | linux | test) ;; *) printf 'demo: DEMO_GUEST=%s (want auto, linux or test)\n' "$DEMO_GUEST" >&2; exit 2 ;; esac
 CMDLINE=${CMDLINE:-console=ttyS0 reboot=k panic=-1}
 # podvmm runs as this user (podlaunch run --vmm-user) once its devices are open.
 VMM_UID=${VMM_UID:-107}
@@ -51,6 +61,25 @@ log_tail() {
 [ -c /dev/kvm ] || die "no /dev/kvm: needs KVM (modprobe kvm_intel or kvm_amd; nested virtualisation in a VM)"
 [ -c /dev/net/tun ] || die "no /dev/net/tun (modprobe tun)"
 
+# --- which guest -----------------------------------------------------------------
+# Linux boots where /dev/kvm is hardware virtualisation (kvm_intel/kvm_amd);
+# kvm_pvm (the build machines') is a software KVM on which it does not.
+kvm_kind=software
+for m in kvm_intel kvm_amd; do [ -d /sys/module/$m ] && kvm_kind=$m; done
+[ -d /sys/module/kvm_pvm ] && kvm_kind=kvm_pvm
+debian_kernel=
+if [ -n "$KERNEL" ]; then
+	guest_why="KERNEL=$KERNEL given"
+elif [ "$DEMO_GUEST" = test ]; then
+	guest_why="DEMO_GUEST=test"
+elif [ "$DEMO_GUEST" = linux ] || { [ "$kvm_kind" = kvm_intel ] || [ "$kvm_kind" = kvm_amd ]; }; then
+	debian_kernel=1
+	guest_why="/dev/kvm is hardware KVM ($kvm_kind)"
+	[ "$DEMO_GUEST" = linux ] && guest_why="DEMO_GUEST=linux (/dev/kvm: $kvm_kind)"
+else
+	guest_why="this /dev/kvm is $kvm_kind, a software KVM on which a Linux kernel does not finish booting; a Linux guest needs hardware KVM (kvm_intel or kvm_amd). make check's tests/linux rig boots Linux under nested KVM (QEMU TCG) instead"
+fi
+
 # --- tools: install only what is missing ------------------------------------
 need_pkgs=()
 want() { command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2"); }
@@ -61,7 +90,12 @@ want jq jq
 want make build-essential
 want cc build-essential
 want pkg-config pkg-config
-if [ -n "$KERNEL" ] && [ -z "$INITRD" ]; then
+if [ -n "$debian_kernel" ]; then
+	want apt-get apt
+	want dpkg-deb dpkg
+	want python3 python3
+	want xz xz-utils
+elif [ -n "$KERNEL" ] && [ -z "$INITRD" ]; then
 	want busybox busybox-static # linux-initrd.sh
 	want python3 python3
 	want xz xz-utils
@@ -96,8 +130,30 @@ if ! make -s BUILD="$BUILD" programs "$guest" >"$buildlog" 2>&1; then
 	die "build failed (full log: $buildlog)"
 fi
 for f in "$BUILD/podlaunch" "$BUILD/podvmm"; do [ -x "$f" ] || die "$f was not built"; done
-[ -n "$KERNEL" ] || [ -f "$guest" ] || die "$guest was not built"
-say "    $BUILD/podlaunch, $BUILD/podvmm$([ -n "$KERNEL" ] || echo ", $guest")"
+[ -n "$KERNEL$debian_kernel" ] || [ -f "$guest" ] || die "$guest was not built"
+say "    $BUILD/podlaunch, $BUILD/podvmm$([ -n "$KERNEL$debian_kernel" ] || echo ", $guest")"
+
+# --- the guest --------------------------------------------------------------------
+if [ -n "$debian_kernel" ]; then
+	head_ "guest: Linux, Debian's kernel and a busybox initramfs from Debian packages"
+	say "    why: $guest_why"
+	# The Linux rig's pieces: the kernel package linux-image-amd64 depends
+	# on and busybox-static, apt-get download into $BUILD/linux/cache.
+	# shellcheck source=tests/linux/lib.sh
+	. tests/linux/lib.sh
+	kpkg=$(rig_kernel_package) || die "cannot resolve linux-image-amd64 (apt-cache)"
+	kdir=$(rig_fetch "$kpkg") || die "apt-get download $kpkg failed"
+	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
+	KERNEL=$kdir/boot/vmlinuz-$kver
+	MODULES_DIR=$kdir/lib/modules/$kver
+	bb=$(rig_fetch busybox-static) || die "apt-get download busybox-static failed"
+	BUSYBOX=$bb/bin/busybox
+	export BUSYBOX
+	say "    kernel: $kpkg ($KERNEL); busybox: busybox-static; cache: $CACHE"
+else
+	head_ "guest: $([ -n "$KERNEL" ] && echo "Linux, $KERNEL" || echo "the in-tree test guest ($guest)")"
+	say "    why: $guest_why"
+fi
 
 # --- cleanup on every exit path ----------------------------------------------
 # shellcheck source=tests/lib/podns.sh

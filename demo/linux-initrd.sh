@@ -8,14 +8,15 @@
 #
 #   linux-initrd.sh OUT.cpio KERNEL [MODULES_DIR]
 #
-# MODULES_DIR defaults to /lib/modules/<version of KERNEL>.
+# MODULES_DIR defaults to /lib/modules/<version of KERNEL>; BUSYBOX to the
+# busybox on PATH (make demo passes busybox-static's from the package cache).
 set -euo pipefail
 
 [ $# -ge 2 ] || { echo "usage: $0 OUT.cpio KERNEL [MODULES_DIR]" >&2; exit 2; }
 out=$1 kernel=$2
 kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
 moddir=${3:-/lib/modules/$kver}
-busybox=$(command -v busybox || true)
+busybox=${BUSYBOX:-$(command -v busybox || true)}
 if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
 	echo "$0: needs busybox-static (a statically linked busybox)" >&2; exit 1
 fi

@@ -26,6 +26,7 @@ iproute=$(rig_fetch iproute2)
 cni=$(rig_fetch containernetworking-plugins)
 dhclient=$(rig_fetch isc-dhcp-client)
 dhcpcd=$(rig_fetch dhcpcd-base)
+ethtool=$(rig_fetch ethtool)
 
 # The guest: busybox, the virtio-net modules, the three DHCP clients.
 g=$RIG/guest-root
@@ -36,11 +37,13 @@ rig_modules "$g" "$moddir" virtio virtio_ring virtio_pci_modern_dev virtio_pci_l
 	virtio_pci failover net_failover virtio_net
 cp tests/linux/guest/init "$g/init"
 cp tests/linux/guest/inittab "$g/etc/inittab"
-cp tests/linux/guest/{main.sh,rx.sh,stats.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
+cp tests/linux/guest/{main.sh,rx.sh,stats.sh,offloads.sh,sink.sh,src.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
 rig_copy_bin "$g" "$dhclient/sbin/dhclient" /sbin/dhclient
 rig_copy_bin "$g" "$dhcpcd/usr/sbin/dhcpcd" /sbin/dhcpcd
 # iproute2 reads back what each client configured (busybox ip does not show every route).
 rig_copy_bin "$g" "$iproute/bin/ip" /rig/ip
+# ethtool -k: the offloads the guest's virtio_net turned on.
+rig_copy_bin "$g" "$ethtool/sbin/ethtool" /rig/ethtool
 echo "root:x:0:0:root:/:/bin/sh" >"$g/etc/passwd"
 echo "root:x:0:" >"$g/etc/group"
 
@@ -63,3 +66,20 @@ printf 'root:x:0:0:root:/:/bin/sh\nvmm:x:107:107::/:/bin/false\n' >"$n/etc/passw
 printf 'root:x:0:\nvmm:x:107:\n' >"$n/etc/group"
 rig_cpio "$n" "$RIG/node.cpio"
 echo "$RIG/node.cpio: kernel $kver, $(du -m "$RIG/node.cpio" | cut -f1) MiB"
+
+# make bench (bench/linux, RIG_BENCH=1): QEMU itself in the node, to boot
+# the same guest with -M microvm -enable-kvm, in a second archive appended
+# to the first (the kernel unpacks concatenated cpio archives in turn), so
+# make check's node stays as it is.  microvm's firmware is qboot
+# (bios-microvm.bin, qemu-system-data).
+if [ -n "${RIG_BENCH:-}" ]; then
+	b=$RIG/bench-root
+	rm -rf "$b"
+	mkdir -p "$b/usr/share/qemu" "$b/rig/node"
+	rig_copy_bin "$b" "$(command -v qemu-system-x86_64)" /usr/bin/qemu-system-x86_64
+	cp -L /usr/share/qemu/bios-microvm.bin "$b/usr/share/qemu/"
+	cp tests/linux/node/bench.sh "$b/rig/node/"
+	rig_cpio "$b" "$RIG/bench.cpio"
+	cat "$RIG/node.cpio" "$RIG/bench.cpio" >"$RIG/node-bench.cpio"
+	echo "$RIG/node-bench.cpio: the node plus QEMU, $(du -m "$RIG/node-bench.cpio" | cut -f1) MiB"
+fi

@@ -6,6 +6,7 @@
 #
 #   RIG_SCENARIOS=boot-2cpu,panic tests/linux/run.sh   # a few by hand
 #   RIG_ACCEL=tcg|kvm                                  # default: detected
+#   RIG_LIST=bench      make bench's list instead (bench/linux; QEMU in the node)
 #
 # The node runs under KVM ("hardware KVM") only where /dev/kvm is hardware
 # virtualisation with nested virtualisation on, so the node gets a /dev/kvm
@@ -23,6 +24,17 @@ RIG_DEADLINE=${RIG_DEADLINE:-540}
 ALL="boot-1cpu:90 boot-2cpu:90 reboot-k:90 panic:90 bad-kernel:30 vmlinux:90 pvh:90
 net-vhost-q1:180 net-vhost-q2:150 net-user-q1:150 net-user-q2:150 vhost-fallback:150
 sigterm-busybox:90 console:90"
+# make bench's list (bench/linux, never make check's): a node with QEMU in
+# it; rig.bench=BOOTS:MIB:ROUNDS from RIG_BENCH_ARGS.
+initrd=$RIG/node.cpio
+if [ "${RIG_LIST:-}" = bench ]; then
+	# One podvmm and one QEMU boot per bench-boot#N (each under the
+	# watchdog, so a node that stops loses one pair), then one pod per backend.
+	b=${RIG_BENCH_ARGS:-5}
+	ALL="$(seq -f 'bench-boot#%g:200' "${b%%:*}" | tr '\n' ' ')bench-net-vhost:240 bench-net-user:240"
+	export RIG_BENCH=1
+	initrd=$RIG/node-bench.cpio
+fi
 scen=${RIG_SCENARIOS:-$ALL}
 scen=$(for s in ${scen//,/ }; do
 	[[ $s == *:* ]] && { echo "$s"; continue; }
@@ -98,9 +110,9 @@ PY
 boot_node() {
 	local list=$1 log=$2 qpid last='' line since limit=180 now
 	qemu-system-x86_64 "${qaccel[@]}" -smp 2 -m 2048 -nodefaults \
-		-display none -serial stdio -no-reboot -kernel "$RIG/vmlinuz" -initrd "$RIG/node.cpio" \
+		-display none -serial stdio -no-reboot -kernel "$RIG/vmlinuz" -initrd "$initrd" \
 		-monitor "unix:$RIG/monitor.sock,server=on,wait=off" \
-		-append "console=ttyS0 quiet panic=-1 rdinit=/init rig.scenarios=$(echo "$list" | tr ' \n' ',,')" \
+		-append "console=ttyS0 quiet panic=-1 rdinit=/init rig.scenarios=$(echo "$list" | tr ' \n' ',,')${RIG_BENCH_ARGS:+ rig.bench=$RIG_BENCH_ARGS}" \
 		</dev/null >"$log" 2>&1 &
 	qpid=$!
 	since=$(date +%s)

@@ -5,6 +5,9 @@
 #   5001  receives a stream, prints RIG-RX <sha256>
 #   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums)
 #   5003  sends the virtio input-queue interrupt counts
+#   5004  sends the negotiated virtio-net features and ethtool -k's offloads
+#   5006  (make bench) receives a stream, prints RIG-SINK <bytes>
+#   5007  (make bench) sends rig.mib=N MiB of zeros
 cmdarg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 [ -z "$(cmdarg rig.verbose)" ] || export RIG_VERBOSE=1
 [ "$(cmdarg rig)" = term ] && { echo "RIG-GUEST-READY"; exit 0; }
@@ -27,4 +30,7 @@ while [ $i -lt 4 ]; do
 done
 nc -ll -p 5001 -e /rig/rx.sh &
 nc -ll -p 5003 -e /rig/stats.sh &
+nc -ll -p 5004 -e /rig/offloads.sh &
+nc -ll -p 5006 -e /rig/sink.sh &
+nc -ll -p 5007 -e /rig/src.sh &
 echo "RIG-GUEST-READY"

@@ -86,6 +86,35 @@ ping_ok() { ping -c 3 -W 5 "$POD_IP" >"$W/ping" 2>&1 || fail "ping $POD_IP: $(ca
 # irqs: the guest's interrupt counts per virtio-net input queue ("NAME N" lines).
 irqs() { nc "$POD_IP" 5003 </dev/null; }
 
+# offloads_ok: the guest negotiated the checksum and segmentation offloads
+# podvmm offers (virtio 1.2 section 5.1.3: CSUM 0, GUEST_CSUM 1,
+# CTRL_GUEST_OFFLOADS 2, GUEST_TSO4 7, GUEST_TSO6 8, HOST_TSO4 11,
+# HOST_TSO6 12), the same set podvmm logged at DRIVER_OK, and virtio_net
+# turned them on (ethtool -k).  Sets OFFLOADS (what was on, for ok:).
+offloads_ok() {
+	nc "$POD_IP" 5004 </dev/null >"$W/offl"
+	bits=$(sed -n 's/^features //p' "$W/offl")
+	[ -n "$bits" ] || fail "no virtio-net feature bits from the guest: $(cat "$W/offl")"
+	for b in CSUM:0 GUEST_CSUM:1 CTRL_GUEST_OFFLOADS:2 GUEST_TSO4:7 GUEST_TSO6:8 HOST_TSO4:11 HOST_TSO6:12; do
+		[ "$(echo "$bits" | cut -c$((${b#*:} + 1)))" = 1 ] ||
+			fail "the guest did not negotiate VIRTIO_NET_F_${b%:*} (features $bits)"
+	done
+	acked=$(grep '"msg":"driver ok"' "$W/$cur.err" | tail -n 1 | grep -o '"features":[0-9]*' | cut -d: -f2)
+	guest=$(echo "$bits" | awk '{ n = 0; p = 1; for (i = 1; i <= length($0); i++) { if (substr($0, i, 1) == "1") n += p; p *= 2 } printf "%.0f\n", n }')
+	if [ -z "$acked" ] || [ "$acked" != "$guest" ]; then fail "the guest's features $guest are not what podvmm logged at DRIVER_OK (${acked:-none})"; fi
+	OFFLOADS=
+	for o in tx-checksumming rx-checksumming tcp-segmentation-offload; do
+		grep -q "^offload $o on" "$W/offl" || fail "ethtool -k in the guest: $o is not on ($(tr '\n' ' ' <"$W/offl"))"
+		OFFLOADS="$OFFLOADS $o"
+	done
+	OFFLOADS=${OFFLOADS# }
+	# Receive coalescing of GUEST_TSO*: rx-gro-hw (large-receive-offload before Linux 4.15).
+	o=$(grep -o '^offload \(rx-gro-hw\|large-receive-offload\) on' "$W/offl" | head -n 1 | cut -d' ' -f2)
+	[ -n "$o" ] || fail "ethtool -k in the guest: neither rx-gro-hw nor large-receive-offload is on"
+	OFFLOADS="$OFFLOADS $o"
+	echo "guest offloads: $OFFLOADS (features $bits)"
+}
+
 # transfer: 4 flows of 4 MiB each way at once, sha256 compared both ends.
 transfer() {
 	i=0 pids=

@@ -4,6 +4,7 @@
 #   RIG-BEGIN NAME
 #   RIG-LOG NAME: ...          (its output, when it did not pass)
 #   RIG-WATCHDOG NAME: ...     (the dump, when it overran SECONDS)
+#   RIG-BENCH NAME ...         (make bench's figures, node/bench.sh)
 #   RIG-RESULT NAME PASS|FAIL|SKIP SECONDS.T [reason]
 # The dump: podvmm's threads (comm, state, wchan, kernel stack), then
 # SIGTERM to podvmm (its forced stop logs the vCPU registers), the node's
@@ -76,6 +77,8 @@ for spec in $(echo "$1" | tr ',' ' '); do
 		retried=" (retried once: $why)"
 		run_one "$name" "$limit"
 	fi
+	# make bench's figures (node/bench.sh), whatever the result.
+	grep '^bench: ' "$W/$name.log" | sed "s/^bench: /RIG-BENCH $name /"
 	ms=$(($(now_ms) - t00))
 	t="$((ms / 1000)).$(((ms % 1000) / 100))"
 	case $rc in

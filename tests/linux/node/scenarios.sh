@@ -75,6 +75,7 @@ net-vhost-q1 | net-vhost-q2 | net-user-q1 | net-user-q2)
 	expect_err '"msg":"privileges dropped","uid":107,"gid":107' "podvmm did not become uid 107"
 	expect_err '"msg":"allow-lists built","default":"kill_process"' "seccomp is not on"
 	ping_ok
+	offloads_ok
 	irqs >"$W/irq0"
 	transfer
 	irqs >"$W/irq1"
@@ -83,7 +84,7 @@ net-vhost-q1 | net-vhost-q2 | net-user-q1 | net-user-q2)
 	[ "$moved" -ge "$q" ] || fail "$moved of $q input queues took interrupts during the transfers"
 	sigterm_ok
 	pod_destroy
-	ok "podlaunch run, $bk, $q queue pair(s) all used, leases by $clients, ping, 16 MiB each way, uid 107, seccomp, SIGTERM -> clean power-off" ;;
+	ok "podlaunch run, $bk, $q queue pair(s) all used, leases by $clients, ping, offloads on ($(echo "$OFFLOADS" | tr ' ' ,)), 16 MiB each way sha256-equal, uid 107, seccomp, SIGTERM -> clean power-off" ;;
 vhost-fallback)
 	# /dev/vhost-net gone from the node (module unloaded): vhost=auto
 	# says so and runs the userspace backend; vhost=on refuses to start.
@@ -135,6 +136,11 @@ console)
 	expect_rc 0 "poweroff -f typed on the console"
 	expect_stop power-off
 	ok "a shell on ttyS0 ran a command typed on podvmm's stdin (RIG-ANSWER-42), then poweroff" ;;
+bench-*)
+	# make bench (bench/linux): only in a node built with RIG_BENCH=1.
+	[ -f /rig/node/bench.sh ] || { echo "FAIL: $name: this node has no bench.sh (RIG_BENCH=1)"; exit 1; }
+	# shellcheck source=tests/linux/node/bench.sh
+	. /rig/node/bench.sh ;;
 *)
 	echo "FAIL: unknown scenario $name"; exit 1 ;;
 esac
