@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -213,4 +214,30 @@ int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e)
 	}
 	fclose(f);
 	return dhcp6_config_from_json(cfg, buf, n, e);
+}
+
+int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool seen = false;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) >= 0) {
+		char *save, *kw = strtok_r(line, " \t\r\n", &save), *w;
+		struct in6_addr a;
+
+		if (!kw || strcmp(kw, "nameserver") || !(w = strtok_r(NULL, " \t\r\n", &save)))
+			continue;
+		if (!seen)
+			cfg->ndns = 0;
+		seen = true;
+		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(w, &a) && !strchr(w, '%') && is_global(&a))
+			cfg->dns[cfg->ndns++] = a;
+	}
+	free(line);
+	fclose(f);
+	return 0;
 }

@@ -55,5 +55,12 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 			   struct err *e);
 /* Same from a file; -errno (e says which step) when it cannot be read. */
 int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e);
+/*
+ * The IPv6 nameserver lines of a resolv.conf (any length) replace cfg's
+ * when it has any nameserver line, as dhcp_config_load_resolv() does for
+ * IPv4; link-local (zoned) ones are left out.  The search list is the
+ * IPv4 side's.  0 or -errno.
+ */
+int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path);
 
 #endif

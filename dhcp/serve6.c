@@ -97,8 +97,9 @@ void serve6_log_counters(const struct serve6 *s, const char *msg)
 	for (int i = 1; i < RA_DROP__MAX; i++)
 		if (s->ra.cnt.dropped[i])
 			json_object_set_new(ra, ra_drop_name(i), json_integer((json_int_t)s->ra.cnt.dropped[i]));
-	log_info("ra", msg, "{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
+	log_info("ra", msg, "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
 		 "rx", (json_int_t)s->rx, "not_ours", (json_int_t)s->not_ours,
+		 "tx_errors", (json_int_t)s->tx_errors,
 		 "dhcp6_sent", (json_int_t)s->tx_dhcp6, "rs", (json_int_t)s->ra.cnt.rs,
 		 "ra_sent", (json_int_t)s->ra.cnt.ra_sent, "probes", (json_int_t)s->ra.cnt.probes,
 		 "router_found", s->ra.phase == RA_READY, "dropped_ip6", ip, "dropped_nd", ra);

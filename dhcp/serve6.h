@@ -24,7 +24,7 @@ struct serve6 {
 	struct ip6_view v;
 	uint8_t bridge_mac[6];
 	struct in6_addr bridge_ll;
-	uint64_t rx, not_ours, tx_dhcp6;
+	uint64_t rx, not_ours, tx_dhcp6, tx_errors;	/* tx_errors: the caller's sends */
 	uint64_t dropped_ip6[IP6_PARSE__MAX];
 };
 
