@@ -4,6 +4,8 @@
 # invoked to create a pod namespace with eth0.  Source this file.
 #
 #   podns_create NAME [ptp|bridge] [SUBNET]   -> namespaces NAME-node, NAME-pod
+#     (PODNS_SUBNET6=PREFIX in the environment: dual-stack, a second
+#     host-local range and a ::/0 route)
 #   podns_destroy NAME
 #   in_pod NAME CMD...   /   in_node NAME CMD...
 #   podns_port_forwarding NAME PORT   /   netns_link_up NETNS DEV
@@ -26,8 +28,14 @@ in_pod() { local n=$1; shift; ip netns exec "$n-pod" "$@"; }
 in_node() { local n=$1; shift; ip netns exec "$n-node" "$@"; }
 
 podns_conf() {
-	local name=$1 kind=$2 subnet=$3 datadir=$4
-	local ipam="\"ipam\": {\"type\": \"host-local\", \"dataDir\": \"$datadir\", \"ranges\": [[{\"subnet\": \"$subnet\"}]], \"routes\": [{\"dst\": \"0.0.0.0/0\"}]}"
+	local name=$1 kind=$2 subnet=$3 datadir=$4 ranges routes
+	ranges="[{\"subnet\": \"$subnet\"}]"
+	routes="{\"dst\": \"0.0.0.0/0\"}"
+	if [ -n "${PODNS_SUBNET6:-}" ]; then
+		ranges="$ranges, [{\"subnet\": \"$PODNS_SUBNET6\"}]"
+		routes="$routes, {\"dst\": \"::/0\"}"
+	fi
+	local ipam="\"ipam\": {\"type\": \"host-local\", \"dataDir\": \"$datadir\", \"ranges\": [$ranges], \"routes\": [$routes]}"
 	case $kind in
 	ptp) echo "{\"cniVersion\": \"1.0.0\", \"name\": \"$name\", \"type\": \"ptp\", \"ipMasq\": false, \"mtu\": 1500, $ipam}" ;;
 	bridge) echo "{\"cniVersion\": \"1.0.0\", \"name\": \"$name\", \"type\": \"bridge\", \"bridge\": \"cni0\", \"isGateway\": true, \"ipMasq\": false, \"mtu\": 1500, $ipam}" ;;
@@ -51,15 +59,15 @@ podns_create() {
 	ip netns add "$name-pod" || return 1
 	in_node "$name" ip link set lo up
 	in_pod "$name" ip link set lo up
-	mkdir -p /run/podns-test; echo "$kind $subnet" >"/run/podns-test/$name.kind"
+	mkdir -p /run/podns-test; echo "$kind $subnet ${PODNS_SUBNET6:-}" >"/run/podns-test/$name.kind"
 	podns_cni "$name" ADD "$kind" "$subnet" >"/run/podns-test/$name.result" || return 1
 }
 
 podns_destroy() {
-	local name=$1 kind subnet
+	local name=$1 kind subnet subnet6
 	if [ -f "/run/podns-test/$name.kind" ]; then
-		read -r kind subnet <"/run/podns-test/$name.kind"
-		podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true
+		read -r kind subnet subnet6 <"/run/podns-test/$name.kind"
+		PODNS_SUBNET6=$subnet6 podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true
 	fi
 	ip netns pids "$name-pod" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids "$name-node" 2>/dev/null | xargs -r kill -9 2>/dev/null
