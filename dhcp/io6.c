@@ -128,6 +128,10 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 		goto fail;
 	/* Our own RAs and replies must not come back in (kernel 4.20+; older: parsed and dropped). */
 	setsockopt(io->pkt, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	/* tp_status per packet: whether its checksum is still to be filled in (offload). */
+	step = "PACKET_AUXDATA";
+	if (setsockopt(io->pkt, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0)
+		goto fail;
 	if (setsockopt(io->pkt, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(io->pkt, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	step = "bind packet socket";
@@ -154,14 +158,32 @@ void dhcp6_io_close(struct dhcp6_io *io)
 	io->pkt = io->udp = -1;
 }
 
-ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src_mac[6])
+ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src_mac[6],
+		      bool *csum_offloaded)
 {
-	struct sockaddr_ll sll;
-	socklen_t sl = sizeof(sll);
-	ssize_t n = recvfrom(io->pkt, buf, cap, MSG_TRUNC, (struct sockaddr *)&sll, &sl);
+	union {
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		struct cmsghdr align;
+	} ctl;
+	struct sockaddr_ll sll = { 0 };
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = {
+		.msg_name = &sll, .msg_namelen = sizeof(sll), .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	ssize_t n = recvmsg(io->pkt, &mh, MSG_TRUNC);
 
 	if (n < 0)
 		return -errno;
+	*csum_offloaded = false;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
+			struct tpacket_auxdata aux;
+
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			*csum_offloaded = aux.tp_status & TP_STATUS_CSUMNOTREADY;
+		}
+	}
 	/* Ours going out (kernels without PACKET_IGNORE_OUTGOING), or not Ethernet. */
 	if (sll.sll_pkttype == PACKET_OUTGOING || sll.sll_halen != 6 || (size_t)n > cap)
 		return 0;

@@ -38,8 +38,13 @@ struct dhcp6_io {
 int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e);
 void dhcp6_io_close(struct dhcp6_io *io);
 
-/* One packet: its length with src_mac set, 0 to ignore, or -errno (-EAGAIN: none). */
-ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src_mac[6]);
+/*
+ * One packet: its length with src_mac set, 0 to ignore, or -errno
+ * (-EAGAIN: none).  *csum_offloaded: the kernel says its checksum is not
+ * filled in yet (a local sender with offload), see ip6_parse_ex().
+ */
+ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src_mac[6],
+		      bool *csum_offloaded);
 int dhcp6_io_send(struct dhcp6_io *io, const struct ip6_out *o);
 
 #endif

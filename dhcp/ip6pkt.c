@@ -25,6 +25,11 @@ static uint16_t l4_csum(const struct in6_addr *src, const struct in6_addr *dst, 
 
 int ip6_parse(struct ip6_view *v, const uint8_t *p, size_t len)
 {
+	return ip6_parse_ex(v, p, len, false);
+}
+
+int ip6_parse_ex(struct ip6_view *v, const uint8_t *p, size_t len, bool csum_offloaded)
+{
 	size_t plen;
 
 	if (len < IP6_HDR_LEN)
@@ -52,8 +57,8 @@ int ip6_parse(struct ip6_view *v, const uint8_t *p, size_t len)
 		if (plen < 8 || get16(v->l4 + 4) != plen)
 			return IP6_L4_LEN;
 		/* RFC 8200 8.1: a zero UDP checksum is invalid over IPv6. */
-		if (get16(v->l4 + 6) == 0 ||
-		    l4_csum(&v->src, &v->dst, IP6_NH_UDP, v->l4, plen) != 0)
+		if (!csum_offloaded && (get16(v->l4 + 6) == 0 ||
+					l4_csum(&v->src, &v->dst, IP6_NH_UDP, v->l4, plen) != 0))
 			return IP6_CSUM;
 		v->sport = get16(v->l4);
 		v->dport = get16(v->l4 + 2);
@@ -64,7 +69,7 @@ int ip6_parse(struct ip6_view *v, const uint8_t *p, size_t len)
 		/* RFC 4443 2.1: type, code, checksum are the least an ICMPv6 message has. */
 		if (plen < 4)
 			return IP6_L4_LEN;
-		if (l4_csum(&v->src, &v->dst, IP6_NH_ICMPV6, v->l4, plen) != 0)
+		if (!csum_offloaded && l4_csum(&v->src, &v->dst, IP6_NH_ICMPV6, v->l4, plen) != 0)
 			return IP6_CSUM;
 		return IP6_OK;
 	default:

@@ -34,6 +34,13 @@ struct ip6_view {
 };
 
 int ip6_parse(struct ip6_view *v, const uint8_t *pkt, size_t len);
+/*
+ * The same, with the UDP/ICMPv6 checksum check skipped when
+ * csum_offloaded: a packet from a local device (veth, tap with offload)
+ * still carries only the pseudo-header sum, which the kernel flags
+ * (TP_STATUS_CSUMNOTREADY); it never crossed a wire.
+ */
+int ip6_parse_ex(struct ip6_view *v, const uint8_t *pkt, size_t len, bool csum_offloaded);
 const char *ip6_parse_err_name(int err);
 
 /* An IPv6 packet carrying a UDP datagram (hop limit 255 is harmless; 64 used). */

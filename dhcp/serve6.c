@@ -21,13 +21,13 @@ int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg,
 }
 
 int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6],
-		 const uint8_t *pkt, size_t len, struct ip6_out *out)
+		 const uint8_t *pkt, size_t len, bool csum_offloaded, struct ip6_out *out)
 {
 	struct ip6_view *v = &s->v;
 	int ret;
 
 	s->rx++;
-	ret = ip6_parse(v, pkt, len);
+	ret = ip6_parse_ex(v, pkt, len, csum_offloaded);
 	if (ret) {
 		s->dropped_ip6[ret]++;
 		return 0;

@@ -398,7 +398,8 @@ static int drain6(struct dhcp_daemon *d)
 {
 	for (int burst = 0; burst < 256; burst++) {
 		uint8_t mac[6];
-		ssize_t len = dhcp6_io_recv(&d->io6, d->buf6, sizeof(d->buf6), mac);
+		bool offloaded;
+		ssize_t len = dhcp6_io_recv(&d->io6, d->buf6, sizeof(d->buf6), mac, &offloaded);
 
 		if (len == -EAGAIN || len == -EWOULDBLOCK)
 			return 0;
@@ -409,7 +410,8 @@ static int drain6(struct dhcp_daemon *d)
 		}
 		if (len == 0)
 			continue;
-		if (serve6_input(&d->srv6, now_ms(), mac, d->buf6, (size_t)len, &d->out6) == 1)
+		if (serve6_input(&d->srv6, now_ms(), mac, d->buf6, (size_t)len, offloaded,
+				 &d->out6) == 1)
 			send6(d);
 		/* An RS or a discovery answer may make something due at once. */
 		d->next6 = 0;
@@ -455,9 +457,12 @@ static int serve(struct dhcp_daemon *d)
 
 			if (d->v4)
 				log_drops(&d->srv, &d->last_total, d->last_drop);
-			if (t6 != d->last_total6)
-				log_warn("dhcp6", "IPv6 packets dropped since the last summary (see the counters)",
+			if (t6 != d->last_total6) {
+				log_warn("dhcp6", "IPv6 packets dropped since the last summary",
 					 "{s:I}", "dropped", (json_int_t)(t6 - d->last_total6));
+				/* by reason: at most every DHCP_LOG_WINDOW seconds, only on change */
+				serve6_log_counters(&d->srv6, "counters after drops");
+			}
 			d->last_total6 = t6;
 			d->last_summary = time(NULL);
 		}

@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (n < 0)
 		return 0;
-	if (serve6_input(s, now, mac, pkt, (size_t)n, &out) == 1)
+	if (serve6_input(s, now, mac, pkt, (size_t)n, data[1] & 1, &out) == 1)
 		check_out(s);
 	for (int i = 0; i < 4 && serve6_output(s, now, &out, &next) == 1; i++)
 		check_out(s);

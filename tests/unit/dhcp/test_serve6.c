@@ -102,7 +102,7 @@ static void test_solicit_to_reply(void **state)
 	m6_opt(&m, D6O_RAPID_COMMIT, NULL, 0);
 	m6_ia_na(&m, 1, NULL);
 	n = udp(b, "fe80::60b1:b5ff:fe02:ff79", "ff02::1:2", DHCP6_SERVER_PORT, &m);
-	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, &out), 1);
+	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, false, &out), 1);
 	assert_memory_equal(out.dst_mac, GUEST_MAC6, 6);
 	assert_int_equal(ip6_parse(&v, out.buf, out.len), IP6_OK);
 	assert_int_equal(v.sport, DHCP6_SERVER_PORT);
@@ -113,16 +113,18 @@ static void test_solicit_to_reply(void **state)
 
 	/* Not port 547, a global source, a bad checksum, a foreign MAC: nothing out. */
 	n = udp(b, "fe80::60b1:b5ff:fe02:ff79", "ff02::1:2", 53, &m);
-	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, &out), 0);
+	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, false, &out), 0);
 	n = udp(b, "fd00::9", "ff02::1:2", DHCP6_SERVER_PORT, &m);
-	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, &out), 0);
+	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, false, &out), 0);
 	assert_int_equal(s.not_ours, 2);
 	n = udp(b, "fe80::60b1:b5ff:fe02:ff79", "ff02::1:2", DHCP6_SERVER_PORT, &m);
 	b[n - 1] ^= 0x40;
-	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, &out), 0);
+	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, false, &out), 0);
 	assert_int_equal(s.dropped_ip6[IP6_CSUM], 1);
+	/* a local sender's offloaded checksum is not checked */
+	assert_int_equal(serve6_input(&s, 0, GUEST_MAC6, b, n, true, &out), 1);
 	b[n - 1] ^= 0x40;
-	assert_int_equal(serve6_input(&s, 0, BRIDGE_MAC6, b, n, &out), 0);
+	assert_int_equal(serve6_input(&s, 0, BRIDGE_MAC6, b, n, false, &out), 0);
 	assert_int_equal(s.dhcp.cnt.dropped[DHCP6_DROP_FOREIGN_MAC], 1);
 	assert_int_equal(serve6_drops(&s), 4);
 }
@@ -170,7 +172,7 @@ static void test_hot_path_no_alloc(void **state)
 	counting = 1;
 	for (int round = 0; round < 1000; round++) {
 		for (int i = 0; i < 6; i++)
-			serve6_input(&s, now, GUEST_MAC6, b[i], n[i], &out);
+			serve6_input(&s, now, GUEST_MAC6, b[i], n[i], false, &out);
 		now += 1000;
 		while (serve6_output(&s, now, &out, &next) == 1)
 			;
