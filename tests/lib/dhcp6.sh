@@ -1,29 +1,31 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables are for the scripts that source this
 # Dual-stack variant of tests/lib/dhcp.sh's topology for the IPv6 interop tests:
-# a CNI ptp pod with host-local ranges 10.244.2.0/24 and fd00:10:244:2::/64
-# and routes 0.0.0.0/0 and ::/0, the bridge binding by `podlaunch setup`,
-# and the veth "VM" carrying the guest MAC.  Source after tests/lib/dhcp.sh.
+# a CNI ptp pod (DH6_KIND=bridge: the bridge plugin) with host-local ranges
+# 10.244.2.0/24 and fd00:10:244:2::/64 and routes 0.0.0.0/0 and ::/0, the
+# bridge binding by `podlaunch setup`, and the veth "VM" carrying the guest
+# MAC.  Source after tests/lib/dhcp.sh.
 # Sets, besides dhcp.sh's: POD_IP6 POD_GW6 NODE_LL (the node side's
 # link-local address, which the RAs must come from).
 # shellcheck source=tests/lib/test.sh
 declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 
-PODNS_SUBNET6=fd00:10:244:2::/64
+DH6_SUBNET6=fd00:10:244:2::/64
 
 dh6_pod() {
 	local n=$1
 	STATE_DIR=$(mktemp -d /tmp/dh6-state.XXXXXX)
-	PODNS_SUBNET6=$PODNS_SUBNET6 podns_create "$n" ptp 10.244.2.0/24 >/dev/null || return 1
+	PODNS_SUBNET6=$DH6_SUBNET6 podns_create "$n" "${DH6_KIND:-ptp}" 10.244.2.0/24 >/dev/null || return 1
 	POD_IP=$(podns_ip "$n")
 	POD_GW=$(podns_gateway "$n")
 	POD_PREFIX=$(in_pod "$n" ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[2]; exit}')
 	POD_MTU=$DH_MTU
 	POD_IP6=$(in_pod "$n" ip -6 -o addr show dev eth0 scope global | awk '{split($4, a, "/"); print a[1]; exit}')
 	POD_GW6=$(in_pod "$n" ip -6 route show default | awk '{print $3; exit}')
-	local veth
-	veth=$(in_node "$n" ip -o link show type veth | awk -F': ' '{split($2, a, "@"); print a[1]; exit}')
-	NODE_LL=$(in_node "$n" ip -6 -o addr show dev "$veth" scope link | awk '{split($4, a, "/"); print a[1]; exit}')
+	# the node-side link holding the gateway address (ptp: the veth; bridge: cni0)
+	local gwdev
+	gwdev=$(in_node "$n" ip -6 -o addr show to "$POD_GW6" | awk '{print $2; exit}')
+	NODE_LL=$(in_node "$n" ip -6 -o addr show dev "$gwdev" scope link | awk '{split($4, a, "/"); print a[1]; exit}')
 	if [ -z "$POD_IP6" ] || [ -z "$POD_GW6" ] || [ -z "$NODE_LL" ]; then
 		echo "dual-stack pod incomplete: ip6=$POD_IP6 gw6=$POD_GW6 node_ll=$NODE_LL"
 		return 1

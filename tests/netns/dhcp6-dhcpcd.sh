@@ -4,7 +4,8 @@
 # router = the node's link-local address, M flag, MTU, RDNSS/DNSSL),
 # gets the pod IPv6 address over DHCPv6 with DNS and search list, and
 # ping6 works from the node to the pod address and from the VM to the
-# gateway.  The foreign-MAC and RS counters are checked in the server log.
+# gateway.  The RS/RA counters are checked in the server log.  DH6_KIND=bridge
+# (tests/netns/dhcp6-bridge.sh) runs it on a pod of the CNI bridge plugin.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/test.sh
@@ -68,6 +69,14 @@ check_eq "default route" "$(in_vm $N ip -6 route show default | awk '{print $3; 
 for _ in $(seq 100); do in_vm $N ip -6 -o addr show dev "$VMIF" tentative | grep -q . || break; sleep 0.1; done
 in_vm $N ip -6 -o addr show dev "$VMIF" | grep "$POD_IP6" | grep -q dadfailed && fail "DAD failed for $POD_IP6"
 echo "ok: $POD_IP6 applied, DAD passed, default via $NODE_LL"
+# The prefix is on-link for the guest only where it was for the pod.
+onlink=$(in_vm $N ip -6 route show fd00:10:244:2::/64 dev "$VMIF")
+if [ "${DH6_KIND:-ptp}" = bridge ]; then
+	[ -n "$onlink" ] || fail "bridge plugin: the pod prefix is not on-link in the VM"
+else
+	[ -z "$onlink" ] || fail "ptp: the pod prefix is on-link in the VM: $onlink"
+fi
+echo "ok: on-link prefix as in the pod (${DH6_KIND:-ptp})"
 dh6_check_ping $N
 
 dh_signal USR1 "$DH_COUNTERS" || fail "no counters"
