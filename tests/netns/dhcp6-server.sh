@@ -32,6 +32,9 @@ check_eq "NoNewPrivs" "$(awk '/^NoNewPrivs/ {print $2}' $st)" "1"
 
 cat >"$DH_TMP/script" <<SH
 #!/bin/sh
+# PREINIT6 as dhclient-script: wait for the link-local address to leave DAD.
+[ "\$reason" = PREINIT6 ] && for i in \$(seq 50); do
+	ip -6 addr show dev "\$interface" scope link tentative | grep -q . || break; sleep 0.1; done
 [ "\$reason" = BOUND6 ] && env | sort >"$DH_TMP/lease.env"
 exit 0
 SH
