@@ -491,15 +491,22 @@ static int start(struct dhcp_daemon *d)
 		/*
 		 * The packet socket needs CAP_NET_RAW, port 547 needs
 		 * CAP_NET_BIND_SERVICE: without them there is no IPv6 side
-		 * (the guest MAC could not be checked), which is fatal since
-		 * it was asked for (--no-dhcp6 turns it off).
+		 * (the guest MAC could not be checked).  A dual-stack pod
+		 * keeps its DHCPv4 then, said loudly; an IPv6-only one fails.
 		 */
 		ret = dhcp6_io_open(&d->io6, d->cfg6.bridge, &e);
-		if (ret) {
+		if ((ret == -EPERM || ret == -EACCES) && d->v4) {
+			log_warn("dhcp6", "IPv6 NOT served: no privilege for its sockets "
+				 "(CAP_NET_RAW, CAP_NET_BIND_SERVICE); DHCPv4 only",
+				 "{s:s, s:s}", "bridge", d->cfg6.bridge, "error", e.msg);
+			d->v6 = false;
+		} else if (ret) {
 			err_log("dhcp6", "cannot open the IPv6 sockets", &e, "{s:s}",
 				"bridge", d->cfg6.bridge);
 			return 1;
 		}
+	}
+	if (d->v6) {
 		if (!d->io6.ll_on_bridge)
 			log_warn("dhcp6", "the bridge has no IPv6 link-local address: "
 				 "answering from its EUI-64 one", "{s:s}", "bridge", d->cfg6.bridge);

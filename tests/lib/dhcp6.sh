@@ -63,6 +63,9 @@ dh6_check_pod_quiet() {
 dh6_check_ping() {
 	local n=$1
 	in_node "$n" ping -6 -c 2 -W 2 "$POD_IP6" >/dev/null || fail "node cannot ping6 $POD_IP6"
+	# answered by the VM: the node resolved the pod address to the guest MAC
+	in_node "$n" ip -6 neigh show "$POD_IP6" | grep -qi "lladdr $GUEST_MAC" ||
+		fail "the node's neighbour entry for $POD_IP6 is not the guest MAC: $(in_node "$n" ip -6 neigh show "$POD_IP6")"
 	in_vm "$n" ip -6 neigh flush all 2>/dev/null
 	in_vm "$n" ping -6 -c 2 -W 2 "$POD_GW6" >/dev/null || fail "VM cannot ping6 the gateway $POD_GW6"
 	echo "ok: ping6 node -> $POD_IP6 and VM -> $POD_GW6"
