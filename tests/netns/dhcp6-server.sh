@@ -3,7 +3,8 @@
 # before setup) is not L2-only: `podlaunch dhcp` serves it over IPv6 only,
 # holding no capability once its sockets are open; dhclient -6 gets the pod
 # address; from a foreign MAC it gets nothing (dropped and counted);
-# --no-dhcp6 leaves nothing to serve (exit 0).
+# --no-dhcp6 leaves nothing to serve (exit 0); without CAP_NET_RAW it fails,
+# while a dual-stack pod keeps DHCPv4.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/test.sh
@@ -64,4 +65,22 @@ in_pod $N "$PODLAUNCH" dhcp --state-dir "$STATE_DIR" --no-dhcp6 2>"$DH_TMP/err" 
 	fail "--no-dhcp6 on an IPv6-only pod: exit $?"
 grep -q 'nothing to serve' "$DH_TMP/err" || fail "--no-dhcp6: no 'nothing to serve' line"
 echo "ok: --no-dhcp6 leaves nothing to serve"
+
+# Without CAP_NET_RAW there is no IPv6 side: an IPv6-only pod fails (exit
+# 1, the step named); a dual-stack one (the same cache with an IPv4
+# address added) keeps DHCPv4 and says IPv6 is not served.
+nopriv() {
+	in_pod $N capsh --drop=cap_net_raw -- -c "exec timeout -s TERM 3 $PODLAUNCH dhcp --state-dir $1" \
+		2>"$DH_TMP/nopriv.log"
+}
+nopriv "$STATE_DIR" && fail "IPv6-only pod without CAP_NET_RAW: exit 0"
+grep -q '"msg":"cannot open the IPv6 sockets".*CAP_NET_RAW' "$DH_TMP/nopriv.log" ||
+	fail "no error naming the packet socket: $(cat "$DH_TMP/nopriv.log")"
+mkdir -p "$DH_TMP/ds"
+jq '.pod.ipv4 = [{"address": "10.244.2.2", "prefix": 24}]' "$STATE_DIR/eth0.json" >"$DH_TMP/ds/eth0.json"
+nopriv "$DH_TMP/ds"
+grep -q '"msg":"IPv6 NOT served' "$DH_TMP/nopriv.log" || fail "no 'IPv6 NOT served' warning: $(cat "$DH_TMP/nopriv.log")"
+grep '"msg":"serving"' "$DH_TMP/nopriv.log" | jq -e '.dhcp4 == true and .dhcp6 == false' >/dev/null ||
+	fail "dual-stack without CAP_NET_RAW does not serve DHCPv4 alone: $(cat "$DH_TMP/nopriv.log")"
+echo "ok: without CAP_NET_RAW: IPv6-only fails, dual-stack keeps DHCPv4"
 echo "PASS"
