@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/err.h"
@@ -156,6 +158,31 @@ static void test_bad(void **state)
 	}
 }
 
+static void test_resolv(void **state)
+{
+	char path[] = "/tmp/test_config6.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct in6_addr ns = a6("fd00::53");
+
+	assert_non_null(f);
+	fprintf(f, "# comment\nnameserver 10.96.0.10\nnameserver fe80::1%%eth0\n"
+		   "nameserver fd00::53\nsearch a.example\nnameserver not-an-address\n");
+	/* a line longer than any fixed buffer */
+	fprintf(f, "search");
+	for (int i = 0; i < 400; i++)
+		fprintf(f, " d%d.example", i);
+	fprintf(f, "\n");
+	fclose(f);
+	load(PTP);
+	assert_int_equal(c.ndns, 1);
+	assert_int_equal(dhcp6_config_load_resolv(&c, path), 0);
+	assert_int_equal(c.ndns, 1);		/* IPv4 and link-local ones left out */
+	assert_memory_equal(&c.dns[0], &ns, 16);
+	unlink(path);
+	assert_int_equal(dhcp6_config_load_resolv(&c, path), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +191,7 @@ int main(void)
 		cmocka_unit_test_setup(test_calico_ipv6_only, setup),
 		cmocka_unit_test_setup(test_no_global, setup),
 		cmocka_unit_test_setup(test_bad, setup),
+		cmocka_unit_test_setup(test_resolv, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
