@@ -128,6 +128,13 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	why = "bad binding.guest_mac";
 	if (mac_parse(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
 		goto out;
+	/*
+	 * No IPv4 on the pod (l2_only, or an IPv6-only pod): nothing for
+	 * DHCPv4 to serve; the IPv6 side has its own loader (config6.c).
+	 */
+	a = json_object_get(pod, "ipv4");
+	if (json_is_array(a) && !json_array_size(a))
+		cfg->l2_only = true;
 	if (cfg->l2_only) {
 		ret = 0;
 		goto out;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -66,7 +67,7 @@ static int binding_state(const struct ns_state *st)
 	struct ns_addr addrs[NS_MAX_ADDRS];
 	struct nsnl_link nic, l, pod;
 	struct nl_sock *sk;
-	bool nic_ok, nic_named, br, tap, ph_ours, pod_named, fresh_ipv4 = false;
+	bool nic_ok, nic_named, br, tap, ph_ours, pod_named, fresh_addr = false;
 	int ret = nsnl_open(&sk), n = 0;
 
 	if (ret)
@@ -80,7 +81,8 @@ static int binding_state(const struct ns_state *st)
 		  !strcmp(pod.kind, b->placeholder_kind) && !memcmp(pod.mac, st->pod.mac, 6);
 	if (pod_named && !nsnl_addr_list(sk, pod.ifindex, addrs, NS_MAX_ADDRS, &n))
 		for (int i = 0; i < n; i++)
-			fresh_ipv4 |= addrs[i].family == AF_INET;
+			fresh_addr |= addrs[i].family == AF_INET ||
+				      (addrs[i].family == AF_INET6 && addrs[i].scope == RT_SCOPE_UNIVERSE);
 	nsnl_close(sk);
 	if (nic_ok && br && tap && ph_ours)
 		return BINDING_LIVE;
@@ -90,7 +92,7 @@ static int binding_state(const struct ns_state *st)
 	 * other mismatch is repaired from the cache, which never loses the
 	 * pod IP.
 	 */
-	if (!br && !tap && !ph_ours && !nic_named && pod_named && (b->l2_only || fresh_ipv4))
+	if (!br && !tap && !ph_ours && !nic_named && pod_named && (b->l2_only || fresh_addr))
 		return BINDING_ABSENT;
 	return BINDING_PARTIAL;
 }
@@ -112,7 +114,7 @@ static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_
 		return ret;
 	}
 	if (st->binding.l2_only)
-		log_info("netsetup", "no IPv4 address on the pod interface: L2-only binding, no DHCP",
+		log_info("netsetup", "no IPv4 and no global IPv6 address on the pod interface: L2-only binding, no DHCP",
 			 "{s:s}", "iface", st->pod.iface);
 	ret = preflight(st);
 	if (ret)

@@ -22,7 +22,8 @@
 
 enum flag_id {
 	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
-	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_VHOST, F_NO_DHCP, F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
+	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_VHOST, F_NO_DHCP, F_NO_DHCP4, F_NO_DHCP6,
+	F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
 };
 
 static const struct flag {
@@ -49,7 +50,9 @@ static const struct flag {
 	  "the VMM runs as this user once its devices are open (passes --user)" },
 	{ "vhost", F_VHOST, C_RUN, true, "auto|on|off",
 	  "virtio-net backend for the VMM: vhost-net, userspace, or vhost-net where it opens (passed in --net)" },
-	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server" },
+	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server (neither family)" },
+	{ "no-dhcp4", F_NO_DHCP4, C_RUN, false, "", "no DHCPv4 (passed to the DHCP server)" },
+	{ "no-dhcp6", F_NO_DHCP6, C_RUN, false, "", "no DHCPv6 and no RAs (passed to the DHCP server)" },
 	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX", "extra DHCP option (repeatable)" },
 	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite", "DHCP lease time" },
 	{ "help", F_HELP, ~0u, false, "", "this text" },
@@ -165,6 +168,11 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		return 0;
 	case F_NO_DHCP:
 		o->no_dhcp = true;
+		return 0;
+	case F_NO_DHCP4:
+	case F_NO_DHCP6:
+		if (dhcp_push(o, f->id == F_NO_DHCP4 ? "--no-dhcp4" : "--no-dhcp6"))
+			return err_set(e, E2BIG, "%s: too many DHCP flags", flag);
 		return 0;
 	case F_DHCP_OPTION: {
 		/* The DHCP child's own parser, so run refuses what it would. */

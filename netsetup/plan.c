@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 
 #include "netsetup/netsetup.h"
 
@@ -41,9 +42,14 @@ int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t ni
 	b->has_owner = o->has_owner;
 	b->tap_uid = o->tap_uid;
 	b->tap_gid = o->tap_gid;
+	/*
+	 * L2-only: nothing for `podlaunch dhcp` to hand out, neither an IPv4
+	 * address (DHCPv4) nor a global IPv6 one (DHCPv6 + RAs).
+	 */
 	b->l2_only = true;
 	for (int i = 0; i < pod->n_addrs; i++)
-		if (pod->addrs[i].family == AF_INET)
+		if (pod->addrs[i].family == AF_INET ||
+		    (pod->addrs[i].family == AF_INET6 && pod->addrs[i].scope == RT_SCOPE_UNIVERSE))
 			b->l2_only = false;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <libgen.h>
 #include <linux/close_range.h>
+#include <linux/rtnetlink.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -138,6 +139,14 @@ static void inherited_fds_cloexec(void)
 		closedir(d);
 }
 
+static bool pod_has_global_v6(const struct ns_pod *pod)
+{
+	for (int i = 0; i < pod->n_addrs; i++)
+		if (pod->addrs[i].family == AF_INET6 && pod->addrs[i].scope == RT_SCOPE_UNIVERSE)
+			return true;
+	return false;
+}
+
 /* What podvmm --user needs to become that user; nothing after. */
 static const cap_value_t vmm_user_caps[] = { CAP_SETUID, CAP_SETGID };
 #define NR_VMM_USER_CAPS ((int)(ARRAY_SIZE(vmm_user_caps)))
@@ -174,8 +183,14 @@ int cmd_run(int argc, char **argv)
 		log_warn("run", "flags differ from the cached binding; the cache wins",
 			 "{s:s, s:i, s:i}", "file", path, "queues", b->queues, "mtu", b->mtu);
 
-	if (b->l2_only)
-		log_info("run", "L2-only binding (no IPv4 on the pod interface): no DHCP server", NULL);
+	/*
+	 * l2_only: neither IPv4 nor a global IPv6 address to hand out (a
+	 * cache written before IPv6 serving said l2_only for IPv6-only
+	 * pods: the DHCP server reads the addresses itself and says so).
+	 */
+	if (b->l2_only && !pod_has_global_v6(&st->pod))
+		log_info("run", "L2-only binding (no IPv4 and no global IPv6 on the pod interface): "
+			 "no DHCP server", NULL);
 	else if (o.no_dhcp)
 		log_info("run", "DHCP server disabled by --no-dhcp", NULL);
 	else if (dhcp_start(&o, st->pod.iface))

@@ -4,6 +4,8 @@
 # invoked to create a pod namespace with eth0.  Source this file.
 #
 #   podns_create NAME [KIND] [SUBNET]   -> namespaces NAME-node, NAME-pod
+#     (PODNS_SUBNET6=PREFIX in the environment: a ptp or bridge pod gets a
+#     second host-local range and a ::/0 route: dual-stack with that prefix)
 #   podns_destroy NAME
 #   podns_ip NAME / podns_ip6 NAME / podns_gateway NAME / podns_gateway6 NAME
 #   in_pod NAME CMD...   /   in_node NAME CMD...
@@ -64,7 +66,11 @@ podns_conf() {
 		routes='[{"dst": "::/0"}]' ;;
 	*)
 		ranges="[[{\"subnet\": \"$subnet\"}]]"
-		routes='[{"dst": "0.0.0.0/0"}]' ;;
+		routes='[{"dst": "0.0.0.0/0"}]'
+		if [ -n "${PODNS_SUBNET6:-}" ]; then
+			ranges="[[{\"subnet\": \"$subnet\"}], [{\"subnet\": \"$PODNS_SUBNET6\"}]]"
+			routes='[{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]'
+		fi ;;
 	esac
 	local ipam="\"ipam\": {\"type\": \"host-local\", \"dataDir\": \"$datadir\", \"ranges\": $ranges, \"routes\": $routes}"
 	case $kind in
@@ -137,7 +143,7 @@ podns_create() {
 	ip netns add "$name-pod" || return 1
 	in_node "$name" ip link set lo up
 	in_pod "$name" ip link set lo up
-	mkdir -p /run/podns-test; echo "$kind $subnet" >"/run/podns-test/$name.kind"
+	mkdir -p /run/podns-test; echo "$kind $subnet ${PODNS_SUBNET6:-}" >"/run/podns-test/$name.kind"
 	case $kind in
 	calico) echo '{}' >"/run/podns-test/$name.result"; podns_calico "$name" "$subnet" ;;
 	*)
@@ -150,10 +156,10 @@ podns_create() {
 }
 
 podns_destroy() {
-	local name=$1 kind subnet
+	local name=$1 kind subnet subnet6
 	if [ -f "/run/podns-test/$name.kind" ]; then
-		read -r kind subnet <"/run/podns-test/$name.kind"
-		[ "$kind" = calico ] || podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true
+		read -r kind subnet subnet6 <"/run/podns-test/$name.kind"
+		[ "$kind" = calico ] || PODNS_SUBNET6=$subnet6 podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true
 	fi
 	ip netns pids "$name-pod" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids "$name-node" 2>/dev/null | xargs -r kill -9 2>/dev/null

@@ -110,7 +110,7 @@ in_pod "$n2" ip -4 addr flush dev eth0
 mac2=$(link_json "$n2" eth0 | jq -r .address)
 pl "$n2" run --vmm "$FAKEVMM" -- --user-arg "two words" >"$STATE_ROOT/outl2" 2>"$STATE_ROOT/logl2" ||
 	{ cat "$STATE_ROOT/logl2"; fail "L2-only run"; }
-grep -q 'L2-only binding (no IPv4 on the pod interface): no DHCP server' "$STATE_ROOT/logl2" ||
+grep -q 'L2-only binding (no IPv4 and no global IPv6 on the pod interface): no DHCP server' "$STATE_ROOT/logl2" ||
 	fail "L2-only run did not say it skips DHCP"
 grep -q 'DHCP server ready' "$STATE_ROOT/logl2" && fail "L2-only run started a DHCP server"
 check_vmm_out "$STATE_ROOT/outl2" "$mac2" 1 1500

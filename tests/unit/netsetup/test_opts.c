@@ -194,6 +194,20 @@ static void test_run_passthrough(void **state)
 	assert_int_equal(o.vmm_gid, 36);
 	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--vhost", "off"), 3, &o, err), 0);
 	assert_string_equal(o.vhost, "off");
+	/* One family off: passed to the DHCP server, which still starts. */
+	assert_int_equal(parse(NS_CMD_RUN, ARGS("run", "--no-dhcp6", "--no-dhcp4"), 3, &o, err), 0);
+	assert_false(o.no_dhcp);
+	assert_int_equal(o.n_dhcp_args, 2);
+	assert_string_equal(o.dhcp_args[0], "--no-dhcp6");
+	assert_string_equal(o.dhcp_args[1], "--no-dhcp4");
+	assert_int_not_equal(parse(NS_CMD_SETUP, ARGS("setup", "--no-dhcp6"), 2, &o, err), 0);
+	/* Past the DHCP flag limit they say so, as --dhcp-option does. */
+	char *many[NS_MAX_DHCP_ARGS + 2] = { "run" };
+
+	for (int i = 1; i < NS_MAX_DHCP_ARGS + 2; i++)
+		many[i] = "--no-dhcp4";
+	assert_int_equal(parse(NS_CMD_RUN, many, NS_MAX_DHCP_ARGS + 2, &o, err), -E2BIG);
+	assert_string_equal(err, "--no-dhcp4: too many DHCP flags");
 }
 
 int main(void)

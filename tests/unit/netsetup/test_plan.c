@@ -64,8 +64,14 @@ static void test_l2_only_without_ipv4(void **state)
 	struct ns_opts o;
 	struct err err;
 
-	fixture_pod(&st.pod, false);	/* IPv6 only */
+	/* IPv6 only: a global address is served over DHCPv6, so not L2-only. */
+	fixture_pod(&st.pod, false);
 	fixture_opts(&o);
+	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
+	assert_false(st.binding.l2_only);
+	/* Only a link-local IPv6 address: nothing to serve. */
+	strcpy(st.pod.addrs[0].addr, "fe80::1");
+	st.pod.addrs[0].scope = RT_SCOPE_LINK;
 	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_true(st.binding.l2_only);
 }

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <jansson.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/mac.h"
+#include "dhcp/config6.h"
+#include "dhcp/ip6pkt.h"
+#include "dhcp/optenc.h"
+#include "dhcp/proto6.h"
+
+/* An address, "%zone" suffix allowed (a link-local next hop may carry one). */
+static int parse_v6(const char *s, struct in6_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *pct;
+	size_t n;
+
+	if (!s)
+		return -EINVAL;
+	pct = strchr(s, '%');
+	n = pct ? (size_t)(pct - s) : strlen(s);
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	return inet_pton(AF_INET6, buf, a) == 1 ? 0 : -EINVAL;
+}
+
+static void mask(struct in6_addr *a, unsigned int len)
+{
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int bits = len > 8 * i ? len - 8 * i : 0;
+
+		if (bits < 8)
+			a->s6_addr[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
+static bool is_global(const struct in6_addr *a)
+{
+	/* Neither link-local, multicast, loopback nor unspecified. */
+	static const struct in6_addr any = IN6ADDR_ANY_INIT, lo = IN6ADDR_LOOPBACK_INIT;
+
+	return !ip6_is_link_local(a) && a->s6_addr[0] != 0xff && memcmp(a, &any, 16) &&
+	       memcmp(a, &lo, 16);
+}
+
+/*
+ * A prefix is on-link for the guest only where the pod had it so: a
+ * route to exactly that prefix without a gateway (the kernel's prefix
+ * route, or a CNI's).  CNI ptp removes it and routes the subnet via the
+ * gateway; Calico-style pods hold a /128 or a noprefixroute /64.
+ */
+static bool onlink(json_t *routes, const struct in6_addr *pfx, unsigned int len)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(routes, i, r) {
+		struct in6_addr dst;
+		json_t *table = json_object_get(r, "table");
+
+		if (json_integer_value(json_object_get(r, "family")) != 6 ||
+		    (json_is_integer(table) && json_integer_value(table) != 254) ||
+		    json_integer_value(json_object_get(r, "prefix")) != (json_int_t)len ||
+		    json_is_string(json_object_get(r, "gateway")) ||
+		    parse_v6(json_string_value(json_object_get(r, "dst")), &dst))
+			continue;
+		mask(&dst, len);
+		if (!memcmp(&dst, pfx, 16))
+			return true;
+	}
+	return false;
+}
+
+static void load_prefix(struct dhcp6_config *cfg, json_t *routes, const struct in6_addr *a,
+			unsigned int len)
+{
+	struct dhcp6_prefix p = { .prefix = *a, .len = (uint8_t)len };
+	struct in6_addr eui;
+
+	mask(&p.prefix, len);
+	for (size_t i = 0; i < cfg->npfx; i++)
+		if (cfg->pfx[i].len == len && !memcmp(&cfg->pfx[i].prefix, &p.prefix, 16))
+			return;
+	p.onlink = onlink(routes, &p.prefix, len);
+	/*
+	 * RFC 4862 5.5.3: with A set the guest forms prefix + interface ID.
+	 * Only when that is the pod address (a /64 and the modified EUI-64
+	 * of the guest MAC, RFC 4291 appendix A) does it help; any other
+	 * address would not be routed to the pod.  Guests using RFC 7217
+	 * stable or RFC 8981 temporary IDs still form an extra address then
+	 * (see dhcp/README.md).
+	 */
+	ip6_ll_from_mac(&eui, cfg->guest_mac);
+	p.autonomous = len == 64 && !memcmp(a->s6_addr + 8, eui.s6_addr + 8, 8);
+	cfg->pfx[cfg->npfx++] = p;
+}
+
+int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len,
+			   struct err *e)
+{
+	const char *why;
+	json_error_t err;
+	json_t *root = json_loadb(text, len, 0, &err);
+	json_t *pod, *binding, *routes, *a;
+	const char *s;
+	size_t i;
+	int ret = -EINVAL;
+
+	why = "not JSON";
+	if (!root)
+		return err_set(e, EINVAL, "%s", why);
+	pod = json_object_get(root, "pod");
+	binding = json_object_get(root, "binding");
+	why = "missing pod or binding object";
+	if (!json_is_object(pod) || !json_is_object(binding))
+		goto out;
+	why = "bad binding.bridge";
+	s = json_string_value(json_object_get(binding, "bridge"));
+	if (!s || !*s || strlen(s) >= sizeof(cfg->bridge))
+		goto out;
+	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", s);
+	why = "bad binding.guest_mac";
+	if (mac_parse(json_string_value(json_object_get(binding, "guest_mac")), cfg->guest_mac))
+		goto out;
+
+	json_int_t mtu = json_integer_value(json_object_get(binding, "mtu"));
+	if (!mtu)
+		mtu = json_integer_value(json_object_get(pod, "mtu"));
+	/* RFC 8200 5: below 1280 is not an IPv6 link; no MTU option then. */
+	cfg->mtu = (mtu >= IP6_MIN_MTU && mtu <= 65535) ? (uint16_t)mtu : 0;
+
+	routes = json_object_get(pod, "routes");
+	cfg->naddr = cfg->npfx = 0;
+	why = "bad pod.ipv6 entry";
+	json_array_foreach(json_object_get(pod, "ipv6"), i, a) {
+		struct in6_addr addr;
+		json_int_t plen = json_integer_value(json_object_get(a, "prefix"));
+
+		if (parse_v6(json_string_value(json_object_get(a, "address")), &addr) ||
+		    plen < 1 || plen > 128)
+			goto out;
+		if (!is_global(&addr) || cfg->naddr >= DHCP6_MAX_ADDRS)
+			continue;
+		cfg->addr[cfg->naddr++] = addr;
+		load_prefix(cfg, routes, &addr, (unsigned int)plen);
+	}
+	cfg->enabled = cfg->naddr > 0;
+
+	cfg->has_default = false;
+	why = "bad pod.routes entry";
+	json_array_foreach(routes, i, a) {
+		json_t *table = json_object_get(a, "table");
+		struct in6_addr dst;
+
+		if (json_integer_value(json_object_get(a, "family")) != 6 ||
+		    (json_is_integer(table) && json_integer_value(table) != 254) ||
+		    json_integer_value(json_object_get(a, "prefix")) != 0 ||
+		    !json_is_string(json_object_get(a, "gateway")))
+			continue;
+		if (parse_v6(json_string_value(json_object_get(a, "dst")), &dst) ||
+		    parse_v6(json_string_value(json_object_get(a, "gateway")), &cfg->gateway))
+			goto out;
+		cfg->has_default = true;
+		break;
+	}
+
+	json_t *dns = json_object_get(pod, "dns");
+	cfg->ndns = 0;
+	json_array_foreach(json_object_get(dns, "nameservers"), i, a) {
+		struct in6_addr ns;
+
+		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(json_string_value(a), &ns) &&
+		    !strchr(json_string_value(a), '%') && is_global(&ns))
+			cfg->dns[cfg->ndns++] = ns;
+	}
+	cfg->nsearch = 0;
+	json_array_foreach(json_object_get(dns, "search"), i, a) {
+		s = json_string_value(a);
+		/* The v4 loader logs the skipped ones; the same rule here, silently. */
+		if (!s || !dhcp_domain_valid(s) || cfg->nsearch >= DHCP_MAX_SEARCH)
+			continue;
+		snprintf(cfg->search[cfg->nsearch], sizeof(cfg->search[0]), "%s", s);
+		size_t l = strlen(cfg->search[cfg->nsearch]);
+		if (l && cfg->search[cfg->nsearch][l - 1] == '.')
+			cfg->search[cfg->nsearch][l - 1] = 0;
+		cfg->nsearch++;
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	return ret ? err_set(e, ret, "%s", why) : 0;
+}
+
+int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "re");
+	static char buf[1 << 20];
+	size_t n;
+
+	if (!f)
+		return err_set(e, errno, "cannot open the state cache: %s", strerror(errno));
+	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f) || n == sizeof(buf)) {
+		fclose(f);
+		return err_set(e, EIO, "cannot read the state cache (or over 1 MiB)");
+	}
+	fclose(f);
+	return dhcp6_config_from_json(cfg, buf, n, e);
+}
+
+int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool seen = false;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) >= 0) {
+		char *save, *kw = strtok_r(line, " \t\r\n", &save), *w;
+		struct in6_addr a;
+
+		if (!kw || strcmp(kw, "nameserver") || !(w = strtok_r(NULL, " \t\r\n", &save)))
+			continue;
+		if (!seen)
+			cfg->ndns = 0;
+		seen = true;
+		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(w, &a) && !strchr(w, '%') && is_global(&a))
+			cfg->dns[cfg->ndns++] = a;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}

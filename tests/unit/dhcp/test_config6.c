@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/* State cache -> IPv6 configuration (the pod shapes of CNI ptp, bridge and Calico). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "dhcp/config.h"
+#include "dhcp/config6.h"
+#include "tests/unit/dhcp/pkt6.h"
+
+#define HEAD "{\"version\": 1, \"iface\": \"eth0\", \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500,"
+#define BINDING " \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\"," \
+	"  \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450, \"l2_only\": false}}"
+
+/* CNI ptp, dual-stack: the /64 is routed via the gateway, not on-link. */
+static const char *PTP = HEAD
+	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}],"
+	"  \"ipv6\": [{\"address\": \"fd00:10:244:2::2\", \"prefix\": 64, \"scope\": \"global\"},"
+	"            {\"address\": \"fe80::4404:4ff:fed3:5c81\", \"prefix\": 64, \"scope\": \"link\"}],"
+	"  \"routes\": ["
+	"   {\"family\": 6, \"dst\": \"fd00:10:244:2::1\", \"prefix\": 128, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"fd00:10:244:2::\", \"prefix\": 64, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"fe80::\", \"prefix\": 64, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254}],"
+	"  \"dns\": {\"nameservers\": [\"10.96.0.10\", \"fd00:10:96::a\", \"fe80::53%eth0\"],"
+	"           \"search\": [\"default.svc.cluster.local\", \"bad_one\", \"svc.cluster.local.\"]}},"
+	BINDING;
+
+/* CNI bridge: the /64 on-link (kernel prefix route), an EUI-64 address. */
+static const char *BRIDGE = HEAD
+	"  \"ipv6\": [{\"address\": \"fd00:1::60b1:b5ff:fe02:ff79\", \"prefix\": 64}],"
+	"  \"routes\": ["
+	"   {\"family\": 6, \"dst\": \"fd00:1::\", \"prefix\": 64, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:1::1\", \"table\": 254}]},"
+	BINDING;
+
+/* Calico-style: a /128 and a link-local gateway; no IPv4 at all. */
+static const char *CALICO = HEAD
+	"  \"ipv4\": [],"
+	"  \"ipv6\": [{\"address\": \"fd00:5::a\", \"prefix\": 128}],"
+	"  \"routes\": ["
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}]},"
+	BINDING;
+
+static const char *V4ONLY = HEAD
+	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}],"
+	"  \"ipv6\": [{\"address\": \"fe80::1\", \"prefix\": 64}], \"routes\": []},"
+	BINDING;
+
+static int setup(void **state)
+{
+	log_set_fd(open("/dev/null", O_WRONLY));
+	return 0;
+}
+
+static struct dhcp6_config c;
+
+static void load(const char *json)
+{
+	struct err why = { 0 };
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(dhcp6_config_from_json(&c, json, strlen(json), &why), 0);
+}
+
+static void test_ptp(void **state)
+{
+	struct in6_addr a = a6("fd00:10:244:2::2"), gw = a6("fd00:10:244:2::1"),
+			pfx = a6("fd00:10:244:2::"), ns = a6("fd00:10:96::a");
+
+	load(PTP);
+	assert_true(c.enabled);
+	assert_string_equal(c.bridge, "k6t-eth0");
+	assert_memory_equal(c.guest_mac, GUEST_MAC6, 6);
+	assert_int_equal(c.mtu, 1450);
+	assert_int_equal(c.naddr, 1);		/* the link-local one is not served */
+	assert_memory_equal(&c.addr[0], &a, 16);
+	assert_int_equal(c.npfx, 1);
+	assert_memory_equal(&c.pfx[0].prefix, &pfx, 16);
+	assert_int_equal(c.pfx[0].len, 64);
+	assert_false(c.pfx[0].onlink);		/* routed via the gateway */
+	assert_false(c.pfx[0].autonomous);	/* ::2 is not the guest's EUI-64 */
+	assert_true(c.has_default);
+	assert_memory_equal(&c.gateway, &gw, 16);
+	assert_int_equal(c.ndns, 1);		/* IPv4 and link-local nameservers left out */
+	assert_memory_equal(&c.dns[0], &ns, 16);
+	assert_int_equal(c.nsearch, 2);
+	assert_string_equal(c.search[1], "svc.cluster.local");
+}
+
+static void test_bridge(void **state)
+{
+	load(BRIDGE);
+	assert_true(c.enabled);
+	assert_true(c.pfx[0].onlink);
+	assert_true(c.pfx[0].autonomous);
+	assert_int_equal(c.ndns, 0);
+}
+
+static void test_calico_ipv6_only(void **state)
+{
+	static struct dhcp_config c4;
+	struct in6_addr gw = a6("fe80::1");
+	struct err why = { 0 };
+
+	load(CALICO);
+	assert_true(c.enabled);
+	assert_int_equal(c.pfx[0].len, 128);
+	assert_false(c.pfx[0].onlink);
+	assert_true(c.has_default);
+	assert_memory_equal(&c.gateway, &gw, 16);
+	/* The IPv4 loader takes an IPv6-only pod as nothing for DHCPv4 to serve. */
+	assert_int_equal(dhcp_config_from_json(&c4, CALICO, strlen(CALICO), &why), 0);
+	assert_true(c4.l2_only);
+}
+
+static void test_no_global(void **state)
+{
+	load(V4ONLY);
+	assert_false(c.enabled);
+	assert_int_equal(c.naddr, 0);
+	assert_false(c.has_default);
+}
+
+static void test_bad(void **state)
+{
+	static const char *bad[] = {
+		"not json",
+		"{\"pod\": {}, \"binding\": {\"guest_mac\": \"62:b1:b5:02:ff:79\"}}",
+		"{\"pod\": {}, \"binding\": {\"bridge\": \"k6t-eth0\", \"guest_mac\": \"zz\"}}",
+		/* common/mac.h: six pairs of hex digits, as the IPv4 loader. */
+		"{\"pod\": {}, \"binding\": {\"bridge\": \"k6t-eth0\", \"guest_mac\": \"1:2:3:4:5:6\"}}",
+		"{\"pod\": {\"ipv6\": [{\"address\": \"fd00::1::2\", \"prefix\": 64}]},"
+		" \"binding\": {\"bridge\": \"b\", \"guest_mac\": \"62:b1:b5:02:ff:79\"}}",
+		"{\"pod\": {\"ipv6\": [{\"address\": \"fd00::2\", \"prefix\": 129}]},"
+		" \"binding\": {\"bridge\": \"b\", \"guest_mac\": \"62:b1:b5:02:ff:79\"}}",
+		"{\"pod\": {\"routes\": [{\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"x\"}]},"
+		" \"binding\": {\"bridge\": \"b\", \"guest_mac\": \"62:b1:b5:02:ff:79\"}}",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct err why = { 0 };
+
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(dhcp6_config_from_json(&c, bad[i], strlen(bad[i]), &why), -EINVAL);
+		assert_int_equal(why.code, EINVAL);
+		assert_true(why.msg[0] != 0);
+	}
+}
+
+static void test_resolv(void **state)
+{
+	char path[] = "/tmp/test_config6.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct in6_addr ns = a6("fd00::53");
+
+	assert_non_null(f);
+	fprintf(f, "# comment\nnameserver 10.96.0.10\nnameserver fe80::1%%eth0\n"
+		   "nameserver fd00::53\nsearch a.example\nnameserver not-an-address\n");
+	/* a line longer than any fixed buffer */
+	fprintf(f, "search");
+	for (int i = 0; i < 400; i++)
+		fprintf(f, " d%d.example", i);
+	fprintf(f, "\n");
+	fclose(f);
+	load(PTP);
+	assert_int_equal(c.ndns, 1);
+	assert_int_equal(dhcp6_config_load_resolv(&c, path), 0);
+	assert_int_equal(c.ndns, 1);		/* IPv4 and link-local ones left out */
+	assert_memory_equal(&c.dns[0], &ns, 16);
+	unlink(path);
+	assert_int_equal(dhcp6_config_load_resolv(&c, path), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_ptp, setup),
+		cmocka_unit_test_setup(test_bridge, setup),
+		cmocka_unit_test_setup(test_calico_ipv6_only, setup),
+		cmocka_unit_test_setup(test_no_global, setup),
+		cmocka_unit_test_setup(test_bad, setup),
+		cmocka_unit_test_setup(test_resolv, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
