@@ -1,9 +1,10 @@
-# netsetup: discovery, the transactional bridge binding, the state cache.
+# netsetup: discovery, the transactional bridge and masquerade bindings, the state cache.
 NETSETUP_SRCS := netsetup/binding.c netsetup/cache.c netsetup/discover.c netsetup/drift.c \
-	netsetup/mac_random.c netsetup/nl.c netsetup/opts.c netsetup/plan.c netsetup/repair.c \
-	netsetup/resolv.c netsetup/state.c netsetup/step_bridge.c netsetup/step_bridge_port.c \
-	netsetup/step_placeholder.c netsetup/step_pod_iface.c netsetup/step_tap.c \
-	netsetup/tap_dev.c netsetup/txn.c
+	netsetup/mac_random.c netsetup/masq_opts.c netsetup/masq_plan.c netsetup/masq_setup.c \
+	netsetup/masq_state.c netsetup/nft_io.c netsetup/nft_table.c netsetup/nl.c netsetup/opts.c \
+	netsetup/plan.c netsetup/repair.c netsetup/resolv.c netsetup/state.c netsetup/step_bridge.c \
+	netsetup/step_bridge_port.c netsetup/step_masq.c netsetup/step_placeholder.c \
+	netsetup/step_pod_iface.c netsetup/step_tap.c netsetup/tap_dev.c netsetup/txn.c
 NETSETUP_OBJS := $(NETSETUP_SRCS:%.c=$(BUILD)/%.o)
 LIBNETSETUP   := $(BUILD)/libnetsetup.a
 
