@@ -14,7 +14,7 @@ $(LIBDHCP): $(DHCP_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 
 # Unit tests (cmocka): one binary per file in tests/unit/dhcp/.
-DHCP_UNIT := test_config test_log_filtered test_msg test_noalloc test_optenc test_server
+DHCP_UNIT := test_config test_config_masq test_log_filtered test_msg test_noalloc test_optenc test_server
 DHCP_UNIT_BINS := $(DHCP_UNIT:%=$(BUILD)/tests/unit/dhcp/%)
 TEST_BINS += $(DHCP_UNIT_BINS)
 TESTS     += $(DHCP_UNIT_BINS)

@@ -13,7 +13,7 @@ $(LIBNETSETUP): $(NETSETUP_OBJS)
 
 # Unit tests of the pure parts (no root).  run's --dhcp-option/--lease-time
 # are checked by the DHCP server's parsers, hence libdhcp.
-NETSETUP_UNIT := test_drift test_mac_random test_opts test_plan test_resolv test_state
+NETSETUP_UNIT := test_drift test_mac_random test_masq test_opts test_plan test_resolv test_state
 NETSETUP_UNIT_BINS := $(NETSETUP_UNIT:%=$(BUILD)/tests/unit/netsetup/%)
 TEST_BINS += $(NETSETUP_UNIT_BINS)
 TESTS     += $(NETSETUP_UNIT_BINS)

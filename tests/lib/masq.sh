@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # POD_IP, NODE_IP are for the scripts that source this
 # Helpers for the masquerade binding tests.  Source after lib/netsetup.sh.
 #
 #   mq_pod NAME ptp|bridge|calico  a settled pod namespace; sets POD_IP, NODE_IP

@@ -105,8 +105,7 @@ NFT
 	in_vm "$n" python3 "$MQ_PEER" tcp-serve 8080 "$MQ_TMP/$n.tcp" & mq_bg "$n" $!
 	in_vm "$n" python3 "$MQ_PEER" tcp-serve 8081 "$MQ_TMP/$n.tcp2" & mq_bg "$n" $!
 	in_vm "$n" python3 "$MQ_PEER" udp-serve 5353 "$MQ_TMP/$n.udp" & mq_bg "$n" $!
-	wait_for "$MQ_TMP/$n.tcp" listening 5 && wait_for "$MQ_TMP/$n.tcp2" listening 5 &&
-		wait_for "$MQ_TMP/$n.udp" listening 5 || fail "$n: listeners"
+	for v in tcp tcp2 udp; do wait_for "$MQ_TMP/$n.$v" listening 5 || fail "$n: $v listener"; done
 	get "$n-node" "$POD_IP" 8080 "hello 8080"
 	grep -qx "$NODE_IP" "$MQ_TMP/$n.tcp" || { cat "$MQ_TMP/$n.tcp"; fail "$n: the VM did not see the node's address"; }
 	for _ in $(seq 20); do
