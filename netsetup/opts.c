@@ -278,6 +278,9 @@ static int masq_flags_check(const struct ns_opts *o, struct err *e)
 	if (o->has_masq_flags && o->binding != NS_BINDING_MASQUERADE)
 		return bad(e, "--binding",
 			   "--guest-cidr, --guest-cidr6 and --ports need --binding masquerade");
+	if (o->binding == NS_BINDING_MASQUERADE && strcmp(o->bridge_addr, NS_DEFAULT_BRIDGE_ADDR))
+		return bad(e, "--bridge-addr",
+			   "not with --binding masquerade (the bridge holds the --guest-cidr gateway)");
 	return 0;
 }
 

@@ -160,6 +160,9 @@ static void test_flag_needs_masquerade(void **state)
 	/* Even when VMM arguments follow. */
 	assert_int_equal(parse_args(NS_CMD_RUN, 5, ARGS("run", "--guest-cidr6", "fd10::/64", "--",
 							"x"), &o, err), -EINVAL);
+	assert_int_equal(parse_args(NS_CMD_SETUP, 5, ARGS("setup", "--bridge-addr", "169.254.1.1",
+							  "--binding", "masquerade"), &o, err), -EINVAL);
+	assert_non_null(strstr(err, "--bridge-addr"));
 	/* teardown needs no flag: the cache says which binding it undoes. */
 	assert_int_equal(parse_args(NS_CMD_TEARDOWN, 3, ARGS("teardown", "--binding", "masquerade"),
 				    &o, err), -EINVAL);
