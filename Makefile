@@ -83,7 +83,7 @@ bench: all $(BENCH_BINS)
 # No prerequisites: demo.sh first installs what a fresh machine lacks
 # (compiler, -dev packages, runc, CNI plugins), then builds.
 demo:
-	@BUILD=$(BUILD) demo/demo.sh
+	@BUILD=$(BUILD) BINDING=$(BINDING) demo/demo.sh
 
 clean:
 	rm -rf $(BUILD) $(CLEAN)
