@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 CLANG    ?= clang
-PKGS     := libnl-3.0 libnl-route-3.0 libmnl libcap jansson
+PKGS     := libnl-3.0 libnl-route-3.0 libmnl libnftnl libcap jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null)
@@ -83,7 +83,7 @@ bench: all $(BENCH_BINS)
 # No prerequisites: demo.sh first installs what a fresh machine lacks
 # (compiler, -dev packages, runc, CNI plugins), then builds.
 demo:
-	@BUILD=$(BUILD) demo/demo.sh
+	@BUILD=$(BUILD) BINDING=$(BINDING) demo/demo.sh
 
 clean:
 	rm -rf $(BUILD) $(CLEAN)

@@ -8,6 +8,7 @@
 #   make demo                                   # Linux where KVM runs it, else the test guest
 #   DEMO_GUEST=test make demo                   # the in-tree test guest anyway
 #   KERNEL=/boot/vmlinuz-X make demo            # this Linux kernel (hardware KVM)
+#   make demo BINDING=masquerade                # the guest behind NAT on the pod IP
 #
 # Which guest: on hardware KVM (kvm_intel or kvm_amd, not kvm_pvm) the demo
 # boots Debian's kernel (linux-image-amd64) with a busybox initramfs, both
@@ -31,6 +32,8 @@ case $DEMO_GUEST in auto | linux | test) ;; *) printf 'demo: DEMO_GUEST=%s (want
 CMDLINE=${CMDLINE:-console=ttyS0 reboot=k panic=-1}
 # podvmm runs as this user (podlaunch run --vmm-user) once its devices are open.
 VMM_UID=${VMM_UID:-107}
+BINDING=${BINDING:-bridge}
+case $BINDING in bridge|masquerade) ;; *) printf 'demo: BINDING=%s: bridge or masquerade\n' "$BINDING" >&2; exit 2 ;; esac
 ZERO=0000000000000000
 
 # Check what the user gave before anything is built or created.
@@ -224,9 +227,70 @@ demo/bundle.sh --out "$bundle" --netns "/var/run/netns/$N-pod" \
 	"${files[@]}" --hostname vm1 --nameserver 10.96.0.10 \
 	--search default.svc.cluster.local --search svc.cluster.local --search cluster.local \
 	--volume "$work/state:/var/run/podlaunch" \
-	-- /bin/podlaunch run --vmm-user "$VMM_UID" -- "${vmargs[@]}" || die "bundle build failed"
+	-- /bin/podlaunch run --binding "$BINDING" --vmm-user "$VMM_UID" -- "${vmargs[@]}" || die "bundle build failed"
 say "    rootfs: $(find "$bundle/rootfs" -type f | wc -l) files, $(du -sh "$bundle/rootfs" | cut -f1)"
 say "    entrypoint: $(jq -r '.process.args | join(" ")' "$bundle/config.json")"
+
+# The masquerade binding's part: the pod interface untouched, the table,
+# the private lease, and a UDP request from the node answered by the guest
+# (UDP echo, RFC 862) through the pod IP; then the common tail.
+masq_demo() {
+	head_ "after: masquerade binding in the pod namespace"
+	links | indent
+	say "    eth0 is as the CNI made it (its IP, MAC, routes); the guest is on bridge k6t-eth0 (10.0.2.1/24) via tap0"
+	say "    nftables, one table of podlaunch's own (installed as one batch through libnftnl):"
+	in_pod "$N" nft list table inet podlaunch-eth0 | grep -E 'chain|dnat|masquerade|snat' | sed 's/^[[:space:]]*//' | indent
+	pod_holds_ip || die "eth0 lost the pod IP"
+
+	head_ "the guest's lease (serial console, via the container log)"
+	declare -A kv=()
+	for w in ${lease#LEASE }; do kv[${w%%=*}]=${w#*=}; done
+	routes=${kv[routes]:-}
+	routes=${routes//via/ via }
+	say "    ip=${kv[ip]:-?}  gw=${kv[gw]:-?}  mtu=${kv[mtu]:-?}  hostname=${kv[hostname]:-?}"
+	say "    routes (option 121): ${routes//,/, }"
+	say "    dns=${kv[dns]:-}  search=${kv[search]:-}"
+	[ "${kv[ip]:-}" = 10.0.2.2/24 ] || die "the lease carries ${kv[ip]:-no ip}, not 10.0.2.2/24"
+	[ "${kv[gw]:-}" = 10.0.2.1 ] || die "the lease's gateway ${kv[gw]:-none} is not 10.0.2.1"
+	[ "${kv[mtu]:-}" = "$pod_mtu" ] || die "the lease's MTU ${kv[mtu]:-none} is not the pod's $pod_mtu"
+	[[ ,${kv[dns]:-}, == *,10.96.0.10,* ]] || die "the lease lacks the cluster nameserver 10.96.0.10"
+	say "    the guest holds the private 10.0.2.2 behind NAT, the pod's MTU, DNS and hostname"
+
+	head_ "a request from the node namespace to the pod IP, answered by the guest"
+	reply=$(in_node "$N" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for _ in range(5):
+    s.sendto(b"hello guest", (sys.argv[1], 7))
+    try:
+        data, peer = s.recvfrom(100)
+        print("%s from %s:%d" % (data.decode(), peer[0], peer[1]))
+        break
+    except socket.timeout:
+        pass
+' "$pod_ip")
+	[ -n "$reply" ] || die "no answer from $pod_ip:7"
+	say "    udp $pod_ip:7 <- 'hello guest'; reply: '$reply'"
+	say "    DNAT'ed by the pod to 10.0.2.2, echoed by the guest (RFC 862), un-NAT'ed back to the pod IP"
+	[[ $reply == "hello guest from $pod_ip:7" ]] || die "unexpected reply: $reply"
+
+	head_ "graceful stop: runc kill $CID TERM"
+	runc kill "$CID" TERM || die "runc kill failed"
+	status=0
+	for _ in $(seq 1 90); do kill -0 "$runc_pid" 2>/dev/null || break; sleep 0.5; done
+	if kill -0 "$runc_pid" 2>/dev/null; then die "the container did not stop within 45s of SIGTERM"; fi
+	wait "$runc_pid" || status=$?
+	runc_pid=
+	say "    container exited with status $status"
+	runc delete "$CID" >/dev/null 2>&1 || runc delete -f "$CID" >/dev/null 2>&1 || true
+	[ "$status" = 0 ] || { log_tail "$log" 10; die "podlaunch exited $status (log above)"; }
+	head_ "cleanup"
+	podns_destroy "$N"
+	say "    container deleted; namespaces $N-node and $N-pod removed"
+	say
+	say "demo OK (masquerade binding)"
+}
 
 # Whether an up link in the pod namespace holds the pod IP (before the
 # binding, eth0 does; after it, only the down placeholder has it).
@@ -265,14 +329,18 @@ while :; do
 done
 say "    running: container pid $(cat "$work/pid" 2>/dev/null || echo '?'), guest up after $(($(date +%s) - t0))s"
 
-# --- bridge binding ----------------------------------------------------------------
-head_ "after: bridge binding in the pod namespace"
 links() {
 	in_pod "$N" ip -j addr | jq -r '.[] | select(.ifname != "lo") |
 		[.ifname, .operstate, (.master // "-"), .address,
 		 ([.addr_info[]? | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(","))] | @tsv' |
 		awk -F'\t' '{printf "%-12s %-8s %-17s %-18s %s\n", $1, $2, ($3 == "-" ? "" : "master " $3), $4, $5}'
 }
+if [ "$BINDING" = masquerade ]; then
+	masq_demo
+	exit 0	# the privileges, stop and cleanup sections follow in masq_demo
+fi
+# --- bridge binding ----------------------------------------------------------------
+head_ "after: bridge binding in the pod namespace"
 links | indent
 say "    eth0 is now a placeholder: down, with the pod's MAC, MTU and IP for kubelet and CNI CHECK;"
 say "    eth0-nic (new MAC) and tap0 are ports of bridge k6t-eth0; the guest's NIC has the pod MAC"

@@ -97,6 +97,29 @@ static int load_routes(struct dhcp_config *cfg, json_t *routes)
 	return 0;
 }
 
+/*
+ * The masquerade binding: the guest gets the private address behind NAT
+ * (binding.masq.ipv4), the gateway on the bridge as router (option 3)
+ * and as the one route of option 121 (RFC 3442: a client that gets 121
+ * ignores 3).  The server identifier is the gateway itself, inside the
+ * guest's subnet, so renewals need no host route.
+ */
+static int load_masq(struct dhcp_config *cfg, json_t *v4)
+{
+	json_int_t prefix = json_integer_value(json_object_get(v4, "prefix"));
+	uint32_t gw;
+
+	if (parse_v4(json_string_value(json_object_get(v4, "guest")), &cfg->addr) ||
+	    parse_v4(json_string_value(json_object_get(v4, "gateway")), &gw) ||
+	    prefix < 1 || prefix > 30 || !same_net(cfg->addr, gw, (uint8_t)prefix))
+		return -EINVAL;
+	cfg->prefix = (uint8_t)prefix;
+	cfg->router = gw;
+	cfg->routes[0] = (struct dhcp_route){ 0, 0, gw };
+	cfg->nroutes = 1;
+	return 0;
+}
+
 int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 			  struct err *e)
 {
@@ -149,6 +172,14 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	/* RFC 2132 5.1: 68 is the smallest legal MTU. */
 	cfg->mtu = (mtu >= 68 && mtu <= 65535) ? (uint16_t)mtu : 0;
 
+	s = json_string_value(json_object_get(binding, "kind"));
+	cfg->masquerade = s && !strcmp(s, "masquerade");
+	if (cfg->masquerade) {
+		why = "bad binding.masq";
+		if (load_masq(cfg, json_object_get(json_object_get(binding, "masq"), "ipv4")))
+			goto out;
+		goto dns;
+	}
 	why = "no pod.ipv4 address";
 	ipv4 = json_array_get(json_object_get(pod, "ipv4"), 0);
 	json_int_t prefix = json_integer_value(json_object_get(ipv4, "prefix"));
@@ -161,6 +192,7 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 	if (load_routes(cfg, json_object_get(pod, "routes")))
 		goto out;
 
+dns:
 	dns = json_object_get(pod, "dns");
 	cfg->ndns = 0;
 	json_array_foreach(json_object_get(dns, "nameservers"), i, a) {

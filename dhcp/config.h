@@ -32,6 +32,7 @@ struct dhcp_config {
 	char iface[IF_NAMESIZE];
 	char bridge[IF_NAMESIZE];
 	bool l2_only;
+	bool masquerade;		/* binding.kind: guest behind NAT, binding.masq */
 	uint8_t guest_mac[6];
 	uint16_t mtu;			/* 0: do not send option 26 */
 

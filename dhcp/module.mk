@@ -17,8 +17,8 @@ $(LIBDHCP): $(DHCP_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 
 # Unit tests (cmocka): one binary per file in tests/unit/dhcp/.
-DHCP_UNIT := test_config test_log_filtered test_msg test_noalloc test_optenc test_server \
-	test_config6 test_dhcp6 test_ndp test_serve6
+DHCP_UNIT := test_config test_config_masq test_log_filtered test_msg test_noalloc test_optenc \
+	test_server test_config6 test_dhcp6 test_ndp test_serve6
 DHCP_UNIT_BINS := $(DHCP_UNIT:%=$(BUILD)/tests/unit/dhcp/%)
 TEST_BINS += $(DHCP_UNIT_BINS)
 TESTS     += $(DHCP_UNIT_BINS)

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "netsetup/drift.h"
+#include "netsetup/masq_setup.h"
 #include "netsetup/netsetup.h"
 #include "netsetup/nl.h"
 
@@ -36,6 +37,8 @@ static int preflight(const struct ns_state *st)
 		goto out;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
+		if (!mine[i][0])
+			continue;	/* masquerade: no nic */
 		ret = nsnl_link_get(sk, 0, mine[i], &l);
 		if (ret == -ENODEV) {
 			ret = 0;
@@ -48,6 +51,8 @@ static int preflight(const struct ns_state *st)
 		}
 		goto out;
 	}
+	if (b->kind == NS_BINDING_MASQUERADE)
+		ret = ns_masq_preflight(st);
 out:
 	nsnl_close(sk);
 	return ret;
@@ -116,16 +121,50 @@ static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_
 	if (st->binding.l2_only)
 		log_info("netsetup", "no IPv4 and no global IPv6 address on the pod interface: L2-only binding, no DHCP",
 			 "{s:s}", "iface", st->pod.iface);
+	ns_masq_ipv6_gate(st);
 	ret = preflight(st);
 	if (ret)
 		return ret;
 	ret = ns_txn_setup(tp);
-	if (!ret)
+	if (!ret && st->binding.kind == NS_BINDING_MASQUERADE)
+		log_info("netsetup", "masquerade binding in place", "{s:s, s:s, s:s, s:s, s:s}",
+			 "bridge", st->binding.bridge, "tap", st->binding.tap,
+			 "table", st->binding.masq.table, "guest", st->binding.masq.v4.guest,
+			 "pod_ip", st->binding.masq.v4.pod);
+	else if (!ret)
 		log_info("netsetup", "bridge binding in place", "{s:s, s:s, s:s, s:s, s:s}",
 			 "bridge", st->binding.bridge, "nic", st->binding.nic, "tap",
 			 st->binding.tap, "placeholder", st->binding.placeholder,
 			 "placeholder_kind", st->binding.placeholder_kind);
 	return ret;
+}
+
+/*
+ * A "done" masquerade binding: 0 when in place, else what to do next
+ * (NS_MASQ_PARTIAL: roll back from the cache and redo; NS_MASQ_ABSENT:
+ * the journal's undos are all no-ops or restore the pod interface's
+ * forwarding, then the cache is set aside and the pod discovered anew).
+ */
+static int masq_done(struct ns_txn *t, const char *path)
+{
+	int ret = ns_masq_binding_state(t->st);
+
+	if (ret == NS_MASQ_LIVE) {
+		log_info("netsetup", "binding already in place (cache says done); nothing to do",
+			 "{s:s, s:s}", "file", path, "binding", "masquerade");
+		return 0;
+	}
+	if (ret < 0) {
+		log_error("netsetup", "cannot check the cached binding", "{s:s, s:s, s:s}",
+			  "step", "check", "file", path, "error", strerror(-ret));
+		return ret;
+	}
+	if (ret == NS_MASQ_PARTIAL)
+		return ret;	/* the journal is rolled back below */
+	log_warn("netsetup", "the cached binding is not in this network namespace "
+		 "(recreated?); keeping the cache as .stale and starting over", "{s:s}", "file", path);
+	ret = ns_txn_rollback(t) ?: ns_cache_set_aside(path);
+	return ret ? ret : NS_MASQ_ABSENT;
 }
 
 static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
@@ -135,7 +174,12 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 	int ret, n_old = 0;
 
 	ret = ns_cache_read(path, st);
-	if (!ret && st->phase == NS_PHASE_DONE) {
+	if (!ret && st->phase == NS_PHASE_DONE && st->binding.kind == NS_BINDING_MASQUERADE) {
+		ret = masq_done(&t, path);
+		if (ret <= 0)
+			return ret;
+		ret = ret == NS_MASQ_ABSENT ? -ENOENT : 0;
+	} else if (!ret && st->phase == NS_PHASE_DONE) {
 		ret = binding_state(st);
 		if (ret == BINDING_LIVE) {
 			/* Names alone are not a binding: state drifts under them. */

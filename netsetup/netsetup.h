@@ -24,6 +24,7 @@
 
 #include "common/err.h"
 #include "common/limits.h"
+#include "netsetup/masq.h"
 
 #define NS_CACHE_VERSION 2
 #define NS_MAX_ADDRS 32
@@ -134,6 +135,8 @@ struct ns_binding {
 	bool has_owner;
 	uid_t tap_uid;
 	gid_t tap_gid;
+	enum ns_binding_kind kind;	/* masquerade: no nic, no placeholder */
+	struct ns_masq masq;		/* kind == NS_BINDING_MASQUERADE only */
 };
 
 enum ns_phase { NS_PHASE_DISCOVERED, NS_PHASE_IN_PROGRESS, NS_PHASE_DONE };
@@ -175,6 +178,11 @@ struct ns_opts {
 	const char *vhost;	/* --vhost auto|on|off (run only); NULL: podvmm's default */
 	bool no_dhcp;
 	bool help;
+	enum ns_binding_kind binding;	/* --binding */
+	bool has_guest_mac;		/* --guest-mac */
+	uint8_t guest_mac[6];
+	bool has_masq_flags;		/* --guest-cidr, --guest-cidr6 or --ports given */
+	struct ns_masq_opts masq;	/* defaults filled in by ns_opts_parse */
 	/* Flags handed to the DHCP child verbatim (run only). */
 	const char *dhcp_args[NS_MAX_DHCP_ARGS];
 	int n_dhcp_args;
@@ -210,6 +218,17 @@ int ns_mac_random(const uint8_t avoid[6], uint8_t out[6]);
 /* Fill st->binding from st->pod and the options; nic_mac from rnd. */
 int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t nic_mac[6],
 		  struct err *e);
+
+/*
+ * The masquerade binding's part of the plan (netsetup/masq_plan.c), called
+ * by ns_plan_build; ns_masq_plan_ipv6 then serves IPv6 only where the
+ * namespace forwards it (ipv6_forwarding: net.ipv6.conf.all.forwarding).
+ */
+int ns_masq_plan(struct ns_state *st, const struct ns_opts *o, struct err *e);
+void ns_masq_plan_ipv6(struct ns_state *st, bool ipv6_forwarding);
+/* The binding's JSON for the cache, and back (netsetup/masq_state.c). */
+json_t *ns_masq_to_json(const struct ns_masq *m);
+int ns_masq_from_json(json_t *j, struct ns_masq *m, struct err *e);
 
 /* ---- the cache (netsetup/state.c, netsetup/cache.c) ---- */
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mac.h"
 #include "common/num.h"
 #include "common/user.h"
 #include "common/util.h"
@@ -24,6 +25,7 @@ enum flag_id {
 	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
 	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_VHOST, F_NO_DHCP, F_NO_DHCP4, F_NO_DHCP6,
 	F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
+	F_BINDING, F_GUEST_CIDR, F_GUEST_CIDR6, F_PORTS, F_GUEST_MAC,
 };
 
 static const struct flag {
@@ -45,6 +47,15 @@ static const struct flag {
 	{ "mtu", F_MTU, C_SET | C_RUN, true, "N", "MTU of bridge, nic and tap (default: the pod's)" },
 	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4",
 	  "bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
+	{ "binding", F_BINDING, C_SET | C_RUN, true, "bridge|masquerade",
+	  "how the guest meets the pod network (default bridge)" },
+	{ "guest-mac", F_GUEST_MAC, C_SET | C_RUN, true, "MAC", "the guest's MAC (default: the pod's)" },
+	{ "guest-cidr", F_GUEST_CIDR, C_SET | C_RUN, true, "A.B.C.D/P",
+	  "masquerade: guest subnet, guest .2, gateway .1 (default " NS_DEFAULT_GUEST_CIDR ")" },
+	{ "guest-cidr6", F_GUEST_CIDR6, C_SET | C_RUN, true, "PREFIX/P",
+	  "masquerade: IPv6 guest subnet (default " NS_DEFAULT_GUEST_CIDR6 ")" },
+	{ "ports", F_PORTS, C_SET | C_RUN, true, "PROTO:PORT[-PORT],...",
+	  "masquerade: forward only these (tcp|udp|sctp; default every port)" },
 	{ "vmm", F_VMM, C_RUN, true, "PATH", "VMM to exec (default: podvmm next to podlaunch)" },
 	{ "vmm-user", F_VMM_USER, C_RUN, true, "UID[:GID]",
 	  "the VMM runs as this user once its devices are open (passes --user)" },
@@ -202,6 +213,33 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 	case F_HELP:
 		o->help = true;
 		return 0;
+	case F_BINDING:
+		if (ns_binding_kind_parse(val, &o->binding))
+			return bad(e, flag, "expects bridge or masquerade");
+		return 0;
+	case F_GUEST_MAC:
+		/* The guest's MAC is a unicast address (IEEE 802: I/G bit clear). */
+		if (mac_parse(val, o->guest_mac) || (o->guest_mac[0] & 1) ||
+		    !memcmp(o->guest_mac, "\0\0\0\0\0\0", 6))
+			return bad(e, flag, "expects a unicast MAC aa:bb:cc:dd:ee:ff");
+		o->has_guest_mac = true;
+		return 0;
+	case F_GUEST_CIDR:
+		if (ns_cidr4_parse(val, &o->masq.net4, &o->masq.prefix4))
+			return bad(e, flag, "expects an IPv4 network A.B.C.D/P (P 1-30, host bits zero)");
+		o->has_masq_flags = true;
+		return 0;
+	case F_GUEST_CIDR6:
+		if (ns_cidr6_parse(val, &o->masq.net6, &o->masq.prefix6))
+			return bad(e, flag, "expects an IPv6 network PREFIX/P (P 1-126, host bits zero)");
+		o->has_masq_flags = true;
+		return 0;
+	case F_PORTS:
+		if (ns_ports_parse(val, o->masq.ports, NS_MAX_PORTS, &o->masq.n_ports))
+			return bad(e, flag,
+				   "expects PROTO:PORT[-PORT],... (tcp, udp or sctp; ports 1-65535, at most 16)");
+		o->has_masq_flags = true;
+		return 0;
 	}
 	return bad(e, flag, "unknown flag");
 }
@@ -242,6 +280,18 @@ static int dhcp_check_set(const struct ns_opts *o, struct err *e)
 	return 0;
 }
 
+/* The masquerade binding's own flags mean nothing to the bridge binding. */
+static int masq_flags_check(const struct ns_opts *o, struct err *e)
+{
+	if (o->has_masq_flags && o->binding != NS_BINDING_MASQUERADE)
+		return bad(e, "--binding",
+			   "--guest-cidr, --guest-cidr6 and --ports need --binding masquerade");
+	if (o->binding == NS_BINDING_MASQUERADE && strcmp(o->bridge_addr, NS_DEFAULT_BRIDGE_ADDR))
+		return bad(e, "--bridge-addr",
+			   "not with --binding masquerade (the bridge holds the --guest-cidr gateway)");
+	return 0;
+}
+
 int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, struct err *e)
 {
 	memset(o, 0, sizeof(*o));
@@ -252,6 +302,8 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, str
 	o->bridge_addr = NS_DEFAULT_BRIDGE_ADDR;
 	o->queues = 1;
 	o->tap_gid = (gid_t)-1;
+	ns_cidr4_parse(NS_DEFAULT_GUEST_CIDR, &o->masq.net4, &o->masq.prefix4);
+	ns_cidr6_parse(NS_DEFAULT_GUEST_CIDR6, &o->masq.net6, &o->masq.prefix6);
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL, *eq;
@@ -265,7 +317,7 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, str
 				return bad(e, "--", "only run takes VMM arguments");
 			o->vmm_argv = argv + i + 1;
 			o->vmm_argc = argc - i - 1;
-			return dhcp_check_set(o, e);
+			return dhcp_check_set(o, e) ?: masq_flags_check(o, e);
 		}
 		if (strncmp(arg, "--", 2))
 			return bad(e, arg, "unexpected argument");
@@ -312,5 +364,5 @@ int ns_opts_parse(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o, str
 		if (ret)
 			return ret;
 	}
-	return dhcp_check_set(o, e);
+	return dhcp_check_set(o, e) ?: masq_flags_check(o, e);
 }

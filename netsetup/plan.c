@@ -20,6 +20,8 @@ int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t ni
 	const struct ns_pod *pod = &st->pod;
 
 	memset(b, 0, sizeof(*b));
+	if (o->binding == NS_BINDING_MASQUERADE)
+		return ns_masq_plan(st, o, e);
 	if (snprintf(b->bridge, IFNAMSIZ, "k6t-%s", pod->iface) >= IFNAMSIZ ||
 	    snprintf(b->nic, IFNAMSIZ, "%s-nic", pod->iface) >= IFNAMSIZ) {
 		return err_set(e, ENAMETOOLONG,
@@ -36,7 +38,9 @@ int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t ni
 	if (!memcmp(b->nic_mac, pod->mac, 6)) {
 		return err_set(e, EINVAL, "new nic MAC equals the pod MAC");
 	}
-	memcpy(b->guest_mac, pod->mac, 6);
+	memcpy(b->guest_mac, o->has_guest_mac ? o->guest_mac : pod->mac, 6);
+	if (!memcmp(b->nic_mac, b->guest_mac, 6))
+		return err_set(e, EINVAL, "new nic MAC equals the guest MAC");
 	b->queues = o->queues > 0 ? o->queues : 1;
 	b->mtu = o->mtu > 0 ? o->mtu : pod->mtu;
 	b->has_owner = o->has_owner;

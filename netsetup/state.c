@@ -208,6 +208,9 @@ json_t *ns_state_to_json(const struct ns_state *st)
 			 "placeholder_kind", b->placeholder_kind, "tap", b->tap,
 			 "queues", b->queues, "mtu", b->mtu, "guest_mac", mac_json(b->guest_mac),
 			 "l2_only", b->l2_only);
+	json_object_set_new(bind, "kind", json_string(ns_binding_kind_name(b->kind)));
+	if (b->kind == NS_BINDING_MASQUERADE)
+		json_object_set_new(bind, "masq", ns_masq_to_json(&b->masq));
 	if (b->has_owner)
 		json_object_set_new(bind, "tap_owner",
 				    json_pack("{s:I, s:I}", "uid", (json_int_t)b->tap_uid,
@@ -532,6 +535,17 @@ static bool dec_binding(struct dec *d, json_t *o, struct ns_binding *b)
 	if (!json_is_boolean(json_object_get(o, "l2_only")))
 		return fail(d, "bad or missing \"l2_only\"");
 	b->l2_only = json_is_true(json_object_get(o, "l2_only"));
+	/* No "kind": a cache from before the masquerade binding, a bridge one. */
+	if (json_object_get(o, "kind")) {
+		if (!json_is_string(json_object_get(o, "kind")) ||
+		    ns_binding_kind_parse(json_string_value(json_object_get(o, "kind")), &b->kind))
+			return fail(d, "bad \"binding.kind\"");
+		if (b->kind == NS_BINDING_MASQUERADE && !d->err) {
+			d->err = ns_masq_from_json(json_object_get(o, "masq"), &b->masq, d->e);
+			if (d->err)
+				return false;
+		}
+	}
 	owner = json_object_get(o, "tap_owner");
 	if (owner) {
 		b->has_owner = true;

@@ -73,4 +73,15 @@ int step_placeholder_create_undo(struct step_ctx *c, const struct ns_journal_ent
 int step_placeholder_addr_act(struct step_ctx *c);
 int step_placeholder_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je);
 
+/* netsetup/step_masq.c: the masquerade binding's own steps. */
+int step_guest_bridge_conf_act(struct step_ctx *c);
+int step_guest_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+int step_guest_bridge_addr_act(struct step_ctx *c);
+int step_guest_bridge_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+int step_pod_forwarding_prep(struct step_ctx *c, struct ns_journal_entry *je);
+int step_pod_forwarding_act(struct step_ctx *c);
+int step_pod_forwarding_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+int step_nft_table_act(struct step_ctx *c);
+int step_nft_table_undo(struct step_ctx *c, const struct ns_journal_entry *je);
+
 #endif

@@ -74,6 +74,37 @@ static const struct step steps[] = {
 #define N_STEPS (int)(ARRAY_SIZE(steps))
 
 /*
+ * The masquerade binding: the bridge binding's own steps where they fit
+ * (same names, so a journal reads the same whichever table wrote it), the
+ * pod interface left alone but for its forwarding setting, and the
+ * nftables table last, so that nothing is NAT'ed to a guest subnet that
+ * is not there yet.
+ */
+static const struct step masq_steps[] = {
+	{ "bridge_create", NULL, step_bridge_create_act, step_bridge_create_undo },
+	{ "guest_bridge_conf", NULL, step_guest_bridge_conf_act, step_guest_bridge_conf_undo },
+	{ "guest_bridge_addr", NULL, step_guest_bridge_addr_act, step_guest_bridge_addr_undo },
+	{ "bridge_up", NULL, step_bridge_up_act, step_bridge_up_undo },
+	{ "tap_create", NULL, step_tap_create_act, step_tap_create_undo },
+	{ "tap_attach", NULL, step_tap_attach_act, step_tap_attach_undo },
+	{ "pod_forwarding", step_pod_forwarding_prep, step_pod_forwarding_act,
+	  step_pod_forwarding_undo },
+	{ "nft_table", NULL, step_nft_table_act, step_nft_table_undo },
+};
+
+#define N_MASQ_STEPS (int)(ARRAY_SIZE(masq_steps))
+
+static const struct step *plan_steps(const struct ns_state *st, int *n)
+{
+	if (st->binding.kind == NS_BINDING_MASQUERADE) {
+		*n = N_MASQ_STEPS;
+		return masq_steps;
+	}
+	*n = N_STEPS;
+	return steps;
+}
+
+/*
  * A journal written by an older podlaunch may start with "arp_ignore",
  * which set net.ipv4.conf.all.arp_ignore through /proc/sys.  The bridge
  * carries the setting now and /proc/sys is not written any more, so that
@@ -96,6 +127,9 @@ static const struct step *step_find(const char *name)
 	for (int i = 0; i < N_STEPS; i++)
 		if (!strcmp(steps[i].name, name))
 			return &steps[i];
+	for (int i = 0; i < N_MASQ_STEPS; i++)
+		if (!strcmp(masq_steps[i].name, name))
+			return &masq_steps[i];
 	for (size_t i = 0; i < ARRAY_SIZE(legacy_steps); i++)
 		if (!strcmp(legacy_steps[i].name, name))
 			return &legacy_steps[i];
@@ -131,7 +165,7 @@ static void batch_delete(struct step_ctx *c)
 	for (int i = 0; i < 3; i++) {
 		struct nsnl_link l;
 
-		if (nsnl_link_get(c->sk, 0, links[i].name, &l) || l.ifindex == c->st->pod.ifindex ||
+		if (!links[i].name[0] || nsnl_link_get(c->sk, 0, links[i].name, &l) || l.ifindex == c->st->pod.ifindex ||
 		    (strcmp(l.kind, links[i].kind1) && (!links[i].kind2 || strcmp(l.kind, links[i].kind2))))
 			continue;
 		if (nsnl_link_set_group(c->sk, l.ifindex, NS_LINK_GROUP))
@@ -192,19 +226,20 @@ int ns_txn_setup(struct ns_txn *t)
 {
 	struct ns_state *st = t->st;
 	struct step_ctx c = { .st = st };
-	int ret = nsnl_open(&c.sk), rb, i;
+	int n_steps, ret = nsnl_open(&c.sk), rb, i;
+	const struct step *plan = plan_steps(st, &n_steps);
 
 	if (ret)
 		return ret;
 	st->n_journal = 0;
-	for (i = 0; i < N_STEPS; i++) {
+	for (i = 0; i < n_steps; i++) {
 		struct ns_journal_entry *je = &st->journal[st->n_journal++];
 
 		memset(je, 0, sizeof(*je));
-		snprintf(je->step, sizeof(je->step), "%s", steps[i].name);
-		ret = steps[i].prep ? steps[i].prep(&c, je) : 0;
+		snprintf(je->step, sizeof(je->step), "%s", plan[i].name);
+		ret = plan[i].prep ? plan[i].prep(&c, je) : 0;
 		if (ret) {
-			log_error("netsetup", "setup step failed", "{s:s, s:s}", "step", steps[i].name,
+			log_error("netsetup", "setup step failed", "{s:s, s:s}", "step", plan[i].name,
 				  "error", strerror(-ret));
 			goto out;
 		}
@@ -216,8 +251,8 @@ int ns_txn_setup(struct ns_txn *t)
 			  "journal", "file", t->cache_path, "error", strerror(-ret));
 		goto out;
 	}
-	for (i = 0; i < N_STEPS; i++) {
-		const struct step *s = &steps[i];
+	for (i = 0; i < n_steps; i++) {
+		const struct step *s = &plan[i];
 
 		if (env_is("PODLAUNCH_FAULT_KILL_BEFORE", s->name))
 			raise(SIGKILL);
@@ -241,7 +276,7 @@ int ns_txn_setup(struct ns_txn *t)
 		goto out;
 	log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}", "step", "done",
 		  "file", t->cache_path, "error", strerror(-ret));
-	i = N_STEPS - 1;
+	i = n_steps - 1;
 rollback:
 	rb = rollback(&c, t->cache_path, i + 1);
 	if (rb)

@@ -532,8 +532,11 @@ static int start(struct dhcp_daemon *d)
 	}
 	if (d->io.raw < 0)
 		log_warn("dhcp", "no CAP_NET_RAW: unicast replies fall back to broadcast", NULL);
-	/* Checked only: netsetup sets it on the bridge (/proc/sys is read-only in a pod). */
-	ret = dhcp_io_accept_local(d->cfg.bridge);
+	/*
+	 * Checked only: netsetup sets it on the bridge (/proc/sys is read-only
+	 * in a pod).  Behind masquerade the guest's address is not local.
+	 */
+	ret = d->cfg.masquerade ? 1 : dhcp_io_accept_local(d->cfg.bridge);
 	if (ret < 0)
 		log_warn("dhcp", "cannot read accept_local of the bridge", "{s:s, s:s}",
 			 "bridge", d->cfg.bridge, "error", strerror(-ret));
