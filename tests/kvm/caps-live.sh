@@ -75,7 +75,11 @@ ids_are() {
 check_run() {
 	local uid=$1 gid=$2 n t k f v rc st
 	shift 2
-	rm -rf "$work/state"
+	# The previous run's out still holds its LEASE line until the new
+	# background job's redirection truncates it: remove it first, or the
+	# wait below can see that line and read /proc/$pid while $pid is
+	# still ip(8).
+	rm -rf "$work/state" "$work/out" "$work/err"
 	ip netns exec "$NAME-pod" "$PODLAUNCH" run --state-dir "$work/state" --resolv-conf "$work/resolv.conf" \
 		"$@" -- --kernel "$GUEST" --cpu-template baseline --console stdio >"$work/out" 2>"$work/err" </dev/null &
 	pid=$!
