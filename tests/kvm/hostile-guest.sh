@@ -87,10 +87,17 @@ hostile_run() {
 # a burst plus one a second per call site, the rest counted in
 # "suppressed".
 hostile_bar_run() {
-	local t0 rc fds fd0=0 fdmax=0 lines sites=3 secs
+	local t0 rc fds fd0=0 fdmax=0 lines sites=3 secs ASAN_OPTIONS=${ASAN_OPTIONS-}
 	ip -n "$NS" link del pvt0 2>/dev/null
 	ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr || fail "tuntap add (bar moves)"
 	ip -n "$NS" link set pvt0 up
+	# The same LeakSanitizer tracer crash as hostile-msix's below was seen
+	# once after this run too (SIGSEGV in the tracer at exit, podvmm exit
+	# 1, the guest's checks all passed): leak scan off for this run only.
+	if nm -D "$PODVMM" 2>/dev/null | grep -q __asan_init; then
+		echo "NOTE: hostile-bar runs with detect_leaks=0 (LSan tracer crash at exit, open)"
+		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0	# this run only (local)
+	fi
 	t0=$(date +%s)
 	ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --memory $MEM_MIB --shutdown-timeout 2 \
 		--cmdline mode=hostile-bar --net "tap=pvt0,mac=02:00:00:00:00:11" </dev/null >"$work/out" 2>"$work/err" &
