@@ -433,6 +433,21 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 		tx_kick();
 		for (t0 = rdtsc(); ((volatile uint16_t *)used)[1] != 1 && rdtsc() - t0 < TSC_PATIENCE;)
 			__asm__ volatile("pause");
+		/*
+		 * The device publishes used->idx before it clears
+		 * VRING_USED_F_NO_NOTIFY and looks at avail->idx once more
+		 * (virtio 1.1 section 2.7.10); a frame posted in that window
+		 * is rightly sent without any kick.  So wait for the flag to
+		 * clear, and a while longer for that last look, before posting
+		 * the frame only a leftover ioeventfd could wake.
+		 */
+		for (t0 = rdtsc(); (((volatile uint16_t *)used)[0] & 1) && rdtsc() - t0 < TSC_PATIENCE;)
+			__asm__ volatile("pause");
+		for (t0 = rdtsc(); rdtsc() - t0 < TSC_PATIENCE / 16;)
+			__asm__ volatile("pause");
+		if (((volatile uint16_t *)used)[1] != 1)
+			con_printf("hostile: bar-move: the first frame was not sent (used %u)\n",
+				   (unsigned)((volatile uint16_t *)used)[1]);
 		post(0);
 		for (int k = 0; k <= 8; k++)
 			for (int q = 0; q < 2; q++)

@@ -121,6 +121,9 @@ hostile_bar_run() {
 	[ "$(grep -ac '^hostile: flood: 2000 frames sent, 2000 completed' "$work/out")" = 2 ] ||
 		fail "no traffic after live BAR moves"
 	grep -aq '^hostile: bar-move: done, powering off$' "$work/out" || fail "bar-move guest did not finish"
+	if grep -aq '^hostile: bar-move: the first frame was not sent' "$work/out"; then
+		fail "the first frame at the BAR's new place was not sent in time"
+	fi
 	grep -aq '^hostile: bar-move: kicks at the old places sent 0 frames$' "$work/out" ||
 		fail "a write to a place the BAR had left still kicked the device: ioeventfd left behind"
 	grep -aq '^hostile: bar-move: the kick at the BAR sent 1$' "$work/out" ||
