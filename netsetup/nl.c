@@ -14,7 +14,9 @@
 
 #include "netsetup/nl.h"
 
-/* The inverse of libnl's nl_syserr2nlerr(), for the codes the steps care about. */
+/* The inverse of libnl's nl_syserr2nlerr(), for the codes the steps care
+ * about: a table of one line a case, which clang-format would split. */
+/* clang-format off */
 static int nlerr(int e)
 {
 	switch (e < 0 ? -e : e) {
@@ -36,6 +38,7 @@ static int nlerr(int e)
 	default: return -EIO;
 	}
 }
+/* clang-format on */
 
 int nsnl_open(struct nl_sock **out)
 {

@@ -35,6 +35,9 @@
 #include "common/log.h"
 #include "vmm/seccomp/seccomp.h"
 
+/* The allow-lists are hand-packed tables, grouped by purpose with their
+ * comments: clang-format would put one entry a line or re-pack the groups. */
+/* clang-format off */
 /* Every thread: memory for the logger and jansson, futexes (mutexes and
  * joins), signal return (the vCPU kick), logging to stderr, exiting. */
 static const int common_calls[] = {
@@ -118,6 +121,7 @@ static const int main_calls[] = {
 	SCMP_SYS(timerfd_settime), SCMP_SYS(close), SCMP_SYS(madvise),
 	SCMP_SYS(tgkill),	/* narrowed below: kicks of our own vCPU threads */
 };
+/* clang-format on */
 
 struct policy {
 	const int *calls;
