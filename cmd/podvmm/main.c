@@ -59,10 +59,17 @@ static int file_map(const char *path, struct mapped_file *f)
 	return 0;
 }
 
+/* Idempotent: run() unmaps the files once they are in guest memory and
+ * again on its way out.  A second munmap of the same range would unmap
+ * whatever the address space has put there since (a LeakSanitizer thread
+ * registry page, a later thread's allocation), so the mapping is
+ * forgotten here. */
 static void file_unmap(struct mapped_file *f)
 {
 	if (f->data)
 		munmap(f->data, f->len);
+	f->data = NULL;
+	f->len = 0;
 }
 
 struct loop {

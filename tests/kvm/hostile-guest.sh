@@ -87,17 +87,10 @@ hostile_run() {
 # a burst plus one a second per call site, the rest counted in
 # "suppressed".
 hostile_bar_run() {
-	local t0 rc fds fd0=0 fdmax=0 lines sites=3 secs ASAN_OPTIONS=${ASAN_OPTIONS-}
+	local t0 rc fds fd0=0 fdmax=0 lines sites=3 secs
 	ip -n "$NS" link del pvt0 2>/dev/null
 	ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr || fail "tuntap add (bar moves)"
 	ip -n "$NS" link set pvt0 up
-	# The same LeakSanitizer tracer crash as hostile-msix's below was seen
-	# once after this run too (SIGSEGV in the tracer at exit, podvmm exit
-	# 1, the guest's checks all passed): leak scan off for this run only.
-	if nm -D "$PODVMM" 2>/dev/null | grep -q __asan_init; then
-		echo "NOTE: hostile-bar runs with detect_leaks=0 (LSan tracer crash at exit, open)"
-		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0	# this run only (local)
-	fi
 	t0=$(date +%s)
 	ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --memory $MEM_MIB --shutdown-timeout 2 \
 		--cmdline mode=hostile-bar --net "tap=pvt0,mac=02:00:00:00:00:11" </dev/null >"$work/out" 2>"$work/err" &
@@ -145,18 +138,11 @@ hostile_bar_run() {
 # vector and reset 200 times; podvmm must neither crash nor hang, and the
 # device must move frames afterwards.
 hostile_msix_run() {
-	local t0 rc ASAN_OPTIONS=${ASAN_OPTIONS-}
+	local t0 rc
 	ip -n "$NS" link del pvt0 2>/dev/null
 	ip -n "$NS" tuntap add pvt0 mode tap vnet_hdr || fail "tuntap add (msix)"
 	ip -n "$NS" link set pvt0 up
 	t0=$(date +%s)
-	# SANITIZE=1 builds: LeakSanitizer's exit-time tracer crashes
-	# (SIGSEGV in the tracer, podvmm exit 1) after this two-vCPU run, not
-	# yet understood; ASan itself stays on, only the leak scan is off here.
-	if nm -D "$PODVMM" 2>/dev/null | grep -q __asan_init; then
-		echo "NOTE: hostile-msix runs with detect_leaks=0 (LSan tracer crash at exit, open)"
-		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0	# this run only (local)
-	fi
 	timeout -k 5 240 ip netns exec "$NS" "$PODVMM" --kernel "$GUEST" --cpus 2 --memory $MEM_MIB \
 		--shutdown-timeout 2 --cmdline mode=hostile-msix --net "tap=pvt0,mac=02:00:00:00:00:11" \
 		</dev/null >"$work/out" 2>"$work/err"
