@@ -439,9 +439,10 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 		 * (virtio 1.1 section 2.7.10); a frame posted in that window
 		 * is rightly sent without any kick.  So wait for the flag to
 		 * clear, and a while longer for that last look, before posting
-		 * the frame only a leftover ioeventfd could wake.
+		 * the frame only a leftover ioeventfd could wake.  (flags is
+		 * the low half of used[0], little-endian.)
 		 */
-		for (t0 = rdtsc(); (((volatile uint16_t *)used)[0] & 1) && rdtsc() - t0 < TSC_PATIENCE;)
+		for (t0 = rdtsc(); (used[0] & 1) && rdtsc() - t0 < TSC_PATIENCE;)
 			__asm__ volatile("pause");
 		for (t0 = rdtsc(); rdtsc() - t0 < TSC_PATIENCE / 16;)
 			__asm__ volatile("pause");
