@@ -103,6 +103,47 @@ static void load_prefix(struct dhcp6_config *cfg, json_t *routes, const struct i
 	cfg->pfx[cfg->npfx++] = p;
 }
 
+/*
+ * The masquerade binding: the guest lives in the private subnet behind
+ * NAT66 (binding.masq.ipv6), never on the pod's addresses.  null there
+ * means setup did not serve IPv6 (no net.ipv6.conf.all.forwarding): then
+ * nothing is served, since a pod address handed to the guest on the
+ * private bridge would be neither routed nor NAT'ed.  Otherwise IA_NA
+ * carries the guest address, the RA puts the subnet on-link (L, not A: a
+ * prefix longer than /64 is no SLAAC prefix, RFC 4862 5.5.3 d) and makes
+ * the bridge itself the default router (RFC 4861 6.2.1): it holds the
+ * gateway address and forwards to the pod interface.
+ */
+static int load_masq6(struct dhcp6_config *cfg, json_t *v6)
+{
+	json_int_t plen = json_integer_value(json_object_get(v6, "prefix"));
+	struct in6_addr guest, gw, a, b;
+
+	if (json_is_null(v6)) {
+		cfg->enabled = false;
+		return 0;
+	}
+	if (parse_v6(json_string_value(json_object_get(v6, "guest")), &guest) ||
+	    parse_v6(json_string_value(json_object_get(v6, "gateway")), &gw) || plen < 1 ||
+	    plen > 126)
+		return -EINVAL;
+	a = guest;
+	b = gw;
+	mask(&a, (unsigned int)plen);
+	mask(&b, (unsigned int)plen);
+	if (memcmp(&a, &b, 16) || !memcmp(&guest, &gw, 16) || !is_global(&guest))
+		return -EINVAL;
+	cfg->addr[0] = guest;
+	cfg->naddr = 1;
+	cfg->pfx[0] = (struct dhcp6_prefix){ .prefix = a, .len = (uint8_t)plen, .onlink = true };
+	cfg->npfx = 1;
+	cfg->has_default = true;
+	cfg->self_router = true;
+	cfg->gateway = gw;
+	cfg->enabled = true;
+	return 0;
+}
+
 int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len,
 			   struct err *e)
 {
@@ -139,6 +180,14 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 
 	routes = json_object_get(pod, "routes");
 	cfg->naddr = cfg->npfx = 0;
+	cfg->has_default = cfg->self_router = false;
+	s = json_string_value(json_object_get(binding, "kind"));
+	if (s && !strcmp(s, "masquerade")) {
+		why = "bad binding.masq.ipv6";
+		if (load_masq6(cfg, json_object_get(json_object_get(binding, "masq"), "ipv6")))
+			goto out;
+		goto dns;
+	}
 	why = "bad pod.ipv6 entry";
 	json_array_foreach(json_object_get(pod, "ipv6"), i, a) {
 		struct in6_addr addr;
@@ -154,7 +203,6 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 	}
 	cfg->enabled = cfg->naddr > 0;
 
-	cfg->has_default = false;
 	why = "bad pod.routes entry";
 	json_array_foreach(routes, i, a) {
 		json_t *table = json_object_get(a, "table");
@@ -172,6 +220,7 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 		break;
 	}
 
+dns:;
 	json_t *dns = json_object_get(pod, "dns");
 	cfg->ndns = 0;
 	json_array_foreach(json_object_get(dns, "nameservers"), i, a) {

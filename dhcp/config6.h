@@ -41,6 +41,7 @@ struct dhcp6_config {
 
 	bool has_default;		/* ::/0 through a gateway */
 	struct in6_addr gateway;	/* link-local or global next hop */
+	bool self_router;		/* masquerade: the bridge itself routes (RAs from its link-local) */
 
 	struct in6_addr dns[DHCP_MAX_DNS];
 	size_t ndns;

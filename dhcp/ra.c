@@ -83,7 +83,17 @@ void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg,
 	r->bridge_ll = *bridge_ll;
 	r->rng = seed;
 	r->echo_id = (uint16_t)rnd(r);
-	if (same_gw) {
+	if (cfg->self_router) {
+		/*
+		 * Masquerade: the bridge is the router (it holds the gateway
+		 * address and forwards), so the RAs come from its own
+		 * link-local address and carry its MAC as SLLA.
+		 */
+		r->phase = RA_READY;
+		r->router_ll = *bridge_ll;
+		r->has_router_mac = true;
+		memcpy(r->router_mac, bridge_mac, 6);
+	} else if (same_gw) {
 		/* A reload with the same gateway keeps what discovery found. */
 		r->phase = RA_READY;
 		r->router_ll = ll;

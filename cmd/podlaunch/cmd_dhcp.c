@@ -511,7 +511,7 @@ static int start(struct dhcp_daemon *d)
 			log_warn("dhcp6", "the bridge has no IPv6 link-local address: "
 				 "answering from its EUI-64 one", "{s:s}", "bridge", d->cfg6.bridge);
 		/* The bridge must not answer for anything the guest owns. */
-		if (d->io6.global_on_bridge)
+		if (d->io6.global_on_bridge && !d->cfg6.self_router)
 			log_warn("dhcp6", "the bridge holds a global IPv6 address", "{s:s}",
 				 "bridge", d->cfg6.bridge);
 		ret = serve6_configure(&d->srv6, &d->cfg6, d->io6.mac, &d->io6.ll,

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Tiny TCP/UDP peers for the masquerade tests.
 
-  tcp-serve PORT LOG   accept forever; log "PEER_IP" per connection; answer "hello PORT"
-  udp-serve PORT LOG   log "PEER_IP DATA" per datagram
+  tcp-serve PORT LOG [6]   accept forever; log "PEER_IP" per connection; answer "hello PORT"
+  udp-serve PORT LOG [6]   log "PEER_IP DATA" per datagram
+                           (6: on IPv6 "::" instead of IPv4 "0.0.0.0")
   tcp-get HOST PORT    print the answer; exit 1 when refused or silent (3 s)
   udp-send HOST PORT DATA
 """
@@ -15,13 +16,20 @@ def log(path, line):
         f.write(line + "\n")
 
 
+def listen_family():
+    if len(sys.argv) > 4 and sys.argv[4] == "6":
+        return socket.AF_INET6, "::"
+    return socket.AF_INET, "0.0.0.0"
+
+
 def main():
     mode = sys.argv[1]
     if mode == "tcp-serve":
         port, path = int(sys.argv[2]), sys.argv[3]
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        fam, any_addr = listen_family()
+        s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", port))
+        s.bind((any_addr, port))
         s.listen(16)
         log(path, "listening")
         while True:
@@ -31,8 +39,9 @@ def main():
             c.close()
     elif mode == "udp-serve":
         port, path = int(sys.argv[2]), sys.argv[3]
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", port))
+        fam, any_addr = listen_family()
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.bind((any_addr, port))
         log(path, "listening")
         while True:
             data, peer = s.recvfrom(2048)
@@ -45,7 +54,8 @@ def main():
             print("error: %s" % e, file=sys.stderr)
             sys.exit(1)
     elif mode == "udp-send":
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        fam = socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_DGRAM)
         s.sendto(sys.argv[4].encode(), (sys.argv[2], int(sys.argv[3])))
     else:
         sys.exit(2)

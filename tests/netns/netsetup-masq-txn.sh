@@ -152,7 +152,8 @@ pl "$n" setup "${M[@]}" 2>"$MQ_TMP/v6f.log" || { cat "$MQ_TMP/v6f.log"; fail "se
 in_pod "$n" nft list table inet podlaunch-eth0 | grep -q 'ip6 daddr fd00:22::5 meta l4proto tcp dnat ip6 to fd10:0:2::2' ||
 	{ in_pod "$n" nft list table inet podlaunch-eth0; fail "no ip6 DNAT"; }
 in_pod "$n" ip -6 -o addr show dev k6t-eth0 | grep -q 'fd10:0:2::1/120' || fail "no IPv6 gateway on the bridge"
-# The guest (static: no RA/DHCPv6 server yet) reaches the node as the pod's IPv6 address.
+# A statically configured guest reaches the node as the pod's IPv6 address
+# (the DHCPv6/RA path: tests/netns/netsetup-masq-ipv6.sh).
 mq_vm "$n" || fail "vm"
 in_vm "$n" ip -6 addr add fd10:0:2::2/120 dev vm0 nodad
 in_vm "$n" ip -6 route add default via fd10:0:2::1

@@ -58,6 +58,22 @@ static const char *V4ONLY = HEAD
 	"  \"ipv6\": [{\"address\": \"fe80::1\", \"prefix\": 64}], \"routes\": []},"
 	BINDING;
 
+/* Masquerade on the same dual-stack pod: the guest's private IPv6 subnet, or none. */
+#define MASQ_BINDING(V6) " \"binding\": {\"kind\": \"masquerade\", \"bridge\": \"k6t-eth0\"," \
+	"  \"bridge_addr\": \"10.0.2.1\", \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450," \
+	"  \"l2_only\": false, \"masq\": {\"table\": \"podlaunch-eth0\", \"ipv4\": {\"guest\": \"10.0.2.2\"," \
+	"   \"gateway\": \"10.0.2.1\", \"prefix\": 24, \"pod\": \"10.244.2.2\"}, \"ipv6\": " V6 "," \
+	"   \"ports\": []}}}"
+#define MASQ_POD HEAD \
+	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}]," \
+	"  \"ipv6\": [{\"address\": \"fd00:10:244:2::2\", \"prefix\": 64, \"scope\": \"global\"}]," \
+	"  \"routes\": [" \
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254}]," \
+	"  \"dns\": {\"nameservers\": [\"fd00:10:96::a\"], \"search\": [\"svc.cluster.local\"]}},"
+static const char *MASQ6 = MASQ_POD MASQ_BINDING(
+	"{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120, \"pod\": \"fd00:10:244:2::2\"}");
+static const char *MASQ4 = MASQ_POD MASQ_BINDING("null");
+
 static int setup(void **state)
 {
 	log_set_fd(open("/dev/null", O_WRONLY));
@@ -125,6 +141,54 @@ static void test_calico_ipv6_only(void **state)
 	assert_true(c4.l2_only);
 }
 
+static void test_masquerade(void **state)
+{
+	struct in6_addr guest = a6("fd10:0:2::2"), gw = a6("fd10:0:2::1"), pfx = a6("fd10:0:2::"),
+			ns = a6("fd00:10:96::a");
+
+	load(MASQ6);
+	assert_true(c.enabled);
+	assert_true(c.self_router);
+	assert_int_equal(c.naddr, 1);		/* the private address, never the pod's */
+	assert_memory_equal(&c.addr[0], &guest, 16);
+	assert_int_equal(c.npfx, 1);
+	assert_memory_equal(&c.pfx[0].prefix, &pfx, 16);
+	assert_int_equal(c.pfx[0].len, 120);
+	assert_true(c.pfx[0].onlink);
+	assert_false(c.pfx[0].autonomous);	/* a /120 is no SLAAC prefix */
+	assert_true(c.has_default);
+	assert_memory_equal(&c.gateway, &gw, 16);
+	assert_int_equal(c.ndns, 1);		/* the pod's DNS and search list */
+	assert_memory_equal(&c.dns[0], &ns, 16);
+	assert_int_equal(c.nsearch, 1);
+	assert_int_equal(c.mtu, 1450);
+
+	/* IPv6 not served by setup (no forwarding): nothing on the private bridge. */
+	load(MASQ4);
+	assert_false(c.enabled);
+	assert_int_equal(c.naddr, 0);
+	assert_false(c.has_default);
+}
+
+static void test_masquerade_bad(void **state)
+{
+	static const char *bad[] = {
+		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:3::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING("{\"guest\": \"x\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 127}"),
+		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::1\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING("7"),
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct err why = { 0 };
+
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(dhcp6_config_from_json(&c, bad[i], strlen(bad[i]), &why), -EINVAL);
+		assert_string_equal(why.msg, "bad binding.masq.ipv6");
+	}
+}
+
 static void test_no_global(void **state)
 {
 	load(V4ONLY);
@@ -189,6 +253,8 @@ int main(void)
 		cmocka_unit_test_setup(test_ptp, setup),
 		cmocka_unit_test_setup(test_bridge, setup),
 		cmocka_unit_test_setup(test_calico_ipv6_only, setup),
+		cmocka_unit_test_setup(test_masquerade, setup),
+		cmocka_unit_test_setup(test_masquerade_bad, setup),
 		cmocka_unit_test_setup(test_no_global, setup),
 		cmocka_unit_test_setup(test_bad, setup),
 		cmocka_unit_test_setup(test_resolv, setup),

@@ -351,6 +351,33 @@ static void test_router_no_default(void **state)
 	assert_int_equal(ra.pfx[0].flags, ND_PI_FLAG_ONLINK | ND_PI_FLAG_AUTO);
 }
 
+/* Masquerade: the bridge is the router; RAs at once, from its own link-local and MAC. */
+static void test_router_self(void **state)
+{
+	static struct dhcp6_config c;
+	struct in6_addr bll = a6("fe80::11:22ff:fe33:4455");
+	struct ndp_ra ra;
+	uint64_t next;
+
+	cfg_global_gw(&c);
+	c.self_router = true;
+	c.gateway = a6("fd10:0:2::1");
+	c.pfx[0] = (struct dhcp6_prefix){ .prefix = a6("fd10:0:2::"), .len = 120, .onlink = true };
+	memset(&rr, 0, sizeof(rr));
+	ra_configure(&rr, &c, BRIDGE_MAC6, &bll, 7, 0);
+	assert_int_equal(rr.phase, RA_READY);	/* no NS/echo discovery */
+	assert_int_equal(ra_output(&rr, 0, &out, &next), 1);
+	parse_out();
+	assert_memory_equal(&v.src, &bll, 16);
+	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
+	assert_int_equal(ra.router_lifetime, RA_ROUTER_LIFETIME);
+	assert_true(ra.has_slla);
+	assert_memory_equal(ra.slla, BRIDGE_MAC6, 6);
+	assert_int_equal(ra.npfx, 1);
+	assert_int_equal(ra.pfx[0].len, 120);
+	assert_int_equal(ra.pfx[0].flags, ND_PI_FLAG_ONLINK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup(test_router_discovery, setup),
 		cmocka_unit_test_setup(test_router_ll_gateway_and_timing, setup),
 		cmocka_unit_test_setup(test_router_no_default, setup),
+		cmocka_unit_test_setup(test_router_self, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
