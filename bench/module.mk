@@ -28,3 +28,9 @@ BENCHES    += bench/setup
 # backend (TCP both ways). Nested numbers: ratios indicative only.
 BENCH_BINS += $(PODVMM) $(PODLAUNCH)
 BENCHES    += bench/linux
+# bench/nat: TCP throughput through the masquerade binding's NAT against the
+# bridge binding (veth "VMs" in two CNI ptp pods), one stream each way.
+BENCH_BINS += $(BUILD)/bench/tcp_stream $(BUILD)/podlaunch
+BENCHES    += bench/nat
+$(BUILD)/bench/tcp_stream: $(BUILD)/bench/tcp_stream.o
+	$(CC) $(LDFLAGS) -o $@ $^
