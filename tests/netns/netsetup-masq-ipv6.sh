@@ -3,10 +3,11 @@
 #  - without net.ipv6.conf.all.forwarding: setup names the sysctl, serves
 #    IPv4 alone, and `podlaunch dhcp` serves no IPv6 on the private bridge
 #    (the pod's own IPv6 address is never handed to the guest there);
-#  - with it, for dhcpcd and dhclient -6 in the "VM" (a veth namespace on
-#    k6t-eth0): the RA comes from the bridge's own link-local address
-#    (default router, fd10:0:2::/120 on-link, no SLAAC), DHCPv6 hands
-#    fd10:0:2::2 with the pod's DNS and search list; the VM reaches the
+#  - with it, for dhcpcd (default --guest-cidr6 fd10:0:2::/120) and
+#    dhclient -6 (--guest-cidr6 fd10:0:7::/112) in the "VM" (a veth
+#    namespace on k6t-eth0): the RA comes from the bridge's own link-local
+#    address (default router, the guest prefix on-link, no SLAAC), DHCPv6
+#    hands the prefix's ::2 with the pod's DNS and search list; the VM reaches the
 #    node as the pod's IPv6 address (NAT66 masquerade), TCP and UDP from
 #    the node to the pod's IPv6 address reach the VM (DNAT) with the
 #    node's address kept, the pod reaches the guest through its own IPv6
@@ -151,13 +152,18 @@ i=0
 for client in "${CLIENTS[@]}"; do
 	i=$((i + 1))
 	n=mq6$i$$
+	if [ "$client" = dhclient ]; then
+		C6=(--guest-cidr6 fd10:0:7::/112); G6=fd10:0:7::2; P6=fd10:0:7::/112
+	else
+		C6=(); G6=fd10:0:2::2; P6=fd10:0:2::/120
+	fi
 	dual_pod "$n"
 	in_pod "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
 	mq6_state "$n" >"$MQ_TMP/$n.before"
 	mq_pod_iface "$n" >"$MQ_TMP/$n.iface"
-	pl "$n" setup "${M[@]}" --resolv-conf "$MQ_TMP/resolv.conf" 2>"$MQ_TMP/$n.setup.log" ||
+	pl "$n" setup "${M[@]}" "${C6[@]+"${C6[@]}"}" --resolv-conf "$MQ_TMP/resolv.conf" 2>"$MQ_TMP/$n.setup.log" ||
 		{ cat "$MQ_TMP/$n.setup.log"; fail "$n: setup"; }
-	[ "$(jq -r .binding.masq.ipv6.guest "$(pl_cache "$n")")" = fd10:0:2::2 ] || fail "$n: IPv6 not in the cache"
+	[ "$(jq -r .binding.masq.ipv6.guest "$(pl_cache "$n")")" = "$G6" ] || fail "$n: IPv6 not in the cache"
 	mq_vm "$n" || fail "$n: vm"
 	# The RAs come from the bridge's link-local: wait until it has one.
 	for _ in $(seq 100); do
@@ -171,18 +177,18 @@ for client in "${CLIENTS[@]}"; do
 		{ cat "$MQ_TMP/$n.dhcp.log"; fail "$n: IPv6 not served"; }
 	grep -q 'bridge holds a global IPv6' "$MQ_TMP/$n.dhcp.log" && fail "$n: warned about the gateway address"
 	client6 "$n" "$client"
-	[ "$LEASE6" = fd10:0:2::2 ] || fail "$n: $client got '$LEASE6', want fd10:0:2::2"
+	[ "$LEASE6" = "$G6" ] || fail "$n: $client got '$LEASE6', want $G6"
 	[ "$DNS6" = fd00:10:96::a ] || fail "$n: $client DNS '$DNS6'"
 	[ "$SEARCH6" = "default.svc.cluster.local svc.cluster.local" ] || fail "$n: $client search '$SEARCH6'"
-	in_vm "$n" ip -6 -o addr show dev vm0 scope global | grep -q 'fd10:0:2::2/' ||
+	in_vm "$n" ip -6 -o addr show dev vm0 scope global | grep -q "$G6/" ||
 		fail "$n: address not applied: $(in_vm "$n" ip -6 addr show dev vm0)"
-	in_vm "$n" ip -6 -o addr show dev vm0 | grep 'fd10:0:2::2' | grep -q dadfailed && fail "$n: DAD failed"
+	in_vm "$n" ip -6 -o addr show dev vm0 | grep "$G6/" | grep -q dadfailed && fail "$n: DAD failed"
 	gw=$(in_vm "$n" ip -6 route show default | awk '{print $3; exit}')
 	[ "$gw" = "$BR_LL" ] || fail "$n: default route via '$gw', want the bridge's $BR_LL"
-	in_vm "$n" ip -6 route show fd10:0:2::/120 | grep -q . || fail "$n: fd10:0:2::/120 is not on-link in the VM"
-	in_vm "$n" ip -6 -o addr show dev vm0 scope global | grep -v 'fd10:0:2::2/' | grep -q . &&
+	in_vm "$n" ip -6 route show "$P6" | grep -q . || fail "$n: $P6 is not on-link in the VM"
+	in_vm "$n" ip -6 -o addr show dev vm0 scope global | grep -v "$G6/" | grep -q . &&
 		fail "$n: the guest made another global address (SLAAC): $(in_vm "$n" ip -6 -o addr show dev vm0 scope global)"
-	echo "ok $client: fd10:0:2::2 by DHCPv6, DNS and search, default via the bridge $BR_LL, /120 on-link"
+	echo "ok $client: $G6 by DHCPv6, DNS and search, default via the bridge $BR_LL, $P6 on-link"
 
 	# Outbound: the node sees the pod's IPv6 address.
 	: >"$MQ_TMP/$n.node"
