@@ -5,7 +5,9 @@
  * first octet picks the frame's source MAC (guest or foreign), a
  * multicast or unicast destination, a link-local or global source, and
  * whether the rest is a raw IPv6 packet or a DHCPv6/ICMPv6 payload to
- * wrap in valid headers; the second advances the clock.  Every packet out
+ * wrap in valid headers; the second advances the clock and (bit 1) picks
+ * the masquerade configuration (the bridge as the router, a private /120
+ * on-link) over the first octet's two bridge-binding ones.  Every packet out
  * must parse back, fit the link and go to the guest MAC.
  */
 #include <fcntl.h>
@@ -20,7 +22,7 @@
 #include "dhcp/proto6.h"
 #include "dhcp/serve6.h"
 
-static struct serve6 srv[2];
+static struct serve6 srv[3];
 static struct ip6_out out;
 static const uint8_t guest[6] = { 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
 static const uint8_t gw[6] = { 0xae, 0x97, 0xc8, 0x30, 0xca, 0x1b };
@@ -66,6 +68,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (serve6_configure(&srv[i], &c, bridge, &ll, 42 + i, now))
 			abort();
 	}
+	/* Masquerade: fd10:0:2::2 behind NAT66, RAs from the bridge itself. */
+	config(&c, 0);
+	c.addr[0] = a6("fd10:0:2::2");
+	c.pfx[0] = (struct dhcp6_prefix){ a6("fd10:0:2::"), 120, true, false };
+	c.gateway = a6("fd10:0:2::1");
+	c.self_router = true;
+	if (serve6_configure(&srv[2], &c, bridge, &ll, 44, now))
+		abort();
 	return 0;
 }
 
@@ -104,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 3)
 		return 0;
-	s = &srv[data[0] & 1];
+	s = &srv[data[1] & 2 ? 2 : data[0] & 1];
 	mac = data[0] & 2 ? guest : (data[0] & 4 ? gw : bridge);
 	src = a6(data[0] & 8 ? "fd00:10:244:2::1" : "fe80::60b1:b5ff:fe02:ff79");
 	dst = a6(data[0] & 16 ? "fe80::11:22ff:fe33:4455" : "ff02::1:2");
