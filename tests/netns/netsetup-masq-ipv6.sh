@@ -6,7 +6,8 @@
 #  - with it, for dhcpcd (default --guest-cidr6 fd10:0:2::/120) and
 #    dhclient -6 (--guest-cidr6 fd10:0:7::/112) in the "VM" (a veth
 #    namespace on k6t-eth0): the RA comes from the bridge's own link-local
-#    address (default router, the guest prefix on-link, no SLAAC), DHCPv6
+#    address (default router, the guest prefix on-link, no SLAAC, the pod
+#    MTU), DHCPv6
 #    hands the prefix's ::2 with the pod's DNS and search list; the VM reaches the
 #    node as the pod's IPv6 address (NAT66 masquerade), TCP and UDP from
 #    the node to the pod's IPv6 address reach the VM (DNAT) with the
@@ -186,6 +187,14 @@ for client in "${CLIENTS[@]}"; do
 	gw=$(in_vm "$n" ip -6 route show default | awk '{print $3; exit}')
 	[ "$gw" = "$BR_LL" ] || fail "$n: default route via '$gw', want the bridge's $BR_LL"
 	in_vm "$n" ip -6 route show "$P6" | grep -q . || fail "$n: $P6 is not on-link in the VM"
+	if [ "$client" = dhcpcd ]; then
+		# dhcpcd hands its hook the RA it took: the bridge's, with the pod's MTU.
+		ra=$(first_file "$MQ_TMP/$n.c6"/ev.*.ROUTERADVERT)
+		[ -n "$ra" ] || fail "$n: dhcpcd saw no router advertisement"
+		[ "$(sed -n 's/^nd1_from=//p' "$ra")" = "$BR_LL" ] || fail "$n: RA not from the bridge: $(grep nd1_from "$ra")"
+		[ "$(sed -n 's/^nd1_mtu=//p' "$ra")" = "$(in_pod "$n" cat /sys/class/net/eth0/mtu)" ] ||
+			fail "$n: RA MTU '$(sed -n 's/^nd1_mtu=//p' "$ra")' is not the pod's"
+	fi
 	in_vm "$n" ip -6 -o addr show dev vm0 scope global | grep -v "$G6/" | grep -q . &&
 		fail "$n: the guest made another global address (SLAAC): $(in_vm "$n" ip -6 -o addr show dev vm0 scope global)"
 	echo "ok $client: $G6 by DHCPv6, DNS and search, default via the bridge $BR_LL, $P6 on-link"
