@@ -75,10 +75,10 @@ int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
  * 59 must have their RFC 2132 sizes (1 a contiguous mask), 3/6/42 be
  * address lists, 121/249 whole RFC 3442 routes, and T1 < T2 < lease.
  * Option 51 sets *lease_time (refused with lease_given: --lease-time)
- * and leaves the list.  0 or -EINVAL with *why set.
+ * and leaves the list.  0 or -EINVAL with e saying which rule failed.
  */
 int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
-		     bool lease_given, const char **why);
+		     bool lease_given, struct err *e);
 
 /* A resolv.conf larger than this is refused rather than cut. */
 #define DHCP_RESOLV_MAX (1u << 20)

@@ -79,7 +79,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		{ 0 },
 	};
 	bool lease_given = false;
-	const char *why;
+	struct err why = { 0 };
 	int c;
 
 	*a = (struct dhcp_args){
@@ -157,7 +157,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		return 2;
 	}
 	if (dhcp_extra_check(a->extra, &a->nextra, &a->lease_time, lease_given, &why)) {
-		fprintf(stderr, "podlaunch dhcp: --dhcp-option: %s\n", why);
+		fprintf(stderr, "podlaunch dhcp: --dhcp-option: %s\n", why.msg);
 		return 2;
 	}
 	snprintf(a->path, sizeof(a->path), "%s/%s.json", a->state_dir, a->iface);
