@@ -15,7 +15,7 @@ static int err_vset(struct err *e, int code, bool sys, const char *fmt, va_list 
 
 	if (code < 0)
 		code = -code;
-	if (!e)
+	if (!e || !code)
 		return -code;
 	e->code = code;
 	e->step = NULL;		/* a new failure: its step is named above (err_at) */

@@ -26,13 +26,15 @@
 struct err {
 	int code;		/* positive errno; 0 while nothing failed */
 	const char *step;	/* NULL, or the failed step's static name: "step" */
-	char msg[160];		/* what failed, with its context; the "error" field */
+	char msg[256];		/* what failed, with its context; the "error" field */
 };
 
 /*
  * Fills e (which may be NULL: nobody wants the words) and returns -code,
  * so that `return err_set(e, ENOSPC, "...");` reads as the failure.  code
- * may be given as an errno or as a negative errno; with fmt NULL the
+ * may be given as an errno or as a negative errno (0: nothing failed, e is
+ * left alone and 0 returned, so `return err_sys(e, f(), "f")` reads
+ * right); with fmt NULL the
  * message is strerror(code).  The message is truncated to fit; the step
  * is cleared (a caller names it with err_at), so e need not be zeroed.
  */
