@@ -359,8 +359,7 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 	return 0;
 }
 
-/* Read all of path (at most max octets) into a malloc'd, NUL-terminated buffer. */
-static int read_file(const char *path, size_t max, char **out, size_t *outlen)
+int dhcp_file_read(const char *path, size_t max, char **out, size_t *outlen)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -402,16 +401,25 @@ out:
 	return ret;
 }
 
+int dhcp_cache_read(const char *path, char **text, size_t *len, struct err *e)
+{
+	int ret = dhcp_file_read(path, DHCP_CACHE_MAX, text, len);
+
+	if (ret == -EFBIG)
+		return err_set(e, ret, "state cache over %u MiB", DHCP_CACHE_MAX >> 20);
+	if (ret == -ENOMEM)
+		return err_set(e, ret, "out of memory");
+	return err_sys(e, ret, "cannot read the state cache");
+}
+
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e)
 {
 	char *buf;
 	size_t len;
-	int ret = read_file(path, 1u << 24, &buf, &len);
+	int ret = dhcp_cache_read(path, &buf, &len, e);
 
-	if (ret == -EFBIG || ret == -ENOMEM)
-		return err_set(e, ret, ret == -EFBIG ? "state cache too large" : "out of memory");
 	if (ret)
-		return err_set(e, ret, "cannot read the state cache: %s", strerror(-ret));
+		return ret;
 	ret = dhcp_config_from_json(cfg, buf, len, e);
 	free(buf);
 	return ret;
@@ -506,11 +514,11 @@ int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path)
 {
 	char *buf;
 	size_t len;
-	int ret = read_file(path, DHCP_RESOLV_MAX, &buf, &len);
+	int ret = dhcp_file_read(path, DHCP_RESOLV_MAX, &buf, &len);
 
 	if (ret)
 		return ret;
-	apply_resolv(cfg, buf, len);	/* read_file() left buf[len] */
+	apply_resolv(cfg, buf, len);	/* dhcp_file_read() left buf[len] */
 	free(buf);
 	return 0;
 }

@@ -68,6 +68,22 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
 
 /*
+ * All of path (at most max octets: -EFBIG) into a malloc'd buffer with a
+ * NUL after the len octets read (the caller frees it); 0 or -errno.
+ */
+int dhcp_file_read(const char *path, size_t max, char **out, size_t *len);
+
+/* A state cache larger than this is refused (by both families' loaders). */
+#define DHCP_CACHE_MAX (16u << 20)
+
+/*
+ * The one reader of the state cache: all of path, NUL-terminated, into a
+ * malloc'd *text (the caller frees it).  0, or -errno with e saying why
+ * (-EFBIG: over DHCP_CACHE_MAX).
+ */
+int dhcp_cache_read(const char *path, char **text, size_t *len, struct err *e);
+
+/*
  * Check the --dhcp-option values against each other and the lease time
  * (at flag-parsing time, so a bad one exits 2): codes the server owns or
  * only a client sends are refused (dhcp_option_refused()), a code given
