@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # N, VMIF and CAP are for lib/dhcp.sh and the scripts
 # What capture-dhcp-seeds.sh and capture-dhcp6-seeds.sh share: the interop
 # topology with `podlaunch dhcp` serving, and the bridge captured in the
 # pod while the clients run (capture-bridge.py).  Source from the tree's
