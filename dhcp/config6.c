@@ -199,19 +199,6 @@ out:
 	return ret ? err_set(e, ret, "%s", why) : 0;
 }
 
-int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e)
-{
-	char *buf;
-	size_t len;
-	int ret = dhcp_cache_read(path, &buf, &len, e);
-
-	if (ret)
-		return ret;
-	ret = dhcp6_config_from_json(cfg, buf, len, e);
-	free(buf);
-	return ret;
-}
-
 int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
 {
 	char *buf, *line, *save_line;
