@@ -20,8 +20,7 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int bench_latency(const char *what, long count, int64_t (*exchange)(void),
-		  const long *retransmits)
+int bench_latency(const char *what, long count, int64_t (*exchange)(void), const long *retransmits)
 {
 	int64_t *lat = calloc((size_t)count, sizeof(*lat));
 	long ok = 0, lost = 0;

@@ -14,7 +14,6 @@ uint64_t bench_now_us(void);
  * max, the completed and lost counts, and *retransmits as it is after the
  * runs.  1 (with a line naming what) when none completed, else 0.
  */
-int bench_latency(const char *what, long count, int64_t (*exchange)(void),
-		  const long *retransmits);
+int bench_latency(const char *what, long count, int64_t (*exchange)(void), const long *retransmits);
 
 #endif
