@@ -15,13 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "bench/latency.h"
 #include "dhcp/dhcp6_msg.h"
 #include "dhcp/proto6.h"
 
@@ -29,14 +29,6 @@ static int fd;
 static struct sockaddr_in6 servers;
 static long retransmits;
 static const uint8_t duid[] = { 0, 3, 0, 1, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static size_t build(uint8_t *b, size_t cap, uint8_t type, const uint8_t xid[3],
 		    const struct dhcp6_msg *adv)
@@ -72,10 +64,10 @@ static size_t build(uint8_t *b, size_t cap, uint8_t type, const uint8_t xid[3],
 static int wait_reply(const uint8_t xid[3], uint8_t type, struct dhcp6_msg *m, uint8_t *buf,
 		      int ms)
 {
-	uint64_t end = now_us() + (uint64_t)ms * 1000;
+	uint64_t end = bench_now_us() + (uint64_t)ms * 1000;
 
 	for (;;) {
-		int64_t left = (int64_t)(end - now_us()) / 1000;
+		int64_t left = (int64_t)(end - bench_now_us()) / 1000;
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
@@ -95,7 +87,7 @@ static int64_t exchange(void)
 	static uint8_t out[512], in[1500], adv_buf[1500];
 	static struct dhcp6_msg adv, rep;
 	uint8_t xid[3];
-	uint64_t t0 = now_us();
+	uint64_t t0 = bench_now_us();
 	long r = random();
 	size_t n;
 
@@ -106,7 +98,7 @@ static int64_t exchange(void)
 		if (!wait_reply(xid, DHCP6_ADVERTISE, &adv, adv_buf, 250))
 			break;
 		retransmits++;
-		if (now_us() - t0 > 1000000)
+		if (bench_now_us() - t0 > 1000000)
 			return -1;
 	}
 	r = random();
@@ -117,25 +109,17 @@ static int64_t exchange(void)
 		if (!wait_reply(xid, DHCP6_REPLY, &rep, in, 250))
 			break;
 		retransmits++;
-		if (now_us() - t0 > 1000000)
+		if (bench_now_us() - t0 > 1000000)
 			return -1;
 	}
-	return (int64_t)(now_us() - t0);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
+	return (int64_t)(bench_now_us() - t0);
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in6 me = { .sin6_family = AF_INET6, .sin6_port = htons(DHCP6_CLIENT_PORT) };
-	long count, ok = 0, lost = 0;
 	unsigned int ifindex;
-	int64_t *lat;
+	long count;
 
 	if (argc != 3 || (count = atol(argv[2])) <= 0) {
 		fprintf(stderr, "usage: dhcp6_client IFACE COUNT\n");
@@ -152,26 +136,10 @@ int main(int argc, char **argv)
 	servers = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT),
 					 .sin6_scope_id = ifindex };
 	inet_pton(AF_INET6, "ff02::1:2", &servers.sin6_addr);
-	srandom((unsigned int)now_us());
-	lat = calloc((size_t)count, sizeof(*lat));
+	srandom((unsigned int)bench_now_us());
 	/* warm-up: the link-local address out of DAD, neighbour caches */
 	for (int i = 0; i < 50 && exchange() < 0; i++)
 		;
 	retransmits = 0;	/* those of the warm-up are not the server's */
-	for (long i = 0; i < count; i++) {
-		int64_t l = exchange();
-
-		if (l < 0)
-			lost++;
-		else
-			lat[ok++] = l;
-	}
-	if (!ok) {
-		printf("dhcp6: no exchange completed (%ld lost)\n", lost);
-		return 1;
-	}
-	qsort(lat, (size_t)ok, sizeof(*lat), cmp);
-	printf("%ld %ld %ld %ld %ld %ld %ld\n", (long)lat[ok / 2], (long)lat[ok * 9 / 10], (long)lat[0],
-	       (long)lat[ok - 1], ok, lost, retransmits);
-	return 0;
+	return bench_latency("dhcp6", count, exchange, &retransmits);
 }

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -27,18 +26,11 @@
 #include <sys/socket.h>
 
 #include "common/mac.h"
+#include "bench/latency.h"
 #include "dhcp/frame.h"
 #include "dhcp/proto.h"
 
 static int ifindex;
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* A client frame: 0.0.0.0:68 -> 255.255.255.255:67. */
 static size_t frame(uint8_t *out, const uint8_t mac[6], const uint8_t *msg, size_t len)
@@ -114,10 +106,10 @@ static int wait_reply(int fd, uint32_t xid, uint8_t type, uint32_t *yiaddr, uint
 		      int timeout_ms)
 {
 	uint8_t b[2048];
-	uint64_t end = now_us() + (uint64_t)timeout_ms * 1000u;
+	uint64_t end = bench_now_us() + (uint64_t)timeout_ms * 1000u;
 
 	for (;;) {
-		int64_t left = (int64_t)(end - now_us());
+		int64_t left = (int64_t)(end - bench_now_us());
 		struct pollfd p = { fd, POLLIN, 0 };
 
 		if (left <= 0 || poll(&p, 1, (int)(left / 1000) + 1) <= 0)
@@ -170,7 +162,7 @@ static int64_t dora(void)
 {
 	uint8_t m[300], f[400];
 	uint32_t xid, yi = 0, sid = 0;
-	uint64_t t0 = now_us();
+	uint64_t t0 = bench_now_us();
 
 	xid = (uint32_t)random();
 	for (;;) {
@@ -178,7 +170,7 @@ static int64_t dora(void)
 		if (!wait_reply(rxfd, xid, DHCPOFFER, &yi, &sid, 250))
 			break;
 		retransmits++;
-		if (now_us() - t0 > 1000000)
+		if (bench_now_us() - t0 > 1000000)
 			return -1;
 	}
 	for (;;) {
@@ -186,17 +178,10 @@ static int64_t dora(void)
 		if (!wait_reply(rxfd, xid, DHCPACK, &yi, &sid, 250))
 			break;
 		retransmits++;
-		if (now_us() - t0 > 1000000)
+		if (bench_now_us() - t0 > 1000000)
 			return -1;
 	}
-	return (int64_t)(now_us() - t0);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
+	return (int64_t)(bench_now_us() - t0);
 }
 
 static long flood_count;
@@ -256,34 +241,17 @@ int main(int argc, char **argv)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex,
 				   .sll_protocol = htons(ETH_P_IP) };
 	bind(rxfd, (struct sockaddr *)&sll, sizeof(sll));
-	srandom((unsigned int)now_us());
+	srandom((unsigned int)bench_now_us());
 
 	if (!strcmp(argv[1], "dora")) {
-		int64_t *lat = calloc((size_t)count, sizeof(*lat));
-		long ok = 0, lost = 0;
-
 		dora();	/* warm-up: ARP, caches */
-		for (long i = 0; i < count; i++) {
-			int64_t l = dora();
-			if (l < 0)
-				lost++;
-			else
-				lat[ok++] = l;
-		}
-		if (!ok) {
-			printf("dora: no exchange completed (%ld lost)\n", lost);
-			return 1;
-		}
-		qsort(lat, (size_t)ok, sizeof(*lat), cmp);
-		printf("%ld %ld %ld %ld %ld %ld %ld\n", (long)lat[ok / 2], (long)lat[ok * 9 / 10],
-		       (long)lat[0], (long)lat[ok - 1], ok, lost, retransmits);
-		return 0;
+		return bench_latency("dora", count, dora, &retransmits);
 	}
 	if (!strcmp(argv[1], "flood")) {
 		pthread_t t;
 		int64_t worst = 0;
 		long n = 0, lost = 0;
-		uint64_t t0 = now_us();
+		uint64_t t0 = bench_now_us();
 
 		flood_count = count;
 		pthread_create(&t, NULL, flood, NULL);
@@ -297,7 +265,7 @@ int main(int argc, char **argv)
 			usleep(50000);
 		}
 		pthread_join(t, NULL);
-		printf("%.3f %ld %ld %ld %ld\n", (double)(now_us() - t0) / 1e6, n, lost, (long)worst,
+		printf("%.3f %ld %ld %ld %ld\n", (double)(bench_now_us() - t0) / 1e6, n, lost, (long)worst,
 		       retransmits);
 		return 0;
 	}

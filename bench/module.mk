@@ -13,11 +13,13 @@ $(BUILD)/bench/vmm: $(BUILD)/bench/vmm.o
 # bench/dhcp: podlaunch dhcp against dnsmasq (DORA latency), and under a flood.
 BENCH_BINS += $(BUILD)/bench/dhcp_client $(BUILD)/podlaunch
 BENCHES    += bench/dhcp
-$(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(LIBDHCP) $(LIBCOMMON)
+$(BUILD)/bench/dhcp_client: $(BUILD)/bench/dhcp_client.o $(BUILD)/bench/latency.o $(LIBDHCP) \
+		$(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 # and its DHCPv6 Solicit-to-Reply latency against dnsmasq (DHCPv6 + RAs).
 BENCH_BINS += $(BUILD)/bench/dhcp6_client
-$(BUILD)/bench/dhcp6_client: $(BUILD)/bench/dhcp6_client.o $(LIBDHCP) $(LIBCOMMON)
+$(BUILD)/bench/dhcp6_client: $(BUILD)/bench/dhcp6_client.o $(BUILD)/bench/latency.o $(LIBDHCP) \
+		$(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^
 # bench/setup: podlaunch setup+teardown against the same binding done with
 # ip/sysctl/ip tuntap (bench/setup-peer.sh), fresh CNI namespaces, root.

@@ -7,10 +7,13 @@
  * tooling can parse it.  Fields are given as a jansson pack format plus its
  * arguments, e.g.
  *
- *	log_error("netsetup", "step failed", "{s:s, s:s}", "step", name, "error", strerror(e));
+ *	log_info("dhcp", "lease", "{s:s, s:s}", "mac", mac, "ip", ip);
  *
- * Pass NULL as the format for no extra fields.  A failure's reason is always
- * the field "error" (strerror's words, or a struct err's message).
+ * Pass NULL as the format for no extra fields.  A failure is always the
+ * field "error": a struct err's message (what failed, with its context,
+ * then strerror's words where an errno is the reason; err_log), or
+ * strerror's words alone; "step" names a failed step.  Never "errno" or
+ * "reason" (common/err.h).
  */
 
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };

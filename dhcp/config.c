@@ -260,7 +260,7 @@ static uint32_t get32(const uint8_t *v)
 }
 
 int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
-		     bool lease_given, const char **why)
+		     bool lease_given, struct err *err)
 {
 	const struct dhcp_extra *t1 = NULL, *t2 = NULL;
 	size_t out = 0;
@@ -269,68 +269,66 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 		struct dhcp_extra *e = &extra[i];
 		size_t l = e->len;
 
-		*why = dhcp_option_refused(e->code);
-		if (*why)
-			return -EINVAL;
+		const char *refused = dhcp_option_refused(e->code);
+
+		if (refused)
+			return err_set(err, EINVAL, "%s", refused);
 		/* RFC 3396: a second instance would be concatenated with the first. */
-		for (size_t j = 0; j < i; j++) {
-			*why = "the same code is given twice";
+		for (size_t j = 0; j < i; j++)
 			if (extra[j].code == e->code)
-				return -EINVAL;
-		}
+				return err_set(err, EINVAL, "the same code is given twice");
 		switch (e->code) {
 		case OPT_SUBNET_MASK:
-			*why = "option 1 must be a 4-octet contiguous mask (RFC 2132 3.3)";
 			if (l != 4 || !mask_valid(e->data))
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "option 1 must be a 4-octet contiguous mask (RFC 2132 3.3)");
 			break;
 		case OPT_BROADCAST:
-			*why = "option 28 must be 4 octets (RFC 2132 5.3)";
 			if (l != 4)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "option 28 must be 4 octets (RFC 2132 5.3)");
 			break;
 		case OPT_MTU:
-			*why = "option 26 must be 2 octets, at least 68 (RFC 2132 5.1)";
 			if (l != 2 || (e->data[0] << 8 | e->data[1]) < 68)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "option 26 must be 2 octets, at least 68 (RFC 2132 5.1)");
 			break;
 		case OPT_ROUTER:
 		case OPT_DNS:
 		case OPT_NTP:
-			*why = "options 3, 6 and 42 are lists of 4-octet addresses (RFC 2132 3.5, 3.8, 8.3)";
 			if (!l || l % 4)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "options 3, 6 and 42 are lists of 4-octet addresses (RFC 2132 3.5, 3.8, 8.3)");
 			break;
 		case OPT_HOSTNAME:
 		case OPT_DOMAIN:
-			*why = "options 12 and 15 are at least 1 octet (RFC 2132 3.14, 3.17)";
 			if (!l)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "options 12 and 15 are at least 1 octet (RFC 2132 3.14, 3.17)");
 			break;
 		case OPT_CLASSLESS_ROUTE:
 		case OPT_MS_CLASSLESS_ROUTE:
-			*why = "options 121 and 249 must be whole RFC 3442 routes";
 			if (!routes_valid(e->data, l))
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "options 121 and 249 must be whole RFC 3442 routes");
 			break;
 		case OPT_LEASE_TIME:
 		case OPT_T1:
 		case OPT_T2:
-			*why = "options 51, 58 and 59 must be 4 octets (RFC 2132 9.2, 9.11, 9.12)";
 			if (l != 4)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "options 51, 58 and 59 must be 4 octets (RFC 2132 9.2, 9.11, 9.12)");
 			break;
 		}
 		if (e->code == OPT_LEASE_TIME) {
 			uint32_t v = get32(e->data);
 
 			/* The same as --lease-time (one lease time, not two instances). */
-			*why = "option 51 and --lease-time both set";
 			if (lease_given)
-				return -EINVAL;
-			*why = "option 51 must be 10..4294967294 seconds or ffffffff (infinite)";
+				return err_set(err, EINVAL, "option 51 and --lease-time both set");
 			if (v < 10)
-				return -EINVAL;
+				return err_set(err, EINVAL,
+					       "option 51 must be 10..4294967294 seconds or ffffffff (infinite)");
 			*lease_time = v;
 			continue;
 		}
@@ -353,18 +351,15 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 	uint64_t v2 = t2 ? get32(t2->data) : lease * 7 / 8;
 	bool infinite = *lease_time == DHCP_LEASE_INFINITE;
 
-	*why = "T1 (58) < T2 (59) < lease time (51, --lease-time) does not hold";
-	if ((t1 && v1 >= lease) || (t2 && v2 >= lease))
-		return -EINVAL;
 	/* With an infinite lease no default T1/T2 is sent: nothing to order against. */
-	if ((t1 || t2) && ((t1 && t2) || !infinite) && v1 >= v2)
-		return -EINVAL;
-	*why = NULL;
+	if ((t1 && v1 >= lease) || (t2 && v2 >= lease) ||
+	    ((t1 || t2) && ((t1 && t2) || !infinite) && v1 >= v2))
+		return err_set(err, EINVAL,
+			       "T1 (58) < T2 (59) < lease time (51, --lease-time) does not hold");
 	return 0;
 }
 
-/* Read all of path (at most max octets) into a malloc'd, NUL-terminated buffer. */
-static int read_file(const char *path, size_t max, char **out, size_t *outlen)
+int dhcp_file_read(const char *path, size_t max, char **out, size_t *outlen)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -406,16 +401,25 @@ out:
 	return ret;
 }
 
+int dhcp_cache_read(const char *path, char **text, size_t *len, struct err *e)
+{
+	int ret = dhcp_file_read(path, DHCP_CACHE_MAX, text, len);
+
+	if (ret == -EFBIG)
+		return err_set(e, ret, "state cache over %u MiB", DHCP_CACHE_MAX >> 20);
+	if (ret == -ENOMEM)
+		return err_set(e, ret, "out of memory");
+	return err_sys(e, ret, "cannot read the state cache");
+}
+
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e)
 {
 	char *buf;
 	size_t len;
-	int ret = read_file(path, 1u << 24, &buf, &len);
+	int ret = dhcp_cache_read(path, &buf, &len, e);
 
-	if (ret == -EFBIG || ret == -ENOMEM)
-		return err_set(e, ret, ret == -EFBIG ? "state cache too large" : "out of memory");
 	if (ret)
-		return err_set(e, ret, "cannot read the state cache: %s", strerror(-ret));
+		return ret;
 	ret = dhcp_config_from_json(cfg, buf, len, e);
 	free(buf);
 	return ret;
@@ -510,11 +514,11 @@ int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path)
 {
 	char *buf;
 	size_t len;
-	int ret = read_file(path, DHCP_RESOLV_MAX, &buf, &len);
+	int ret = dhcp_file_read(path, DHCP_RESOLV_MAX, &buf, &len);
 
 	if (ret)
 		return ret;
-	apply_resolv(cfg, buf, len);	/* read_file() left buf[len] */
+	apply_resolv(cfg, buf, len);	/* dhcp_file_read() left buf[len] */
 	free(buf);
 	return 0;
 }

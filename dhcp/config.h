@@ -68,6 +68,22 @@ int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
 
 /*
+ * All of path (at most max octets: -EFBIG) into a malloc'd buffer with a
+ * NUL after the len octets read (the caller frees it); 0 or -errno.
+ */
+int dhcp_file_read(const char *path, size_t max, char **out, size_t *len);
+
+/* A state cache larger than this is refused (by both families' loaders). */
+#define DHCP_CACHE_MAX (16u << 20)
+
+/*
+ * The one reader of the state cache: all of path, NUL-terminated, into a
+ * malloc'd *text (the caller frees it).  0, or -errno with e saying why
+ * (-EFBIG: over DHCP_CACHE_MAX).
+ */
+int dhcp_cache_read(const char *path, char **text, size_t *len, struct err *e);
+
+/*
  * Check the --dhcp-option values against each other and the lease time
  * (at flag-parsing time, so a bad one exits 2): codes the server owns or
  * only a client sends are refused (dhcp_option_refused()), a code given
@@ -75,10 +91,10 @@ int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
  * 59 must have their RFC 2132 sizes (1 a contiguous mask), 3/6/42 be
  * address lists, 121/249 whole RFC 3442 routes, and T1 < T2 < lease.
  * Option 51 sets *lease_time (refused with lease_given: --lease-time)
- * and leaves the list.  0 or -EINVAL with *why set.
+ * and leaves the list.  0 or -EINVAL with e saying which rule failed.
  */
 int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
-		     bool lease_given, const char **why);
+		     bool lease_given, struct err *e);
 
 /* A resolv.conf larger than this is refused rather than cut. */
 #define DHCP_RESOLV_MAX (1u << 20)

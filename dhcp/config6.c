@@ -248,37 +248,20 @@ out:
 	return ret ? err_set(e, ret, "%s", why) : 0;
 }
 
-int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e)
-{
-	FILE *f = fopen(path, "re");
-	static char buf[1 << 20];
-	size_t n;
-
-	if (!f)
-		return err_set(e, errno, "cannot open the state cache: %s", strerror(errno));
-	n = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f) || n == sizeof(buf)) {
-		fclose(f);
-		return err_set(e, EIO, "cannot read the state cache (or over 1 MiB)");
-	}
-	fclose(f);
-	return dhcp6_config_from_json(cfg, buf, n, e);
-}
-
 int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *buf, *line, *save_line;
 	bool seen = false;
+	size_t len;
+	int ret = dhcp_file_read(path, DHCP_RESOLV_MAX, &buf, &len);	/* the v4 side's cap */
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) >= 0) {
-		char *save, *kw = strtok_r(line, " \t\r\n", &save), *w;
+	if (ret)
+		return ret;
+	for (line = strtok_r(buf, "\n", &save_line); line; line = strtok_r(NULL, "\n", &save_line)) {
+		char *save, *kw = strtok_r(line, " \t\r", &save), *w;
 		struct in6_addr a;
 
-		if (!kw || strcmp(kw, "nameserver") || !(w = strtok_r(NULL, " \t\r\n", &save)))
+		if (!kw || strcmp(kw, "nameserver") || !(w = strtok_r(NULL, " \t\r", &save)))
 			continue;
 		if (!seen)
 			cfg->ndns = 0;
@@ -286,7 +269,6 @@ int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
 		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(w, &a) && !strchr(w, '%') && is_global(&a))
 			cfg->dns[cfg->ndns++] = a;
 	}
-	free(line);
-	fclose(f);
+	free(buf);
 	return 0;
 }

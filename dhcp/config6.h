@@ -51,11 +51,13 @@ struct dhcp6_config {
 	uint32_t lease_time;		/* seconds or DHCP6_INFINITY (command line) */
 };
 
-/* cfg's cache-derived fields from the state JSON; 0 or -EINVAL with e saying what is wrong. */
+/*
+ * cfg's cache-derived fields from the state JSON (read with
+ * dhcp_cache_read, as for the IPv4 view); 0 or -EINVAL with e saying what
+ * is wrong.
+ */
 int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len,
 			   struct err *e);
-/* Same from a file; -errno (e says which step) when it cannot be read. */
-int dhcp6_config_load(struct dhcp6_config *cfg, const char *path, struct err *e);
 /*
  * The IPv6 nameserver lines of a resolv.conf (any length) replace cfg's
  * when it has any nameserver line, as dhcp_config_load_resolv() does for

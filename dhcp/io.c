@@ -15,6 +15,7 @@
 #include "dhcp/frame.h"
 #include "dhcp/io.h"
 #include "dhcp/proto.h"
+#include "dhcp/sock.h"
 
 int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 {
@@ -23,44 +24,25 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	struct ifreq ifr = { 0 };
-	int one = 1;
+	int one = 1, ret;
 
 	io->udp = io->raw = -1;
-	step = "if_nametoindex";
-	io->ifindex = (int)if_nametoindex(bridge);
-	if (!io->ifindex)
-		return err_set(e, errno, "%s: %s", step, strerror(errno));
-
-	step = "udp socket";
-	io->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	io->ifindex = dhcp_sock_ifindex(bridge, e);
+	if (io->ifindex < 0)
+		return io->ifindex;
+	io->udp = dhcp_sock_udp(AF_INET, bridge, e);
 	if (io->udp < 0)
-		return err_set(e, errno, "%s: %s", step, strerror(errno));
-	step = "SO_BINDTODEVICE";
-	if (setsockopt(io->udp, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)) < 0)
-		goto fail;
-	step = "SO_REUSEADDR/SO_BROADCAST/IP_PKTINFO";
-	if (setsockopt(io->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    setsockopt(io->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
+		return io->udp;
+	step = "SO_BROADCAST/IP_PKTINFO";
+	if (setsockopt(io->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(io->udp, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
 		goto fail;
-	/*
-	 * A deep queue rides out a burst of junk (flood) without dropping
-	 * the guest's next request: FORCE while privileged, else up to
-	 * net.core.rmem_max.
-	 */
-	int rcvbuf = 4 << 20;
-	if (setsockopt(io->udp, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(io->udp, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	dhcp_sock_deep_queue(io->udp);
 	step = "bind 0.0.0.0:67";
 	if (bind(io->udp, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		goto fail;
-
-	step = "SIOCGIFHWADDR";
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
-	if (ioctl(io->udp, SIOCGIFHWADDR, &ifr) < 0)
-		goto fail;
-	memcpy(io->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if ((ret = dhcp_sock_bridge_mac(io->udp, bridge, io->mac, e)))
+		goto fail_e;
 
 	/*
 	 * Protocol 0: this socket only sends, so nothing queues on it.  EPERM
@@ -79,11 +61,11 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 		goto fail;
 	}
 	return 0;
-fail:;
-	int code = errno;
-
+fail:
+	ret = err_sys(e, errno, "%s", step);
+fail_e:
 	dhcp_io_close(io);
-	return err_set(e, code, "%s: %s", step, strerror(code));
+	return ret;
 }
 
 void dhcp_io_close(struct dhcp_io *io)

@@ -16,6 +16,7 @@
 #include "dhcp/io6.h"
 #include "dhcp/ip6pkt.h"
 #include "dhcp/proto6.h"
+#include "dhcp/sock.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -84,24 +85,18 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 	struct sock_fprog none = { 1, drop_all };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT) };
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6) };
-	struct ifreq ifr = { 0 };
-	int one = 1, rcvbuf = 4 << 20;
+	int one = 1, ret;
 	uint8_t junk[64];
 
 	io->pkt = io->udp = -1;
-	step = "if_nametoindex";
-	io->ifindex = (int)if_nametoindex(bridge);
-	if (!io->ifindex)
-		return err_set(e, errno, "%s: %s", step, strerror(errno));
-
-	step = "udp6 socket";
-	io->udp = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	io->ifindex = dhcp_sock_ifindex(bridge, e);
+	if (io->ifindex < 0)
+		return io->ifindex;
+	io->udp = dhcp_sock_udp(AF_INET6, bridge, e);
 	if (io->udp < 0)
-		return err_set(e, errno, "%s: %s", step, strerror(errno));
-	step = "udp6 SO_BINDTODEVICE/IPV6_V6ONLY/SO_REUSEADDR/filter";
-	if (setsockopt(io->udp, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)) < 0 ||
-	    setsockopt(io->udp, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
-	    setsockopt(io->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+		return io->udp;
+	step = "udp6 IPV6_V6ONLY/filter";
+	if (setsockopt(io->udp, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
 	    setsockopt(io->udp, SOL_SOCKET, SO_ATTACH_FILTER, &none, sizeof(none)) < 0)
 		goto fail;
 	step = "bind [::]:547";
@@ -112,11 +107,8 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 	if (join(io->udp, "ff02::1:2", io->ifindex) < 0 || join(io->udp, "ff02::2", io->ifindex) < 0)
 		goto fail;
 
-	step = "SIOCGIFHWADDR";
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
-	if (ioctl(io->udp, SIOCGIFHWADDR, &ifr) < 0)
-		goto fail;
-	memcpy(io->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if ((ret = dhcp_sock_bridge_mac(io->udp, bridge, io->mac, e)))
+		goto fail_e;
 	bridge_addrs(io, bridge);
 
 	step = "packet socket (needs CAP_NET_RAW)";
@@ -132,8 +124,7 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 	step = "PACKET_AUXDATA";
 	if (setsockopt(io->pkt, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0)
 		goto fail;
-	if (setsockopt(io->pkt, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(io->pkt, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	dhcp_sock_deep_queue(io->pkt);
 	step = "bind packet socket";
 	sll.sll_ifindex = io->ifindex;
 	if (bind(io->pkt, (struct sockaddr *)&sll, sizeof(sll)) < 0)
@@ -142,11 +133,11 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 	while (recv(io->pkt, junk, sizeof(junk), MSG_DONTWAIT) >= 0)
 		;
 	return 0;
-fail:;
-	int code = errno;
-
+fail:
+	ret = err_sys(e, errno, "%s", step);
+fail_e:
 	dhcp6_io_close(io);
-	return err_set(e, code, "%s: %s", step, strerror(code));
+	return ret;
 }
 
 void dhcp6_io_close(struct dhcp6_io *io)

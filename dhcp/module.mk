@@ -5,10 +5,11 @@
 DHCP_PURE_SRCS := dhcp/msg.c dhcp/optenc.c dhcp/config.c dhcp/reply.c dhcp/server.c \
 	dhcp/frame.c dhcp/ip6pkt.c dhcp/dhcp6_msg.c dhcp/dnsname.c dhcp/config6.c \
 	dhcp/dhcp6_server.c dhcp/ndp.c dhcp/ra.c dhcp/serve6.c
-DHCP_SRCS := $(DHCP_PURE_SRCS) dhcp/io.c dhcp/io6.c
+DHCP_SRCS := $(DHCP_PURE_SRCS) dhcp/io.c dhcp/io6.c dhcp/sock.c
 DHCP_HDRS := dhcp/config.h dhcp/frame.h dhcp/io.h dhcp/msg.h dhcp/optenc.h dhcp/proto.h \
 	dhcp/reply.h dhcp/server.h dhcp/proto6.h dhcp/ip6pkt.h dhcp/dhcp6_msg.h dhcp/dnsname.h \
-	dhcp/config6.h dhcp/dhcp6_server.h dhcp/ndp.h dhcp/ra.h dhcp/serve6.h dhcp/io6.h
+	dhcp/config6.h dhcp/dhcp6_server.h dhcp/ndp.h dhcp/ra.h dhcp/serve6.h dhcp/io6.h \
+	dhcp/sock.h
 DHCP_OBJS := $(DHCP_SRCS:%.c=$(BUILD)/%.o)
 LIBDHCP   := $(BUILD)/libdhcp.a
 

@@ -18,7 +18,7 @@
  * the pod interface must be the one the cache describes.  A clash fails
  * here, with nothing journaled, so no undo can ever delete a foreign link.
  */
-static int preflight(const struct ns_state *st)
+static int preflight(const struct ns_state *st, struct err *e)
 {
 	const struct ns_binding *b = &st->binding;
 	const char *mine[] = { b->bridge, b->nic, b->tap };
@@ -27,13 +27,12 @@ static int preflight(const struct ns_state *st)
 	int ret = nsnl_open(&sk);
 
 	if (ret)
-		return ret;
+		return err_at(e, "preflight", err_sys(e, ret, "netlink socket"));
 	ret = nsnl_link_get(sk, st->pod.ifindex, NULL, &l);
 	if (ret || strcmp(l.name, st->pod.iface)) {
-		log_error("netsetup", "pod interface is not where the cache says",
-			  "{s:s, s:s, s:i}", "step", "preflight", "iface", st->pod.iface,
-			  "ifindex", st->pod.ifindex);
-		ret = ret ?: -ENODEV;
+		ret = err_at(e, "preflight", err_set(e, ret ?: -ENODEV, "pod interface %s is not "
+						     "where the cache says (ifindex %d)",
+						     st->pod.iface, st->pod.ifindex));
 		goto out;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
@@ -44,15 +43,16 @@ static int preflight(const struct ns_state *st)
 			ret = 0;
 			continue;
 		}
-		if (!ret) {
-			log_error("netsetup", "a link with the binding's name already exists",
-				  "{s:s, s:s}", "step", "preflight", "link", mine[i]);
-			ret = -EEXIST;
-		}
+		if (!ret)
+			ret = err_set(e, EEXIST, "a link with the binding's name already exists: %s",
+				      mine[i]);
+		else
+			err_sys(e, ret, "cannot look up link %s", mine[i]);
+		ret = err_at(e, "preflight", ret);
 		goto out;
 	}
 	if (b->kind == NS_BINDING_MASQUERADE)
-		ret = ns_masq_preflight(st);
+		ret = ns_masq_preflight(st, e);
 out:
 	nsnl_close(sk);
 	return ret;
@@ -103,29 +103,26 @@ static int binding_state(const struct ns_state *st)
 }
 
 /* Plan the binding and run it as a transaction (which rolls back on failure). */
-static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_txn *tp)
+static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_txn *tp,
+			struct err *e)
 {
-	struct err err = { 0 };
 	uint8_t mac[6];
 	int ret;
 
 	ret = ns_mac_random(st->pod.mac, mac);
-	if (!ret)
-		ret = ns_plan_build(st, o, mac, &err);
-	if (ret) {
-		if (!err.code)
-			err_set(&err, ret, NULL);	/* ns_mac_random: only the errno */
-		err_log("netsetup", "cannot plan the binding", &err, "{s:s}", "step", "plan");
-		return ret;
-	}
+	if (ret)
+		return err_at(e, "plan", err_sys(e, ret, "cannot pick the nic's MAC"));
+	ret = ns_plan_build(st, o, mac, e);
+	if (ret)
+		return err_at(e, "plan", ret);
 	if (st->binding.l2_only)
 		log_info("netsetup", "no IPv4 and no global IPv6 address on the pod interface: L2-only binding, no DHCP",
 			 "{s:s}", "iface", st->pod.iface);
 	ns_masq_ipv6_gate(st);
-	ret = preflight(st);
+	ret = preflight(st, e);
 	if (ret)
 		return ret;
-	ret = ns_txn_setup(tp);
+	ret = ns_txn_setup(tp, e);
 	if (!ret && st->binding.kind == NS_BINDING_MASQUERADE)
 		log_info("netsetup", "masquerade binding in place", "{s:s, s:s, s:s, s:s, s:s}",
 			 "bridge", st->binding.bridge, "tap", st->binding.tap,
@@ -145,7 +142,7 @@ static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_
  * the journal's undos are all no-ops or restore the pod interface's
  * forwarding, then the cache is set aside and the pod discovered anew).
  */
-static int masq_done(struct ns_txn *t, const char *path)
+static int masq_done(struct ns_txn *t, const char *path, struct err *e)
 {
 	int ret = ns_masq_binding_state(t->st);
 
@@ -154,28 +151,27 @@ static int masq_done(struct ns_txn *t, const char *path)
 			 "{s:s, s:s}", "file", path, "binding", "masquerade");
 		return 0;
 	}
-	if (ret < 0) {
-		log_error("netsetup", "cannot check the cached binding", "{s:s, s:s, s:s}",
-			  "step", "check", "file", path, "error", strerror(-ret));
-		return ret;
-	}
+	if (ret < 0)
+		return err_at(e, "check", err_sys(e, ret, "cannot check the cached binding"));
 	if (ret == NS_MASQ_PARTIAL)
 		return ret;	/* the journal is rolled back below */
 	log_warn("netsetup", "the cached binding is not in this network namespace "
 		 "(recreated?); keeping the cache as .stale and starting over", "{s:s}", "file", path);
-	ret = ns_txn_rollback(t) ?: ns_cache_set_aside(path);
+	ret = ns_txn_rollback(t, e) ?:
+	      err_at(e, "cache", err_sys(e, ns_cache_set_aside(path), "cannot set the cache aside"));
 	return ret ? ret : NS_MASQ_ABSENT;
 }
 
-static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path)
+static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path,
+			struct err *e)
 {
 	struct ns_txn t = { .st = st, .cache_path = path };
 	static struct ns_journal_entry old_journal[NS_MAX_JOURNAL];
 	int ret, n_old = 0;
 
-	ret = ns_cache_read(path, st);
+	ret = ns_cache_read(path, st, e);
 	if (!ret && st->phase == NS_PHASE_DONE && st->binding.kind == NS_BINDING_MASQUERADE) {
-		ret = masq_done(&t, path);
+		ret = masq_done(&t, path, e);
 		if (ret <= 0)
 			return ret;
 		ret = ret == NS_MASQ_ABSENT ? -ENOENT : 0;
@@ -194,11 +190,9 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 					 "{s:s, s:i}", "file", path, "repairs", ret);
 				return 0;
 			}
-			if (ret != -ESTALE) {
-				log_error("netsetup", "cannot check the cached binding", "{s:s, s:s, s:s}",
-					  "step", "check", "file", path, "error", strerror(-ret));
-				return ret;
-			}
+			if (ret != -ESTALE)
+				return err_at(e, "check",
+					      err_sys(e, ret, "cannot check the cached binding"));
 			ret = BINDING_PARTIAL;
 		}
 		if (ret == BINDING_ABSENT) {
@@ -207,14 +201,14 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 				 "{s:s}", "file", path);
 			ret = ns_cache_set_aside(path);
 			if (ret)
-				return ret;
+				return err_at(e, "cache", err_sys(e, ret, "cannot set the cache aside"));
 			ret = -ENOENT;
 		} else if (ret == BINDING_PARTIAL) {
 			log_warn("netsetup", "the cached binding is only partly in place or cannot "
 				 "be repaired; rolling it back and setting up again", "{s:s}", "file", path);
 			ret = 0;
 		} else {
-			return ret;
+			return err_at(e, "check", err_sys(e, ret, "cannot check the cached binding"));
 		}
 	}
 	if (!ret) {
@@ -223,14 +217,10 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 			log_warn("netsetup", "interrupted setup found; rolling back before retrying",
 				 "{s:s, s:i}", "file", path, "steps", st->n_journal);
 			t.retry = true;
-			ret = ns_txn_rollback(&t);
+			ret = ns_txn_rollback(&t, e);
 			t.retry = false;
-			if (ret) {
-				log_error("netsetup", "rollback of the interrupted setup failed",
-					  "{s:s, s:s, s:s}", "step", "rollback", "file", path,
-					  "error", strerror(-ret));
-				return ret;
-			}
+			if (ret)
+				return ret;	/* step "rollback": of the interrupted setup */
 			memcpy(old_journal, st->journal, sizeof(old_journal));
 			n_old = st->n_journal;
 			st->n_journal = 0;
@@ -238,60 +228,61 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 	} else if (ret == -ENOENT) {
 		memset(st, 0, sizeof(*st));
 		ret = ns_discover(o->iface, o->resolv_conf, &st->pod);
-		if (ret) {
-			log_error("netsetup", "discovery failed", "{s:s, s:s, s:s}", "step", "discover",
-				  "iface", o->iface,
-				  "error", strerror(-ret));
-			return ret;
-		}
+		if (ret)
+			return err_at(e, "discover", err_sys(e, ret, "discovery of %s failed", o->iface));
 	} else {
-		return ret;	/* corrupt or foreign: logged with the file name */
+		return ret;	/* corrupt or foreign: e says what is wrong */
 	}
 	st->version = NS_CACHE_VERSION;
-	ret = plan_and_run(o, st, &t);
+	ret = plan_and_run(o, st, &t, e);
 	if (ret && n_old) {
 		/*
 		 * The retry failed: the fast rollback above left routes from
 		 * addresses in DAD out, so roll back again, all of it (every undo
 		 * is idempotent: after the retry's own rollback this only checks).
 		 */
-		int rb;
+		struct err rbe = { 0 };
 
 		memcpy(st->journal, old_journal, sizeof(old_journal));
 		st->n_journal = n_old;
-		rb = ns_txn_rollback(&t);
-		if (rb)
-			log_error("netsetup", "rollback of the interrupted setup failed",
-				  "{s:s, s:s, s:s}", "step", "rollback", "file", path,
-				  "error", strerror(-rb));
+		if (ns_txn_rollback(&t, &rbe))	/* a second failure: the retry's goes up */
+			err_log("netsetup", "rollback of the interrupted setup failed", &rbe,
+				"{s:s}", "file", path);
 	}
 	return ret;
 }
 
 /* The cache lock serialises concurrent podlaunch runs on one interface. */
-static int cache_lock(const char *path)
+static int cache_lock(const char *path, struct err *e)
 {
 	int lock = ns_cache_lock(path);
 
 	if (lock < 0)
-		log_error("netsetup", "cannot lock the state cache", "{s:s, s:s, s:s}", "step", "lock",
-			  "file", path, "error", strerror(-lock));
+		return err_at(e, "lock", err_sys(e, lock, "cannot lock the state cache"));
 	return lock;
+}
+
+/* The cache's path, "" until known. */
+static int cache_path(const struct ns_opts *o, char *path, size_t len, struct err *e)
+{
+	path[0] = 0;
+	return err_at(e, "cache", err_sys(e, ns_cache_path(o->state_dir, o->iface, path, len),
+					  "cannot name the state cache"));
 }
 
 
 int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len,
-	     int *lock_fd)
+	     int *lock_fd, struct err *e)
 {
 	int ret, lock;
 
-	ret = ns_cache_path(o->state_dir, o->iface, path, len);
+	ret = cache_path(o, path, len, e);
 	if (ret)
 		return ret;
-	lock = cache_lock(path);
+	lock = cache_lock(path, e);
 	if (lock < 0)
 		return lock;
-	ret = setup_locked(o, st, path);
+	ret = setup_locked(o, st, path, e);
 	if (ret || !lock_fd)
 		close(lock);
 	else
@@ -299,9 +290,9 @@ int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t le
 	return ret;
 }
 
-static int teardown_locked(struct ns_txn *t)
+static int teardown_locked(struct ns_txn *t, struct err *e)
 {
-	int ret = ns_cache_read(t->cache_path, t->st);
+	int ret = ns_cache_read(t->cache_path, t->st, e);
 
 	if (ret == -ENOENT) {
 		log_info("netsetup", "no state cache; nothing to tear down", "{s:s}",
@@ -309,7 +300,7 @@ static int teardown_locked(struct ns_txn *t)
 		return 0;
 	}
 	if (ret)
-		return ret;	/* corrupt or foreign: logged with the file name */
+		return ret;	/* corrupt or foreign: e says what is wrong */
 	/* A teardown killed halfway must not leave a "done" cache over a
 	 * half-restored namespace: the next setup would take it for a new
 	 * namespace and rediscover a pod interface without its address.  As
@@ -318,45 +309,36 @@ static int teardown_locked(struct ns_txn *t)
 	if (t->st->phase == NS_PHASE_DONE) {
 		t->st->phase = NS_PHASE_IN_PROGRESS;
 		ret = ns_cache_write(t->cache_path, t->st);
-		if (ret) {
-			log_error("netsetup", "cannot mark the state cache for teardown",
-				  "{s:s, s:s, s:s}", "step", "cache", "file", t->cache_path,
-				  "error", strerror(-ret));
-			return ret;
-		}
+		if (ret)
+			return err_at(e, "cache",
+				      err_sys(e, ret, "cannot mark the state cache for teardown"));
 	}
-	ret = ns_txn_rollback(t);
-	if (ret) {
-		log_error("netsetup", "teardown incomplete; the cache is kept for another try",
-			  "{s:s, s:s, s:s}", "step", "teardown", "file", t->cache_path,
-			  "error", strerror(-ret));
+	/* Incomplete: the cache is kept for another try (step "rollback"). */
+	ret = ns_txn_rollback(t, e);
+	if (ret)
 		return ret;
-	}
 	ret = ns_cache_remove(t->cache_path);
 	if (ret)
-		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s, s:s}",
-			  "step", "cache", "file", t->cache_path, "error", strerror(-ret));
-	else
-		log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
-			 "iface", t->st->pod.iface);
-	return ret;
+		return err_at(e, "cache", err_sys(e, ret, "cannot remove the state cache"));
+	log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
+		 "iface", t->st->pod.iface);
+	return 0;
 }
 
-int ns_teardown(const struct ns_opts *o)
+int ns_teardown(const struct ns_opts *o, char *path, size_t len, struct err *e)
 {
 	struct ns_state st;
 	struct ns_txn t = { .st = &st };
-	char path[4096];
 	int ret, lock;
 
-	ret = ns_cache_path(o->state_dir, o->iface, path, sizeof(path));
+	ret = cache_path(o, path, len, e);
 	if (ret)
 		return ret;
 	t.cache_path = path;
-	lock = cache_lock(path);
+	lock = cache_lock(path, e);
 	if (lock < 0)
 		return lock;
-	ret = teardown_locked(&t);
+	ret = teardown_locked(&t, e);
 	close(lock);
 	return ret;
 }

@@ -95,27 +95,25 @@ out:
 	return ret;
 }
 
-int ns_cache_read(const char *path, struct ns_state *st)
+int ns_cache_read(const char *path, struct ns_state *st, struct err *e)
 {
-	struct err err = { 0 };
+	struct err why = { 0 };
 	json_error_t jerr;
 	json_t *j;
 	int ret;
 
 	if (access(path, F_OK))
-		return -errno;
+		return errno == ENOENT ? -ENOENT : err_at(e, "cache", err_sys(e, errno, "state cache"));
 	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j) {
-		log_error("cache", "state cache is corrupt; not touching it",
-			  "{s:s, s:s, s:s, s:i}", "step", "cache", "file", path, "error", jerr.text, "line", jerr.line);
-		return -EINVAL;
-	}
-	ret = ns_state_from_json(j, st, &err);
+	if (!j)
+		return err_at(e, "cache", err_set(e, EINVAL, "state cache is corrupt; not touching "
+						  "it: line %d: %s", jerr.line, jerr.text));
+	ret = ns_state_from_json(j, st, &why);
 	json_decref(j);
 	if (ret)
-		err_log("cache", ret == -EPROTO ? "state cache has a foreign version; not touching it"
-						: "state cache is corrupt; not touching it",
-			&err, "{s:s, s:s}", "step", "cache", "file", path);
+		err_at(e, "cache", err_set(e, ret, "state cache %s; not touching it: %s",
+					   ret == -EPROTO ? "has a foreign version" : "is corrupt",
+					   why.msg));
 	return ret;
 }
 

@@ -48,20 +48,18 @@ void ns_masq_ipv6_gate(struct ns_state *st)
 	ns_masq_plan_ipv6(st, on);
 }
 
-int ns_masq_preflight(const struct ns_state *st)
+int ns_masq_preflight(const struct ns_state *st, struct err *e)
 {
-	int ret = ns_nft_table_exists(st->binding.masq.table);
+	const char *table = st->binding.masq.table;
+	int ret = ns_nft_table_exists(table);
 
-	if (ret == 1) {
-		log_error("netsetup", "an nftables table with the binding's name already exists",
-			  "{s:s, s:s}", "step", "preflight", "table", st->binding.masq.table);
-		return -EEXIST;
-	}
+	if (ret == 1)
+		return err_at(e, "preflight", err_set(e, EEXIST, "an nftables table with the "
+						      "binding's name already exists: %s", table));
 	if (ret < 0)
-		log_error("netsetup", "cannot read the nftables ruleset", "{s:s, s:s, s:s}",
-			  "step", "preflight", "table", st->binding.masq.table, "error",
-			  strerror(-ret));
-	return ret;
+		return err_at(e, "preflight",
+			      err_sys(e, ret, "cannot read the nftables ruleset (table %s)", table));
+	return 0;
 }
 
 static bool has_addr(struct nl_sock *sk, int ifindex, int family, const char *addr, int prefix)

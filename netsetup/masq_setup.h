@@ -11,7 +11,7 @@ enum ns_masq_live { NS_MASQ_LIVE, NS_MASQ_ABSENT, NS_MASQ_PARTIAL };
 /* Serve IPv6 only where the namespace forwards it; logs what is missing. */
 void ns_masq_ipv6_gate(struct ns_state *st);
 /* -EEXIST (logged) when a table with the binding's name is already there. */
-int ns_masq_preflight(const struct ns_state *st);
+int ns_masq_preflight(const struct ns_state *st, struct err *e);
 /* Is the cached "done" masquerade binding what the namespace holds? */
 int ns_masq_binding_state(const struct ns_state *st);
 

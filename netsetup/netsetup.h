@@ -242,8 +242,9 @@ const char *ns_phase_name(enum ns_phase p);
 int ns_cache_path(const char *dir, const char *iface, char *out, size_t len);
 /* Atomic: temp file, fsync, rename. */
 int ns_cache_write(const char *path, const struct ns_state *st);
-/* 0, -ENOENT (none), -EINVAL/-EPROTO (corrupt/foreign; logged with the path). */
-int ns_cache_read(const char *path, struct ns_state *st);
+/* 0, -ENOENT (none: e untouched), -EINVAL/-EPROTO (corrupt/foreign; e says
+ * what is wrong, step "cache"; the caller names the file). */
+int ns_cache_read(const char *path, struct ns_state *st, struct err *e);
 int ns_cache_remove(const char *path);
 /*
  * Serialise setup/teardown on one interface: an exclusive flock on
@@ -305,19 +306,24 @@ struct ns_txn {
 	bool retry;
 };
 
-/* Journal every step's undo, then run the steps; on failure roll back. */
-int ns_txn_setup(struct ns_txn *t);
-/* Undo every journaled step in reverse; idempotent. */
-int ns_txn_rollback(struct ns_txn *t);
+/* Journal every step's undo, then run the steps; on failure roll back.
+ * e names the failed step; a rollback's own failure is logged here, as
+ * the second failure it is. */
+int ns_txn_setup(struct ns_txn *t, struct err *e);
+/* Undo every journaled step in reverse; idempotent.  e: the first undo
+ * that failed (step "rollback"; later failures are logged as warnings). */
+int ns_txn_rollback(struct ns_txn *t, struct err *e);
 
 /*
  * The top-level operations used by the commands.  ns_setup: plan, run (or
  * recover and retry from the cache), leaving st as cached.  With lock_fd
  * non-NULL the cache lock stays held (fd in *lock_fd, close-on-exec).
+ * Both fill cache_path first ("" until known) and, on failure, e with the
+ * step that failed and why; the command logs it once, naming the file.
  */
 int ns_setup(const struct ns_opts *o, struct ns_state *st, char *cache_path, size_t len,
-	     int *lock_fd);
-int ns_teardown(const struct ns_opts *o);
+	     int *lock_fd, struct err *e);
+int ns_teardown(const struct ns_opts *o, char *cache_path, size_t len, struct err *e);
 
 /* ---- taps (netsetup/tap_dev.c) ---- */
 

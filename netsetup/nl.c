@@ -87,16 +87,29 @@ int nsnl_link_get(struct nl_sock *sk, int ifindex, const char *name, struct nsnl
 	return 0;
 }
 
+/* RTM_NEWLINK for ifindex with what chg sets (links, devconf, groups alike). */
+static int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *chg)
+{
+	struct rtnl_link *orig = rtnl_link_alloc();
+	int err;
+
+	if (!orig)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(orig, ifindex);
+	err = nlerr(rtnl_link_change(sk, orig, chg, 0));
+	rtnl_link_put(orig);
+	return err == -ENOENT ? -ENODEV : err;
+}
+
 int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac,
 		  int mtu, int up, int master)
 {
-	struct rtnl_link *orig = rtnl_link_alloc(), *chg = rtnl_link_alloc();
+	struct rtnl_link *chg = rtnl_link_alloc();
 	struct nl_addr *a = NULL;
 	int err = -ENOMEM;
 
-	if (!orig || !chg)
-		goto out;
-	rtnl_link_set_ifindex(orig, ifindex);
+	if (!chg)
+		return -ENOMEM;
 	if (name)
 		rtnl_link_set_name(chg, name);
 	if (mac) {
@@ -113,35 +126,25 @@ int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8
 		rtnl_link_unset_flags(chg, IFF_UP);
 	if (master != NSNL_KEEP)
 		rtnl_link_set_master(chg, master);
-	err = nlerr(rtnl_link_change(sk, orig, chg, 0));
-	if (err == -ENOENT)
-		err = -ENODEV;
+	err = link_change(sk, ifindex, chg);
 out:
 	if (a)
 		nl_addr_put(a);
-	rtnl_link_put(orig);
 	rtnl_link_put(chg);
 	return err;
 }
 
 int nsnl_inet_conf_set(struct nl_sock *sk, int ifindex, const struct nsnl_devconf *conf, int n)
 {
-	struct rtnl_link *orig = rtnl_link_alloc(), *chg = rtnl_link_alloc();
-	int err = -ENOMEM;
+	struct rtnl_link *chg = rtnl_link_alloc();
+	int err = 0;
 
-	if (!orig || !chg)
-		goto out;
-	rtnl_link_set_ifindex(orig, ifindex);
-	for (int i = 0; i < n; i++) {
+	if (!chg)
+		return -ENOMEM;
+	for (int i = 0; i < n && !err; i++)
 		err = nlerr(rtnl_link_inet_set_conf(chg, conf[i].id, conf[i].value));
-		if (err)
-			goto out;
-	}
-	err = nlerr(rtnl_link_change(sk, orig, chg, 0));
-	if (err == -ENOENT)
-		err = -ENODEV;
-out:
-	rtnl_link_put(orig);
+	if (!err)
+		err = link_change(sk, ifindex, chg);
 	rtnl_link_put(chg);
 	return err;
 }
@@ -357,15 +360,13 @@ int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r)
 
 int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
 {
-	struct rtnl_link *orig = rtnl_link_alloc(), *chg = rtnl_link_alloc();
-	int err = -ENOMEM;
+	struct rtnl_link *chg = rtnl_link_alloc();
+	int err;
 
-	if (orig && chg) {
-		rtnl_link_set_ifindex(orig, ifindex);
-		rtnl_link_set_group(chg, group);
-		err = nlerr(rtnl_link_change(sk, orig, chg, 0));
-	}
-	rtnl_link_put(orig);
+	if (!chg)
+		return -ENOMEM;
+	rtnl_link_set_group(chg, group);
+	err = link_change(sk, ifindex, chg);
 	rtnl_link_put(chg);
 	return err;
 }

@@ -254,7 +254,6 @@ static int dhcp_check_set(const struct ns_opts *o, struct err *e)
 	static struct dhcp_extra extra[DHCP_MAX_EXTRA];
 	uint32_t lease = DHCP_LEASE_INFINITE;
 	bool lease_given = false;
-	const char *why;
 	size_t n = 0;
 
 	for (int i = 0; i + 1 < o->n_dhcp_args; i++) {
@@ -275,8 +274,10 @@ static int dhcp_check_set(const struct ns_opts *o, struct err *e)
 			i++;
 		}
 	}
+	struct err why = { 0 };
+
 	if (dhcp_extra_check(extra, &n, &lease, lease_given, &why))
-		return bad(e, "--dhcp-option", why);
+		return bad(e, "--dhcp-option", why.msg);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "netsetup/steps.h"
@@ -178,10 +179,14 @@ static void batch_delete(struct step_ctx *c)
 		log_debug("netsetup", "batched link delete failed; deleting one by one", NULL);
 }
 
-/* Undo journal entries [0, upto) in reverse. */
-static int rollback(struct step_ctx *c, const char *cache_path, int upto)
+/*
+ * Undo journal entries [0, upto) in reverse, all of them whatever fails:
+ * the first failure goes up in e, any after it is logged here.
+ */
+static int rollback(struct step_ctx *c, int upto, struct err *e)
 {
 	struct ns_state *st = c->st;
+	struct err later;
 	int first = 0;
 
 	if (upto > 1)
@@ -192,45 +197,52 @@ static int rollback(struct step_ctx *c, const char *cache_path, int upto)
 		const struct step *s = step_find(je->step);
 		int ret;
 
-		if (!s) {
-			log_error("netsetup", "unknown step in the journal", "{s:s, s:s}",
-				  "step", je->step, "file", cache_path);
-			first = first ?: -EINVAL;
-			continue;
-		}
-		ret = s->undo(c, je);
-		if (ret) {
-			log_error("netsetup", "undo failed", "{s:s, s:s}", "step", je->step,
-				  "error", strerror(-ret));
-			first = first ?: ret;
-		} else {
+		if (!s)
+			ret = err_set(first ? &later : e, EINVAL, "unknown step %s in the journal",
+				      je->step);
+		else if ((ret = s->undo(c, je)))
+			err_sys(first ? &later : e, ret, "undo %s", je->step);
+		if (ret && first)
+			err_log("netsetup", "undo failed as well", &later, "{s:s}", "step", "rollback");
+		else if (ret)
+			first = err_at(e, "rollback", ret);
+		else
 			log_debug("netsetup", "undone", "{s:s}", "step", je->step);
-		}
 	}
 	return first;
 }
 
-int ns_txn_rollback(struct ns_txn *t)
+int ns_txn_rollback(struct ns_txn *t, struct err *e)
 {
 	struct step_ctx c = { .st = t->st, .retry = t->retry };
 	int ret = nsnl_open(&c.sk);
 
 	if (ret)
-		return ret;
-	ret = rollback(&c, t->cache_path, t->st->n_journal);
+		return err_at(e, "rollback", err_sys(e, ret, "netlink socket"));
+	ret = rollback(&c, t->st->n_journal, e);
 	nsnl_close(c.sk);
 	return ret;
 }
 
-int ns_txn_setup(struct ns_txn *t)
+/* A step, or the journal write before the steps, failed: e says which. */
+static int step_failed(struct err *e, const char *step, const char *what, int ret)
+{
+	if (!ret)
+		return 0;
+	err_sys(e, ret, "%s", what);
+	return err_at(e, step, ret);
+}
+
+int ns_txn_setup(struct ns_txn *t, struct err *e)
 {
 	struct ns_state *st = t->st;
 	struct step_ctx c = { .st = st };
 	int n_steps, ret = nsnl_open(&c.sk), rb, i;
 	const struct step *plan = plan_steps(st, &n_steps);
+	struct err rbe = { 0 };
 
 	if (ret)
-		return ret;
+		return step_failed(e, "netlink", "netlink socket", ret);
 	st->n_journal = 0;
 	for (i = 0; i < n_steps; i++) {
 		struct ns_journal_entry *je = &st->journal[st->n_journal++];
@@ -239,16 +251,14 @@ int ns_txn_setup(struct ns_txn *t)
 		snprintf(je->step, sizeof(je->step), "%s", plan[i].name);
 		ret = plan[i].prep ? plan[i].prep(&c, je) : 0;
 		if (ret) {
-			log_error("netsetup", "setup step failed", "{s:s, s:s}", "step", plan[i].name,
-				  "error", strerror(-ret));
+			step_failed(e, plan[i].name, "cannot prepare the step", ret);
 			goto out;
 		}
 	}
 	st->phase = NS_PHASE_IN_PROGRESS;
 	ret = ns_cache_write(t->cache_path, st);
 	if (ret) {
-		log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}", "step",
-			  "journal", "file", t->cache_path, "error", strerror(-ret));
+		step_failed(e, "journal", "cannot write the state cache", ret);
 		goto out;
 	}
 	for (i = 0; i < n_steps; i++) {
@@ -264,8 +274,7 @@ int ns_txn_setup(struct ns_txn *t)
 			ret = -EIO;
 		}
 		if (ret) {
-			log_error("netsetup", "setup step failed; rolling back", "{s:s, s:s}",
-				  "step", s->name, "error", strerror(-ret));
+			step_failed(e, s->name, "setup step failed", ret);
 			goto rollback;
 		}
 		log_debug("netsetup", "step done", "{s:s}", "step", s->name);
@@ -274,19 +283,21 @@ int ns_txn_setup(struct ns_txn *t)
 	ret = ns_cache_write(t->cache_path, st);
 	if (!ret)
 		goto out;
-	log_error("netsetup", "cannot write the state cache", "{s:s, s:s, s:s}", "step", "done",
-		  "file", t->cache_path, "error", strerror(-ret));
+	step_failed(e, "done", "cannot write the state cache", ret);
 	i = n_steps - 1;
 rollback:
-	rb = rollback(&c, t->cache_path, i + 1);
+	/* The step's failure goes up; the rollback's is a second one, logged here. */
+	rb = rollback(&c, i + 1, &rbe);
 	if (rb)
-		log_error("netsetup", "rollback incomplete; the cache keeps the journal for the next run",
-			  "{s:s, s:s}", "step", "rollback", "file", t->cache_path);
-	else if ((rb = ns_cache_remove(t->cache_path)))
-		log_error("netsetup", "cannot remove the state cache", "{s:s, s:s, s:s}",
-			  "step", "cache", "file", t->cache_path, "error", strerror(-rb));
+		err_log("netsetup", "rollback incomplete; the cache keeps the journal for the next run",
+			&rbe, "{s:s}", "file", t->cache_path);
+	else if ((rb = step_failed(&rbe, "cache", "cannot remove the state cache",
+				   ns_cache_remove(t->cache_path))))
+		err_log("netsetup", "rolled back, but the cache is left", &rbe, "{s:s}", "file",
+			t->cache_path);
 	else
-		log_info("netsetup", "rolled back; the namespace is as it was", NULL);
+		log_info("netsetup", "rolled back; the namespace is as it was", "{s:s}", "step",
+			 e->step);
 out:
 	nsnl_close(c.sk);
 	return ret;

@@ -79,7 +79,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		{ 0 },
 	};
 	bool lease_given = false;
-	const char *why;
+	struct err why = { 0 };
 	int c;
 
 	*a = (struct dhcp_args){
@@ -157,7 +157,7 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		return 2;
 	}
 	if (dhcp_extra_check(a->extra, &a->nextra, &a->lease_time, lease_given, &why)) {
-		fprintf(stderr, "podlaunch dhcp: --dhcp-option: %s\n", why);
+		fprintf(stderr, "podlaunch dhcp: --dhcp-option: %s\n", why.msg);
 		return 2;
 	}
 	snprintf(a->path, sizeof(a->path), "%s/%s.json", a->state_dir, a->iface);
@@ -167,13 +167,19 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 static int load(const struct dhcp_args *a, struct dhcp_config *cfg, struct dhcp6_config *cfg6)
 {
 	struct err e = { 0 };
+	size_t len;
+	char *text;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memset(cfg6, 0, sizeof(*cfg6));
-	ret = dhcp_config_load(cfg, a->path, &e);
-	if (!ret)
-		ret = dhcp6_config_load(cfg6, a->path, &e);
+	/* One read of the cache for both families' views of it. */
+	ret = dhcp_cache_read(a->path, &text, &len, &e);
+	if (!ret) {
+		ret = dhcp_config_from_json(cfg, text, len, &e) ?:
+		      dhcp6_config_from_json(cfg6, text, len, &e);
+		free(text);
+	}
 	if (ret) {
 		err_log("dhcp", "cannot load the state cache", &e, "{s:s}", "path", a->path);
 		return ret;

@@ -156,6 +156,7 @@ int cmd_run(int argc, char **argv)
 	struct ns_opts o;
 	struct ns_state *st;
 	const struct ns_binding *b;
+	struct err e = { 0 };
 	char path[4096], vmm[4096], net[64 + NET_QUEUE_PAIRS_MAX * 12], mac[MAC_STR_SIZE], user[24];
 	int fds[NET_QUEUE_PAIRS_MAX], ret, off, n, lock = -1;
 	char **vargv;
@@ -176,8 +177,8 @@ int cmd_run(int argc, char **argv)
 	if (!st)
 		return 1;
 	/* The cache lock stays held (close-on-exec) until the VMM replaces us. */
-	if (ns_setup(&o, st, path, sizeof(path), &lock))
-		return 1;	/* logged by ns_setup */
+	if (ns_setup(&o, st, path, sizeof(path), &lock, &e))
+		return podlaunch_binding_failed("setup failed", &o, path, &e);
 	b = &st->binding;
 	if (o.queues != b->queues || (o.mtu && o.mtu != b->mtu))
 		log_warn("run", "flags differ from the cached binding; the cache wins",

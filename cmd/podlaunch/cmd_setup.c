@@ -8,6 +8,7 @@ int cmd_setup(int argc, char **argv)
 {
 	struct ns_opts o;
 	struct ns_state *st;
+	struct err e = { 0 };
 	char path[4096];
 	int ret = podlaunch_opts(NS_CMD_SETUP, argc, argv, &o);
 
@@ -16,8 +17,7 @@ int cmd_setup(int argc, char **argv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return 1;
-	/* ns_setup logs the failing step and why. */
-	ret = ns_setup(&o, st, path, sizeof(path), NULL);
+	ret = ns_setup(&o, st, path, sizeof(path), NULL, &e);
 	free(st);
-	return ret ? 1 : 0;
+	return ret ? podlaunch_binding_failed("setup failed", &o, path, &e) : 0;
 }

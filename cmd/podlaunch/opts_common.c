@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd/podlaunch/opts_common.h"
+#include "common/err.h"
 
 int podlaunch_opts(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o)
 {
@@ -17,4 +18,11 @@ int podlaunch_opts(enum ns_cmd cmd, int argc, char **argv, struct ns_opts *o)
 		return 0;
 	}
 	return -1;
+}
+
+int podlaunch_binding_failed(const char *msg, const struct ns_opts *o, const char *cache_path,
+			     const struct err *e)
+{
+	err_log("netsetup", msg, e, "{s:s, s:s}", "iface", o->iface, "file", cache_path);
+	return 1;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/podvmm/cli.h"
+#include "common/err.h"
 #include "common/num.h"
 #include "common/user.h"
 #include "vmm/kvm/vm_core.h"
@@ -49,10 +50,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define FAIL(f, w) do { *flag = (f); *why = (w); return -EINVAL; } while (0)
+/* The message names the flag first: "--memory: must be ...". */
+#define FAIL(f, ...) return err_set(e, EINVAL, "%s: %s", (f), __VA_ARGS__)
 
-int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
-	      const char **why)
+int cli_parse(int argc, char **argv, struct podvmm_opts *o, struct err *e)
 {
 	unsigned long long v;
 	int c, ret;
@@ -93,17 +94,12 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
 			o->cpus = (int)v;
 			break;
 		case OPT_NET: {
-			const char *bad;
+			struct err bad = { 0 };
 
 			if (o->nr_nets == CLI_MAX_NETS)
 				FAIL("--net", "at most 8 network devices");
-			if (net_spec_parse(optarg, &o->nets[o->nr_nets], &bad)) {
-				static char msg[96];
-
-				snprintf(msg, sizeof(msg), "invalid or missing \"%s\" in the spec",
-					 bad ? bad : "net");
-				FAIL("--net", msg);
-			}
+			if (net_spec_parse(optarg, &o->nets[o->nr_nets], &bad))
+				FAIL("--net", bad.msg);
 			o->nr_nets++;
 			break;
 		}

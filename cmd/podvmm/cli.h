@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/err.h"
 #include "vmm/x86/cpuid.h"
 #include "vmm/x86/loader.h"
 #include "vmm/virtio/net/net.h"
@@ -48,10 +49,9 @@ struct podvmm_opts {
 	gid_t gid;
 };
 
-/* Parses argv; 0, or -EINVAL with *flag naming the offending flag and
- * *why saying what is wrong. */
-int cli_parse(int argc, char **argv, struct podvmm_opts *o, const char **flag,
-	      const char **why);
+/* Parses argv; 0, or -EINVAL with e->msg naming the offending flag first
+ * ("--memory: must be ...") and saying what is wrong. */
+int cli_parse(int argc, char **argv, struct podvmm_opts *o, struct err *e);
 
 extern const char cli_usage[];
 

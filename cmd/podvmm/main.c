@@ -256,26 +256,22 @@ static const cap_value_t user_switch_caps[] = { CAP_SETUID, CAP_SETGID };
  * none is kept, whoever started us, and with --user not even root's uid
  * (root without capabilities still owns root's files).
  */
-static int privileges_drop(const struct podvmm_opts *o, const char **step)
+static int privileges_drop(const struct podvmm_opts *o, struct err *e)
 {
 	int ret;
 
 	if (o->has_user) {
 		/* The bounding set goes while CAP_SETPCAP may still be held;
 		 * the two kept stay permitted until the switch clears them. */
-		*step = "keep_setid_caps";
 		if ((ret = caps_keep(user_switch_caps, NR_USER_SWITCH_CAPS, false)))
-			return ret;
-		*step = "switch_user";
+			return err_at(e, "keep_setid_caps", ret);
 		if ((ret = user_switch(o->uid, o->gid)))
-			return ret;
+			return err_at(e, "switch_user", ret);
 	}
-	*step = "drop_caps";
 	if ((ret = caps_drop_all()))
-		return ret;
-	*step = "no_new_privs";
+		return err_at(e, "drop_caps", ret);
 	if ((ret = no_new_privs_set()))
-		return ret;
+		return err_at(e, "no_new_privs", ret);
 	log_info("podvmm", "privileges dropped", "{s:I, s:I}", "uid", (json_int_t)getuid(),
 		 "gid", (json_int_t)getgid());
 	return 0;
@@ -294,7 +290,6 @@ static int run(const struct podvmm_opts *o)
 	struct loop l = { .vm = &vm, .dev = &dev, .timeout = o->shutdown_timeout,
 			  .shutdown = o->shutdown, .epfd = -1, .sigfd = -1, .timerfd = -1,
 			  .cad_timerfd = -1, .rx_efd = -1 };
-	const char *step = "";
 	struct err e = { 0 };
 	sigset_t sigs;
 	int ret, status = PODVMM_EXIT_FAILURE;
@@ -335,19 +330,16 @@ static int run(const struct podvmm_opts *o)
 		goto out;
 	}
 	if ((ret = vm_create(&vm, &cfg, &e))) {
-		log_error("podvmm", "VM creation failed", "{s:s, s:s}", "step", e.msg,
-			  "error", strerror(e.code));
+		err_log("podvmm", "VM creation failed", &e, NULL);
 		goto out;
 	}
 	if ((ret = pc_devices_attach(&dev, &vm, con.out_fd, l.rx_efd, &e))) {
-		log_error("podvmm", "device setup failed", "{s:s, s:s}", "step", e.msg,
-			  "error", strerror(e.code));
+		err_log("podvmm", "device setup failed", &e, NULL);
 		goto out;
 	}
 	if (o->nr_nets && (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets,
 						    o->nr_nets, &e))) {
-		log_error("podvmm", "network device setup failed", "{s:s, s:s}", "reason", e.msg,
-			  "error", strerror(e.code));
+		err_log("podvmm", "network device setup failed", &e, NULL);
 		goto out;
 	}
 	{
@@ -358,8 +350,7 @@ static int run(const struct podvmm_opts *o)
 		};
 
 		if ((ret = pc_boot_setup(&vm, &dev.pci, &bf, &e))) {
-			log_error("podvmm", "cannot boot this kernel", "{s:s, s:s, s:s}", "kernel",
-				  o->kernel, "reason", e.msg, "error", strerror(e.code));
+			err_log("podvmm", "cannot boot this kernel", &e, "{s:s}", "kernel", o->kernel);
 			goto out;
 		}
 	}
@@ -374,11 +365,11 @@ static int run(const struct podvmm_opts *o)
 		goto out;
 	}
 	loop_stdin(&l, true);
-	if ((ret = privileges_drop(o, &step))) {
-		log_error("podvmm", "cannot drop privileges", "{s:s, s:s, s:s}", "step", step,
-			  "error", strerror(-ret), "hint", ret == -EPERM && o->has_user ?
-			  "--user needs CAP_SETUID and CAP_SETGID (podlaunch run --vmm-user grants them)" :
-			  "");
+	if ((ret = privileges_drop(o, &e))) {
+		err_log("podvmm", "cannot drop privileges", &e, "{s:s}", "hint",
+			ret == -EPERM && o->has_user ?
+			"--user needs CAP_SETUID and CAP_SETGID (podlaunch run --vmm-user grants them)" :
+			"");
 		goto out;
 	}
 	if ((ret = seccomp_filters_prepare(o->seccomp))) {
@@ -415,10 +406,10 @@ out:
 int main(int argc, char **argv)
 {
 	struct podvmm_opts o;
-	const char *flag = NULL, *why = NULL;
+	struct err e = { 0 };
 
-	if (cli_parse(argc, argv, &o, &flag, &why)) {
-		log_error("podvmm", "bad flag", "{s:s, s:s}", "flag", flag, "error", why);
+	if (cli_parse(argc, argv, &o, &e)) {
+		err_log("podvmm", "bad flag", &e, NULL);
 		fputs(cli_usage, stderr);
 		return PODVMM_EXIT_USAGE;
 	}

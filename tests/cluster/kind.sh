@@ -86,23 +86,18 @@ echo "== VM pod"
 k apply -f "$work/pod.yaml"
 k wait --for=condition=Ready pod/podlaunch-vm --timeout="${TIMEOUT}s" || fail "the VM pod did not become Ready"
 pod_ip=$(k get pod podlaunch-vm -o jsonpath='{.status.podIP}')
-lease=
-for _ in $(seq 1 "$TIMEOUT"); do
-	lease=$(k logs podlaunch-vm 2>/dev/null | grep -a -m1 -o 'LEASE .*' || true)
-	[ -z "$lease" ] || break
-	sleep 1
-done
+vm_lease() { k logs podlaunch-vm 2>/dev/null | grep -a -m1 -o 'LEASE .*'; }
+wait_until "$TIMEOUT" has_output vm_lease || true
+lease=$(vm_lease || true)
 [ -n "$lease" ] || fail "no LEASE line in kubectl logs after ${TIMEOUT}s"
 echo "$lease"
 case " $lease " in *" ip=$pod_ip/"*) ;; *) fail "the lease does not carry the pod IP $pod_ip" ;; esac
 
 echo "== ping $pod_ip from another pod"
 k run pinger --image=busybox:1.36 --restart=Never --command -- ping -c 5 -W 2 "$pod_ip"
-for _ in $(seq 1 120); do
-	phase=$(k get pod pinger -o jsonpath='{.status.phase}' 2>/dev/null || true)
-	case $phase in Succeeded | Failed) break ;; esac
-	sleep 1
-done
+pinger_phase() { k get pod pinger -o jsonpath='{.status.phase}' 2>/dev/null || true; }
+wait_until 120 output_matches '^(Succeeded|Failed)$' pinger_phase || true
+phase=$(pinger_phase)
 k logs pinger | tail -n 3
 [ "$phase" = Succeeded ] || fail "ping from another pod to $pod_ip failed"
 

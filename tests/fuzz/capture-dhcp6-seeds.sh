@@ -13,41 +13,10 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/podns.sh
 . tests/lib/dhcp.sh
 . tests/lib/dhcp6.sh
-dh_require
-N=d6s$$
-VMIF=vm0
-DH_TMP=$(mktemp -d /tmp/dh6-seeds.XXXXXX)
-chmod 755 "$DH_TMP"
-trap 'dh_cleanup $N' EXIT
-dh6_topology $N || fail "topology"
-dh_server_start $N || fail "server start"
-
-in_pod $N python3 - "$DH_TMP/cap" <<'PY' &
-import os, socket, sys, time
-out = sys.argv[1]; os.makedirs(out, exist_ok=True)
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
-s.bind(("k6t-eth0", 0)); s.settimeout(0.5)
-n = 0; end = time.time() + 90
-while time.time() < end and not os.path.exists(out + "/stop"):
-    try: f = s.recv(65535)
-    except socket.timeout: continue
-    ip = f[14:]
-    if len(ip) < 48: continue
-    nh, hop, plen = ip[6], ip[7], int.from_bytes(ip[4:6], "big")
-    l4 = ip[40:40 + plen]
-    if nh == 17 and len(l4) > 8:
-        sport, dport = int.from_bytes(l4[0:2], "big"), int.from_bytes(l4[2:4], "big")
-        if 547 not in (sport, dport): continue
-        kind = "req" if dport == 547 else "rep"
-        data = l4[8:]
-    elif nh == 58 and l4 and l4[0] in (128, 129, 133, 134, 135, 136):
-        kind = "icmp%d" % l4[0]
-        data = bytes([hop]) + l4
-    else:
-        continue
-    open("%s/%03d.%s" % (out, n, kind), "wb").write(data); n += 1
-PY
-CAP=$!
+# shellcheck source=tests/fuzz/capture-lib.sh
+. tests/fuzz/capture-lib.sh
+cap_begin d6s$$ dh6_topology
+cap_start v6 90
 sleep 1
 cat >"$DH_TMP/script" <<SH
 #!/bin/sh
@@ -56,19 +25,19 @@ cat >"$DH_TMP/script" <<SH
 exit 0
 SH
 chmod 755 "$DH_TMP/script"
-in_vm $N timeout 40 dhclient -6 -1 -lf "$DH_TMP/lease6" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1
+in_vm "$N" timeout 40 dhclient -6 -1 -lf "$DH_TMP/lease6" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1
 [ -f "$DH_TMP/pid" ] && kill "$(cat "$DH_TMP/pid")" 2>/dev/null
-in_vm $N timeout 40 dhclient -6 -1 -lf "$DH_TMP/lease6" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1  # Confirm
+in_vm "$N" timeout 40 dhclient -6 -1 -lf "$DH_TMP/lease6" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1  # Confirm
 [ -f "$DH_TMP/pid" ] && kill "$(cat "$DH_TMP/pid")" 2>/dev/null
-in_vm $N timeout 40 dhclient -6 -S -1 -lf "$DH_TMP/lease6i" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1  # Information-request
+in_vm "$N" timeout 40 dhclient -6 -S -1 -lf "$DH_TMP/lease6i" -pf "$DH_TMP/pid" -sf "$DH_TMP/script" vm0 >/dev/null 2>&1  # Information-request
 [ -f "$DH_TMP/pid" ] && kill "$(cat "$DH_TMP/pid")" 2>/dev/null
-in_vm $N ip -6 addr flush dev vm0 scope global
+in_vm "$N" ip -6 addr flush dev vm0 scope global
 printf 'ipv6only\nnohook resolv.conf, hostname, ntp, timesyncd, wpa_supplicant\n' >"$DH_TMP/dhcpcd.conf"
-in_vm $N timeout 30 dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/script" -1 -6 -t 20 vm0 >/dev/null 2>&1
-in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -6 -x vm0 >/dev/null 2>&1
+in_vm "$N" timeout 30 dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/script" -1 -6 -t 20 vm0 >/dev/null 2>&1
+in_vm "$N" dhcpcd -f "$DH_TMP/dhcpcd.conf" -6 -x vm0 >/dev/null 2>&1
 rm -f /var/lib/dhcpcd/vm0.lease6
 sleep 1
-touch "$DH_TMP/cap/stop"; wait $CAP
+cap_stop
 n=0
 for f in "$DH_TMP"/cap/*; do
 	b=$(basename "$f"); k=${b##*.}

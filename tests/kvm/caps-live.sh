@@ -83,11 +83,7 @@ check_run() {
 	ip netns exec "$NAME-pod" "$PODLAUNCH" run --state-dir "$work/state" --resolv-conf "$work/resolv.conf" \
 		"$@" -- --kernel "$GUEST" --cpu-template baseline --console stdio >"$work/out" 2>"$work/err" </dev/null &
 	pid=$!
-	for _ in $(seq 1 120); do
-		grep -aq '^LEASE ' "$work/out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.5
-	done
+	wait_until 60 line_or_gone "$work/out" '^LEASE ' "$pid"
 	grep -aq '^LEASE ' "$work/out" || fail "guest never got its lease ($*)"
 	[ "$(cat /proc/$pid/comm)" = podvmm ] || fail "pid $pid is $(cat /proc/$pid/comm), not podvmm"
 
@@ -133,7 +129,7 @@ grep -q '"msg":"privileges dropped","uid":65534,"gid":65533' "$work/err" || fail
 "$ROOT/$BUILD/podvmm" --kernel "$GUEST" --cmdline mode=hang --console none --shutdown-timeout 0 \
 	</dev/null >/dev/null 2>"$work/err" &
 pid=$!
-for _ in $(seq 1 100); do grep -q '"guest started"' "$work/err" && break; sleep 0.1; done
+wait_for "$work/err" '"guest started"' 10
 grep -q '"guest started"' "$work/err" || fail "standalone podvmm did not start"
 caps_zero "$pid" "standalone podvmm"
 ids_are "$pid" 0 0 "standalone podvmm"

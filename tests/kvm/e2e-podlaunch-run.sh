@@ -69,11 +69,7 @@ run_case() {
 	vmm_pid=$!
 	# The guest writes its console a byte at a time: "net: serving" comes
 	# after the LEASE and msi-x lines, so they are whole once it shows.
-	for _ in $(seq 1 120); do
-		grep -aq '^net: serving ' "$work/out" && break
-		kill -0 "$vmm_pid" 2>/dev/null || break
-		sleep 1
-	done
+	wait_until 120 line_or_gone "$work/out" '^net: serving ' "$vmm_pid"
 	line=$(grep -a '^LEASE ' "$work/out")
 	[ -n "$line" ] || fail "$label: no lease line on the guest console"
 	echo "$label: pod $ip/$prefix gw $gw mtu $mtu"
@@ -120,12 +116,9 @@ PY
 		grep -aq "^net: $want_queues queue pairs (ctrl ack 0)" "$work/out" || fail "$label: guest did not get $want_queues queue pairs"
 		grep -q "\"msg\":\"queue pairs in use\".*\"pairs\":$want_queues," "$work/err" || fail "$label: device did not switch to $want_queues pairs"
 	fi
-	for _ in $(seq 1 300); do
-		alive=
-		for k in $dhcp_kids; do kill -0 "$k" 2>/dev/null && alive=$k; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
+	alive=
+	# shellcheck disable=SC2086 # one PID a word
+	wait_until 30 pid_gone $dhcp_kids || for k in $dhcp_kids; do kill -0 "$k" 2>/dev/null && alive=$k; done
 	[ -z "$alive" ] || fail "$label: DHCP child $alive still running after podvmm exit"
 	echo "$label: SIGTERM -> guest power-off, podvmm exit 0, DHCP child gone"
 	podns_destroy "$NAME"

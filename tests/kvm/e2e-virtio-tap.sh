@@ -69,11 +69,7 @@ run_case() {
 	# The guest writes its console a byte at a time: "net: serving" comes
 	# after the LEASE (in badring mode the second one) and msi-x lines, so
 	# they are whole once it shows.
-	for _ in $(seq 1 120); do
-		grep -q '^net: serving ' "$work/out" && break
-		kill -0 "$vmm_pid" 2>/dev/null || break
-		sleep 1
-	done
+	wait_until 120 line_or_gone "$work/out" '^net: serving ' "$vmm_pid"
 	grep -q '^LEASE ' "$work/out" || fail "$name: no lease line"
 	if [ "$name" = badring ]; then
 		grep -q '^net: bad descriptor -> device status .* (DEVICE_NEEDS_RESET)' "$work/out" ||

@@ -13,7 +13,7 @@ flag() {	# FLAG ARGS...: expect exit 2 and the flag named in the log
 	"$PODVMM" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	expect_rc 2 "bad flag $f"
-	expect_line "$tmp/err" "\"flag\":\"$f\"" "message does not name $f"
+	expect_line "$tmp/err" "\"error\":\"$f: " "message does not name $f"
 }
 flag --kernel
 flag --kernel --cpus 2

@@ -32,13 +32,14 @@ expect_line "$tmp/out" "^irq: ${#msg} bytes in [1-9][0-9]* interrupts, 0 stray, 
 # after: a normal power-off, and a forced stop after SIGTERM.
 command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
 cat >"$tmp/tty.sh" <<INNER
+. "$(realpath "$(dirname "$0")/../lib/test.sh")"
 stty -g >"$tmp/before"
 "$PODVMM" --kernel "$GUEST" --cmdline mode=poweroff >"$tmp/o1" 2>"$tmp/e1"
 echo "rc1=\$?" >"$tmp/rcs"
 stty -g >"$tmp/after1"
 "$PODVMM" --kernel "$GUEST" --cmdline mode=hang --shutdown-timeout 0 </dev/tty >"$tmp/o2" 2>"$tmp/e2" &
 pid=\$!
-for _ in \$(seq 100); do grep -q '^hang' "$tmp/o2" && break; sleep 0.1; done
+wait_for "$tmp/o2" '^hang' 10
 stty -a >"$tmp/during"
 kill -TERM \$pid
 wait \$pid

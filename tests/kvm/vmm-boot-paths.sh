@@ -53,7 +53,7 @@ if [ "${free:-0}" -ge 32 ]; then
 	expect_rc 0 "hugepage-backed boot"
 else
 	expect_rc 1 "hugepages without free hugetlb pages"
-	expect_line "$tmp/err" '"step":"guest RAM in 2 MiB hugetlb pages' "no clear hugepage error"
+	expect_line "$tmp/err" '"error":"guest RAM in 2 MiB hugetlb pages' "no clear hugepage error"
 fi
 echo ok
 

@@ -89,7 +89,7 @@ expect_line "$tmp/err" 'forbidden syscall was allowed' "hook did not run with th
 # 5. Flags.
 run_vm "$tmp/out" "$tmp/err" --seccomp=maybe --kernel "$GUEST"
 expect_rc 2 "bad --seccomp value"
-expect_line "$tmp/err" '"flag":"--seccomp"' "bad value not named"
+expect_line "$tmp/err" '"error":"--seccomp: ' "bad value not named"
 PODVMM_SECCOMP_TEST=bogus run_vm "$tmp/out" "$tmp/err" --kernel "$GUEST"
 expect_rc 1 "bad PODVMM_SECCOMP_TEST"
 echo "ok: filter on every thread ($threads), SIGSYS kill on vcpu, main${io_case:-}; trap and off modes"

@@ -176,6 +176,25 @@ dh_server_start() {
 # The server's address as the guest must see it in option 54.
 DH_SERVER_ID=169.254.75.10
 
+# dh_event_hook: the lines of a client hook script (sh) that save the
+# hook's environment, once per event, as $DH_TMP/ev.N.REASON (first_file
+# finds them: "$DH_TMP"/ev.*.BOUND).
+dh_event_hook() {
+	cat <<SH
+n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
+env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
+SH
+}
+
+# dh_dhcpcd_stop 4|6: the VM's dhcpcd on $VMIF (started with
+# $DH_TMP/dhcpcd.conf, pid CLIENT) released and gone: it writes its lease
+# file on the way out, so it is let finish first.
+dh_dhcpcd_stop() {
+	in_vm "$N" dhcpcd -f "$DH_TMP/dhcpcd.conf" -"$1" -x "$VMIF" >/dev/null 2>&1
+	wait_until 10 pid_gone "${CLIENT:-0}"
+	kill "${CLIENT:-}" 2>/dev/null
+}
+
 # first_file GLOB-RESULTS...: the first argument that names an existing
 # file (an unmatched glob stays literal), or nothing.
 first_file() {
@@ -189,15 +208,16 @@ first_file() {
 # out to its newline: a reader can see a line's first part before the
 # rest is in the file, and jq then fails on the cut last line.
 dh_signal() {
-	local sig=$1 pat=$2 log=${3:-$DH_SERVER_LOG} n0 _
+	local sig=$1 pat=$2 log=${3:-$DH_SERVER_LOG} n0
 	n0=$(grep -c -- "$pat" "$log")
 	kill -"$sig" "$DH_SERVER_PID"
-	for _ in $(seq 100); do
-		[ "$(grep -c -- "$pat" "$log")" -gt "$n0" ] && [ -z "$(tail -c 1 "$log")" ] && return 0
-		sleep 0.1
-	done
+	wait_until 10 dh_log_grew "$log" "$pat" "$n0" && return 0
 	echo "server did not answer SIG$sig with a line matching $pat" >&2
 	return 1
+}
+# dh_log_grew LOG PATTERN N: more than N lines match, the last one whole.
+dh_log_grew() {
+	[ "$(grep -c -- "$2" "$1")" -gt "$3" ] && [ -z "$(tail -c 1 "$1")" ]
 }
 DH_RELOADED='"msg":"configuration loaded"\|"msg":"reload failed'
 DH_COUNTERS='"msg":"counters"'

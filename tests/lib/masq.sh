@@ -181,10 +181,10 @@ SH
 			>"$MQ_TMP/$n.client.log" 2>&1 &
 		mq_bg "$n" $! ;;
 	esac
-	for _ in $(seq 300); do [ -f "$out" ] && break; sleep 0.1; done
-	[ -f "$out" ] || { cat "$MQ_TMP/$n.client.log"; tail "$MQ_TMP/$n.dhcp.log"; return 1; }
+	wait_until 30 test -f "$out" ||
+		{ cat "$MQ_TMP/$n.client.log"; tail "$MQ_TMP/$n.dhcp.log"; return 1; }
 	# dhcpcd installs the routes itself after the hook: wait for the default.
-	for _ in $(seq 300); do in_vm "$n" ip -4 route show | grep -q '^default' && return 0; sleep 0.1; done
+	wait_until 30 output_matches '^default' in_vm "$n" ip -4 route show && return 0
 	in_vm "$n" ip -4 route show
 	return 1
 }

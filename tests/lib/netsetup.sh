@@ -104,15 +104,17 @@ ns_settle() {
 	return 0
 }
 
+# ns_snapshot_is NAME FILE: the namespace's snapshot (left in FILE.now) is FILE.
+ns_snapshot_is() {
+	ns_snapshot "$1" >"$2.now"
+	cmp -s "$2" "$2.now"
+}
+
 # expect_same NAME FILE WHAT: the namespace matches FILE (retried while
 # links come up), else a diff and failure.
 expect_same() {
-	local n=$1 want=$2 what=$3 _
-	for _ in $(seq "$NS_WAIT_TENTHS"); do
-		ns_snapshot "$n" >"$want.now"
-		cmp -s "$want" "$want.now" && return 0
-		sleep 0.1
-	done
+	local n=$1 want=$2 what=$3
+	wait_tenths "$NS_WAIT_TENTHS" ns_snapshot_is "$n" "$want" && return 0
 	diff -u "$want" "$want.now" | head -60
 	fail "$what: namespace differs from the original"
 }

@@ -93,12 +93,7 @@ podns_cni() {
 
 # podns_dad_wait NAME: no IPv6 address of the pod's eth0 is tentative (30 s).
 podns_dad_wait() {
-	local _
-	for _ in $(seq 300); do
-		in_pod "$1" ip -6 addr show dev eth0 tentative | grep -q inet6 || return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until 30 no_output in_pod "$1" ip -6 addr show dev eth0 tentative
 }
 
 # What Cilium-like CNIs do to a ptp-dual pod after CNI ADD.
@@ -197,21 +192,21 @@ podns_ip6() {
 # podns_port_forwarding NAME PORT: PORT, a bridge port in NAME's pod
 # namespace, forwards.
 podns_port_forwarding() {
-	local _
-	for _ in $(seq 300); do
-		[ "$(in_pod "$1" ip -d -j link show dev "$2" |
-			jq -r '.[0].linkinfo.info_slave_data.state')" = forwarding ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until 30 podns_port_state_is forwarding "$1" "$2"
+}
+
+# podns_port_state_is STATE NAME DEV: the bridge port DEV is in STATE.
+podns_port_state_is() {
+	[ "$(in_pod "$2" ip -d -j link show dev "$3" |
+		jq -r '.[0].linkinfo.info_slave_data.state')" = "$1" ]
 }
 
 # netns_link_up NETNS DEV: DEV's operstate is UP.
 netns_link_up() {
-	local _
-	for _ in $(seq 300); do
-		[ "$(ip -n "$1" -j link show dev "$2" | jq -r '.[0].operstate')" = UP ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until 30 netns_link_state_is UP "$1" "$2"
+}
+
+# netns_link_state_is STATE NETNS DEV: DEV's operstate is STATE.
+netns_link_state_is() {
+	[ "$(ip -n "$2" -j link show dev "$3" | jq -r '.[0].operstate')" = "$1" ]
 }

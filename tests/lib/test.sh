@@ -13,6 +13,13 @@
 #   wait_for FILE REGEX [SECONDS]   until a line of FILE matches the
 #                           extended REGEX; 1 after SECONDS (default 20)
 #   wait_until SECONDS CMD...       until CMD succeeds, every 0.1 s; 1 after SECONDS
+#   wait_tenths TENTHS CMD...       the same, for TENTHS tenths of a second
+# and what wait_until is mostly given to run:
+#   pid_gone PID...         every PID has exited (kill -0 fails)
+#   has_output CMD...       CMD prints something
+#   no_output CMD...        CMD prints nothing
+#   output_matches REGEX CMD...  a line CMD prints matches the extended REGEX
+#   line_or_gone FILE REGEX PID  a line of FILE matches, or PID has exited
 
 skip() { echo "SKIP: $*"; exit 77; }
 
@@ -49,12 +56,32 @@ wait_for() {
 	return 1
 }
 
-wait_until() {
-	local secs=$1 i
+wait_tenths() {
+	local tenths=$1 i
 	shift
-	for ((i = 0; i < secs * 10; i++)); do
+	for ((i = 0; i < tenths; i++)); do
 		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
 }
+
+wait_until() {
+	local secs=$1
+	shift
+	wait_tenths $((secs * 10)) "$@"
+}
+
+pid_gone() {
+	local p
+	for p; do kill -0 "$p" 2>/dev/null && return 1; done
+	return 0
+}
+has_output() { [ -n "$("$@")" ]; }
+no_output() { [ -z "$("$@")" ]; }
+output_matches() {
+	local re=$1
+	shift
+	"$@" | grep -Eq -- "$re"
+}
+line_or_gone() { grep -aEq -- "$2" "$1" 2>/dev/null || pid_gone "$3"; }

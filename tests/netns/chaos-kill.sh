@@ -113,12 +113,9 @@ check_masq() {
 # No process may be left in the pod namespace (a DHCP child outliving a
 # killed podlaunch, a half-started VMM): they notice their parent died.
 check_no_orphans() {
-	local left _
-	for _ in $(seq 200); do
-		left=$(ip netns pids "$n-pod" 2>/dev/null)
-		[ -z "$left" ] && return 0
-		sleep 0.05
-	done
+	local left
+	wait_until 10 no_output ip netns pids "$n-pod" 2>/dev/null && return 0
+	left=$(ip netns pids "$n-pod" 2>/dev/null)
 	ps -o pid,ppid,args -p "$(echo "$left" | tr '\n' ',' | sed 's/,$//')"
 	chaos_fail "processes left in the pod namespace after podlaunch was killed"
 }

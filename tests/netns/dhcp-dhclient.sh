@@ -67,7 +67,7 @@ in_vm $N dhclient -4 -d -v -cf "$DH_TMP/dhclient.conf" -lf "$DH_TMP/leases" \
 	-pf "$DH_TMP/dhclient.pid" -sf "$DH_TMP/script" vm0 >"$DH_TMP/dhclient.out" 2>&1 &
 CLIENT=$!
 bound() { first_file "$DH_TMP"/ev.*.BOUND; }
-for _ in $(seq 300); do [ -n "$(bound)" ] && break; sleep 0.1; done
+wait_until 30 has_output bound
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhclient.out"; fail "dhclient got no lease"; }
 grep -q 'DHCPNAK' "$DH_TMP/dhclient.out" || { cat "$DH_TMP/dhclient.out"; fail "no NAK for the stale address"; }
 echo "ok: INIT-REBOOT for 10.244.1.99 was NAKed"
@@ -88,7 +88,7 @@ in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway $P
 echo "ok: ping $POD_GW"
 
 renew() { first_file "$DH_TMP"/ev.*.RENEW; }
-for _ in $(seq 150); do [ -n "$(renew)" ] && break; sleep 0.1; done
+wait_until 15 has_output renew
 [ -n "$(renew)" ] || { cat "$DH_TMP/dhclient.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e new_ip_address "$(renew)")" "$POD_IP"
 kill "$CLIENT" 2>/dev/null; wait "$CLIENT" 2>/dev/null

@@ -14,13 +14,7 @@ command -v dhcpcd >/dev/null || skip "dhcpcd (dhcpcd-base) not installed"
 N=dh$$
 VMIF=g$$
 DH_TMP=$(mktemp -d /tmp/dh-dhcpcd.XXXXXX)
-stop_dhcpcd() {
-	in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -x "$VMIF" >/dev/null 2>&1
-	# It writes its lease file on the way out: let it finish first.
-	for _ in $(seq 100); do kill -0 "${CLIENT:-0}" 2>/dev/null || break; sleep 0.1; done
-	kill "${CLIENT:-}" 2>/dev/null
-}
-trap 'stop_dhcpcd; dh_cleanup $N' EXIT
+trap 'dh_dhcpcd_stop 4; dh_cleanup $N' EXIT
 dh_topology $N || fail "topology"
 dh_server_start $N || fail "server start"
 
@@ -33,11 +27,7 @@ noarp
 nohook resolv.conf, hostname, ntp, timesyncd, wpa_supplicant
 option classless_static_routes, interface_mtu, domain_name_servers, domain_name, domain_search, host_name
 CONF
-cat >"$DH_TMP/hook" <<SH
-#!/bin/sh
-n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
-SH
+{ echo '#!/bin/sh'; dh_event_hook; } >"$DH_TMP/hook"
 chmod 755 "$DH_TMP" "$DH_TMP/hook"
 
 # A stale lease for an address this pod does not have: dhcpcd starts in
@@ -60,7 +50,7 @@ in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -4 -t 10 $IFN \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
 CLIENT=$!  # dhcpcd stays in the foreground (-B); stopped with -x at exit
 bound() { first_file "$DH_TMP"/ev.*.BOUND; }
-for _ in $(seq 300); do [ -n "$(bound)" ] && break; sleep 0.1; done
+wait_until 30 has_output bound
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; fail "dhcpcd got no lease"; }
 B=$(bound)
 grep -q 'NAK' "$DH_TMP/dhcpcd.out" || { cat "$DH_TMP/dhcpcd.out"; fail "no NAK for the stale lease"; }
@@ -79,7 +69,7 @@ check_eq "classless routes" "$(e new_classless_static_routes "$B")" \
 	"$DH_SERVER_ID/32 0.0.0.0 10.244.1.0/24 $POD_GW $POD_GW/32 0.0.0.0 0.0.0.0/0 $POD_GW"
 
 # dhcpcd applies the lease itself: address, and every 121 route.
-for _ in $(seq 300); do in_vm $N ip -4 route show | grep -q '^default' && break; sleep 0.1; done
+wait_until 30 output_matches '^default' in_vm $N ip -4 route show
 check_eq "address" "$(in_vm $N ip -4 -o addr show dev $IFN | awk '{print $4; exit}')" "$POD_IP/$POD_PREFIX"
 routes=$(in_vm $N ip -4 route show)
 echo "$routes"
@@ -94,7 +84,7 @@ echo "ok: ping $POD_GW"
 
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -4 -n $IFN >"$DH_TMP/rebind.out" 2>&1
 renew() { first_file "$DH_TMP"/ev.*.RENEW "$DH_TMP"/ev.*.REBIND "$DH_TMP"/ev.*.REBOOT; }
-for _ in $(seq 300); do [ -n "$(renew)" ] && break; sleep 0.1; done
+wait_until 30 has_output renew
 [ -n "$(renew)" ] || { cat "$DH_TMP/dhcpcd.out"; ls "$DH_TMP"; cat "$DH_TMP/rebind.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e new_ip_address "$(renew)")" "$POD_IP"
 grep -q 'renewed\|acknowledged' "$DH_SERVER_LOG" || fail "server log"

@@ -25,7 +25,7 @@ chmod 755 "$DH_TMP/vmm"
 ip netns exec $N-pod "$PODLAUNCH" run --state-dir "$STATE_DIR" --resolv-conf "$DH_TMP/resolv.conf" \
 	--mtu "$DH_MTU" --lease-time 3600 --vmm "$DH_TMP/vmm" 2>"$DH_TMP/run.log" &
 RUNPID=$!
-for _ in $(seq 100); do [ -f "$DH_TMP/vmm.started" ] && break; sleep 0.1; done
+wait_until 10 test -f "$DH_TMP/vmm.started"
 [ -f "$DH_TMP/vmm.started" ] || { cat "$DH_TMP/run.log"; fail "the VMM was not started"; }
 grep -q 'DHCP server ready' "$DH_TMP/run.log" || fail "run did not wait for the DHCP server"
 SERVER=$(ps -o pid= --ppid "$RUNPID" | tr -d ' ' | head -n 1)
@@ -55,7 +55,7 @@ in_vm $N ping -c 2 -W 2 "$POD_GW" >/dev/null || fail "cannot ping the gateway"
 echo "ok: ping $POD_GW"
 
 kill -9 "$RUNPID"; wait "$RUNPID" 2>/dev/null; RUNPID=
-for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+wait_until 10 pid_gone "$SERVER"
 kill -0 "$SERVER" 2>/dev/null && fail "the DHCP server outlived the VMM"
 grep -q '"counters at exit"' "$DH_TMP/run.log" || fail "no counters at exit"
 echo "ok: the DHCP server exited with the VMM"

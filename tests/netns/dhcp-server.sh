@@ -87,11 +87,11 @@ cp "$DH_TMP/good.json" "$STATE_DIR/eth0.json"
 ip netns exec $N-pod bash -c "\"$PODLAUNCH\" dhcp --state-dir \"$STATE_DIR\" 2>\"$DH_TMP/child.log\" &
 	echo \$! >\"$DH_TMP/child.pid\"; exec sleep 600" &
 PARENT=$!
-for _ in $(seq 100); do grep -q serving "$DH_TMP/child.log" 2>/dev/null && break; sleep 0.1; done
+wait_for "$DH_TMP/child.log" serving 10
 CHILD=$(cat "$DH_TMP/child.pid")
 kill -0 "$CHILD" || fail "child server not running"
 kill -9 $PARENT; wait $PARENT 2>/dev/null
-for _ in $(seq 100); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.1; done
+wait_until 10 pid_gone "$CHILD"
 kill -0 "$CHILD" 2>/dev/null && fail "server outlived its parent"
 grep -q 'stopping' "$DH_TMP/child.log" || fail "no stop log"
 echo "ok: the server exits with its parent"

@@ -42,7 +42,7 @@ chmod +x "$DH_TMP/script"
 in_vm "$N" "${UDHCPC[@]}" -i vm0 -f -t 5 -T 1 -A 1 -s "$DH_TMP/script" -p "$DH_TMP/udhcpc.pid" \
 	-O 121 -O 119 -O 26 >"$DH_TMP/udhcpc.out" 2>&1 &
 CLIENT=$!
-for _ in $(seq 300); do [ -f "$DH_TMP/bound.env" ] && break; sleep 0.1; done
+wait_until 30 test -f "$DH_TMP/bound.env"
 [ -f "$DH_TMP/bound.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "udhcpc got no lease"; }
 e() { sed -n "s/^$1=//p" "$DH_TMP/$2.env"; }
 check_eq "ip" "$(e ip bound)" "$POD_IP"
@@ -75,7 +75,7 @@ grep -q accept_local "$DH_SERVER_LOG" && fail "server warned about accept_local"
 
 # Renew (SIGUSR1): unicast to the server identifier, same address back.
 kill -USR1 "$(cat "$DH_TMP/udhcpc.pid")"
-for _ in $(seq 300); do [ -f "$DH_TMP/renew.env" ] && break; sleep 0.1; done
+wait_until 30 test -f "$DH_TMP/renew.env"
 [ -f "$DH_TMP/renew.env" ] || { cat "$DH_TMP/udhcpc.out"; fail "no renewal"; }
 check_eq "renewed ip" "$(e ip renew)" "$POD_IP"
 

@@ -27,10 +27,7 @@ dh6_topology $N || fail "topology"
 dh6_check_pod_quiet $N
 dh_server_start $N || fail "server start"
 
-cat >"$DH_TMP/script" <<SH
-#!/bin/sh
-n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
+{ echo '#!/bin/sh'; dh_event_hook; cat <<SH; } >"$DH_TMP/script"
 case \$reason in
 PREINIT6)
 	ip link set dev "\$interface" up
@@ -61,10 +58,10 @@ check_eq "search" "$(e new_dhcp6_domain_search "$B")" "default.svc.cluster.local
 grep -q 'nameserver fd00::10' "$DH_TMP/resolv.conf" || fail "DNS not applied"
 grep -q 'Advertise\|ADVERTISE' "$DH_TMP/dhclient.first" || fail "no Advertise seen by dhclient"
 # The kernel took the RA: default route through the node's link-local address.
-for _ in $(seq 300); do in_vm $N ip -6 route show default | grep -q via && break; sleep 0.1; done
+wait_until 30 output_matches via in_vm $N ip -6 route show default
 check_eq "default route (kernel RA)" "$(in_vm $N ip -6 route show default | awk '{print $3; exit}')" "$NODE_LL"
 check_eq "RA MTU applied" "$(in_vm $N cat /proc/sys/net/ipv6/conf/"$VMIF"/mtu)" "$POD_MTU"
-for _ in $(seq 100); do in_vm $N ip -6 -o addr show dev "$VMIF" tentative | grep -q . || break; sleep 0.1; done
+wait_until 10 no_output in_vm $N ip -6 -o addr show dev "$VMIF" tentative
 in_vm $N ip -6 -o addr show dev "$VMIF" | grep "$POD_IP6" | grep -q dadfailed && fail "DAD failed for $POD_IP6"
 dh6_check_ping $N
 

@@ -19,9 +19,7 @@ N=d6$$
 VMIF=h$$
 DH_TMP=$(mktemp -d /tmp/dh6-dhcpcd.XXXXXX)
 stop_dhcpcd() {
-	in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -6 -x "$VMIF" >/dev/null 2>&1
-	for _ in $(seq 100); do kill -0 "${CLIENT:-0}" 2>/dev/null || break; sleep 0.1; done
-	kill "${CLIENT:-}" 2>/dev/null
+	dh_dhcpcd_stop 6
 	rm -f "/var/lib/dhcpcd/$VMIF.lease6" "/var/lib/dhcpcd/$VMIF".*
 }
 trap 'stop_dhcpcd; dh_cleanup $N' EXIT
@@ -38,17 +36,13 @@ option dhcp6_name_servers, dhcp6_domain_search
 CONF
 # noipv6rs off again: dhcpcd must solicit the router itself.
 sed -i '/noipv6rs/d' "$DH_TMP/dhcpcd.conf"
-cat >"$DH_TMP/hook" <<SH
-#!/bin/sh
-n=\$(ls $DH_TMP/ev.* 2>/dev/null | wc -l)
-env | sort >"$DH_TMP/tmp.\$n" && mv "$DH_TMP/tmp.\$n" "$DH_TMP/ev.\$n.\$reason"
-SH
+{ echo '#!/bin/sh'; dh_event_hook; } >"$DH_TMP/hook"
 chmod 755 "$DH_TMP" "$DH_TMP/hook"
 in_vm $N dhcpcd -f "$DH_TMP/dhcpcd.conf" -c "$DH_TMP/hook" -B -6 -t 20 "$VMIF" \
 	>"$DH_TMP/dhcpcd.out" 2>&1 &
 CLIENT=$!
 bound() { first_file "$DH_TMP"/ev.*.BOUND6 "$DH_TMP"/ev.*.REBOOT6; }
-for _ in $(seq 300); do [ -n "$(bound)" ] && break; sleep 0.1; done
+wait_until 30 has_output bound
 [ -n "$(bound)" ] || { cat "$DH_TMP/dhcpcd.out"; ls "$DH_TMP"; fail "dhcpcd got no DHCPv6 lease"; }
 B=$(bound)
 e() { sed -n "s/^$1=//p" "$2"; }
@@ -62,11 +56,11 @@ check_eq "RA MTU" "$(e nd1_mtu "$ra")" "$POD_MTU"
 check_eq "RA RDNSS" "$(e nd1_rdnss1_servers "$ra")" "fd00::10"
 
 # Applied: the address, and the default route through the node's link-local.
-for _ in $(seq 300); do in_vm $N ip -6 route show default | grep -q via && break; sleep 0.1; done
+wait_until 30 output_matches via in_vm $N ip -6 route show default
 in_vm $N ip -6 -o addr show dev "$VMIF" scope global | grep -q "$POD_IP6/" ||
 	fail "address not applied: $(in_vm $N ip -6 addr show dev "$VMIF")"
 check_eq "default route" "$(in_vm $N ip -6 route show default | awk '{print $3; exit}')" "$NODE_LL"
-for _ in $(seq 100); do in_vm $N ip -6 -o addr show dev "$VMIF" tentative | grep -q . || break; sleep 0.1; done
+wait_until 10 no_output in_vm $N ip -6 -o addr show dev "$VMIF" tentative
 in_vm $N ip -6 -o addr show dev "$VMIF" | grep "$POD_IP6" | grep -q dadfailed && fail "DAD failed for $POD_IP6"
 echo "ok: $POD_IP6 applied, DAD passed, default via $NODE_LL"
 # The prefix is on-link for the guest only where it was for the pod.

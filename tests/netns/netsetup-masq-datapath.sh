@@ -28,14 +28,18 @@ printf 'nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.loca
 	>"$MQ_TMP/resolv.conf"
 
 # get HOST PORT WANT: a TCP answer WANT from HOST:PORT (retried: ARP, linkwatch).
+tcp_answer() { ip netns exec "$1" python3 "$MQ_PEER" tcp-get "$2" "$3" 2>/dev/null; }
+tcp_answer_is() { [ "$(tcp_answer "$@")" = "$4" ]; }
 get() {
-	local ns=$1 host=$2 port=$3 want=$4 got _
-	for _ in $(seq 20); do
-		got=$(ip netns exec "$ns" python3 "$MQ_PEER" tcp-get "$host" "$port" 2>/dev/null)
-		[ "$got" = "$want" ] && return 0
-		sleep 0.2
-	done
+	local ns=$1 host=$2 port=$3 want=$4 got
+	wait_until 4 tcp_answer_is "$ns" "$host" "$port" "$want" && return 0
+	got=$(tcp_answer "$ns" "$host" "$port")
 	fail "$ns: tcp $host:$port answered '$got', want '$want'"
+}
+# udp_delivered NAME: one datagram sent from the node, and the VM has one.
+udp_delivered() {
+	in_node "$1" python3 "$MQ_PEER" udp-send "$POD_IP" 5353 "dgram-$1"
+	grep -q "dgram-$1" "$MQ_TMP/$1.udp"
 }
 # refused NS HOST PORT: no answer from the VM.
 refused() {
@@ -108,11 +112,7 @@ NFT
 	for v in tcp tcp2 udp; do wait_for "$MQ_TMP/$n.$v" listening 5 || fail "$n: $v listener"; done
 	get "$n-node" "$POD_IP" 8080 "hello 8080"
 	grep -qx "$NODE_IP" "$MQ_TMP/$n.tcp" || { cat "$MQ_TMP/$n.tcp"; fail "$n: the VM did not see the node's address"; }
-	for _ in $(seq 20); do
-		in_node "$n" python3 "$MQ_PEER" udp-send "$POD_IP" 5353 "dgram-$n"
-		grep -q "dgram-$n" "$MQ_TMP/$n.udp" && break
-		sleep 0.2
-	done
+	wait_until 4 udp_delivered "$n"
 	grep -qx "$NODE_IP dgram-$n" "$MQ_TMP/$n.udp" || { cat "$MQ_TMP/$n.udp"; fail "$n: UDP datagram"; }
 	if [ -n "$ports" ]; then
 		refused "$n-node" "$POD_IP" 8081

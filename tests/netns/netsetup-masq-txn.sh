@@ -24,13 +24,13 @@ mq_state() {
 	mq_ruleset "$1"
 	in_pod "$1" cat /proc/sys/net/ipv4/conf/eth0/forwarding
 }
+mq_state_is() {
+	mq_state "$1" >"$2.now"
+	cmp -s "$2" "$2.now"
+}
 mq_expect() {
-	local n=$1 want=$2 what=$3 _
-	for _ in $(seq "$NS_WAIT_TENTHS"); do
-		mq_state "$n" >"$want.now"
-		cmp -s "$want" "$want.now" && return 0
-		sleep 0.1
-	done
+	local n=$1 want=$2 what=$3
+	wait_tenths "$NS_WAIT_TENTHS" mq_state_is "$n" "$want" && return 0
 	diff -u "$want" "$want.now" | head -60
 	fail "$what: namespace differs from the original"
 }
@@ -158,9 +158,8 @@ mq_vm "$n" || fail "vm"
 in_vm "$n" ip -6 addr add fd10:0:2::2/120 dev vm0 nodad
 in_vm "$n" ip -6 route add default via fd10:0:2::1
 in_node "$n" ip -6 addr add fd00:22::1/64 dev cni0 nodad
-ok6=""
-for _ in $(seq 10); do in_vm "$n" ping -6 -c 1 -W 1 fd00:22::1 >/dev/null && ok6=1 && break; done
-[ -n "$ok6" ] || fail "guest cannot reach the node over IPv6"
+# Ten tries (wait_until 1: one every 0.1 s), each waiting up to a second for its answer.
+wait_until 1 in_vm "$n" ping -6 -c 1 -W 1 fd00:22::1 >/dev/null || fail "guest cannot reach the node over IPv6"
 in_node "$n" ip -6 neigh show fd00:22::5 | grep -q lladdr || fail "the node did not see the pod's IPv6 address"
 echo "ok IPv6 guest -> node fd00:22::1 (as fd00:22::5)"
 # What the gate relies on: without conf.all.forwarding IPv6 is not forwarded.

@@ -40,13 +40,12 @@ for kind in ptp ptp-dual; do
 
 	# expect_bound WHAT: the binding is as setup made it (retried while links
 	# come up), else a diff and failure.
+	bound_as_made() {
+		bound_snapshot >"$STATE_ROOT/$n.bound.now"
+		cmp -s "$STATE_ROOT/$n.bound" "$STATE_ROOT/$n.bound.now"
+	}
 	expect_bound() {
-		local _
-		for _ in $(seq "$NS_WAIT_TENTHS"); do
-			bound_snapshot >"$STATE_ROOT/$n.bound.now"
-			cmp -s "$STATE_ROOT/$n.bound" "$STATE_ROOT/$n.bound.now" && return 0
-			sleep 0.1
-		done
+		wait_tenths "$NS_WAIT_TENTHS" bound_as_made && return 0
 		diff -u "$STATE_ROOT/$n.bound" "$STATE_ROOT/$n.bound.now" | head -60
 		fail "$1: the binding differs from what setup made"
 	}

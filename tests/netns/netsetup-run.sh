@@ -132,10 +132,7 @@ fi
 FAKEVMM_HOLD=3 pl "$n" run --vmm "$FAKEVMM" --lease-time 600 -- --user-arg "two words" \
 	>"$STATE_ROOT/out5" 2>"$STATE_ROOT/log5" &
 runpid=$!
-for _ in $(seq 100); do
-	grep -q '^NoNewPrivs' "$STATE_ROOT/out5" 2>/dev/null && break
-	sleep 0.1
-done
+wait_for "$STATE_ROOT/out5" '^NoNewPrivs' 10
 dhcp_pids=$(ip netns pids "$n-pod" | while read -r p; do
 	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^podlaunch dhcp ' && echo "$p"; done)
 wait "$runpid" || { cat "$STATE_ROOT/log5"; fail "run with DHCP"; }
@@ -143,7 +140,7 @@ grep -q 'DHCP server ready' "$STATE_ROOT/log5" || { cat "$STATE_ROOT/log5"; fail
 check_vmm_out "$STATE_ROOT/out5" "$mac" 1 1500
 [ -n "$dhcp_pids" ] || fail "no DHCP server running beside the VMM"
 for p in $dhcp_pids; do
-	for _ in $(seq 100); do [ -e "/proc/$p" ] || break; sleep 0.1; done
+	wait_until 10 test ! -e "/proc/$p"
 	[ -e "/proc/$p" ] && fail "DHCP server $p outlived the VMM"
 done
 echo "ok run with DHCP"

@@ -145,7 +145,7 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 		entry = img.entry;
 	}
 	if (ret)
-		return err_set(e, -ret, "cannot write the boot parameters");
+		return err_sys(e, -ret, "cannot write the boot parameters");
 	nr_irqs = pci_irq_routes(pci, irqs);
 	if ((ret = setup_mptable(vm, irqs, nr_irqs, e)) ||
 	    (ret = setup_acpi(vm, irqs, nr_irqs, e)))
@@ -153,6 +153,6 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 	cpu.entry = entry;
 	ret = vm_boot_cpu_setup(vm, boot_cpu_fill, &cpu);
 	if (ret)
-		return err_set(e, -ret, "cannot set the boot vCPU's registers");
+		return err_sys(e, -ret, "cannot set the boot vCPU's registers");
 	return 0;
 }

@@ -153,12 +153,12 @@ int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_ef
 	d->sci_level = false;
 	if ((ret = pci_bus_init(&d->pci, &vm->pio, &vm->mmio, LAYOUT_PCI_HOLE,
 				LAYOUT_PCI_MMIO_SIZE)))
-		return err_set(e, -ret, "PCI host bridge");
+		return err_sys(e, -ret, "PCI host bridge");
 	if ((ret = iobus_register(pio, DEV_COM1_BASE, 8, com1_io, d)) ||
 	    (ret = iobus_register(pio, I8042_DATA_PORT, 5, kbd_io, d)) ||
 	    (ret = iobus_register(pio, 0x70, 2, rtc_port, d)) ||
 	    (ret = iobus_register(pio, 0x80, 1, post_port, d)) ||
 	    (ret = iobus_register(pio, ACPI_PM1A_EVT, ACPI_PM_PORTS, pm_port, d)))
-		return err_set(e, -ret, "legacy devices on the port bus");
+		return err_sys(e, -ret, "legacy devices on the port bus");
 	return 0;
 }

@@ -148,8 +148,8 @@ static int cpuid_load(struct vm *vm)
 	return -E2BIG;
 }
 
-/* e->msg names the step that failed (podvmm logs it as "step"). */
-#define STEP(s, expr) do { if ((ret = (expr)) < 0) return err_set(e, -ret, "%s", (s)); } while (0)
+/* e->msg names the step that failed, then why (strerror). */
+#define STEP(s, expr) do { if ((ret = (expr)) < 0) return err_sys(e, -ret, "%s", (s)); } while (0)
 #define SYS(expr) ((expr) < 0 ? -errno : 0)
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e)
@@ -171,16 +171,16 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e)
 
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return err_set(e, errno, "open /dev/kvm");
+		return err_sys(e, errno, "open /dev/kvm");
 	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION)
-		return err_set(e, api < 0 ? errno : ENOTSUP, "KVM_GET_API_VERSION");
+		return err_sys(e, api < 0 ? errno : ENOTSUP, "KVM_GET_API_VERSION");
 	if ((vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0)) < 0)
-		return err_set(e, errno, "KVM_CREATE_VM");
+		return err_sys(e, errno, "KVM_CREATE_VM");
 	if ((p->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0)) < 0)
-		return err_set(e, errno, "KVM_GET_VCPU_MMAP_SIZE");
+		return err_sys(e, errno, "KVM_GET_VCPU_MMAP_SIZE");
 	if ((p->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-		return err_set(e, errno, "exit eventfd");
+		return err_sys(e, errno, "exit eventfd");
 	/* Intel VMX needs three pages for the real-mode TSS and one for the
 	 * EPT identity map, inside guest physical space but not RAM. */
 	STEP("KVM_SET_TSS_ADDR", SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)cfg->tss_addr)));

@@ -48,8 +48,8 @@ bad-kernel)
 	head -c 65536 $K >$W/truncated
 	vm "$name" --kernel $W/truncated --initrd $G --cmdline "$BASE rig=boot"
 	expect_rc 1 "truncated bzImage"
-	expect_err '"msg":"cannot boot this kernel".*"reason":"[^"]' "no reason logged"
-	ok "truncated bzImage: exit 1, $(grep -o '"reason":"[^"]*"' "$W/$name.err" | head -n 1)" ;;
+	expect_err '"msg":"cannot boot this kernel".*"error":"[^"]' "no reason logged"
+	ok "truncated bzImage: exit 1, $(grep -o '"error":"[^"]*"' "$W/$name.err" | head -n 1)" ;;
 vmlinux | pvh)
 	boot=linux; [ "$name" = pvh ] && boot=pvh
 	vm "$name" --kernel $ELF --boot $boot --initrd $G --cpus 2 --cmdline "$BASE rig=boot"
@@ -105,7 +105,7 @@ vhost-fallback)
 	wait "$VMPID"
 	RC=$?
 	expect_rc 1 "vhost=on without /dev/vhost-net"
-	expect_err '"reason":"tap tap0: vhost=on but /dev/vhost-net is unusable","error":"No such file or directory"' \
+	expect_err '"error":"tap tap0: vhost=on but /dev/vhost-net is unusable: No such file or directory"' \
 		"vhost=on did not fail clearly"
 	pod_destroy
 	ok "no /dev/vhost-net: vhost=auto falls back to userspace (logged), vhost=on exits 1 naming the device" ;;

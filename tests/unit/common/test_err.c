@@ -30,6 +30,41 @@ static void test_set(void **state)
 	assert_int_equal(err_set(NULL, EPERM, "x"), -EPERM);
 }
 
+static void test_sys(void **state)
+{
+	struct err e = { 0 };
+	char want[160];
+
+	/* A system call's failure: the step, then the errno's text. */
+	assert_int_equal(err_sys(&e, -EACCES, "open %s", "/dev/kvm"), -EACCES);
+	assert_int_equal(e.code, EACCES);
+	snprintf(want, sizeof(want), "open /dev/kvm: %s", strerror(EACCES));
+	assert_string_equal(e.msg, want);
+	assert_null(e.step);
+}
+
+static void test_at(void **state)
+{
+	struct err e = { 0 };
+
+	/* Success passes through and touches nothing. */
+	assert_int_equal(err_at(&e, "lock", 0), 0);
+	assert_int_equal(e.code, 0);
+	assert_null(e.step);
+	/* A bare -errno gets the step and the errno's text. */
+	assert_int_equal(err_at(&e, "lock", -EAGAIN), -EAGAIN);
+	assert_string_equal(e.step, "lock");
+	assert_string_equal(e.msg, strerror(EAGAIN));
+	/* The deepest step and message win: callers above only pass it on. */
+	e = (struct err){ 0 };
+	err_set(&e, ENOSPC, "cache /x: write");
+	assert_int_equal(err_at(&e, "cache", -ENOSPC), -ENOSPC);
+	assert_int_equal(err_at(&e, "setup", -ENOSPC), -ENOSPC);
+	assert_string_equal(e.step, "cache");
+	assert_string_equal(e.msg, "cache /x: write");
+	assert_int_equal(err_at(NULL, "x", -EIO), -EIO);
+}
+
 static void test_truncated(void **state)
 {
 	char long_name[400];
@@ -71,6 +106,14 @@ static void log_with_fields(void)
 		"n", 3);
 }
 
+static void log_step(void)
+{
+	struct err e = { 0 };
+
+	err_at(&e, "preflight", err_set(&e, EEXIST, "link k6t-eth0 exists"));
+	err_log("netsetup", "setup failed", &e, "{s:s}", "iface", "eth0");
+}
+
 static void log_plain(void)
 {
 	struct err e = { .code = EIO };
@@ -98,6 +141,14 @@ static void test_log(void **state)
 	assert_null(json_object_get(j, "errno"));
 	json_decref(j);
 
+	/* A named step is a field of its own beside the message. */
+	j = logged(log_step);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "step")), "preflight");
+	assert_string_equal(json_string_value(json_object_get(j, "error")), "link k6t-eth0 exists");
+	assert_string_equal(json_string_value(json_object_get(j, "iface")), "eth0");
+	json_decref(j);
+
 	/* No message set: the error is the code's own text. */
 	j = logged(log_plain);
 	assert_non_null(j);
@@ -109,6 +160,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_sys),
+		cmocka_unit_test(test_at),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_log),
 	};

@@ -222,19 +222,19 @@ static void test_extra_check(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t n = extras(e, cases[i].args);
 		uint32_t lease = cases[i].lease;
-		const char *why = NULL;
+		struct err why = { 0 };
 
 		print_message("case %zu: %s\n", i, cases[i].args[0]);
 		assert_int_equal(dhcp_extra_check(e, &n, &lease, cases[i].lease_given, &why),
 				 cases[i].ok ? 0 : -EINVAL);
 		if (!cases[i].ok)
-			assert_non_null(why);
+			assert_true(why.code == EINVAL && why.msg[0]);
 	}
 	/* 51 becomes the lease time and leaves the list. */
 	const char *const a[] = { "42:0a000005", "51:00000e10", "58:00000708", NULL };
 	size_t n = extras(e, a);
 	uint32_t lease = DHCP_LEASE_INFINITE;
-	const char *why;
+	struct err why = { 0 };
 	assert_int_equal(dhcp_extra_check(e, &n, &lease, false, &why), 0);
 	assert_int_equal(lease, 3600);
 	assert_int_equal(n, 2);

@@ -14,41 +14,8 @@
 
 #include "common/log.h"
 #include "dhcp/server.h"
+#include "tests/unit/dhcp/alloc_count.h"
 #include "tests/unit/dhcp/pkt.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
-#ifndef UNDER_ASAN
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static int counting;
-static long nallocs;
-
-void *malloc(size_t n)
-{
-	nallocs += counting;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	nallocs += counting;
-	return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	nallocs += counting;
-	return __libc_realloc(p, n);
-}
-#endif
 
 static void test_hot_path_no_alloc(void **state)
 {
@@ -101,18 +68,15 @@ static void test_hot_path_no_alloc(void **state)
 	pkt_end(&p[7]);
 
 	/* The interposition works: a shared library's allocation is seen. */
-	counting = 1;
+	alloc_count_start();
 	json_decref(json_object());
-	counting = 0;
-	assert_true(nallocs > 0);
-	nallocs = 0;
+	assert_true(alloc_count_stop() > 0);
 
-	counting = 1;
+	alloc_count_start();
 	for (int round = 0; round < 1000; round++)
 		for (int i = 0; i < 8; i++)
 			dhcp_server_handle(&srv, p[i].b, p[i].len, &r);
-	counting = 0;
-	assert_int_equal(nallocs, 0);
+	assert_int_equal(alloc_count_stop(), 0);
 	/* and the work was done: overloaded/split replies included */
 	assert_int_equal(srv.cnt.offers, 1000);
 	assert_int_equal(srv.cnt.acks, 3000);

@@ -2,7 +2,7 @@
 /*
  * The whole IPv6 path (serve6): IPv6/UDP or ICMPv6 packets in, reply
  * packets out, framed to the guest MAC; and the hot path allocates nothing
- * (malloc/calloc/realloc interposed and counted, as in test_noalloc.c).
+ * (malloc/calloc/realloc interposed and counted: alloc_count.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,41 +15,8 @@
 
 #include "common/log.h"
 #include "dhcp/serve6.h"
+#include "tests/unit/dhcp/alloc_count.h"
 #include "tests/unit/dhcp/pkt6.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
-#ifndef UNDER_ASAN
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static int counting;
-static long nallocs;
-
-void *malloc(size_t n)
-{
-	nallocs += counting;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	nallocs += counting;
-	return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	nallocs += counting;
-	return __libc_realloc(p, n);
-}
-#endif
 
 static struct serve6 s;
 static struct ip6_out out;
@@ -163,13 +130,11 @@ static void test_hot_path_no_alloc(void **state)
 	n[5] = n[0];
 	b[5][50] ^= 1;			/* bad checksum */
 
-	counting = 1;
+	alloc_count_start();
 	json_decref(json_object());
-	counting = 0;
-	assert_true(nallocs > 0);
-	nallocs = 0;
+	assert_true(alloc_count_stop() > 0);
 
-	counting = 1;
+	alloc_count_start();
 	for (int round = 0; round < 1000; round++) {
 		for (int i = 0; i < 6; i++)
 			serve6_input(&s, now, GUEST_MAC6, b[i], n[i], false, &out);
@@ -177,8 +142,7 @@ static void test_hot_path_no_alloc(void **state)
 		while (serve6_output(&s, now, &out, &next) == 1)
 			;
 	}
-	counting = 0;
-	assert_int_equal(nallocs, 0);
+	assert_int_equal(alloc_count_stop(), 0);
 	assert_int_equal(s.dhcp.cnt.advertises, 1000);
 	assert_int_equal(s.dhcp.cnt.replies, 3000);
 	assert_int_equal(s.dhcp.cnt.not_on_link, 1000);

@@ -697,7 +697,7 @@ static void test_extra_replaces_server_values(void **state)
 	};
 	struct pkt p;
 	size_t len, n = 0;
-	const char *why;
+	struct err why = { 0 };
 
 	cfg.lease_time = DHCP_LEASE_INFINITE;
 	for (n = 0; args[n]; n++) {

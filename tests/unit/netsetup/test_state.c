@@ -209,20 +209,24 @@ static void test_v1_reads(void **state)
 static void test_file_round_trip(void **state)
 {
 	char dir[] = "/tmp/ns-unit-XXXXXX", path[256];
+	struct err e = { 0 };
 	struct ns_state a, b;
 	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sub/eth0.json", dir);
 	make_state(&a);
-	assert_int_equal(ns_cache_read(path, &b), -ENOENT);
+	assert_int_equal(ns_cache_read(path, &b, NULL), -ENOENT);
 	assert_int_equal(ns_cache_write(path, &a), 0);
-	assert_int_equal(ns_cache_read(path, &b), 0);
+	assert_int_equal(ns_cache_read(path, &b, NULL), 0);
 	assert_memory_equal(&a.pod, &b.pod, sizeof(a.pod));
 	f = fopen(path, "w");
 	fputs("{\"version\": 1, \"phase\": ", f);
 	fclose(f);
-	assert_int_equal(ns_cache_read(path, &b), -EINVAL);
+	assert_int_equal(ns_cache_read(path, &b, &e), -EINVAL);
+	/* The caller names the file; e says what is wrong and which step. */
+	assert_string_equal(e.step, "cache");
+	assert_non_null(strstr(e.msg, "corrupt"));
 	assert_int_equal(ns_cache_remove(path), 0);
 	assert_int_equal(ns_cache_remove(path), 0);
 	snprintf(path, sizeof(path), "%s/sub", dir);

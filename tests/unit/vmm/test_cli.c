@@ -14,25 +14,49 @@
 #include "common/util.h"
 #include "vmm/virtio/net/net.h"
 
-static int parse(struct podvmm_opts *o, const char **flag, ...)
+static int parse(struct podvmm_opts *o, struct err *e, ...)
 {
 	char *argv[32] = { "podvmm" };
 	int argc = 1;
-	const char *why;
 	va_list ap;
 
-	va_start(ap, flag);
+	va_start(ap, e);
 	for (char *a; (a = va_arg(ap, char *));)
 		argv[argc++] = a;
 	va_end(ap);
-	*flag = NULL;
-	return cli_parse(argc, argv, o, flag, &why);
+	*e = (struct err){ 0 };
+	return cli_parse(argc, argv, o, e);
+}
+
+/* The message names the flag first: "FLAG: what is wrong". */
+static void assert_names_flag(const struct err *e, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	if (strncmp(e->msg, flag, n) || strncmp(e->msg + n, ": ", 2) || !e->msg[n + 2])
+		print_error("message '%s' does not name %s\n", e->msg, flag);
+	assert_int_equal(e->code, EINVAL);
+	assert_memory_equal(e->msg, flag, n);
+	assert_memory_equal(e->msg + n, ": ", 2);
+	assert_true(e->msg[n + 2]);
+}
+
+/* The --net message names the bad key: invalid or missing "KEY" in the spec. */
+static void assert_names_key(const struct err *e, const char *key)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "invalid or missing \"%s\" in the spec", key);
+	if (strcmp(e->msg, want))
+		print_error("message '%s', expected '%s'\n", e->msg, want);
+	assert_int_equal(e->code, EINVAL);
+	assert_string_equal(e->msg, want);
 }
 
 static void defaults(void **state)
 {
 	struct podvmm_opts o;
-	const char *flag;
+	struct err flag;
 
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", NULL), 0);
 	assert_string_equal(o.kernel, "k");
@@ -50,7 +74,7 @@ static void defaults(void **state)
 static void all_flags(void **state)
 {
 	struct podvmm_opts o;
-	const char *flag;
+	struct err flag;
 
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--initrd", "i", "--cmdline",
 			       "console=ttyS0", "--memory", "1024", "--cpus", "2", "--net",
@@ -82,7 +106,7 @@ static void all_flags(void **state)
 static void user_flag(void **state)
 {
 	struct podvmm_opts o;
-	const char *flag;
+	struct err flag;
 
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--user", "107:108", NULL), 0);
 	assert_true(o.has_user);
@@ -96,14 +120,13 @@ static void user_flag(void **state)
 
 #define BAD(expect, ...) do { \
 	assert_int_equal(parse(&o, &flag, __VA_ARGS__, NULL), -EINVAL); \
-	assert_non_null(flag); \
-	assert_string_equal(flag, expect); \
+	assert_names_flag(&flag, expect); \
 } while (0)
 
 static void bad_flags(void **state)
 {
 	struct podvmm_opts o;
-	const char *flag;
+	struct err flag;
 
 	BAD("--kernel", "--cpus", "1");
 	BAD("--memory", "--kernel", "k", "--memory", "12");
@@ -134,7 +157,7 @@ static void bad_flags(void **state)
 static void net_specs(void **state)
 {
 	struct net_spec s;
-	const char *bad;
+	struct err bad;
 
 	assert_int_equal(net_spec_parse("fd=3,mac=52:54:00:ab:CD:ef", &s, &bad), 0);
 	assert_int_equal(s.nr_fds, 1);
@@ -179,12 +202,10 @@ static void net_specs(void **state)
 		{ "fd=3,mac", "net" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		bad = NULL;
+		bad = (struct err){ 0 };
+		print_message("%s\n", cases[i].arg);
 		assert_int_equal(net_spec_parse(cases[i].arg, &s, &bad), -EINVAL);
-		if (!bad || strcmp(bad, cases[i].bad))
-			print_error("%s: bad=%s, expected %s\n", cases[i].arg, bad ? bad : "(null)",
-				    cases[i].bad);
-		assert_string_equal(bad, cases[i].bad);
+		assert_names_key(&bad, cases[i].bad);
 	}
 }
 
@@ -195,7 +216,7 @@ static void net_queue_limit(void **state)
 {
 	char fds[16 * (NET_QUEUE_PAIRS_MAX + 1) + 64], spec[64];
 	struct podvmm_opts o;
-	const char *flag, *bad;
+	struct err flag, bad;
 	struct net_spec s;
 	int off;
 
@@ -210,20 +231,18 @@ static void net_queue_limit(void **state)
 	assert_int_equal(o.nets[0].nr_fds, NET_QUEUE_PAIRS_MAX);
 
 	snprintf(fds + off, sizeof(fds) - off, ":%d,mac=02:00:00:00:00:01", 3 + NET_QUEUE_PAIRS_MAX);
-	bad = NULL;
 	assert_int_equal(net_spec_parse(fds, &s, &bad), -EINVAL);
-	assert_string_equal(bad, "fd");
+	assert_names_key(&bad, "fd");
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--net", fds, NULL), -EINVAL);
-	assert_string_equal(flag, "--net");
+	assert_names_flag(&flag, "--net");
 
 	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d", NET_QUEUE_PAIRS_MAX);
 	assert_int_equal(net_spec_parse(spec, &s, &bad), 0);
 	assert_int_equal(s.queues, NET_QUEUE_PAIRS_MAX);
 	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d",
 		 NET_QUEUE_PAIRS_MAX + 1);
-	bad = NULL;
 	assert_int_equal(net_spec_parse(spec, &s, &bad), -EINVAL);
-	assert_string_equal(bad, "queues");
+	assert_names_key(&bad, "queues");
 }
 
 int main(void)

@@ -23,8 +23,9 @@ struct net_spec {
 	int queues;			/* queue pairs; default nr_fds or 1 */
 };
 
-/* Parse one --net argument; 0 or -EINVAL with *bad naming the bad key. */
-int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad);
+/* Parse one --net argument; 0 or -EINVAL with e->msg naming the bad key
+ * ("invalid or missing \"mac\" in the spec"). */
+int net_spec_parse(const char *arg, struct net_spec *spec, struct err *e);
 
 /* Create a virtio-net device per spec and attach it to pci, the board's
  * PCI bus (virtio_net.c).  0 or -errno (e says which device and why). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/mac.h"
 #include "common/num.h"
 #include "vmm/virtio/net/net.h"
@@ -58,9 +59,9 @@ static int parse_fds(const char *s, size_t len, struct net_spec *spec)
 
 #define KEY(k) (klen == sizeof(k) - 1 && !memcmp(p, k, klen))
 
-int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
+int net_spec_parse(const char *arg, struct net_spec *spec, struct err *e)
 {
-	const char *p = arg;
+	const char *p = arg, *key = "net";	/* the key being read */
 	bool have_mac = false, have_queues = false;
 	long v;
 
@@ -68,9 +69,8 @@ int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
 	for (int i = 0; i < NET_QUEUE_PAIRS_MAX; i++)
 		spec->fds[i] = -1;
 	spec->vhost = NET_VHOST_AUTO;
-	*bad = "net";
 	if (!arg || !*arg)
-		return -EINVAL;
+		goto invalid;
 
 	while (*p) {
 		const char *comma = strchr(p, ','), *eq;
@@ -79,37 +79,37 @@ int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
 
 		eq = memchr(p, '=', len);
 		if (!eq) {
-			*bad = "net";
-			return -EINVAL;
+			key = "net";
+			goto invalid;
 		}
 		klen = (size_t)(eq - p);
 		val = eq + 1;
 		vlen = len - klen - 1;
 		if (p == arg && !KEY("fd") && !KEY("tap")) {
-			*bad = "fd|tap";
-			return -EINVAL;
+			key = "fd|tap";
+			goto invalid;
 		}
 		if (KEY("fd") && p == arg) {
-			*bad = "fd";
+			key = "fd";
 			if (parse_fds(val, vlen, spec))
-				return -EINVAL;
+				goto invalid;
 		} else if (KEY("tap") && p == arg) {
-			*bad = "tap";
+			key = "tap";
 			if (!vlen || vlen >= sizeof(spec->tap) || memchr(val, '/', vlen))
-				return -EINVAL;
+				goto invalid;
 			memcpy(spec->tap, val, vlen);
 		} else if (KEY("mac")) {
-			*bad = "mac";
+			key = "mac";
 			if (parse_mac(val, vlen, spec->mac))
-				return -EINVAL;
+				goto invalid;
 			have_mac = true;
 		} else if (KEY("mtu")) {
-			*bad = "mtu";
+			key = "mtu";
 			if (parse_uint(val, vlen, 68, 65535, &v))
-				return -EINVAL;
+				goto invalid;
 			spec->mtu = (uint32_t)v;
 		} else if (KEY("vhost")) {
-			*bad = "vhost";
+			key = "vhost";
 			if (vlen == 4 && !memcmp(val, "auto", 4))
 				spec->vhost = NET_VHOST_AUTO;
 			else if (vlen == 2 && !memcmp(val, "on", 2))
@@ -117,37 +117,38 @@ int net_spec_parse(const char *arg, struct net_spec *spec, const char **bad)
 			else if (vlen == 3 && !memcmp(val, "off", 3))
 				spec->vhost = NET_VHOST_OFF;
 			else
-				return -EINVAL;
+				goto invalid;
 		} else if (KEY("queues")) {
-			*bad = "queues";
+			key = "queues";
 			if (parse_uint(val, vlen, 1, NET_QUEUE_PAIRS_MAX, &v))
-				return -EINVAL;
+				goto invalid;
 			spec->queues = (int)v;
 			have_queues = true;
 		} else {
-			*bad = "net";	/* unknown key */
-			return -EINVAL;
+			key = "net";	/* unknown key */
+			goto invalid;
 		}
 		p += len + (comma ? 1 : 0);
 		if (comma && !*p) {
-			*bad = "net";
-			return -EINVAL;
+			key = "net";
+			goto invalid;
 		}
 	}
 	if (!have_mac) {
-		*bad = "mac";
-		return -EINVAL;
+		key = "mac";
+		goto invalid;
 	}
 	/* One fd per queue pair: the two must agree when both are given. */
 	if (spec->nr_fds) {
 		if (have_queues && spec->queues != spec->nr_fds) {
-			*bad = "queues";
-			return -EINVAL;
+			key = "queues";
+			goto invalid;
 		}
 		spec->queues = spec->nr_fds;
 	} else if (!have_queues) {
 		spec->queues = 1;
 	}
-	*bad = NULL;
 	return 0;
+invalid:
+	return err_set(e, EINVAL, "invalid or missing \"%s\" in the spec", key);
 }

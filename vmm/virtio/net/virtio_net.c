@@ -428,7 +428,7 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 	if (spec->tap[0]) {
 		r = tap_open(spec->tap, n->pairs, n->taps);
 		if (r)
-			return err_set(e, -r, "tap %s (queues %d): %s", spec->tap, n->pairs,
+			return err_sys(e, -r, "tap %s (queues %d): %s", spec->tap, n->pairs,
 				       r == -ENODEV ? "tap does not exist" :
 				       r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
 						      " and multi_queue exactly when queues > 1)" :
@@ -443,7 +443,7 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 			n->taps[i] = spec->fds[i];
 			r = tap_check_fd(n->taps[i], n->pairs > 1, n->ifname);
 			if (r)
-				return err_set(e, -r, "fd %d: %s", n->taps[i], r == -EINVAL ?
+				return err_sys(e, -r, "fd %d: %s", n->taps[i], r == -EINVAL ?
 					       "inherited fd is a tap without vnet_hdr/no_pi (or"
 					       " multi_queue when queues > 1)" :
 					       "inherited fd is not a tap");
@@ -452,7 +452,7 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 	for (int i = 0; i < n->pairs; i++) {
 		r = tap_set_vnet_hdr_len(n->taps[i], VNET_HDR_LEN);
 		if (r)
-			return err_set(e, -r, "tap %s: TUNSETVNETHDRSZ", n->ifname);
+			return err_sys(e, -r, "tap %s: TUNSETVNETHDRSZ", n->ifname);
 	}
 	/* Offloads are offered only when the tap takes TUNSETOFFLOAD; start
 	 * with none until the guest says what it handles. */
@@ -467,7 +467,7 @@ static int backend_choose(struct virtio_net *n, enum net_vhost_mode mode, struct
 	if (mode != NET_VHOST_OFF) {
 		r = vhost_net_open(&n->vhost, n->pairs);
 		if (r && mode == NET_VHOST_ON)
-			return err_set(e, -r, "tap %s: vhost=on but /dev/vhost-net is unusable",
+			return err_sys(e, -r, "tap %s: vhost=on but /dev/vhost-net is unusable",
 				       n->ifname);
 		if (r)
 			log_info("virtio-net", "vhost-net unavailable, using the userspace backend",
@@ -506,7 +506,7 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 				     .offloads = n->offloads };
 	r = virtio_pci_init(&n->vp, 0x1041, 0x02, 0x00, n->vqs, n->nq, QUEUE_SIZE);
 	if (r) {
-		err_set(e, -r, "virtio PCI transport");
+		err_sys(e, -r, "virtio PCI transport");
 		goto fail;
 	}
 	n->vp.device_features = vnet_features_offer(&offer);
@@ -525,13 +525,13 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 	for (int i = 0; i < 2 * n->pairs; i++) {
 		n->kicks[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (n->kicks[i] < 0) {
-			r = err_set(e, errno, "kick eventfd");
+			r = err_sys(e, errno, "kick eventfd");
 			goto fail;
 		}
 	}
 	r = pci_dev_add(pci, &n->vp.pci);
 	if (r) {
-		err_set(e, -r, "no room on the PCI bus");
+		err_sys(e, -r, "no room on the PCI bus");
 		goto fail;
 	}
 	/* Without the teardown hook the I/O threads would outlive guest
@@ -541,7 +541,7 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 		pthread_rwlock_wrlock(&pci->lock);
 		pci->devs[n->vp.pci.slot] = NULL;
 		pthread_rwlock_unlock(&pci->lock);
-		err_set(e, -r, "no room for the teardown hook");
+		err_sys(e, -r, "no room for the teardown hook");
 		goto fail;
 	}
 	mac_str(n->mac, mac);
