@@ -37,7 +37,7 @@ rig_modules "$g" "$moddir" virtio virtio_ring virtio_pci_modern_dev virtio_pci_l
 	virtio_pci failover net_failover virtio_net
 cp tests/linux/guest/init "$g/init"
 cp tests/linux/guest/inittab "$g/etc/inittab"
-cp tests/linux/guest/{main.sh,rx.sh,stats.sh,offloads.sh,sink.sh,src.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf} "$g/rig/"
+cp tests/linux/guest/{main.sh,rx.sh,stats.sh,offloads.sh,sink.sh,src.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf,dhcpcd6.conf} "$g/rig/"
 rig_copy_bin "$g" "$dhclient/sbin/dhclient" /sbin/dhclient
 rig_copy_bin "$g" "$dhcpcd/usr/sbin/dhcpcd" /sbin/dhcpcd
 # iproute2 reads back what each client configured (busybox ip does not show every route).

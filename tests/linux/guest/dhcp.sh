@@ -3,7 +3,45 @@
 #   RIG-LEASE client=C addr=A/P mtu=M routes=R dns=D search=S
 # from the kernel's state (address, MTU, routes) and the client's answer
 # (resolv.conf, written by its hook).
+# dhcp.sh lease6 dhcpcd: IPv6 by the RA and DHCPv6 (dhcpcd -6), then
+#   RIG-LEASE6 client=C addr=A/P,... dad=ok|tentative|failed routes=R
+#     dns6=D search6=S ra_from=LL ra_mtu=M ra_rdnss=D ra_dnssl=S resolv=D,...
+# (every global address with its DAD state, the IPv6 routes, the DHCPv6
+# and RA options as dhcpcd passed them to its hook, resolv.conf's servers).
 c=$2
+if [ "$1" = lease6 ]; then
+	rm -f /tmp/ra.env /tmp/dhcp6.env
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	timeout 60 dhcpcd -6 -w -f /rig/dhcpcd6.conf -c /rig/hook.sh eth0 >/tmp/dhcpcd6.log 2>&1
+	rc=$?
+	[ $rc = 0 ] || { echo "RIG-GUEST-ERROR $c -6 exit $rc"; sed "s/^/RIG-LOG $c -6: /" /tmp/dhcpcd6.log; }
+	# -w returns with the lease; the address then goes through DAD (one
+	# NS, RetransTimer 1 s) and dhcpcd adds the default route of the RA.
+	i=0
+	while [ $i -lt 100 ]; do
+		/rig/ip -6 addr show dev eth0 scope global | grep -q inet6 &&
+			! /rig/ip -6 addr show dev eth0 tentative | grep -q inet6 &&
+			/rig/ip -6 route show default dev eth0 | grep -q via && break
+		sleep 0.1; i=$((i + 1))
+	done
+	g=$(/rig/ip -6 -o addr show dev eth0 scope global)
+	addr=$(echo "$g" | awk '{print $4}' | tr '\n' ',')
+	dad=ok
+	echo "$g" | grep -q tentative && dad=tentative
+	echo "$g" | grep -q dadfailed && dad=failed
+	routes=$(/rig/ip -6 route show dev eth0 | grep -v '^fe80::/64\|^multicast\|^ff00::' |
+		sed 's/ proto [a-z]*//; s/ metric [0-9]*//; s/ pref [a-z]*//; s/ expires [0-9]*sec//; s/ *$//' | tr '\n' ';')
+	e() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n 1; }
+	dns=$(sed -n 's/^nameserver //p' /etc/resolv.conf | tr '\n' ',')
+	[ -n "${RIG_VERBOSE:-}" ] && sed "s/^/RIG-LOG $c -6: /" /tmp/dhcpcd6.log /tmp/ra.env /tmp/dhcp6.env
+	echo "RIG-LEASE6 client=$c addr=${addr%,} dad=$dad routes=$routes dns6=$(e new_dhcp6_name_servers /tmp/dhcp6.env | tr ' ' ,)" \
+		"search6=$(e new_dhcp6_domain_search /tmp/dhcp6.env | tr ' ' ,) ra_from=$(e nd1_from /tmp/ra.env)" \
+		"ra_mtu=$(e nd1_mtu /tmp/ra.env) ra_rdnss=$(e nd1_rdnss1_servers /tmp/ra.env | tr ' ' ,)" \
+		"ra_dnssl=$(e nd1_dnssl1_search /tmp/ra.env | tr ' ' ,) resolv=${dns%,}" \
+		"secs=$(awk -v t="$t0" '{printf "%.1f", $1 - t}' /proc/uptime)"
+	[ -n "$addr" ]
+	exit
+fi
 if [ "$1" = release ]; then
 	case $c in
 	dhclient) dhclient -r -sf /rig/hook.sh -lf /tmp/dhclient.leases -pf /tmp/dhclient.pid eth0 ;;

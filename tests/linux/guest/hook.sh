@@ -3,6 +3,10 @@
 # $staticroutes $dns $search), dhclient (BOUND/REBOOT; new_* variables)
 # and dhcpcd (BOUND/REBOOT; new_* variables; it sets address, routes and
 # MTU itself).  Applies what the client got, writes /etc/resolv.conf.
+# dhcpcd -6 (ROUTERADVERT: nd1_* variables; BOUND6...: new_dhcp6_*): the RA
+# and DHCPv6 answers are kept in /tmp/ra.env and /tmp/dhcp6.env for
+# dhcp.sh's RIG-LEASE6 line, and the DHCPv6 nameservers and search list
+# are added to what resolv.conf already has (an IPv4 lease's).
 # The clients set the variables: shellcheck cannot see them.
 # shellcheck disable=SC2154
 rt() {	# DST GW: one route, on-link when GW is 0.0.0.0
@@ -40,6 +44,18 @@ BOUND | REBOOT | RENEW | REBIND)
 			rt "$dst/$w" "$1.$2.$3.$4"; shift 4
 		done
 	fi ;;
+ROUTERADVERT)
+	env | grep '^nd[0-9]' >/tmp/ra.env
+	exit 0 ;;
+BOUND6 | REBOOT6 | RENEW6 | REBIND6)
+	env | grep '^new_dhcp6_' >/tmp/dhcp6.env
+	touch /etc/resolv.conf
+	for d in $new_dhcp6_name_servers; do
+		grep -qx "nameserver $d" /etc/resolv.conf || echo "nameserver $d" >>/etc/resolv.conf
+	done
+	grep -q '^search ' /etc/resolv.conf || [ -z "$new_dhcp6_domain_search" ] ||
+		echo "search $new_dhcp6_domain_search" >>/etc/resolv.conf
+	exit 0 ;;
 *) exit 0 ;;
 esac
 : >/etc/resolv.conf

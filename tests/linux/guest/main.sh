@@ -1,9 +1,12 @@
 #!/bin/sh
 # sysinit of the net and term modes: load the virtio modules, lease with
 # each DHCP client named in rig.dhcp=a,b,... (reporting what the kernel then
-# has: RIG-LEASE lines), then serve the node's data transfers:
+# has: RIG-LEASE lines), then IPv6 with each in rig.dhcp6= (RIG-LEASE6),
+# ping each address in rig.ping=A,B,... (RIG-PING A ok|FAIL ...), then
+# serve the node's data transfers:
 #   5001  receives a stream, prints RIG-RX <sha256>
-#   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums)
+#   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums;
+#         none with rig.notx=1)
 #   5003  sends the virtio input-queue interrupt counts
 #   5004  sends the negotiated virtio-net features and ethtool -k's offloads
 #   5006  (make bench) receives a stream, prints RIG-SINK <bytes>
@@ -21,7 +24,17 @@ for c in $(cmdarg rig.dhcp | tr ',' ' '); do
 	/rig/dhcp.sh lease "$c" || echo "RIG-GUEST-ERROR $c got no lease"
 	last=$c
 done
+for c in $(cmdarg rig.dhcp6 | tr ',' ' '); do
+	/rig/dhcp.sh lease6 "$c" || echo "RIG-GUEST-ERROR $c got no IPv6 lease"
+done
+for a in $(cmdarg rig.ping | tr ',' ' '); do
+	if ping -c 2 -W 5 "$a" >/tmp/ping.log 2>&1; then echo "RIG-PING $a ok"
+	else echo "RIG-PING $a FAIL: $(tail -n 2 /tmp/ping.log | tr '\n' ' ')"; fi
+done
+# rig.notx=1: no 4 MiB slices (a scenario without transfers saves the
+# seconds urandom and sha256sum take at nested speed).
 i=0
+[ -n "$(cmdarg rig.notx)" ] && i=4
 while [ $i -lt 4 ]; do
 	head -c 4194304 /dev/urandom >/tmp/tx$i
 	echo "RIG-TX $i $(sha256sum </tmp/tx$i | cut -d' ' -f1)"

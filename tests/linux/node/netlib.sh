@@ -10,8 +10,20 @@ POD_MTU=1450	# not 1500, so a guest that ignores option 26 shows
 DNS=10.96.0.10
 SEARCH=default.svc.cluster.local,svc.cluster.local,cluster.local
 
+# POD_KIND picks the pod's shape (tests/lib/podns.sh's names): ptp
+# (kindnet's IPv4 default), ptp-dual (host-local ranges for IPv4 and an
+# IPv6 ULA /64, routes 0.0.0.0/0 and ::/0: a dual-stack kind cluster) or
+# ptp-v6 (IPv6 only, route ::/0).
+POD_SUBNET6=fd00:10:244:1::/64
+DNS6=fd00:10:96::a	# kind's dual-stack cluster DNS service address
 pod_cni() {
-	printf '{"cniVersion":"1.0.0","name":"rig","type":"ptp","ipMasq":false,"mtu":%d,"ipam":{"type":"host-local","dataDir":"/run/cni","ranges":[[{"subnet":"10.244.1.0/24"}]],"routes":[{"dst":"0.0.0.0/0"}]}}' "$POD_MTU" |
+	r4='[{"subnet":"10.244.1.0/24"}]' r6="[{\"subnet\":\"$POD_SUBNET6\"}]"
+	case ${POD_KIND:-ptp} in
+	ptp) ranges="[$r4]" routes='[{"dst":"0.0.0.0/0"}]' ;;
+	ptp-dual) ranges="[$r4,$r6]" routes='[{"dst":"0.0.0.0/0"},{"dst":"::/0"}]' ;;
+	ptp-v6) ranges="[$r6]" routes='[{"dst":"::/0"}]' ;;
+	esac
+	printf '{"cniVersion":"1.0.0","name":"rig","type":"ptp","ipMasq":false,"mtu":%d,"ipam":{"type":"host-local","dataDir":"/run/cni","ranges":%s,"routes":%s}}' "$POD_MTU" "$ranges" "$routes" |
 		CNI_COMMAND=$1 CNI_CONTAINERID=rig CNI_NETNS=/var/run/netns/pod CNI_IFNAME=eth0 \
 			CNI_PATH=$CNI $CNI/ptp
 }
@@ -23,8 +35,37 @@ pod_create() {
 	pod_cni ADD >"$W/cni.json" || fail "CNI ptp ADD: $(cat "$W/cni.json")"
 	POD_IP=$(ip -n pod -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[1]}')
 	POD_GW=$(ip -n pod -4 route show default | awk '{print $3}')
-	if [ -z "$POD_IP" ] || [ -z "$POD_GW" ]; then fail "the pod has no address or gateway"; fi
-	printf 'nameserver %s\nsearch %s\noptions ndots:5\n' "$DNS" "$(echo "$SEARCH" | tr , ' ')" >"$W/resolv.conf"
+	dns=$DNS
+	if [ "${POD_KIND:-ptp}" != ptp-v6 ] && { [ -z "$POD_IP" ] || [ -z "$POD_GW" ]; }; then
+		fail "the pod has no address or gateway"
+	fi
+	case ${POD_KIND:-ptp} in ptp-dual | ptp-v6) pod_v6 ;; esac
+	[ "${POD_KIND:-ptp}" = ptp-v6 ] && dns=$DNS6
+	[ "${POD_KIND:-ptp}" = ptp-dual ] && dns="$DNS $DNS6"
+	for d in $dns; do echo "nameserver $d"; done >"$W/resolv.conf"
+	printf 'search %s\noptions ndots:5\n' "$(echo "$SEARCH" | tr , ' ')" >>"$W/resolv.conf"
+}
+
+# pod_v6: the pod's IPv6 facts once its DAD is done (the binding moves the
+# address only after CNI ADD settled it, as kubelet would start the VM):
+# POD_IP6, POD_GW6 (ptp: the node veth's global address), NODE_LL (that
+# veth's link-local address, which podlaunch's RAs must come from) and
+# GUEST_MAC (the pod interface's MAC, which the binding gives the guest).
+pod_v6() {
+	i=0
+	while ip -n pod -6 addr show dev eth0 tentative | grep -q inet6; do
+		[ $i -lt 100 ] || fail "the pod's IPv6 address is still tentative after 10 s"
+		sleep 0.1; i=$((i + 1))
+	done
+	POD_IP6=$(ip -n pod -6 -o addr show dev eth0 scope global | awk '{split($4, a, "/"); print a[1]; exit}')
+	POD_GW6=$(ip -n pod -6 route show default | awk '{print $3; exit}')
+	gwdev=$(ip -6 -o addr show to "$POD_GW6" | awk '{print $2; exit}')
+	NODE_LL=$(ip -6 -o addr show dev "${gwdev:-none}" scope link | awk '{split($4, a, "/"); print a[1]; exit}')
+	GUEST_MAC=$(ip -n pod -o link show dev eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	if [ -z "$POD_IP6" ] || [ -z "$POD_GW6" ] || [ -z "$NODE_LL" ] || [ -z "$GUEST_MAC" ]; then
+		fail "the pod's IPv6 is incomplete: ip6=$POD_IP6 gw6=$POD_GW6 node_ll=$NODE_LL mac=$GUEST_MAC"
+	fi
+	echo "pod IPv6: $POD_IP6 gateway $POD_GW6 (node link-local $NODE_LL), guest MAC $GUEST_MAC"
 }
 
 pod_destroy() {
@@ -159,4 +200,57 @@ sigterm_ok() {
 	expect_rc 0 "SIGTERM"
 	grep -aq RIG-GUEST-SHUTDOWN "$W/$cur.txt" || fail "the guest's init did not run its shutdown"
 	expect_stop power-off '"after_sigterm":true'
+}
+
+# pod_quiet_ok: the bound pod namespace cannot take the guest's IPv6
+# address: the placeholder eth0 holds it for kubelet but is down (no NDP
+# answers, no DAD defence) and the bridge has no global IPv6 address.
+pod_quiet_ok() {
+	ip -n pod -6 -o addr show dev eth0 | grep -q " $POD_IP6/" ||
+		fail "the placeholder eth0 lost $POD_IP6: $(ip -n pod -6 -o addr show dev eth0)"
+	ip -n pod -o link show dev eth0 | grep -q '[<,]UP[,>]' &&
+		fail "the placeholder eth0 is up: $(ip -n pod -o link show dev eth0)"
+	b=$(ip -n pod -6 -o addr show dev k6t-eth0 scope global)
+	[ -z "$b" ] || fail "the pod bridge holds a global IPv6 address: $b"
+}
+
+# lease6_ok CLIENT: its RIG-LEASE6 line (guest/dhcp.sh) has the pod's IPv6
+# address with DAD passed, the default route via the node's link-local
+# address the RA came from, no on-link pod prefix (ptp: the pod /64 is
+# routed via the gateway, so podlaunch advertises no prefix), the RA's MTU,
+# RDNSS and DNSSL, DHCPv6's DNS and search list, and the DNS server in
+# resolv.conf.  Each fact on its own FAIL line.
+lease6_ok() {
+	l=$(grep -a "^RIG-LEASE6 client=$1 " "$W/$cur.txt")
+	[ -n "$l" ] || fail "$1: no IPv6 lease line"
+	echo "$l"
+	# KEY=VALUE words; routes= is the one value with spaces (up to dns6=).
+	f() { echo "$l" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+	rt6=$(echo "$l" | sed -n 's/.* routes=\(.*\) dns6=.*/\1/p')
+	case ",$(f addr)," in *",$POD_IP6/"*) ;; *) fail "$1: the guest does not have the pod's IPv6 address $POD_IP6 (it has '$(f addr)')" ;; esac
+	[ "$(f dad)" = ok ] || fail "$1: DAD of $POD_IP6 did not pass in the guest: $(f dad)"
+	case ";$rt6" in *";default via $NODE_LL "* | *";default via $NODE_LL;"*) ;; *) fail "$1: no IPv6 default route via the node's link-local $NODE_LL (routes '$rt6')" ;; esac
+	case ";$rt6" in *";$POD_SUBNET6"*) fail "$1: the pod prefix $POD_SUBNET6 is on-link in the guest (ptp: it is routed via the gateway)" ;; esac
+	[ "$(f ra_from)" = "$NODE_LL" ] || fail "$1: the RA came from '$(f ra_from)', not the node's link-local $NODE_LL"
+	[ "$(f ra_mtu)" = "$POD_MTU" ] || fail "$1: the RA's MTU is '$(f ra_mtu)', want $POD_MTU"
+	[ "$(f ra_rdnss)" = "$DNS6" ] || fail "$1: the RA's RDNSS is '$(f ra_rdnss)', want $DNS6"
+	[ "$(f ra_dnssl)" = "$SEARCH" ] || fail "$1: the RA's DNSSL is '$(f ra_dnssl)', want $SEARCH"
+	[ "$(f dns6)" = "$DNS6" ] || fail "$1: DHCPv6 DNS servers '$(f dns6)', want $DNS6"
+	[ "$(f search6)" = "$SEARCH" ] || fail "$1: DHCPv6 search list '$(f search6)', want $SEARCH"
+	case ",$(f resolv)," in *",$DNS6,"*) ;; *) fail "$1: resolv.conf lacks nameserver $DNS6 (has '$(f resolv)')" ;; esac
+}
+
+# ping6_ok: the node reaches the pod's IPv6 address and the guest answers
+# (the node's neighbour entry for it is the guest MAC: nothing in the pod
+# namespace answered instead).
+ping6_ok() {
+	ping -6 -c 3 -W 5 "$POD_IP6" >"$W/ping6" 2>&1 || fail "ping -6 $POD_IP6: $(cat "$W/ping6")"
+	n=$(ip -6 neigh show "$POD_IP6")
+	case "$n" in *"lladdr $GUEST_MAC "*) ;; *) fail "the node's neighbour entry for $POD_IP6 is not the guest MAC $GUEST_MAC: $n" ;; esac
+}
+
+# guest_ping_ok ADDR: the guest's RIG-PING line for ADDR (rig.ping=) says ok.
+guest_ping_ok() {
+	l=$(grep -a "^RIG-PING $1 " "$W/$cur.txt")
+	[ "$l" = "RIG-PING $1 ok" ] || fail "the guest could not ping $1: ${l:-no RIG-PING line}"
 }

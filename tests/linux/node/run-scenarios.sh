@@ -55,7 +55,12 @@ run_one() {
 	[ -n "$fired" ] && rc=124
 	# Whatever a scenario left behind goes before the next one starts.
 	for p in $(pidof podvmm podlaunch); do kill -KILL "$p" 2>/dev/null; done
-	ip netns del pod 2>/dev/null
+	# A pod a failed scenario left (no CNI DEL ran): iproute2 by its path
+	# (busybox sh runs its own ip applet first, which has no netns), and
+	# host-local's reservations for container "rig", which would refuse
+	# the next pod's ADD as a duplicate allocation.
+	/sbin/ip netns del pod 2>/dev/null
+	rm -rf /run/cni
 }
 
 for spec in $(echo "$1" | tr ',' ' '); do

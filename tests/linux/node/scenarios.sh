@@ -85,6 +85,40 @@ net-vhost-q1 | net-vhost-q2 | net-user-q1 | net-user-q2)
 	sigterm_ok
 	pod_destroy
 	ok "podlaunch run, $bk, $q queue pair(s) all used, leases by $clients, ping, offloads on ($(echo "$OFFLOADS" | tr ' ' ,)), 16 MiB each way sha256-equal, uid 107, seccomp, SIGTERM -> clean power-off" ;;
+net-dual | net-v6)
+	# IPv6 by podlaunch's RA and DHCPv6 (bridge binding) to a Linux guest:
+	# net-dual on a dual-stack ptp pod (IPv4 by udhcpc in the same run),
+	# net-v6 on an IPv6-only one.  dhcpcd -6 solicits the router, takes the
+	# RA (default router = the node veth's link-local, MTU, RDNSS/DNSSL, no
+	# prefix: ptp routes the pod /64 via its gateway) and the DHCPv6 lease
+	# (the pod address, DNS, search list); the address passes DAD (nothing
+	# in the pod namespace answers NDP for it); ping6 both ways.
+	POD_KIND=ptp-dual v4=udhcpc
+	[ "$name" = net-v6 ] && POD_KIND=ptp-v6 v4=
+	pod_create
+	pings=$POD_GW6
+	[ -n "$v4" ] && pings="$POD_GW,$POD_GW6"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	RIG_GUEST_ARGS="rig.dhcp6=dhcpcd rig.ping=$pings rig.notx=1 rig.verbose=1" pod_run "$name" "$v4" --vhost on
+	guest_ready
+	echo "guest ready after $(awk -v t="$t0" '{printf "%.1f", $1 - t}' /proc/uptime)s"
+	pod_quiet_ok
+	[ -z "$v4" ] || lease_ok udhcpc
+	# podlaunch serves each family the pod has, and only those.
+	want='"dhcp4":true,"dhcp6":true'
+	[ -z "$v4" ] && want='"dhcp4":false,"dhcp6":true'
+	expect_err "\"msg\":\"serving\".*$want" "podlaunch's DHCP server does not serve $want: $(grep '"msg":"serving"' "$W/$cur.err")"
+	lease6_ok dhcpcd
+	[ -z "$v4" ] || ping_ok
+	ping6_ok
+	[ -z "$v4" ] || guest_ping_ok "$POD_GW"
+	guest_ping_ok "$POD_GW6"
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	sigterm_ok
+	echo "stopped in $(awk -v t="$t1" '{printf "%.1f", $1 - t}' /proc/uptime)s"
+	pod_destroy
+	secs=$(grep -a '^RIG-LEASE6 client=dhcpcd ' "$W/$cur.txt" | sed -n 's/.* secs=//p')
+	ok "${POD_KIND}: dhcpcd -6 got $POD_IP6 in ${secs}s (DAD passed), default via $NODE_LL from the RA (MTU, RDNSS, DNSSL), DNS and search from DHCPv6, no on-link prefix; ping6 node -> guest (guest MAC) and guest -> $POD_GW6${v4:+; IPv4 by udhcpc, ping both ways}" ;;
 vhost-fallback)
 	# /dev/vhost-net gone from the node (module unloaded): vhost=auto
 	# says so and runs the userspace backend; vhost=on refuses to start.
