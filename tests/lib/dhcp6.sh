@@ -2,9 +2,11 @@
 # shellcheck disable=SC2034  # variables are for the scripts that source this
 # Dual-stack variant of tests/lib/dhcp.sh's topology for the IPv6 interop tests:
 # a CNI ptp pod (DH6_KIND=bridge: the bridge plugin) with host-local ranges
-# 10.244.2.0/24 and fd00:10:244:2::/64 and routes 0.0.0.0/0 and ::/0, the
-# bridge binding by `podlaunch setup`, and the veth "VM" carrying the guest
-# MAC.  Source after tests/lib/dhcp.sh.
+# 10.244.2.0/24 and fd00:10:244:2::/64 and routes 0.0.0.0/0 and ::/0
+# (DH6_KIND=calico / calico-v6: tests/lib/podns.sh's Calico shapes, a /128
+# and "default via fe80::1"), the bridge binding by `podlaunch setup`, and
+# the veth "VM" carrying the guest MAC.  DH6_POD_HOOK, a function, runs in
+# the pod before the binding (extra routes).  Source after tests/lib/dhcp.sh.
 # Sets, besides dhcp.sh's: POD_IP6 POD_GW6 NODE_LL (the node side's
 # link-local address, which the RAs must come from).
 # shellcheck source=tests/lib/test.sh
@@ -22,10 +24,15 @@ dh6_pod() {
 	POD_MTU=$DH_MTU
 	POD_IP6=$(in_pod "$n" ip -6 -o addr show dev eth0 scope global | awk '{split($4, a, "/"); print a[1]; exit}')
 	POD_GW6=$(in_pod "$n" ip -6 route show default | awk '{print $3; exit}')
-	# the node-side link holding the gateway address (ptp: the veth; bridge: cni0)
+	# the node-side link holding the gateway address (ptp: the veth; bridge:
+	# cni0); a link-local gateway (Calico) is the RAs' source itself
 	local gwdev
-	gwdev=$(in_node "$n" ip -6 -o addr show to "$POD_GW6" | awk '{print $2; exit}')
-	NODE_LL=$(in_node "$n" ip -6 -o addr show dev "$gwdev" scope link | awk '{split($4, a, "/"); print a[1]; exit}')
+	case $POD_GW6 in
+	fe80:*) NODE_LL=$POD_GW6 ;;
+	*)
+		gwdev=$(in_node "$n" ip -6 -o addr show to "$POD_GW6" | awk '{print $2; exit}')
+		NODE_LL=$(in_node "$n" ip -6 -o addr show dev "$gwdev" scope link | awk '{split($4, a, "/"); print a[1]; exit}') ;;
+	esac
 	if [ -z "$POD_IP6" ] || [ -z "$POD_GW6" ] || [ -z "$NODE_LL" ]; then
 		echo "dual-stack pod incomplete: ip6=$POD_IP6 gw6=$POD_GW6 node_ll=$NODE_LL"
 		return 1
@@ -35,6 +42,7 @@ dh6_pod() {
 dh6_topology() {
 	local n=$1
 	dh6_pod "$n" || return 1
+	if [ -n "${DH6_POD_HOOK:-}" ]; then "$DH6_POD_HOOK" "$n" || return 1; fi
 	DH_SETUP=podlaunch
 	dh_setup_binding "$n" || return 1
 	dh_vm "$n"
@@ -67,6 +75,9 @@ dh6_check_ping() {
 	in_node "$n" ip -6 neigh show "$POD_IP6" | grep -qi "lladdr $GUEST_MAC" ||
 		fail "the node's neighbour entry for $POD_IP6 is not the guest MAC: $(in_node "$n" ip -6 neigh show "$POD_IP6")"
 	in_vm "$n" ip -6 neigh flush all 2>/dev/null
-	in_vm "$n" ping -6 -c 2 -W 2 "$POD_GW6" >/dev/null || fail "VM cannot ping6 the gateway $POD_GW6"
+	# a link-local gateway needs the VM's interface as its zone
+	local gw=$POD_GW6
+	case $gw in fe80:*) gw=$gw%$VMIF ;; esac
+	in_vm "$n" ping -6 -c 2 -W 2 "$gw" >/dev/null || fail "VM cannot ping6 the gateway $gw"
 	echo "ok: ping6 node -> $POD_IP6 and VM -> $POD_GW6"
 }

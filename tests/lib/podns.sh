@@ -32,6 +32,10 @@
 #               10.244.X.5/32, "169.254.1.1 dev eth0 scope link" and
 #               "default via 169.254.1.1", and fd00:10:244:X::5/128 with
 #               "default via fe80::1" (the node end's link-local)
+#   calico-v6   the same, IPv6 only: fd00:10:244:X::5/128 and "default
+#               via fe80::1 dev eth0"; the node end holds fe80::1 (nodad)
+#               beside its kernel link-local, so it answers the pod's
+#               neighbour solicitations for the gateway itself
 # shellcheck source=tests/lib/test.sh
 declare -F fail >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/test.sh"
 
@@ -112,21 +116,23 @@ podns_metric_extras() {
 	in_pod "$n" ip -6 addr add "fd00:10:244:$x::100/64" dev eth0 valid_lft 86400 preferred_lft 43200 noprefixroute nodad
 }
 
-# Calico's shape (see above), by hand.
+# Calico's shape (see above), by hand; FAMILY 6: IPv6 only.
 podns_calico() {
-	local n=$1 subnet=$2 x host
+	local n=$1 subnet=$2 family=${3:-46} x host
 	x=$(cut -d. -f3 <<<"$subnet")
 	host=cali${n:0:11}
 	in_node "$n" ip link add "$host" type veth peer name eth0 netns "$n-pod" &&
 	in_node "$n" ip link set "$host" address ee:ee:ee:ee:ee:ee up &&
-	in_node "$n" sysctl -qw "net.ipv4.conf.$host.proxy_arp=1" &&
 	in_node "$n" ip -6 addr add fe80::1/64 dev "$host" nodad &&
-	in_node "$n" ip route add "10.244.$x.5/32" dev "$host" &&
 	in_node "$n" ip -6 route add "fd00:10:244:$x::5/128" dev "$host" &&
-	in_pod "$n" ip link set eth0 mtu 1480 up &&
-	in_pod "$n" ip addr add "10.244.$x.5/32" dev eth0 &&
-	in_pod "$n" ip route add 169.254.1.1 dev eth0 scope link &&
-	in_pod "$n" ip route add default via 169.254.1.1 dev eth0 &&
+	in_pod "$n" ip link set eth0 mtu 1480 up || return 1
+	if [ "$family" != 6 ]; then
+		in_node "$n" sysctl -qw "net.ipv4.conf.$host.proxy_arp=1" &&
+		in_node "$n" ip route add "10.244.$x.5/32" dev "$host" &&
+		in_pod "$n" ip addr add "10.244.$x.5/32" dev eth0 &&
+		in_pod "$n" ip route add 169.254.1.1 dev eth0 scope link &&
+		in_pod "$n" ip route add default via 169.254.1.1 dev eth0 || return 1
+	fi
 	in_pod "$n" ip -6 addr add "fd00:10:244:$x::5/128" dev eth0 &&
 	in_pod "$n" ip -6 route add default via fe80::1 dev eth0 &&
 	podns_dad_wait "$n"
@@ -141,6 +147,7 @@ podns_create() {
 	mkdir -p /run/podns-test; echo "$kind $subnet ${PODNS_SUBNET6:-}" >"/run/podns-test/$name.kind"
 	case $kind in
 	calico) echo '{}' >"/run/podns-test/$name.result"; podns_calico "$name" "$subnet" ;;
+	calico-v6) echo '{}' >"/run/podns-test/$name.result"; podns_calico "$name" "$subnet" 6 ;;
 	*)
 		podns_cni "$name" ADD "$kind" "$subnet" >"/run/podns-test/$name.result" || return 1
 		case $kind in
@@ -154,7 +161,10 @@ podns_destroy() {
 	local name=$1 kind subnet subnet6
 	if [ -f "/run/podns-test/$name.kind" ]; then
 		read -r kind subnet subnet6 <"/run/podns-test/$name.kind"
-		[ "$kind" = calico ] || PODNS_SUBNET6=$subnet6 podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true
+		case $kind in
+		calico*) ;;
+		*) PODNS_SUBNET6=$subnet6 podns_cni "$name" DEL "$kind" "$subnet" >/dev/null 2>&1 || true ;;
+		esac
 	fi
 	ip netns pids "$name-pod" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids "$name-node" 2>/dev/null | xargs -r kill -9 2>/dev/null

@@ -5,7 +5,9 @@
 # gets the pod IPv6 address over DHCPv6 with DNS and search list, and
 # ping6 works from the node to the pod address and from the VM to the
 # gateway.  The RS/RA counters are checked in the server log.  DH6_KIND=bridge
-# (tests/netns/dhcp6-bridge.sh) runs it on a pod of the CNI bridge plugin.
+# (tests/netns/dhcp6-bridge.sh) runs it on a pod of the CNI bridge plugin,
+# DH6_KIND=calico or calico-v6 (tests/netns/dhcp6-calico.sh) on Calico's
+# /128 with a fe80::1 gateway.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib/test.sh
@@ -62,6 +64,13 @@ in_vm $N ip -6 -o addr show dev "$VMIF" scope global | grep -q "$POD_IP6/" ||
 check_eq "default route" "$(in_vm $N ip -6 route show default | awk '{print $3; exit}')" "$NODE_LL"
 wait_until 10 no_output in_vm $N ip -6 -o addr show dev "$VMIF" tentative
 in_vm $N ip -6 -o addr show dev "$VMIF" | grep "$POD_IP6" | grep -q dadfailed && fail "DAD failed for $POD_IP6"
+case ${DH6_KIND:-ptp} in
+calico*)
+	# Calico: the /128 of the pod, and the gateway reached on-link.
+	in_vm $N ip -6 -o addr show dev "$VMIF" scope global | grep -q "$POD_IP6/128 " ||
+		fail "calico: $POD_IP6 is not a /128 in the VM: $(in_vm $N ip -6 addr show dev "$VMIF")"
+	check_eq "default route device" "$(in_vm $N ip -6 route show default | awk '{print $5; exit}')" "$VMIF" ;;
+esac
 echo "ok: $POD_IP6 applied, DAD passed, default via $NODE_LL"
 # The prefix is on-link for the guest only where it was for the pod.
 onlink=$(in_vm $N ip -6 route show fd00:10:244:2::/64 dev "$VMIF")

@@ -15,7 +15,7 @@ ns_require
 # Every step is killed in the ptp pod (both ways, as above); the other
 # shapes take the steps in turn, so each step is also killed in one of them
 # and each shape sees kills at several steps.
-SHAPES=(ptp-dual ptp-v6 ptp-metric calico)
+SHAPES=(ptp-dual ptp-v6 ptp-metric calico calico-v6)
 declare -A ips=()
 pods=(nsK$$)
 ns_new "nsK$$" ptp 10.244.90.0/24

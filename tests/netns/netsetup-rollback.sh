@@ -3,7 +3,8 @@
 # the step right after it acted) rolls back to exactly the original
 # namespace, in CNI ptp and bridge pods (the latter with IPv6), dual-stack
 # and IPv6-only ptp pods, a pod whose routes carry metrics and other tables
-# (ptp-metric) and a Calico-style /32 pod; so does a name clash found before
+# (ptp-metric), a dual-stack Calico-style /32 + /128 pod and an IPv6-only
+# Calico /128 pod (gateway fe80::1); so does a name clash found before
 # any step.
 set -u
 # shellcheck source=tests/lib/test.sh
@@ -13,7 +14,7 @@ set -u
 ns_require
 
 i=0
-for kind in ptp bridge ptp-dual ptp-v6 ptp-metric calico; do
+for kind in ptp bridge ptp-dual ptp-v6 ptp-metric calico calico-v6; do
 	i=$((i + 1))
 	n=nsR$$$i
 	ns_new "$n" "$kind" "10.244.$((80 + i)).0/24"

@@ -100,11 +100,13 @@ round_trip() {
 round_trip nsS$$a ptp 1500
 round_trip nsS$$b bridge 1500
 round_trip nsS$$c ptp 1400 --mtu 1400
-# Dual-stack, IPv6-only, routes with metrics and more tables, Calico's /32.
+# Dual-stack, IPv6-only, routes with metrics and more tables, Calico's /32
+# (dual-stack) and its IPv6-only /128 with the fe80::1 gateway.
 round_trip nsS$$g ptp-dual 1500
 round_trip nsS$$h ptp-v6 1500
 round_trip nsS$$i ptp-metric 1500
 round_trip nsS$$j calico 1480
+round_trip nsS$$m calico-v6 1480
 
 # Multi-queue tap with an owner, custom bridge address.
 n=nsS$$d
