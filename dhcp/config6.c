@@ -144,6 +144,51 @@ static int load_masq6(struct dhcp6_config *cfg, json_t *v6)
 	return 0;
 }
 
+/*
+ * RFC 4191: the RA can tell the guest about more-specific routes via the
+ * router it speaks for.  Only routes via the default gateway qualify (the
+ * RA's source is that gateway's link-local address; a route via another
+ * next hop cannot be said in it), in the main table, of type unicast
+ * (RTN_UNICAST = 1; blackhole and friends are the pod's own business).
+ * Without a default route there is no router to speak for: none.
+ */
+static void load_routes(struct dhcp6_config *cfg, json_t *routes)
+{
+	static const char *const prefs[] = { "medium", "high", "low" };
+	static const uint8_t prf[] = { 0, 1, 3 };
+	size_t i;
+	json_t *r;
+
+	cfg->nroutes = cfg->routes_skipped = 0;
+	if (!cfg->has_default)
+		return;
+	json_array_foreach(routes, i, r) {
+		json_t *table = json_object_get(r, "table"), *type = json_object_get(r, "type");
+		json_int_t plen = json_integer_value(json_object_get(r, "prefix"));
+		const char *pref = json_string_value(json_object_get(r, "pref"));
+		struct dhcp6_route rt = { 0 };
+		struct in6_addr gw;
+
+		if (json_integer_value(json_object_get(r, "family")) != 6 ||
+		    (json_is_integer(table) && json_integer_value(table) != 254) ||
+		    (json_is_integer(type) && json_integer_value(type) != 1) ||
+		    plen < 1 || plen > 128 || !json_is_string(json_object_get(r, "gateway")) ||
+		    parse_v6(json_string_value(json_object_get(r, "dst")), &rt.prefix))
+			continue;
+		if (parse_v6(json_string_value(json_object_get(r, "gateway")), &gw) ||
+		    memcmp(&gw, &cfg->gateway, 16) || cfg->nroutes >= DHCP6_MAX_ROUTES) {
+			cfg->routes_skipped++;
+			continue;
+		}
+		rt.len = (uint8_t)plen;
+		mask(&rt.prefix, rt.len);
+		for (size_t k = 0; pref && k < sizeof(prf); k++)
+			if (!strcmp(pref, prefs[k]))
+				rt.pref = prf[k];
+		cfg->route[cfg->nroutes++] = rt;
+	}
+}
+
 int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len,
 			   struct err *e)
 {
@@ -181,6 +226,9 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 	routes = json_object_get(pod, "routes");
 	cfg->naddr = cfg->npfx = 0;
 	cfg->has_default = cfg->self_router = false;
+	/* Behind masquerade the RA speaks for the bridge, not the pod's
+	 * gateway: no Route Information options there. */
+	cfg->nroutes = cfg->routes_skipped = 0;
 	s = json_string_value(json_object_get(binding, "kind"));
 	if (s && !strcmp(s, "masquerade")) {
 		why = "bad binding.masq.ipv6";
@@ -219,6 +267,7 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 		cfg->has_default = true;
 		break;
 	}
+	load_routes(cfg, routes);
 
 dns:;
 	json_t *dns = json_object_get(pod, "dns");

@@ -6,8 +6,8 @@
  * The IPv6 side of what the server hands out, read from the netsetup state
  * cache (netsetup/STATE-FORMAT.md): the pod's global addresses (DHCPv6
  * IA_NA), whether their prefixes were on-link in the pod, its IPv6 default
- * gateway (the router the RAs speak for), MTU, IPv6 nameservers and the
- * search list.
+ * gateway (the router the RAs speak for) and its other routes via that
+ * gateway, MTU, IPv6 nameservers and the search list.
  */
 
 #include <stdbool.h>
@@ -20,12 +20,20 @@
 #include "dhcp/config.h"
 
 #define DHCP6_MAX_ADDRS 4
+#define DHCP6_MAX_ROUTES 8		/* NDP_MAX_ROUTES */
 
 struct dhcp6_prefix {
 	struct in6_addr prefix;		/* host bits cleared */
 	uint8_t len;
 	bool onlink;			/* the pod had a connected route for it */
 	bool autonomous;		/* SLAAC with the guest MAC gives the pod address */
+};
+
+/* A pod route the RA announces as an RFC 4191 Route Information option. */
+struct dhcp6_route {
+	struct in6_addr prefix;		/* host bits cleared */
+	uint8_t len;			/* 1..128 */
+	uint8_t pref;			/* RFC 4191 Prf: 0 medium, 1 high, 3 low */
 };
 
 struct dhcp6_config {
@@ -42,6 +50,13 @@ struct dhcp6_config {
 	bool has_default;		/* ::/0 through a gateway */
 	struct in6_addr gateway;	/* link-local or global next hop */
 	bool self_router;		/* masquerade: the bridge itself routes (RAs from its link-local) */
+	/*
+	 * The pod's other main-table unicast IPv6 routes via that same
+	 * gateway (not on-link, not ::/0), in cache order; routes_skipped
+	 * counts those left out: via another gateway, or past the maximum.
+	 */
+	struct dhcp6_route route[DHCP6_MAX_ROUTES];
+	size_t nroutes, routes_skipped;
 
 	struct in6_addr dns[DHCP_MAX_DNS];
 	size_t ndns;

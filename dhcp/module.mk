@@ -32,7 +32,7 @@ TESTS += tests/netns/dhcp-udhcpc.sh tests/netns/dhcp-dhclient.sh tests/netns/dhc
 	tests/netns/dhcp-overload.sh tests/netns/dhcp-run.sh tests/netns/dhcp-split121.sh
 # IPv6 (DHCPv6 + RAs) with real clients in a dual-stack pod.
 TESTS += tests/netns/dhcp6-dhcpcd.sh tests/netns/dhcp6-dhclient.sh tests/netns/dhcp6-server.sh \
-	tests/netns/dhcp6-bridge.sh tests/netns/dhcp6-calico.sh
+	tests/netns/dhcp6-bridge.sh tests/netns/dhcp6-calico.sh tests/netns/dhcp6-rio.sh
 
 # libFuzzer targets (clang): the parser alone, request -> reply, and the
 # configuration parser, each over the pure sources; for IPv6 the DHCPv6

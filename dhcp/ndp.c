@@ -29,6 +29,17 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* Clear the bits of p[0..octets) past a prefix of len bits. */
+static void clear_host_bits(uint8_t *p, size_t octets, unsigned int len)
+{
+	for (size_t i = 0; i < octets; i++) {
+		unsigned int bits = len > 8 * i ? len - 8 * (unsigned int)i : 0;
+
+		if (bits < 8)
+			p[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
 static bool unspecified(const struct in6_addr *a)
 {
 	static const struct in6_addr any = IN6ADDR_ANY_INIT;
@@ -133,6 +144,27 @@ static void ra_opt(void *ctx, uint8_t type, const uint8_t *o, size_t len)
 			memcpy(&p->prefix, o + 16, 16);
 		}
 		break;
+	case ND_OPT_ROUTE_INFO:
+		/*
+		 * RFC 4191 2.3: length 1, 2 or 3 (8, 16, 24 octets); over a /64
+		 * it must be 3, over a /0 at least 2; Prf 10 is ignored (2.1).
+		 * The prefix field holds as many octets as the length gives,
+		 * bits past the prefix length are cleared here (3.1: "MUST be
+		 * ignored").
+		 */
+		if (len >= 8 && len <= 24 && o[2] <= 128 && ra->nroutes < NDP_MAX_ROUTES &&
+		    !(o[2] > 64 && len < 24) && !(o[2] > 0 && len < 16) &&
+		    ((o[3] >> 3) & 3) != ND_PREF_RESERVED) {
+			struct ndp_route *r = &ra->route[ra->nroutes++];
+
+			memset(r, 0, sizeof(*r));
+			r->len = o[2];
+			r->pref = (o[3] >> 3) & 3;
+			r->lifetime = get32(o + 4);
+			memcpy(&r->prefix, o + 8, len - 8);
+			clear_host_bits(r->prefix.s6_addr, 16, r->len);
+		}
+		break;
 	case ND_OPT_RDNSS:
 		/* RFC 8106 5.1: length 3 + 2n, at least one address. */
 		if (len >= 24 && (len - 8) % 16 == 0) {
@@ -228,7 +260,8 @@ int ndp_ra_build(uint8_t *out, size_t cap, const struct ndp_ra *ra)
 {
 	size_t n = 16;
 
-	if (cap < 16 || ra->npfx > NDP_MAX_PREFIXES || ra->ndns > NDP_MAX_DNS)
+	if (cap < 16 || ra->npfx > NDP_MAX_PREFIXES || ra->ndns > NDP_MAX_DNS ||
+	    ra->nroutes > NDP_MAX_ROUTES)
 		return -ENOSPC;
 	memset(out, 0, 16);
 	out[0] = ND_ROUTER_ADVERT;
@@ -269,6 +302,32 @@ int ndp_ra_build(uint8_t *out, size_t cap, const struct ndp_ra *ra)
 		put32(out + n + 8, ra->pfx[i].preferred);
 		memcpy(out + n + 16, &ra->pfx[i].prefix, 16);
 		n += 32;
+	}
+	for (size_t i = 0; i < ra->nroutes; i++) {
+		/*
+		 * RFC 4191 2.3: the shortest length that holds the prefix (1 for
+		 * ::/0, 2 up to a /64, else 3), Prf in bits 3-4 of the flags
+		 * octet, the prefix's significant octets (the rest of the
+		 * field zero).  A reserved Prf (10) would make the receiver
+		 * ignore the option: medium instead.
+		 */
+		const struct ndp_route *r = &ra->route[i];
+		size_t plen = r->len == 0 ? 0 : r->len <= 64 ? 8 : 16;
+		uint8_t pref = r->pref == ND_PREF_RESERVED ? ND_PREF_MEDIUM : r->pref & 3;
+
+		if (r->len > 128)
+			return -EINVAL;
+		if (!room(n, 8 + plen, cap))
+			return -ENOSPC;
+		memset(out + n, 0, 8 + plen);
+		out[n] = ND_OPT_ROUTE_INFO;
+		out[n + 1] = (uint8_t)((8 + plen) / 8);
+		out[n + 2] = r->len;
+		out[n + 3] = (uint8_t)(pref << 3);
+		put32(out + n + 4, r->lifetime);
+		memcpy(out + n + 8, &r->prefix, plen);
+		clear_host_bits(out + n + 8, plen, r->len);
+		n += 8 + plen;
 	}
 	if (ra->ndns) {
 		/* RFC 8106 5.1: length 1 + 2 per address. */

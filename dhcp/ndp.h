@@ -31,6 +31,15 @@ enum ndp_parse_err {
 
 #define NDP_MAX_PREFIXES 4
 #define NDP_MAX_DNS 8
+#define NDP_MAX_ROUTES 8
+
+/* RFC 4191 2.3 Route Information: a more-specific route via the RA's source. */
+struct ndp_route {
+	struct in6_addr prefix;		/* bits past len are zero */
+	uint8_t len;			/* 0..128 */
+	uint8_t pref;			/* ND_PREF_* (2 bits) */
+	uint32_t lifetime;		/* seconds; 0xffffffff: infinity */
+};
 
 struct ndp_prefix {
 	struct in6_addr prefix;
@@ -38,7 +47,7 @@ struct ndp_prefix {
 	uint32_t valid, preferred;
 };
 
-/* Router Advertisement content (RFC 4861 4.2, RFC 8106 5.1/5.2). */
+/* Router Advertisement content (RFC 4861 4.2, RFC 4191 2.3, RFC 8106 5.1/5.2). */
 struct ndp_ra {
 	uint8_t cur_hop_limit, flags;	/* ND_RA_FLAG_* */
 	uint16_t router_lifetime;	/* seconds; 0: not a default router */
@@ -48,6 +57,8 @@ struct ndp_ra {
 	uint32_t mtu;			/* 0: no MTU option */
 	struct ndp_prefix pfx[NDP_MAX_PREFIXES];
 	size_t npfx;
+	struct ndp_route route[NDP_MAX_ROUTES];
+	size_t nroutes;
 	struct in6_addr dns[NDP_MAX_DNS];
 	size_t ndns;
 	uint32_t dns_lifetime;
@@ -70,7 +81,11 @@ struct ndp_na {
 
 /* RFC 4861 6.1.1. */
 int ndp_rs_parse(const struct ip6_view *v, struct ndp_rs *rs);
-/* RFC 4861 6.1.2 (options kept as parsed; DNSSL pointed at in v's buffer). */
+/*
+ * RFC 4861 6.1.2 (options kept as parsed; DNSSL pointed at in v's buffer);
+ * a Route Information option that RFC 4191 2.3 / 3.1 says to ignore (a
+ * length that does not fit its prefix length, Prf 10) is left out.
+ */
 int ndp_ra_parse(const struct ip6_view *v, struct ndp_ra *ra);
 /* RFC 4861 7.1.2. */
 int ndp_na_parse(const struct ip6_view *v, struct ndp_na *na);
@@ -78,7 +93,7 @@ int ndp_na_parse(const struct ip6_view *v, struct ndp_na *na);
 int ndp_echo_reply_parse(const struct ip6_view *v, uint16_t *id, uint16_t *seq);
 const char *ndp_parse_err_name(int err);
 
-/* Builders: the message length, or -ENOSPC. */
+/* Builders: the message length, or -ENOSPC (-EINVAL: a route's len over 128). */
 int ndp_ra_build(uint8_t *out, size_t cap, const struct ndp_ra *ra);
 int ndp_ns_build(uint8_t *out, size_t cap, const struct in6_addr *target,
 		 const uint8_t slla[6]);

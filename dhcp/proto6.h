@@ -60,6 +60,7 @@ enum dhcp6_status {
 #define ND_OPT_TARGET_LLADDR	2
 #define ND_OPT_PREFIX_INFO	3
 #define ND_OPT_MTU		5
+#define ND_OPT_ROUTE_INFO	24	/* RFC 4191 2.3 */
 #define ND_OPT_RDNSS		25
 #define ND_OPT_DNSSL		31
 
@@ -68,6 +69,11 @@ enum dhcp6_status {
 #define ND_RA_FLAG_OTHER	0x40
 #define ND_PI_FLAG_ONLINK	0x80
 #define ND_PI_FLAG_AUTO		0x40
+/* RFC 4191 2.1 Prf values (the kernel's RTA_PREF / ICMPV6_ROUTER_PREF_* too). */
+#define ND_PREF_MEDIUM		0
+#define ND_PREF_HIGH		1
+#define ND_PREF_RESERVED	2
+#define ND_PREF_LOW		3
 #define ND_NA_FLAG_ROUTER	0x80
 #define ND_NA_FLAG_SOLICITED	0x40
 #define ND_NA_FLAG_OVERRIDE	0x20

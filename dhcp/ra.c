@@ -20,6 +20,50 @@ static uint32_t rnd(struct ra_router *r)
 	return x;
 }
 
+/*
+ * RFC 4191 2.3 / 2.1: the pod's other routes via its gateway, as Route
+ * Information options of this router, with the pod route's preference
+ * and the router lifetime (refreshed by every RA, gone 30 min after the
+ * last, like the default route).  Only while this RA speaks for the
+ * gateway: with router lifetime 0 the RA is our own, and the pod
+ * namespace routes nothing.  A route that would take the RA past what
+ * send_ra can build, or past the link MTU (RFC 4861 6.2.3 allows any
+ * subset of the options; the IPv6 minimum MTU where none is known), is
+ * left out with the rest, counted and logged.
+ */
+static void add_routes(struct ra_router *r)
+{
+	const struct dhcp6_config *c = &r->cfg;
+	struct ndp_ra *ra = &r->ra;
+	static uint8_t scratch[RA_MSG_MAX];
+	size_t limit = (c->mtu ? c->mtu : IP6_MIN_MTU) - IP6_HDR_LEN;
+
+	r->routes_left_out = 0;
+	if (!c->has_default)
+		return;
+	if (limit > sizeof(scratch))
+		limit = sizeof(scratch);
+	for (size_t i = 0; i < c->nroutes; i++) {
+		int len;
+
+		if (ra->nroutes < NDP_MAX_ROUTES) {
+			ra->route[ra->nroutes++] = (struct ndp_route){
+				c->route[i].prefix, c->route[i].len, c->route[i].pref,
+				RA_ROUTER_LIFETIME,
+			};
+			len = ndp_ra_build(scratch, limit, ra);
+			if (len > 0)
+				continue;
+			ra->nroutes--;
+		}
+		r->routes_left_out = c->nroutes - i;
+		log_warn("ra", "the router advertisement has no room for every pod route",
+			 "{s:i, s:i}", "routes", (int)c->nroutes, "left_out",
+			 (int)r->routes_left_out);
+		break;
+	}
+}
+
 static void build_ra_info(struct ra_router *r)
 {
 	const struct dhcp6_config *c = &r->cfg;
@@ -52,6 +96,13 @@ static void build_ra_info(struct ra_router *r)
 			continue;
 		ra->pfx[ra->npfx++] = (struct ndp_prefix){ p->prefix, p->len, flags, life, life };
 	}
+	/*
+	 * RFC 4191 2.3 / 2.1: the pod's other routes via its gateway, as
+	 * Route Information options of this router, with the pod route's
+	 * preference and the router lifetime (refreshed by every RA, gone
+	 * 30 min after the last like the default route).  Only while this
+	 * RA speaks for the gateway: with router lifetime 0 it is our own.
+	 */
 	ra->ndns = c->ndns < NDP_MAX_DNS ? c->ndns : NDP_MAX_DNS;
 	memcpy(ra->dns, c->dns, 16 * ra->ndns);
 	ra->dns_lifetime = RA_DNS_LIFETIME;
@@ -62,6 +113,7 @@ static void build_ra_info(struct ra_router *r)
 					 sizeof(r->dnssl) < 2032 ? sizeof(r->dnssl) : 2032);
 	ra->dnssl = r->dnssl;
 	ra->dnssl_lifetime = RA_DNS_LIFETIME;
+	add_routes(r);
 }
 
 void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg,
@@ -259,7 +311,7 @@ static int probe(struct ra_router *r, uint64_t now, struct ip6_out *out, uint64_
 
 static int send_ra(struct ra_router *r, const struct in6_addr *dst, struct ip6_out *out)
 {
-	uint8_t msg[1400];
+	uint8_t msg[RA_MSG_MAX];
 	int len = ndp_ra_build(msg, sizeof(msg), &r->ra);
 
 	if (len < 0)

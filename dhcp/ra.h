@@ -28,6 +28,8 @@
 #define RA_INITIAL_INTERVAL_MS	16000u	/* MAX_INITIAL_RTR_ADVERT_INTERVAL */
 #define RA_MAX_DELAY_MS		500u	/* MAX_RA_DELAY_TIME */
 #define RA_MIN_DELAY_MS		3000u	/* MIN_DELAY_BETWEEN_RAS */
+/* The largest RA message built (ICMPv6, without the IPv6 header). */
+#define RA_MSG_MAX		1400
 /* RFC 8106 5.1/5.2: lifetimes of at least 3 * MaxRtrAdvInterval. */
 #define RA_DNS_LIFETIME		1800
 
@@ -71,6 +73,7 @@ struct ra_router {
 	unsigned int probes;
 
 	struct ndp_ra ra;
+	size_t routes_left_out;		/* cfg routes without room in the RA */
 	uint8_t dnssl[1024];
 	uint64_t next_ra;		/* periodic, to ff02::1 */
 	uint64_t last_mcast;		/* 0: none sent yet */

@@ -210,11 +210,12 @@ static void log_config6(const struct dhcp6_config *c)
 	inet_ntop(AF_INET6, &c->addr[0], addr, sizeof(addr));
 	inet_ntop(AF_INET6, &c->gateway, gw, sizeof(gw));
 	log_info("dhcp6", "configuration loaded",
-		 "{s:s, s:s, s:i, s:s, s:b, s:b, s:i, s:i, s:i}",
+		 "{s:s, s:s, s:i, s:s, s:b, s:b, s:i, s:i, s:i, s:i, s:i}",
 		 "bridge", c->bridge, "addr", addr, "addresses", (int)c->naddr,
 		 "gateway", c->has_default ? gw : "", "prefix_onlink", c->npfx && c->pfx[0].onlink,
 		 "prefix_slaac", c->npfx && c->pfx[0].autonomous, "nameservers", (int)c->ndns,
-		 "search", (int)c->nsearch, "mtu", c->mtu);
+		 "search", (int)c->nsearch, "mtu", c->mtu, "routes", (int)c->nroutes,
+		 "routes_not_advertised", (int)c->routes_skipped);
 }
 
 static void log_config(const struct dhcp_config *cfg)

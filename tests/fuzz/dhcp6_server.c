@@ -50,6 +50,10 @@ static void config(struct dhcp6_config *c, int big)
 	c->has_default = true;
 	/* one global gateway (discovery runs), one link-local (RAs at once) */
 	c->gateway = a6(big ? "fe80::1" : "fd00:10:244:2::1");
+	/* RFC 4191 routes in every RA: one, or as many as the config holds */
+	for (int i = 0; i < (big ? DHCP6_MAX_ROUTES : 1); i++)
+		c->route[c->nroutes++] = (struct dhcp6_route){ a6("fd00:96::"), (uint8_t)(64 + 8 * i),
+							       (uint8_t)(i % 2) };
 	c->dns[c->ndns++] = a6("fd00::10");
 	c->lease_time = big ? 3600 : DHCP6_INFINITY;
 	for (int i = 0; i < (big ? DHCP_MAX_SEARCH : 2); i++)

@@ -46,7 +46,13 @@ ra = (bytes([134, 0, 0, 0, 0, 0xc0]) + struct.pack("!HII", 1800, 0, 0) +
 na = bytes([136, 0, 0, 0, 0x60, 0, 0, 0]) + bytes.fromhex("fd000010024400020000000000000001") + \
      bytes([2, 1, 0xae, 0x97, 0xc8, 0x30, 0xca, 0x1b])
 echo = bytes([129, 0, 0, 0, 0x12, 0x34, 0, 1])
-icmp = {"rs": rs, "ra": ra, "na": na, "echo-reply": echo}
+# RFC 4191 2.3 Route Information: ::/0 (length 1, Prf high), a /48 (length 2,
+# Prf low), a /108 (length 3), and a /65 in length 2 (to be ignored)
+rio = (bytes([24, 1, 0, 0x08]) + struct.pack("!I", 1800) +
+       bytes([24, 2, 48, 0x18]) + struct.pack("!I", 1800) + bytes.fromhex("fd0000970000" + "00" * 2) +
+       bytes([24, 3, 108, 0]) + struct.pack("!I", 0xffffffff) + bytes.fromhex("fd000096" + "00" * 12) +
+       bytes([24, 2, 65, 0]) + struct.pack("!I", 9) + bytes(8))
+icmp = {"rs": rs, "ra": ra, "ra-rio": ra + rio, "na": na, "echo-reply": echo}
 
 def write(target, name, data):
     d = os.path.join(root, target)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer: IPv6 packet parsing and the ND parsers (RS, RA, NA, Echo
- * Reply).  The input is taken once as a raw IPv6 packet, and once as an
+ * Reply; RA options including RFC 4191 Route Information).  The input is taken once as a raw IPv6 packet, and once as an
  * ICMPv6 message wrapped in a valid IPv6 header (first octet: hop limit,
  * second: source kind) so the checksum never hides the ND parsers.
  */
@@ -22,8 +22,12 @@ static void nd(const struct ip6_view *v)
 
 	ndp_rs_parse(v, &rs);
 	if (ndp_ra_parse(v, &ra) == NDP_OK) {
-		if (ra.npfx > NDP_MAX_PREFIXES || ra.ndns > NDP_MAX_DNS)
+		if (ra.npfx > NDP_MAX_PREFIXES || ra.ndns > NDP_MAX_DNS ||
+		    ra.nroutes > NDP_MAX_ROUTES)
 			abort();
+		for (size_t i = 0; i < ra.nroutes; i++)
+			if (ra.route[i].len > 128 || ra.route[i].pref == ND_PREF_RESERVED)
+				abort();
 		if (ra.dnssl && (ra.dnssl < v->l4 || ra.dnssl + ra.dnssl_len > v->l4 + v->l4_len))
 			abort();
 		/* What parses builds again. */

@@ -53,6 +53,20 @@ static const char *CALICO = HEAD
 	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}]},"
 	BINDING;
 
+/* Calico with more routes via fe80::1 (RFC 4191 Route Information candidates). */
+static const char *ROUTES = HEAD
+	"  \"ipv6\": [{\"address\": \"fd00:5::a\", \"prefix\": 128}],"
+	"  \"routes\": ["
+	"   {\"family\": 6, \"dst\": \"fd00:96::\", \"prefix\": 108, \"gateway\": \"fe80::1\", \"table\": 254, \"type\": 1, \"pref\": \"high\"},"
+	"   {\"family\": 6, \"dst\": \"fd00:97::ff\", \"prefix\": 48, \"gateway\": \"fe80::1\", \"pref\": \"low\"},"
+	"   {\"family\": 6, \"dst\": \"fd00:98::\", \"prefix\": 64, \"gateway\": null, \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"fd00:99::\", \"prefix\": 64, \"gateway\": \"fe80::2\", \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"fd00:9a::\", \"prefix\": 64, \"gateway\": \"fe80::1\", \"table\": 100},"
+	"   {\"family\": 6, \"dst\": \"fd00:9b::\", \"prefix\": 64, \"gateway\": \"fe80::1\", \"type\": 6},"
+	"   {\"family\": 4, \"dst\": \"10.96.0.0\", \"prefix\": 12, \"gateway\": \"10.0.0.1\", \"table\": 254},"
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254, \"pref\": \"medium\"}]},"
+	BINDING;
+
 static const char *V4ONLY = HEAD
 	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}],"
 	"  \"ipv6\": [{\"address\": \"fe80::1\", \"prefix\": 64}], \"routes\": []},"
@@ -113,6 +127,41 @@ static void test_ptp(void **state)
 	assert_memory_equal(&c.dns[0], &ns, 16);
 	assert_int_equal(c.nsearch, 2);
 	assert_string_equal(c.search[1], "svc.cluster.local");
+	/* The /64 via the gateway is a route for the RA to announce. */
+	assert_int_equal(c.nroutes, 1);
+	assert_memory_equal(&c.route[0].prefix, &pfx, 16);
+	assert_int_equal(c.route[0].len, 64);
+	assert_int_equal(c.route[0].pref, 0);
+	assert_int_equal(c.routes_skipped, 0);
+}
+
+static void test_routes(void **state)
+{
+	struct in6_addr p96 = a6("fd00:96::"), p97 = a6("fd00:97::");
+	static char nodef[4096];
+
+	load(ROUTES);
+	assert_true(c.has_default);
+	/* Via the gateway, main table, unicast: in cache order, host bits cleared. */
+	assert_int_equal(c.nroutes, 2);
+	assert_memory_equal(&c.route[0].prefix, &p96, 16);
+	assert_int_equal(c.route[0].len, 108);
+	assert_int_equal(c.route[0].pref, 1);	/* high */
+	assert_memory_equal(&c.route[1].prefix, &p97, 16);
+	assert_int_equal(c.route[1].len, 48);
+	assert_int_equal(c.route[1].pref, 3);	/* low */
+	/* fd00:99::/64 via fe80::2 cannot be said in an RA from fe80::1. */
+	assert_int_equal(c.routes_skipped, 1);
+
+	/* No default route: no router to speak for, so no routes either. */
+	assert_true(strlen(ROUTES) < sizeof(nodef));
+	strcpy(nodef, ROUTES);
+	*strstr(nodef, "\"prefix\": 0,") = 0;	/* the default route: made on-link */
+	strcat(nodef, "\"prefix\": 0, \"gateway\": null}]}," BINDING);
+	load(nodef);
+	assert_false(c.has_default);
+	assert_int_equal(c.nroutes, 0);
+	assert_int_equal(c.routes_skipped, 0);
 }
 
 static void test_bridge(void **state)
@@ -136,6 +185,7 @@ static void test_calico_ipv6_only(void **state)
 	assert_false(c.pfx[0].onlink);
 	assert_true(c.has_default);
 	assert_memory_equal(&c.gateway, &gw, 16);
+	assert_int_equal(c.nroutes, 0);
 	/* The IPv4 loader takes an IPv6-only pod as nothing for DHCPv4 to serve. */
 	assert_int_equal(dhcp_config_from_json(&c4, CALICO, strlen(CALICO), &why), 0);
 	assert_true(c4.l2_only);
@@ -255,6 +305,7 @@ int main(void)
 		cmocka_unit_test_setup(test_calico_ipv6_only, setup),
 		cmocka_unit_test_setup(test_masquerade, setup),
 		cmocka_unit_test_setup(test_masquerade_bad, setup),
+		cmocka_unit_test_setup(test_routes, setup),
 		cmocka_unit_test_setup(test_no_global, setup),
 		cmocka_unit_test_setup(test_bad, setup),
 		cmocka_unit_test_setup(test_resolv, setup),

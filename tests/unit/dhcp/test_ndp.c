@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * IPv6 packet parsing/building, ND message validity (RFC 4861 6.1, 7.1),
- * the RA encoder (RFC 4861 4.2, RFC 8106) and the router advertiser:
+ * the RA encoder (RFC 4861 4.2, RFC 4191 2.3, RFC 8106) and the router advertiser:
  * gateway discovery, RS answers and RA timing (RFC 4861 6.2.4, 6.2.6).
  */
 #include <stdarg.h>
@@ -156,6 +156,71 @@ static void test_ra_roundtrip(void **state)
 	assert_true(ndp_ra_build(msg, 20, &ra) < 0);
 }
 
+/* RFC 4191 2.3: Route Information, each length, Prf, what a host ignores. */
+static void test_ra_route_info(void **state)
+{
+	struct ndp_ra ra = { .router_lifetime = 1800, .nroutes = 4 }, back;
+	struct in6_addr p108 = a6("fd00:96::"), p48 = a6("fd00:97::");
+	uint8_t msg[256];
+	int n;
+
+	ra.route[0] = (struct ndp_route){ a6("::"), 0, ND_PREF_HIGH, 600 };
+	/* host bits given: the encoder sends only the prefix's */
+	ra.route[1] = (struct ndp_route){ a6("fd00:97::ffff"), 48, ND_PREF_LOW, 1800 };
+	ra.route[2] = (struct ndp_route){ a6("fd00:96::"), 108, ND_PREF_MEDIUM, ~0u };
+	ra.route[3] = (struct ndp_route){ a6("fd00:98::"), 64, ND_PREF_RESERVED, 1800 };
+	n = ndp_ra_build(msg, sizeof(msg), &ra);
+	/* 16 + RIO 8 (/0) + 16 (/48) + 24 (/108) + 16 (/64) */
+	assert_int_equal(n, 16 + 8 + 16 + 24 + 16);
+	/* the wire form: type 24, length, prefix length, Prf in bits 3-4, lifetime, prefix */
+	assert_memory_equal(msg + 16, ((uint8_t[]){ 24, 1, 0, 0x08, 0, 0, 0x02, 0x58 }), 8);
+	assert_memory_equal(msg + 24, ((uint8_t[]){ 24, 2, 48, 0x18, 0, 0, 0x07, 0x08,
+						   0xfd, 0, 0, 0x97, 0, 0, 0, 0 }), 16);
+	assert_memory_equal(msg + 40, ((uint8_t[]){ 24, 3, 108, 0, 0xff, 0xff, 0xff, 0xff }), 8);
+	assert_memory_equal(msg + 48, &p108, 16);
+	assert_int_equal(msg[64 + 3], 0);	/* reserved Prf sent as medium */
+	n = icmp_pkt("fe80::1", "ff02::1", 255, msg, (size_t)n);
+	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
+	assert_int_equal(ndp_ra_parse(&v, &back), NDP_OK);
+	assert_int_equal(back.nroutes, 4);
+	assert_int_equal(back.route[0].len, 0);
+	assert_int_equal(back.route[0].pref, ND_PREF_HIGH);
+	assert_int_equal(back.route[0].lifetime, 600);
+	assert_int_equal(back.route[1].len, 48);
+	assert_int_equal(back.route[1].pref, ND_PREF_LOW);
+	assert_memory_equal(&back.route[1].prefix, &p48, 16);
+	assert_int_equal(back.route[2].len, 108);
+	assert_int_equal(back.route[2].lifetime, ~0u);
+	assert_memory_equal(&back.route[2].prefix, &p108, 16);
+	assert_int_equal(back.route[3].pref, ND_PREF_MEDIUM);
+	assert_true(ndp_ra_build(msg, 16 + 8 + 16 + 24, &ra) < 0);	/* the last one has no room */
+	ra.nroutes = NDP_MAX_ROUTES + 1;
+	assert_true(ndp_ra_build(msg, sizeof(msg), &ra) < 0);
+	ra.nroutes = 1;
+	ra.route[0].len = 129;
+	assert_true(ndp_ra_build(msg, sizeof(msg), &ra) < 0);
+
+	/* What 3.1 makes a host ignore is left out; the RA itself stays valid. */
+	static const uint8_t bad[] = {
+		ND_ROUTER_ADVERT, 0, 0, 0, 0, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+		24, 2, 65, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* /65 in 16 octets */
+		24, 1, 8, 0, 0, 0, 0, 9,				/* /8 in 8 octets */
+		24, 2, 16, 0x10, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* Prf 10 */
+		24, 2, 129, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* over 128 */
+		24, 4, 16, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* length 4 */
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		24, 3, 0, 0x18, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* ::/0 in 24: fine */
+		0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	n = icmp_pkt("fe80::1", "ff02::1", 255, bad, sizeof(bad));
+	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
+	assert_int_equal(ndp_ra_parse(&v, &back), NDP_OK);
+	assert_int_equal(back.nroutes, 1);
+	assert_int_equal(back.route[0].len, 0);
+	assert_int_equal(back.route[0].pref, ND_PREF_LOW);
+	assert_memory_equal(&back.route[0].prefix, &in6addr_any, 16);	/* host bits cleared */
+}
+
 static void test_na_validity(void **state)
 {
 	uint8_t na[32] = { ND_NEIGHBOR_ADVERT, 0, 0, 0, ND_NA_FLAG_SOLICITED };
@@ -269,6 +334,7 @@ static void test_router_discovery(void **state)
 	assert_int_equal(ra.pfx[0].flags, ND_PI_FLAG_ONLINK);
 	assert_int_equal(ra.ndns, 1);
 	assert_true(ra.dnssl_len > 0);
+	assert_int_equal(ra.nroutes, 0);
 	assert_int_equal(next, 1700 + RA_INITIAL_INTERVAL_MS);
 }
 
@@ -295,6 +361,7 @@ static void test_router_ll_gateway_and_timing(void **state)
 	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
 	assert_false(ra.has_slla);
 	assert_int_equal(ra.npfx, 0);		/* neither L nor A: no prefix option */
+	assert_int_equal(ra.nroutes, 0);
 	/* The intervals after the first three RAs capped at 16 s, then in [200, 600] s (6.2.4). */
 	last = now;
 	for (sent = 1; sent < 8; sent++) {
@@ -378,6 +445,58 @@ static void test_router_self(void **state)
 	assert_int_equal(ra.pfx[0].flags, ND_PI_FLAG_ONLINK);
 }
 
+/* The pod's routes via its gateway become Route Information options. */
+static void test_router_routes(void **state)
+{
+	static struct dhcp6_config c;
+	struct in6_addr bll = a6("fe80::11:22ff:fe33:4455"), p = a6("fd00:96::");
+	struct ndp_ra ra;
+	uint64_t next;
+
+	cfg_global_gw(&c);
+	c.gateway = a6("fe80::1");
+	c.route[0] = (struct dhcp6_route){ p, 108, ND_PREF_HIGH };
+	c.route[1] = (struct dhcp6_route){ a6("fd00:10:244:2::"), 64, ND_PREF_MEDIUM };
+	c.nroutes = 2;
+	memset(&rr, 0, sizeof(rr));
+	ra_configure(&rr, &c, BRIDGE_MAC6, &bll, 7, 0);
+	assert_int_equal(ra_output(&rr, 0, &out, &next), 1);
+	parse_out();
+	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
+	assert_int_equal(ra.nroutes, 2);
+	assert_memory_equal(&ra.route[0].prefix, &p, 16);
+	assert_int_equal(ra.route[0].len, 108);
+	assert_int_equal(ra.route[0].pref, ND_PREF_HIGH);
+	assert_int_equal(ra.route[0].lifetime, RA_ROUTER_LIFETIME);
+	assert_int_equal(ra.route[1].len, 64);
+	assert_int_equal(rr.routes_left_out, 0);
+	/* A full DNSSL on a 1280 link: the routes that fit, the RA still sent. */
+	for (size_t i = 0; i < DHCP_MAX_SEARCH; i++)
+		snprintf(c.search[i], sizeof(c.search[0]), "ns%zu.a-long-label-for-size.svc.cluster.local", i);
+	c.nsearch = DHCP_MAX_SEARCH;
+	c.mtu = 1280;
+	for (size_t i = 0; i < DHCP6_MAX_ROUTES; i++)
+		c.route[i] = (struct dhcp6_route){ a6("fd00:96::"), 120, ND_PREF_LOW };
+	c.nroutes = DHCP6_MAX_ROUTES;
+	ra_configure(&rr, &c, BRIDGE_MAC6, &bll, 7, 0);
+	assert_true(rr.routes_left_out > 0 && rr.routes_left_out < DHCP6_MAX_ROUTES);
+	assert_int_equal(ra_output(&rr, 0, &out, &next), 1);
+	assert_true(out.len <= 1280);
+	parse_out();
+	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
+	assert_int_equal(ra.nroutes, DHCP6_MAX_ROUTES - rr.routes_left_out);
+	c.nsearch = 1;
+	c.mtu = 1500;
+	c.nroutes = 2;
+	/* Router lifetime 0 (not the gateway's RA): no routes via us either. */
+	c.has_default = false;
+	ra_configure(&rr, &c, BRIDGE_MAC6, &bll, 7, 0);
+	assert_int_equal(ra_output(&rr, 0, &out, &next), 1);
+	parse_out();
+	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
+	assert_int_equal(ra.nroutes, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,11 +504,13 @@ int main(void)
 		cmocka_unit_test_setup(test_ip6_addr_helpers, setup),
 		cmocka_unit_test_setup(test_rs_validity, setup),
 		cmocka_unit_test_setup(test_ra_roundtrip, setup),
+		cmocka_unit_test_setup(test_ra_route_info, setup),
 		cmocka_unit_test_setup(test_na_validity, setup),
 		cmocka_unit_test_setup(test_router_discovery, setup),
 		cmocka_unit_test_setup(test_router_ll_gateway_and_timing, setup),
 		cmocka_unit_test_setup(test_router_no_default, setup),
 		cmocka_unit_test_setup(test_router_self, setup),
+		cmocka_unit_test_setup(test_router_routes, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
