@@ -69,6 +69,12 @@ static int load_routes(struct dhcp_config *cfg, json_t *routes)
 			continue;
 		if (json_is_integer(table) && json_integer_value(table) != 254)
 			continue;
+		/*
+		 * Via an IPv6 next hop (RFC 5549): options 3 and 121 carry IPv4
+		 * routers only, so DHCPv4 cannot say it; left out.
+		 */
+		if (json_object_get(r, "gateway_family"))
+			continue;
 		if (prefix < 0 || prefix > 32 ||
 		    parse_v4(json_string_value(json_object_get(r, "dst")), &rt.dst))
 			return -EINVAL;

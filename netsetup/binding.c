@@ -227,9 +227,23 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 		}
 	} else if (ret == -ENOENT) {
 		memset(st, 0, sizeof(*st));
-		ret = ns_discover(o->iface, o->resolv_conf, &st->pod);
+		/*
+		 * The masquerade binding leaves the pod interface up with its
+		 * routes, so a route it could not restore is no obstacle: it is
+		 * never taken away.  The bridge binding takes the interface down.
+		 */
+		ret = ns_discover(o->iface, o->resolv_conf, &st->pod,
+				  o->binding == NS_BINDING_MASQUERADE ? NS_DISCOVER_SKIP_UNRESTORABLE : 0,
+				  e);
+		if (!ret && st->pod.n_unrestorable)
+			log_info("netsetup", "routes the masquerade binding leaves alone are not recorded",
+				 "{s:s, s:i, s:s}", "iface", o->iface, "routes", st->pod.n_unrestorable,
+				 "first", st->pod.unrestorable);
+		/* A failure here is before any change: the namespace is as it was. */
+		if (ret && !e->code)
+			err_sys(e, ret, "discovery of %s failed", o->iface);
 		if (ret)
-			return err_at(e, "discover", err_sys(e, ret, "discovery of %s failed", o->iface));
+			return err_at(e, "discover", ret);
 	} else {
 		return ret;	/* corrupt or foreign: e says what is wrong */
 	}

@@ -8,10 +8,12 @@
 #include "netsetup/netsetup.h"
 #include "netsetup/nl.h"
 
-int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod)
+int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod, int flags,
+		struct err *e)
 {
 	struct nl_sock *sk;
 	struct nsnl_link l;
+	struct err re = { 0 };
 	int ret;
 
 	memset(pod, 0, sizeof(*pod));
@@ -30,9 +32,15 @@ int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod)
 	if (ret)
 		goto out;
 	pod->all_tables = true;
-	ret = nsnl_route_list(sk, l.ifindex, pod->routes, NS_MAX_ROUTES, &pod->n_routes);
-	if (ret)
+	ret = nsnl_route_list(sk, l.ifindex, pod->routes, NS_MAX_ROUTES, &pod->n_routes,
+			      (flags & NS_DISCOVER_SKIP_UNRESTORABLE) ? &pod->n_unrestorable : NULL, &re);
+	if (ret) {
+		if (e)
+			*e = re;
 		goto out;
+	}
+	if (pod->n_unrestorable)
+		snprintf(pod->unrestorable, sizeof(pod->unrestorable), "%s", re.msg);
 	ret = ns_resolv_read(resolv_conf, &pod->dns);
 	if (ret)
 		goto out;

@@ -32,4 +32,4 @@ TESTS += tests/unit/podlaunch-cli.sh tests/netns/netsetup-corrupt.sh tests/netns
 	tests/netns/netsetup-discover.sh tests/netns/netsetup-masq-datapath.sh \
 	tests/netns/netsetup-masq-ipv6.sh tests/netns/netsetup-masq-txn.sh tests/netns/netsetup-neigh.sh tests/netns/netsetup-repair.sh \
 	tests/netns/netsetup-resume.sh tests/netns/netsetup-rollback.sh tests/netns/netsetup-run.sh \
-	tests/netns/netsetup-setup.sh tests/netns/netsetup-stale.sh
+	tests/netns/netsetup-setup.sh tests/netns/netsetup-stale.sh tests/netns/netsetup-nexthop.sh

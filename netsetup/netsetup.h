@@ -61,6 +61,7 @@ struct ns_addr {
 /* One next hop of a multipath route. */
 struct ns_nexthop {
 	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
+	int gw_family;			/* AF_INET6: an IPv6 next hop of an IPv4 route (RTA_VIA); 0: the route's */
 	int ifindex;
 	uint32_t flags;			/* RTNH_F_ONLINK only (the rest is state) */
 	int weight;			/* rtnh_hops + 1 */
@@ -71,6 +72,11 @@ struct ns_route {
 	char dst[NS_ADDRSTRLEN];	/* "0.0.0.0" / "::" for default */
 	int prefix;
 	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
+	/*
+	 * AF_INET6 for an IPv4 route via an IPv6 next hop (RTA_VIA, RFC
+	 * 5549); 0: gateway is of the route's own family (RTA_GATEWAY).
+	 */
+	int gw_family;
 	int scope;
 	char src[NS_ADDRSTRLEN];	/* preferred source (RTA_PREFSRC); "" = none */
 	uint32_t metric;
@@ -110,6 +116,15 @@ struct ns_pod {
 	int n_addrs;
 	struct ns_route routes[NS_MAX_ROUTES];
 	int n_routes;
+	/*
+	 * Routes through the interface that cannot be restored exactly
+	 * (nexthop objects, encapsulation) and were left out of routes: only
+	 * with NS_DISCOVER_SKIP_UNRESTORABLE, for a binding that never takes
+	 * the interface down; unrestorable says why for the first.  Not in
+	 * the cache.
+	 */
+	int n_unrestorable;
+	char unrestorable[256];	/* as long as struct err's msg */
 	/*
 	 * routes covers every table but local (cache version 2); false for a
 	 * version 1 cache, which held the main table only, so a restore leaves
@@ -290,7 +305,15 @@ void ns_route_plan(const struct ns_route *cached, int n_cached, const struct ns_
 
 /* ---- discovery (netsetup/discover.c) ---- */
 
-int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod);
+/*
+ * e (may be NULL) says more where it can: a route that cannot be restored
+ * exactly, which fails discovery (-EOPNOTSUPP) unless flags has
+ * NS_DISCOVER_SKIP_UNRESTORABLE (then counted in pod->n_unrestorable, e
+ * naming the first).
+ */
+#define NS_DISCOVER_SKIP_UNRESTORABLE 1
+int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod, int flags,
+		struct err *e);
 
 /* ---- the transaction (netsetup/txn.c) ---- */
 

@@ -224,6 +224,8 @@ struct dump_ctx {
 	int64_t now;
 	struct ns_addr *addrs;
 	struct ns_route *routes;
+	struct err *e;			/* what a refused route was */
+	int *skipped;			/* non-NULL: refused routes counted, not fatal */
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -239,13 +241,16 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 		struct ns_route r;
 
 		ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &a)
-			       : nsnl_route_parse(nlh, d->ifindex, &r);
+			       : nsnl_route_parse(nlh, d->ifindex, &r, d->e);
 		d->err = ret > 0 ? -E2BIG : ret;
 		return MNL_CB_OK;
 	}
 	ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &d->addrs[*d->n])
-		       : nsnl_route_parse(nlh, d->ifindex, &d->routes[*d->n]);
-	if (ret < 0)
+		       : nsnl_route_parse(nlh, d->ifindex, &d->routes[*d->n],
+					  d->skipped && *d->skipped ? NULL : d->e);
+	if (ret == -EOPNOTSUPP && d->skipped)
+		++*d->skipped;
+	else if (ret < 0)
 		d->err = ret;
 	else
 		*d->n += ret;
@@ -327,12 +332,16 @@ int nsnl_addr_del(struct nl_sock *sk, int ifindex, const struct ns_addr *a)
 	return addr_req(RTM_DELADDR, 0, ifindex, a);
 }
 
-int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n)
+int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n,
+		    int *skipped, struct err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .routes = out };
+	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .routes = out, .e = e,
+			      .skipped = skipped };
 
 	*n = 0;
+	if (skipped)
+		*skipped = 0;
 	return mnl_dump(dump_req(buf, RTM_GETROUTE, sizeof(struct rtmsg)), &d);
 }
 

@@ -51,10 +51,13 @@ int nsnl_addr_del(struct nl_sock *sk, int ifindex, const struct ns_addr *a);
 
 /*
  * Routes of every table but local with a next hop through ifindex, any
- * type (-EOPNOTSUPP for one this cache cannot describe: RTA_VIA, nexthop
- * objects, encapsulation).
+ * type; -EOPNOTSUPP for one that cannot be restored exactly (nexthop
+ * objects, encapsulation), e (may be NULL) naming it and saying why.
+ * With skipped non-NULL such routes are left out and counted there
+ * instead (e naming the first).
  */
-int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n);
+int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int max, int *n,
+		    int *skipped, struct err *e);
 int nsnl_route_add(struct nl_sock *sk, int ifindex, const struct ns_route *r);
 int nsnl_route_del(struct nl_sock *sk, int ifindex, const struct ns_route *r);
 
@@ -69,8 +72,12 @@ int nsnl_addr_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const s
 int nsnl_addr_parse(const struct nlmsghdr *nlh, int ifindex, int64_t now, struct ns_addr *a);
 int nsnl_route_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const struct ns_route *r,
 		   struct nlmsghdr **out);
-/* 1: r is filled; 0: not through ifindex, local table, cloned; <0: see above. */
-int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r);
+/*
+ * 1: r is filled; 0: not through ifindex, local table, cloned; <0: see
+ * above (-EOPNOTSUPP with e, which may be NULL, naming the route and why).
+ */
+struct err;
+int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r, struct err *e);
 
 /* Put a link in a link group (IFLA_GROUP). */
 int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group);

@@ -84,7 +84,8 @@ static bool nexthops_eq(const struct ns_route *a, const struct ns_route *b)
 	for (int i = 0; i < a->n_nexthops; i++) {
 		const struct ns_nexthop *x = &a->nexthops[i], *y = &b->nexthops[i];
 
-		if (strcmp(x->gateway, y->gateway) || x->ifindex != y->ifindex ||
+		if (strcmp(x->gateway, y->gateway) || x->gw_family != y->gw_family ||
+		    x->ifindex != y->ifindex ||
 		    x->flags != y->flags || x->weight != y->weight)
 			return false;
 	}
@@ -94,7 +95,8 @@ static bool nexthops_eq(const struct ns_route *a, const struct ns_route *b)
 bool ns_route_eq(const struct ns_route *a, const struct ns_route *b)
 {
 	if (a->family != b->family || strcmp(a->dst, b->dst) || a->prefix != b->prefix ||
-	    strcmp(a->gateway, b->gateway) || a->scope != b->scope || strcmp(a->src, b->src) ||
+	    strcmp(a->gateway, b->gateway) || a->gw_family != b->gw_family ||
+	    a->scope != b->scope || strcmp(a->src, b->src) ||
 	    a->metric != b->metric || a->protocol != b->protocol || a->table != b->table ||
 	    a->type != b->type || a->tos != b->tos || a->nh_flags != b->nh_flags ||
 	    strcmp(a->from, b->from) || a->from_prefix != b->from_prefix || a->pref != b->pref ||

@@ -13,6 +13,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "common/err.h"
 #include "common/util.h"
 #include "netsetup/nl.h"
 
@@ -40,6 +41,41 @@ static int get_addr(const struct nlattr *a, int family, char *out, size_t len)
 	if (!a || mnl_attr_get_payload_len(a) != (uint16_t)alen(family) ||
 	    !inet_ntop(family, mnl_attr_get_payload(a), out, len))
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A next hop: RTA_GATEWAY in the route's family, or RTA_VIA (struct
+ * rtvia: family, then the address) for an IPv4 route via an IPv6 next
+ * hop (RFC 5549; the kernel reports it so and takes it back so).
+ */
+static int put_gw(struct nlmsghdr *nlh, int family, int gw_family, const char *s)
+{
+	uint8_t buf[sizeof(struct rtvia) + 16];
+	struct rtvia *via = (struct rtvia *)buf;
+
+	if (!gw_family || gw_family == family)
+		return put_addr(nlh, RTA_GATEWAY, family, s);
+	if (family != AF_INET || gw_family != AF_INET6 || inet_pton(AF_INET6, s, via->rtvia_addr) != 1)
+		return -EINVAL;
+	via->rtvia_family = AF_INET6;
+	mnl_attr_put(nlh, RTA_VIA, sizeof(*via) + 16, buf);
+	return 0;
+}
+
+/* RTA_VIA as put_gw writes it: 0 and the address, or -EOPNOTSUPP for another kind. */
+static int get_via(const struct nlattr *a, int family, char *out, size_t len, int *gw_family)
+{
+	const struct rtvia *via = mnl_attr_get_payload(a);
+
+	if (mnl_attr_get_payload_len(a) < sizeof(*via))
+		return -EINVAL;
+	if (family != AF_INET || via->rtvia_family != AF_INET6)
+		return -EOPNOTSUPP;
+	if (mnl_attr_get_payload_len(a) != sizeof(*via) + 16 ||
+	    !inet_ntop(AF_INET6, via->rtvia_addr, out, len))
+		return -EINVAL;
+	*gw_family = AF_INET6;
 	return 0;
 }
 
@@ -208,7 +244,7 @@ int nsnl_route_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const 
 	if (!r->n_nexthops) {
 		mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 		if (r->gateway[0])
-			ret = put_addr(nlh, RTA_GATEWAY, r->family, r->gateway);
+			ret = put_gw(nlh, r->family, r->gw_family, r->gateway);
 	} else {
 		struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
 
@@ -222,7 +258,7 @@ int nsnl_route_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const 
 			rtnh->rtnh_hops = nh->weight > 0 ? nh->weight - 1 : 0;
 			rtnh->rtnh_ifindex = nh->ifindex;
 			if (nh->gateway[0])
-				ret = put_addr(nlh, RTA_GATEWAY, r->family, nh->gateway);
+				ret = put_gw(nlh, r->family, nh->gw_family, nh->gateway);
 			rtnh->rtnh_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)rtnh;
 		}
 		mnl_attr_nest_end(nlh, mp);
@@ -254,8 +290,12 @@ static int parse_metrics(const struct nlattr *nest, struct ns_route *r)
 	return 0;
 }
 
+/* (err.msg holds 160 octets, the route's name included: kept short) */
+#define ENCAP_WHY "encap (lwtunnel), which a dump does not always give back (bpf: by name)"
+#define VIA_WHY "RTA_VIA of another family than IPv6"
+
 static int parse_multipath(const struct nlattr *mp, int family, int ifindex, struct ns_route *r,
-			   bool *ours)
+			   bool *ours, const char **why)
 {
 	const char *p = mnl_attr_get_payload(mp);
 	int left = mnl_attr_get_payload_len(mp);
@@ -281,18 +321,42 @@ static int parse_multipath(const struct nlattr *mp, int family, int ifindex, str
 		if (t.tb[RTA_GATEWAY] && get_addr(t.tb[RTA_GATEWAY], family, nh->gateway,
 						  sizeof(nh->gateway)))
 			return -EINVAL;
-		if (t.tb[RTA_VIA] || t.tb[RTA_ENCAP])
-			return -EOPNOTSUPP;
+		if (t.tb[RTA_VIA] && !t.tb[RTA_GATEWAY]) {
+			int ret = get_via(t.tb[RTA_VIA], family, nh->gateway, sizeof(nh->gateway),
+					  &nh->gw_family);
+
+			if (ret == -EOPNOTSUPP)
+				*why = VIA_WHY;
+			else if (ret)
+				return ret;
+		}
+		/* Refused by the caller, once the route is known to be ours. */
+		if (t.tb[RTA_ENCAP])
+			*why = ENCAP_WHY;
 		p += RTNH_ALIGN(len);
 		left -= RTNH_ALIGN(len);
 	}
 	return 0;
 }
 
-int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r)
+/* The refused route named in e: destination, table, and why. */
+static int refuse(struct err *e, const struct nlmsghdr *nlh, const struct attrs *t, const char *why)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	char dst[INET6_ADDRSTRLEN] = "";
+	uint32_t table = u32_ok(t->tb[RTA_TABLE]) ? mnl_attr_get_u32(t->tb[RTA_TABLE]) : rtm->rtm_table;
+
+	if (!t->tb[RTA_DST] || get_addr(t->tb[RTA_DST], rtm->rtm_family, dst, sizeof(dst)))
+		snprintf(dst, sizeof(dst), "%s", rtm->rtm_family == AF_INET ? "0.0.0.0" : "::");
+	return err_set(e, EOPNOTSUPP, "route %s/%u table %u uses %s", dst, rtm->rtm_dst_len, table,
+		       why);
+}
+
+int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r, struct err *e)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct attrs t = { .max = RTA_MAX };
+	const char *why = NULL;
 	bool ours = false;
 	int ret;
 
@@ -310,7 +374,7 @@ int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r
 	if (r->table == RT_TABLE_LOCAL)
 		return 0;
 	if (t.tb[RTA_MULTIPATH]) {
-		ret = parse_multipath(t.tb[RTA_MULTIPATH], r->family, ifindex, r, &ours);
+		ret = parse_multipath(t.tb[RTA_MULTIPATH], r->family, ifindex, r, &ours, &why);
 		if (ret)
 			return ret;
 	} else {
@@ -318,9 +382,26 @@ int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r
 	}
 	if (!ours)
 		return 0;
-	/* What this cache cannot express is refused rather than lost. */
-	if (t.tb[RTA_VIA] || t.tb[RTA_NH_ID] || t.tb[RTA_ENCAP])
-		return -EOPNOTSUPP;
+	/*
+	 * What cannot be given back exactly is refused rather than lost,
+	 * before anything changed.  Nexthop objects bound to the pod
+	 * interface are flushed by the kernel when it goes down (and their
+	 * routes with them), and podlaunch neither records nor re-creates
+	 * nexthop objects.
+	 */
+	if (why)
+		return refuse(e, nlh, &t, why);
+	if (u32_ok(t.tb[RTA_NH_ID])) {
+		char w[120];
+
+		snprintf(w, sizeof(w), "nexthop object %u, which the kernel flushes when the pod link "
+			 "goes down: podlaunch cannot restore it", mnl_attr_get_u32(t.tb[RTA_NH_ID]));
+		return refuse(e, nlh, &t, w);
+	}
+	if (t.tb[RTA_NH_ID])
+		return -EINVAL;
+	if (t.tb[RTA_ENCAP])
+		return refuse(e, nlh, &t, ENCAP_WHY);
 	r->prefix = rtm->rtm_dst_len;
 	snprintf(r->dst, sizeof(r->dst), "%s", r->family == AF_INET ? "0.0.0.0" : "::");
 	if (t.tb[RTA_DST] && get_addr(t.tb[RTA_DST], r->family, r->dst, sizeof(r->dst)))
@@ -335,10 +416,18 @@ int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r
 	if (!r->n_nexthops && t.tb[RTA_GATEWAY] &&
 	    get_addr(t.tb[RTA_GATEWAY], r->family, r->gateway, sizeof(r->gateway)))
 		return -EINVAL;
+	if (!r->n_nexthops && !t.tb[RTA_GATEWAY] && t.tb[RTA_VIA]) {
+		ret = get_via(t.tb[RTA_VIA], r->family, r->gateway, sizeof(r->gateway), &r->gw_family);
+		if (ret == -EOPNOTSUPP)
+			return refuse(e, nlh, &t, VIA_WHY);
+		if (ret)
+			return ret;
+	}
 	/* A multipath route's first hop through us is the gateway readers such as dhcp see. */
 	for (int i = 0; i < r->n_nexthops; i++)
 		if (r->nexthops[i].ifindex == ifindex) {
 			memcpy(r->gateway, r->nexthops[i].gateway, sizeof(r->gateway));
+			r->gw_family = r->nexthops[i].gw_family;
 			break;
 		}
 	r->scope = rtm->rtm_scope;

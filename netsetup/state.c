@@ -148,6 +148,9 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 			"type", r->type, "tos", r->tos, "nh_flags", (json_int_t)r->nh_flags);
 		json_t *m = json_object(), *nhs = json_array();
 
+		/* Only where it is not the route's own family: RFC 5549 routes. */
+		if (r->gw_family == AF_INET6 && r->family == AF_INET)
+			json_object_set_new(e, "gateway_family", json_integer(6));
 		json_object_set_new(e, "from", str_or_null(r->from));
 		json_object_set_new(e, "from_prefix", json_integer(r->from_prefix));
 		json_object_set_new(e, "pref", r->family == AF_INET6 ?
@@ -162,9 +165,13 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 		for (int k = 0; k < r->n_nexthops; k++) {
 			const struct ns_nexthop *nh = &r->nexthops[k];
 
-			json_array_append_new(nhs, json_pack("{s:o, s:i, s:I, s:i}",
+			json_t *h = json_pack("{s:o, s:i, s:I, s:i}",
 				"gateway", str_or_null(nh->gateway), "ifindex", nh->ifindex,
-				"flags", (json_int_t)nh->flags, "weight", nh->weight));
+				"flags", (json_int_t)nh->flags, "weight", nh->weight);
+
+			if (nh->gw_family == AF_INET6 && r->family == AF_INET)
+				json_object_set_new(h, "gateway_family", json_integer(6));
+			json_array_append_new(nhs, h);
 		}
 		json_object_set_new(e, "nexthops", nhs);
 		json_array_append_new(routes, e);
@@ -383,6 +390,24 @@ static bool dec_metrics(struct dec *d, json_t *m, struct ns_route *r)
 	return true;
 }
 
+/*
+ * "gateway_family": absent (the route's family), or 6 on an IPv4 route
+ * with a gateway: an IPv6 next hop (RTA_VIA, RFC 5549).
+ */
+static bool dec_gw_family(struct dec *d, json_t *o, const struct ns_route *r, const char *gw,
+			  int *out)
+{
+	json_t *v = json_object_get(o, "gateway_family");
+
+	*out = 0;
+	if (!v)
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) != 6 || r->family != AF_INET || !gw[0])
+		return fail(d, "bad route \"gateway_family\"");
+	*out = AF_INET6;
+	return true;
+}
+
 static bool dec_nexthops(struct dec *d, json_t *arr, struct ns_route *r)
 {
 	long long v;
@@ -395,6 +420,7 @@ static bool dec_nexthops(struct dec *d, json_t *arr, struct ns_route *r)
 		struct ns_nexthop *nh = &r->nexthops[i];
 
 		if (!get_str(d, e, "gateway", nh->gateway, sizeof(nh->gateway), true) ||
+		    !dec_gw_family(d, e, r, nh->gateway, &nh->gw_family) ||
 		    !get_int(d, e, "ifindex", 1, INT32_MAX, &v))
 			return false;
 		nh->ifindex = v;
@@ -422,6 +448,7 @@ static bool dec_route(struct dec *d, json_t *e, struct ns_route *r)
 		return false;
 	r->prefix = v;
 	if (!get_str(d, e, "gateway", r->gateway, sizeof(r->gateway), true) ||
+	    !dec_gw_family(d, e, r, r->gateway, &r->gw_family) ||
 	    !get_str(d, e, "src", r->src, sizeof(r->src), true))
 		return false;
 	if (enum_from_json(scopes, json_object_get(e, "scope"), 255, &x))

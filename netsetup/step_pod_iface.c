@@ -137,7 +137,7 @@ static int reconcile_routes(struct step_ctx *c)
 	struct ns_route_plan plan;
 	int n, first = 0, ret, deferred;
 
-	ret = nsnl_route_list(c->sk, pod->ifindex, live, NS_MAX_ROUTES, &n);
+	ret = nsnl_route_list(c->sk, pod->ifindex, live, NS_MAX_ROUTES, &n, NULL, NULL);
 	if (ret)
 		return ret;
 	ns_route_plan(pod->routes, pod->n_routes, live, n, pod->all_tables, &plan);
@@ -154,7 +154,8 @@ static int reconcile_routes(struct step_ctx *c)
 
 		ret = nsnl_route_add(c->sk, pod->ifindex, r);
 		/* Through a gateway whose host route was deferred: deferred too. */
-		if (deferred && r->family == AF_INET6 && ret == -EHOSTUNREACH)
+		if (deferred && (r->family == AF_INET6 || r->gw_family == AF_INET6) &&
+		    ret == -EHOSTUNREACH)
 			continue;
 		if (ret && ret != -EEXIST) {
 			log_error("netsetup", "cannot restore a route", "{s:s, s:s, s:i, s:s, s:I, s:s}",

@@ -10,6 +10,7 @@
 int cmd_discover(int argc, char **argv)
 {
 	struct ns_opts o;
+	struct err e = { 0 };
 	struct ns_pod *pod;
 	json_t *j;
 	char *text;
@@ -20,10 +21,12 @@ int cmd_discover(int argc, char **argv)
 	pod = calloc(1, sizeof(*pod));
 	if (!pod)
 		return 1;
-	ret = ns_discover(o.iface, o.resolv_conf, pod);
+	ret = ns_discover(o.iface, o.resolv_conf, pod, 0, &e);
 	if (ret) {
-		log_error("discover", "discovery failed", "{s:s, s:s, s:s}", "step", "discover",
-			  "iface", o.iface, "error", strerror(-ret));
+		if (!e.code)
+			err_set(&e, ret, NULL);
+		err_log("discover", "discovery failed", &e, "{s:s, s:s}", "step", "discover",
+			"iface", o.iface);
 		free(pod);
 		return 1;
 	}

@@ -26,6 +26,7 @@ static const char *STATE =
 	"   {\"family\": 4, \"dst\": \"10.96.0.0\", \"prefix\": 12, \"gateway\": \"10.244.1.1\", \"table\": 254},"
 	"   {\"family\": 4, \"dst\": \"10.244.1.1\", \"prefix\": 32, \"gateway\": null, \"table\": 254},"
 	"   {\"family\": 4, \"dst\": \"192.168.0.0\", \"prefix\": 16, \"gateway\": \"10.244.1.1\", \"table\": 100},"
+	"   {\"family\": 4, \"dst\": \"10.97.0.0\", \"prefix\": 16, \"gateway\": \"fe80::1\", \"gateway_family\": 6, \"table\": 254},"
 	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}],"
 	"  \"dns\": {\"nameservers\": [\"10.96.0.10\", \"fd00::10\"],"
 	"           \"search\": [\"default.svc.cluster.local\", \"UPPER.Case.\", \"bad_one\", \"10.1.2.3\", \"-x.y\"]},"
@@ -55,7 +56,8 @@ static void test_from_json(void **state)
 	assert_int_equal(c.mtu, 1450);	/* the binding's MTU wins */
 	/*
 	 * server /32 on-link first; the connected /24 without gateway dropped
-	 * (option 1 says it); the table-100 and IPv6 routes ignored; the
+	 * (option 1 says it); the table-100, IPv6 and via-IPv6 (RFC 5549)
+	 * routes ignored; the
 	 * default route last.
 	 */
 	assert_int_equal(c.nroutes, 4);

@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 #include <cmocka.h>
 
+#include "common/err.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "netsetup/nl.h"
@@ -227,6 +228,16 @@ static void test_addr_msg_round_trip(void **state)
 	assert_int_equal(nsnl_addr_msg(buf, RTM_NEWADDR, 0, 7, &a, 100, &nlh), -EINVAL);
 }
 
+static bool has_attr(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
+		if (mnl_attr_get_type(a) == type)
+			return true;
+	return false;
+}
+
 static void test_route_msg_round_trip(void **state)
 {
 	static char buf[16384];
@@ -243,8 +254,8 @@ static void test_route_msg_round_trip(void **state)
 	strcpy(r.from, "fd00:1::");
 	r.from_prefix = 48;
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE, 2, &r, &nlh), 0);
-	assert_int_equal(nsnl_route_parse(nlh, 3, &b), 0);
-	assert_int_equal(nsnl_route_parse(nlh, 2, &b), 1);
+	assert_int_equal(nsnl_route_parse(nlh, 3, &b, NULL), 0);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
 	assert_true(ns_route_eq(&r, &b));
 
 	rt(&r, AF_INET, "0.0.0.0", 0, "", "", RTPROT_BOOT, 0);
@@ -254,19 +265,49 @@ static void test_route_msg_round_trip(void **state)
 					     .flags = RTNH_F_ONLINK };
 	r.realms = 0x20001;
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
-	assert_int_equal(nsnl_route_parse(nlh, 2, &b), 1);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
 	/* The first hop through the interface is the gateway dhcp sees. */
 	assert_string_equal(b.gateway, "10.0.0.2");
 	strcpy(r.gateway, "10.0.0.2");
 	assert_true(ns_route_eq(&r, &b));
-	assert_int_equal(nsnl_route_parse(nlh, 9, &b), 0);
+	assert_int_equal(nsnl_route_parse(nlh, 9, &b, NULL), 0);
+
+	/* RFC 5549: an IPv4 route via an IPv6 next hop (RTA_VIA), single and multipath. */
+	rt(&r, AF_INET, "10.96.0.0", 12, "fe80::1", "", RTPROT_STATIC, 20);
+	r.gw_family = AF_INET6;
+	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE, 2, &r, &nlh), 0);
+	assert_true(has_attr(nlh, RTA_VIA));
+	assert_false(has_attr(nlh, RTA_GATEWAY));
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
+	assert_string_equal(b.gateway, "fe80::1");
+	assert_int_equal(b.gw_family, AF_INET6);
+	assert_true(ns_route_eq(&r, &b));
+	b.gw_family = 0;
+	assert_false(ns_route_eq(&r, &b));
+	rt(&r, AF_INET, "0.0.0.0", 0, "", "", RTPROT_BOOT, 0);
+	r.n_nexthops = 2;
+	r.nexthops[0] = (struct ns_nexthop){ .gateway = "fe80::1", .gw_family = AF_INET6,
+					     .ifindex = 2, .weight = 1 };
+	r.nexthops[1] = (struct ns_nexthop){ .gateway = "10.0.0.2", .ifindex = 2, .weight = 2 };
+	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
+	assert_string_equal(b.gateway, "fe80::1");
+	assert_int_equal(b.gw_family, AF_INET6);
+	assert_int_equal(b.nexthops[1].gw_family, 0);
+	r.gw_family = AF_INET6;
+	strcpy(r.gateway, "fe80::1");
+	assert_true(ns_route_eq(&r, &b));
+	/* An IPv6 route cannot take RTA_VIA here (nor does the kernel). */
+	rt(&r, AF_INET6, "fd00:96::", 64, "10.0.0.1", "", RTPROT_BOOT, 0);
+	r.gw_family = AF_INET;
+	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), -EINVAL);
 
 	/* The local table is never ours. */
 	rt(&r, AF_INET, "10.0.0.2", 32, "", "10.0.0.2", RTPROT_KERNEL, 0);
 	r.table = RT_TABLE_LOCAL;
 	r.type = RTN_LOCAL;
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
-	assert_int_equal(nsnl_route_parse(nlh, 2, &b), 0);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 0);
 }
 
 /* What the cache cannot say is refused, not dropped. */
@@ -276,14 +317,51 @@ static void test_route_parse_refuses(void **state)
 	struct ns_route r, b;
 	struct nlmsghdr *nlh;
 
+	struct err e = { 0 };
+	struct rtnexthop *rtnh;
+	struct nlattr *mp;
+
 	rt(&r, AF_INET, "10.1.0.0", 16, "10.0.0.1", "", RTPROT_BOOT, 0);
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
 	mnl_attr_put_u32(nlh, RTA_NH_ID, 7);
-	assert_int_equal(nsnl_route_parse(nlh, 2, &b), -EOPNOTSUPP);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), -EOPNOTSUPP);
+	/* The words name the route and say why. */
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, &e), -EOPNOTSUPP);
+	assert_int_equal(e.code, EOPNOTSUPP);
+	assert_non_null(strstr(e.msg, "route 10.1.0.0/16 table 254 uses nexthop object 7"));
+	assert_non_null(strstr(e.msg, "flushes"));
+	/* Not through the pod interface: not ours, not refused. */
+	assert_int_equal(nsnl_route_parse(nlh, 3, &b, NULL), 0);
+	/* Encapsulation, single path and in a hop of a multipath route through us. */
+	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
+	mnl_attr_put_u16(nlh, RTA_ENCAP_TYPE, 2);
+	mp = mnl_attr_nest_start(nlh, RTA_ENCAP);
+	mnl_attr_put_u32(nlh, 1, 5);
+	mnl_attr_nest_end(nlh, mp);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, &e), -EOPNOTSUPP);
+	assert_non_null(strstr(e.msg, "route 10.1.0.0/16 table 254 uses encap"));
+	rt(&r, AF_INET, "10.2.0.0", 16, "", "", RTPROT_BOOT, 0);
+	r.table = 100;
+	r.n_nexthops = 1;
+	r.nexthops[0] = (struct ns_nexthop){ .gateway = "10.0.0.1", .ifindex = 2, .weight = 1 };
+	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
+	/* append an encap to the (last) hop: grow the hop and the nest */
+	mp = (struct nlattr *)((char *)nlh + nlh->nlmsg_len - MNL_ALIGN(sizeof(*rtnh)) -
+			       MNL_ATTR_HDRLEN - 4 - MNL_ATTR_HDRLEN);
+	assert_int_equal(mnl_attr_get_type(mp), RTA_MULTIPATH);
+	rtnh = mnl_attr_get_payload(mp);
+	mnl_attr_put_u32(nlh, RTA_ENCAP, 5);	/* only its presence matters */
+	rtnh->rtnh_len += MNL_ATTR_HDRLEN + 4;
+	mp->nla_len += MNL_ATTR_HDRLEN + 4;
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, &e), -EOPNOTSUPP);
+	assert_non_null(strstr(e.msg, "route 10.2.0.0/16 table 100 uses encap"));
+	assert_int_equal(nsnl_route_parse(nlh, 9, &b, NULL), 0);
 	/* A truncated message. */
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
 	nlh->nlmsg_type = RTM_NEWADDR;
-	assert_int_equal(nsnl_route_parse(nlh, 2, &b), -EINVAL);
+	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), -EINVAL);
 }
 
 int main(void)

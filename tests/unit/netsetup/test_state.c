@@ -51,7 +51,8 @@ static void make_state(struct ns_state *st)
 	st->pod.routes[2].from_prefix = 48;
 	st->pod.routes[1].n_nexthops = 2;
 	st->pod.routes[1].nexthops[0] = (struct ns_nexthop){ .gateway = "10.244.1.1", .ifindex = 2, .weight = 1 };
-	st->pod.routes[1].nexthops[1] = (struct ns_nexthop){ .gateway = "10.244.1.9", .ifindex = 2, .flags = 4, .weight = 3 };
+	st->pod.routes[1].nexthops[1] = (struct ns_nexthop){ .gateway = "fe80::9", .gw_family = AF_INET6,
+							     .ifindex = 2, .flags = 4, .weight = 3 };
 	strcpy(st->journal[0].step, "arp_ignore");
 	strcpy(st->journal[0].old, "0");
 	strcpy(st->journal[1].step, "pod_down");
@@ -162,6 +163,26 @@ static void test_v2_keys(void **state)
 	assert_string_equal(json_string_value(json_object_get(r2, "pref")), "high");
 	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(pod, "routes"), 1),
 							 "nexthops")), 2);
+	/* RFC 5549: the IPv6 hop of an IPv4 route says so, the other does not. */
+	{
+		json_t *nhs = json_object_get(json_array_get(json_object_get(pod, "routes"), 1), "nexthops");
+		struct ns_state b;
+		struct err msg;
+
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(nhs, 1),
+								    "gateway_family")), 6);
+		assert_null(json_object_get(json_array_get(nhs, 0), "gateway_family"));
+		assert_null(json_object_get(r0, "gateway_family"));
+		/* only 6, only on an IPv4 route with a gateway */
+		json_object_set_new(json_array_get(nhs, 1), "gateway_family", json_integer(4));
+		assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+		json_object_set_new(json_array_get(nhs, 1), "gateway_family", json_integer(6));
+		json_object_set_new(r2, "gateway_family", json_integer(6));
+		assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
+		json_object_del(r2, "gateway_family");
+		assert_int_equal(ns_state_from_json(j, &b, &msg), 0);
+		assert_int_equal(b.pod.routes[1].nexthops[1].gw_family, AF_INET6);
+	}
 	a0 = json_array_get(json_object_get(pod, "ipv4"), 0);
 	assert_string_equal(json_string_value(json_object_get(a0, "label")), "eth0:svc");
 	assert_int_equal(json_integer_value(json_object_get(a0, "valid_lft")), 3600);
