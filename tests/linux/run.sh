@@ -39,7 +39,11 @@ fi
 scen=${RIG_SCENARIOS:-$ALL}
 scen=$(for s in ${scen//,/ }; do
 	[[ $s == *:* ]] && { echo "$s"; continue; }
-	for a in $ALL; do [ "${a%%:*}" = "$s" ] && echo "$a"; done
+	# NAME#N (a repeat) takes NAME's watchdog seconds (bench's own
+	# bench-boot#N are names of their own).
+	for a in $ALL; do
+		if [ "${a%%:*}" = "$s" ] || [ "${a%%:*}" = "${s%%#*}" ]; then echo "$s:${a#*:}"; fi
+	done
 done)
 
 # shellcheck source=tests/lib/test.sh
