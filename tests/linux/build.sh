@@ -2,7 +2,7 @@
 # Builds the rig's node and guest from Debian packages (tests/linux/lib.sh):
 #   $BUILD/linux/vmlinuz      the Debian kernel (node and guest)
 #   $BUILD/linux/node.cpio    the node's initramfs: busybox, the kvm/vhost/
-#                             bridge/veth/dummy modules, iproute2, the CNI
+#                             bridge/veth/dummy/nftables NAT modules, iproute2, the CNI
 #                             plugins, podlaunch and podvmm with their
 #                             libraries, the guest kernel (bzImage and the
 #                             vmlinux ELF inside it) and guest initramfs
@@ -35,9 +35,13 @@ mkdir -p "$g"/{bin,proc,sys,dev,etc,tmp,rig}
 rig_busybox "$g"
 rig_modules "$g" "$moddir" virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev \
 	virtio_pci failover net_failover virtio_net
+# The power-button modes' modules, apart: loaded only by guest/pwrbtn.sh
+# (with the button driver loaded, podvmm's default --shutdown both would
+# wait half the timeout before its Ctrl-Alt-Del in the other modes).
+rig_modules "$g/rig/acpi" "$moddir" button evdev
 cp tests/linux/guest/init "$g/init"
 cp tests/linux/guest/inittab "$g/etc/inittab"
-cp tests/linux/guest/{main.sh,rx.sh,stats.sh,offloads.sh,sink.sh,src.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf,dhcpcd6.conf} "$g/rig/"
+cp tests/linux/guest/{main.sh,pwrbtn.sh,pwrf.sh,who.sh,dial.sh,rx.sh,stats.sh,offloads.sh,sink.sh,src.sh,dhcp.sh,hook.sh,dhclient.conf,dhcpcd.conf,dhcpcd6.conf} "$g/rig/"
 rig_copy_bin "$g" "$dhclient/sbin/dhclient" /sbin/dhclient
 rig_copy_bin "$g" "$dhcpcd/usr/sbin/dhcpcd" /sbin/dhcpcd
 # iproute2 reads back what each client configured (busybox ip does not show every route).
@@ -53,7 +57,7 @@ rm -rf "$n"
 mkdir -p "$n"/{bin,proc,sys,dev,etc,tmp,rig/bin,rig/kernel,rig/node,usr/lib/cni}
 rig_busybox "$n"
 rig_modules "$n" "$moddir" irqbypass kvm ccp kvm-amd tun tap vhost_iotlb vhost vhost_net \
-	llc stp bridge veth dummy
+	llc stp bridge veth dummy crc32c_generic nf_tables nft_chain_nat nft_nat nft_masq
 cp tests/linux/node/init "$n/init"
 cp tests/linux/node/{run-scenarios.sh,scenarios.sh,vmlib.sh,netlib.sh} "$n/rig/node/"
 rig_copy_bin "$n" "$iproute/bin/ip" /sbin/ip

@@ -24,7 +24,7 @@ RIG_DEADLINE=${RIG_DEADLINE:-540}
 ALL="boot-1cpu:90 boot-2cpu:90 reboot-k:90 panic:90 bad-kernel:30 vmlinux:90 pvh:90
 net-vhost-q1:180 net-vhost-q2:150 net-user-q1:150 net-user-q2:150 vhost-fallback:150
 net-dual:150 net-v6:150
-sigterm-busybox:90 console:90"
+net-masq:150 sigterm-busybox:90 pwrbtn-acpid:90 pwrbtn-ignored:90 console:90"
 # make bench's list (bench/linux, never make check's): a node with QEMU in
 # it; rig.bench=BOOTS:MIB:ROUNDS from RIG_BENCH_ARGS.
 initrd=$RIG/node.cpio
@@ -39,7 +39,11 @@ fi
 scen=${RIG_SCENARIOS:-$ALL}
 scen=$(for s in ${scen//,/ }; do
 	[[ $s == *:* ]] && { echo "$s"; continue; }
-	for a in $ALL; do [ "${a%%:*}" = "$s" ] && echo "$a"; done
+	# NAME#N (a repeat) takes NAME's watchdog seconds (bench's own
+	# bench-boot#N are names of their own).
+	for a in $ALL; do
+		if [ "${a%%:*}" = "$s" ] || [ "${a%%:*}" = "${s%%#*}" ]; then echo "$s:${a#*:}"; fi
+	done
 done)
 
 # shellcheck source=tests/lib/test.sh

@@ -1,10 +1,13 @@
 #!/bin/sh
-# sysinit of the net and term modes: load the virtio modules, lease with
+# sysinit of the net and term modes (the power-button modes go on in
+# pwrbtn.sh): load the virtio modules, lease with
 # each DHCP client named in rig.dhcp=a,b,... (reporting what the kernel then
 # has: RIG-LEASE lines), then IPv6 with each in rig.dhcp6= (RIG-LEASE6),
 # ping each address in rig.ping=A,B,... (RIG-PING A ok|FAIL ...), then
 # serve the node's data transfers:
 #   5001  receives a stream, prints RIG-RX <sha256>
+#   5002  answers with the client's address as the guest sees it
+#   5008  connects out to rig.peer=IP:6000 (the masquerade scenario)
 #   5010+ each sends one 4 MiB slice of /tmp/tx (RIG-TX lines give sums;
 #         none with rig.notx=1)
 #   5003  sends the virtio input-queue interrupt counts
@@ -14,6 +17,7 @@
 cmdarg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 [ -z "$(cmdarg rig.verbose)" ] || export RIG_VERBOSE=1
 [ "$(cmdarg rig)" = term ] && { echo "RIG-GUEST-READY"; exit 0; }
+case $(cmdarg rig) in acpid | pwrbtn-ignore) exec /rig/pwrbtn.sh "$(cmdarg rig)" ;; esac
 while read -r m; do insmod "/modules/$m.ko" || echo "RIG-GUEST-ERROR insmod $m"; done </modules/order
 ip link set lo up
 ip link set eth0 up || { echo "RIG-GUEST-ERROR no eth0"; exit 0; }
@@ -42,8 +46,10 @@ while [ $i -lt 4 ]; do
 	i=$((i + 1))
 done
 nc -ll -p 5001 -e /rig/rx.sh &
+nc -ll -p 5002 -e /rig/who.sh &
 nc -ll -p 5003 -e /rig/stats.sh &
 nc -ll -p 5004 -e /rig/offloads.sh &
 nc -ll -p 5006 -e /rig/sink.sh &
 nc -ll -p 5007 -e /rig/src.sh &
+[ -z "$(cmdarg rig.peer)" ] || nc -ll -p 5008 -e /rig/dial.sh &
 echo "RIG-GUEST-READY"

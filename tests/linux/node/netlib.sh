@@ -108,17 +108,32 @@ guest_ready() {
 
 guest_init_in() { grep -aq '^RIG-GUEST-INIT' "$1" || fail "the guest never reached its /init"; }
 
-# lease_ok CLIENT: its RIG-LEASE line has the pod's address, prefix, MTU,
-# default route (from option 121), DNS server and search list.
+# lease_ok CLIENT [ADDR GW]: its RIG-LEASE line has the pod's address
+# (ADDR: the guest's own behind masquerade), prefix, MTU, default route
+# via the pod's gateway (GW) from option 121, DNS server and search list.
 lease_ok() {
 	l=$(grep -a "^RIG-LEASE client=$1 " "$W/$cur.txt")
 	[ -n "$l" ] || fail "$1: no lease line"
 	echo "$l"
+	la=${2:-$POD_IP} lg=${3:-$POD_GW}
 	# dhcpcd applies option 26 to its routes, not to the link.
 	mtu="mtu=$POD_MTU "
-	[ "$1" = dhcpcd ] && mtu="default via $POD_GW src $POD_IP mtu $POD_MTU;"
-	for want in "addr=$POD_IP/24 " "$mtu" "default via $POD_GW " "dns=$DNS " "search=$SEARCH"; do
+	[ "$1" = dhcpcd ] && mtu="default via $lg src $la mtu $POD_MTU;"
+	for want in "addr=$la/24 " "$mtu" "default via $lg " "dns=$DNS " "search=$SEARCH"; do
 		case "$l " in *"$want"*) ;; *) fail "$1: lease lacks '$want'" ;; esac
+	done
+}
+
+# priv_ok: the running VMM ($VMPID, which `ip netns exec` and podlaunch
+# exec'ed into podvmm) is uid/gid 107 with no capability, no_new_privs and
+# a seccomp filter, as the kernel says (/proc/PID/status), not only its log.
+priv_ok() {
+	st=/proc/$VMPID/status
+	[ "$(cat "/proc/$VMPID/comm" 2>/dev/null)" = podvmm ] || fail "pid $VMPID is not podvmm: $(cat "/proc/$VMPID/comm" 2>/dev/null)"
+	for want in 'Uid:	107	107	107	107' 'Gid:	107	107	107	107' 'CapInh:	0000000000000000' \
+		'CapPrm:	0000000000000000' 'CapEff:	0000000000000000' 'CapBnd:	0000000000000000' \
+		'CapAmb:	0000000000000000' 'NoNewPrivs:	1' 'Seccomp:	2'; do
+		grep -q "^$want\$" "$st" || fail "podvmm's $st lacks '$want': $(grep -E '^(Uid|Gid|Cap|NoNewPrivs|Seccomp)' "$st" | tr '\t\n' ' ;')"
 	done
 }
 

@@ -149,6 +149,105 @@ sigterm-busybox)
 	wait_out RIG-GUEST-READY
 	sigterm_ok
 	ok "SIGTERM -> Ctrl-Alt-Del -> busybox init powers off -> exit 0" ;;
+pwrbtn-acpid | pwrbtn-ignored)
+	# SIGTERM with --shutdown acpi presses the ACPI fixed-feature power
+	# button and nothing else (no Ctrl-Alt-Del).  pwrbtn-acpid: the guest
+	# has the button driver and busybox acpid, whose PWRF/00000080 handler
+	# prints RIG-ACPID-PWRF and powers off through init; pwrbtn-ignored:
+	# the button driver (so PWRBTN_EN is on) and nobody listening, so the
+	# press is ignored and podvmm stops it after --shutdown-timeout, exit 3.
+	mode=acpid to=20
+	[ "$name" = pwrbtn-ignored ] && mode=pwrbtn-ignore to=3
+	vm_bg "$name" --kernel $K --initrd $G --shutdown acpi --shutdown-timeout $to --cmdline "$BASE rig=$mode"
+	wait_out RIG-GUEST-READY
+	guest_init "mode=$mode "
+	grep -aq '^RIG-GUEST-ERROR' "$W/$cur.txt" && fail "$(grep -a '^RIG-GUEST-ERROR' "$W/$cur.txt" | head -n 1)"
+	dev=$(grep -a '^RIG-PWRBTN dev=' "$W/$cur.txt" | cut -d= -f2)
+	[ -n "$dev" ] || fail "the guest found no Power Button input device"
+	[ $mode = acpid ] && { grep -aq '^RIG-ACPID-LISTENING' "$W/$cur.txt" || fail "acpid is not listening"; }
+	t0=$(awk '{printf "%d\n", $1 * 1000}' /proc/uptime)
+	kill -TERM "$VMPID"
+	wait "$VMPID"
+	RC=$?
+	ms=$(($(awk '{printf "%d\n", $1 * 1000}' /proc/uptime) - t0))
+	tr -d '\r' <"$W/$cur.out" >"$W/$cur.txt"
+	expect_err '"msg":"signal: pressing the ACPI power button".*"guest_listens":true' \
+		"podvmm pressed no button the guest had enabled (PWRBTN_EN)"
+	! grep -q 'Ctrl-Alt-Del' "$W/$cur.err" || fail "Ctrl-Alt-Del sent under --shutdown acpi"
+	if [ $mode = acpid ]; then
+		expect_rc 0 "SIGTERM, acpid's power-button handler"
+		# The handler ran, and the power-off came after it (init's shutdown).
+		m=$(grep -an '^RIG-ACPID-PWRF' "$W/$cur.txt" | head -n 1 | cut -d: -f1)
+		d=$(grep -an '^RIG-GUEST-SHUTDOWN' "$W/$cur.txt" | head -n 1 | cut -d: -f1)
+		[ -n "$m" ] || fail "acpid did not run /etc/acpi/PWRF/00000080"
+		if [ -z "$d" ] || [ "$d" -lt "$m" ]; then
+			fail "init's shutdown did not follow the handler (handler line $m, shutdown line ${d:-none})"
+		fi
+		expect_stop power-off '"after_sigterm":true'
+		ok "SIGTERM -> power button ($dev) -> busybox acpid -> PWRF/00000080 -> clean power-off in ${ms} ms, exit 0, no Ctrl-Alt-Del"
+	fi
+	expect_rc 3 "SIGTERM, a guest that ignores the button"
+	expect_stop forced '"after_sigterm":true'
+	expect_err '"msg":"guest did not shut down in time, forcing stop","shutdown_timeout":3' "no forced-stop line"
+	! grep -aq 'RIG-GUEST-SHUTDOWN\|RIG-ACPID' "$W/$cur.txt" || fail "the guest acted on the button"
+	[ "$ms" -ge $((to * 1000 - 100)) ] || fail "forced stop after ${ms} ms, before the ${to} s timeout"
+	ok "SIGTERM -> power button ($dev enabled, nobody listening) ignored -> forced stop after ${ms} ms, exit 3, no Ctrl-Alt-Del" ;;
+net-masq)
+	# podlaunch run --binding masquerade: the pod interface keeps the pod
+	# IP; the guest leases 10.0.2.2/24 from the k6t-eth0 side (gateway
+	# 10.0.2.1); the node's TCP to the pod IP is DNAT'ed to the guest with
+	# its own source kept, and the guest's to the node leaves as the pod IP.
+	pod_create
+	# The pod interface as the CNI made it (address and routes).
+	pod_if() { ip -n pod -4 -o addr show dev eth0; ip -n pod -4 route show dev eth0; }
+	before=$(pod_if)
+	node_ip=$(ip route get "$POD_IP" | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+	[ -n "$node_ip" ] || fail "no node address towards $POD_IP"
+	RIG_GUEST_ARGS="rig.notx=1 rig.peer=$node_ip" pod_run "$name" udhcpc --binding masquerade
+	guest_ready
+	lease_ok udhcpc 10.0.2.2 10.0.2.1
+	[ "$(pod_if)" = "$before" ] || fail "the pod interface changed: was '$before', now '$(pod_if)'"
+	expect_err '"msg":"privileges dropped","uid":107,"gid":107' "podvmm did not become uid 107"
+	expect_err '"msg":"allow-lists built","default":"kill_process"' "seccomp is not on"
+	priv_ok
+	# node -> pod IP:5001 -> the guest (one small transfer, sha256 compared).
+	head -c 262144 /dev/urandom >"$W/m0"
+	want=$(sha256sum <"$W/m0" | cut -d' ' -f1)
+	nc "$POD_IP" 5001 -e cat "$W/m0"
+	j=0
+	until tr -d '\r' <"$W/$cur.out" | grep -aq "^RIG-RX $want"; do
+		[ $j -lt 40 ] || fail "256 KiB to $POD_IP:5001: no RIG-RX $want from the guest"
+		sleep 0.5; j=$((j + 1))
+	done
+	# The guest saw the node's own address as the client (DNAT only).
+	seen=$(nc "$POD_IP" 5002 </dev/null | sed -n 's/^peer //p')
+	[ "${seen%:*}" = "$node_ip" ] || fail "the guest saw the client as '$seen', want $node_ip"
+	# guest -> node: the node sees the pod IP as the source (masquerade).
+	# The listener's side records its peer as who.sh does in the guest.
+	printf '#!/bin/sh\nnetstat -tn | awk %s >%s\nhead -n 1 >%s\n' \
+		"'\$4 ~ /:6000\$/ { a = \$5; sub(/^::ffff:/, \"\", a); print a; exit }'" "$W/masq.peer" "$W/masq.hello" >"$W/peer.sh"
+	chmod +x "$W/peer.sh"
+	rm -f "$W/masq.peer" "$W/masq.hello"
+	nc -l -p 6000 -e "$W/peer.sh" &
+	lpid=$!
+	j=0
+	until netstat -ltn | grep -q ':6000 '; do
+		[ $j -lt 40 ] || fail "the node's listener on port 6000 did not start"
+		sleep 0.1; j=$((j + 1))
+	done
+	dial=$(nc "$POD_IP" 5008 </dev/null)
+	case $dial in "RIG-DIAL $node_ip:6000 ok"*) ;; *) kill "$lpid" 2>/dev/null; fail "the guest's connection to the node: '$dial'" ;; esac
+	j=0
+	while kill -0 "$lpid" 2>/dev/null; do
+		[ $j -lt 40 ] || { kill "$lpid"; fail "the node's listener did not finish"; }
+		sleep 0.25; j=$((j + 1))
+	done
+	from=$(cat "$W/masq.peer" 2>/dev/null)
+	[ "${from%:*}" = "$POD_IP" ] || fail "the node saw the guest's connection from '$from', want the pod IP $POD_IP"
+	[ "$(cat "$W/masq.hello" 2>/dev/null)" = RIG-FROM-GUEST ] || fail "the node got '$(cat "$W/masq.hello" 2>/dev/null)' from the guest"
+	sigterm_ok
+	pod_destroy
+	ok "podlaunch run --binding masquerade: guest 10.0.2.2/24 via 10.0.2.1 by udhcpc, pod interface unchanged, node -> $POD_IP:5001 256 KiB sha256-equal with the client's address $node_ip kept, guest -> node seen from $from, uid 107, no capability, no_new_privs, seccomp, SIGTERM -> clean power-off" ;;
 console)
 	# A shell on the guest's ttyS0: a command typed on podvmm's stdin runs
 	# there ($((6 * 7)) is expanded only by a shell, never by the echo of
