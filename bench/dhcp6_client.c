@@ -61,8 +61,7 @@ static size_t build(uint8_t *b, size_t cap, uint8_t type, const uint8_t xid[3],
 }
 
 /* 0 with *m parsed when a message of type with xid comes within ms. */
-static int wait_reply(const uint8_t xid[3], uint8_t type, struct dhcp6_msg *m, uint8_t *buf,
-		      int ms)
+static int wait_reply(const uint8_t xid[3], uint8_t type, struct dhcp6_msg *m, uint8_t *buf, int ms)
 {
 	uint64_t end = bench_now_us() + (uint64_t)ms * 1000;
 
@@ -133,13 +132,14 @@ int main(int argc, char **argv)
 		perror("dhcp6_client: socket");
 		return 1;
 	}
-	servers = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT),
+	servers = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+					 .sin6_port = htons(DHCP6_SERVER_PORT),
 					 .sin6_scope_id = ifindex };
 	inet_pton(AF_INET6, "ff02::1:2", &servers.sin6_addr);
 	srandom((unsigned int)bench_now_us());
 	/* warm-up: the link-local address out of DAD, neighbour caches */
 	for (int i = 0; i < 50 && exchange() < 0; i++)
 		;
-	retransmits = 0;	/* those of the warm-up are not the server's */
+	retransmits = 0; /* those of the warm-up are not the server's */
 	return bench_latency("dhcp6", count, exchange, &retransmits);
 }

@@ -53,7 +53,10 @@ static size_t frame(uint8_t *out, const uint8_t mac[6], const uint8_t *msg, size
 	c = (uint16_t)~dhcp_csum_fold(dhcp_csum_add(0, ip, 20));
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
-	udp[0] = 0; udp[1] = 68; udp[2] = 0; udp[3] = 67;
+	udp[0] = 0;
+	udp[1] = 68;
+	udp[2] = 0;
+	udp[3] = 67;
 	udp[4] = (uint8_t)((8 + len) >> 8);
 	udp[5] = (uint8_t)(8 + len);
 	udp[6] = udp[7] = 0;
@@ -65,8 +68,8 @@ static size_t frame(uint8_t *out, const uint8_t mac[6], const uint8_t *msg, size
 	return 42 + len;
 }
 
-static size_t message(uint8_t *m, const uint8_t mac[6], uint32_t xid, uint8_t type,
-		      uint32_t server, uint32_t want)
+static size_t message(uint8_t *m, const uint8_t mac[6], uint32_t xid, uint8_t type, uint32_t server,
+		      uint32_t want)
 {
 	uint32_t magic = htonl(DHCP_MAGIC);
 	size_t i = DHCP_OPTIONS_OFF;
@@ -79,12 +82,21 @@ static size_t message(uint8_t *m, const uint8_t mac[6], uint32_t xid, uint8_t ty
 	m[10] = 0x80;
 	memcpy(m + 28, mac, 6);
 	memcpy(m + DHCP_FIXED_LEN, &magic, 4);
-	m[i++] = OPT_MSG_TYPE; m[i++] = 1; m[i++] = type;
+	m[i++] = OPT_MSG_TYPE;
+	m[i++] = 1;
+	m[i++] = type;
 	if (server) {
-		m[i++] = OPT_SERVER_ID; m[i++] = 4; memcpy(m + i, &server, 4); i += 4;
-		m[i++] = OPT_REQUESTED_IP; m[i++] = 4; memcpy(m + i, &want, 4); i += 4;
+		m[i++] = OPT_SERVER_ID;
+		m[i++] = 4;
+		memcpy(m + i, &server, 4);
+		i += 4;
+		m[i++] = OPT_REQUESTED_IP;
+		m[i++] = 4;
+		memcpy(m + i, &want, 4);
+		i += 4;
 	}
-	m[i++] = OPT_PARAM_REQ; m[i++] = 6;
+	m[i++] = OPT_PARAM_REQ;
+	m[i++] = 6;
 	memcpy(m + i, (uint8_t[]){ 1, 3, 6, 15, 26, 121 }, 6);
 	i += 6;
 	m[i++] = OPT_END;
@@ -94,7 +106,9 @@ static size_t message(uint8_t *m, const uint8_t mac[6], uint32_t xid, uint8_t ty
 static int send_frame(int fd, const uint8_t *f, size_t len)
 {
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6,
+		.sll_family = AF_PACKET,
+		.sll_ifindex = ifindex,
+		.sll_halen = 6,
 		.sll_protocol = htons(ETH_P_IP),
 	};
 	memset(sll.sll_addr, 0xff, 6);
@@ -129,14 +143,21 @@ static int wait_reply(int fd, uint32_t xid, uint8_t type, uint32_t *yiaddr, uint
 		if (m[0] != BOOTREPLY || memcmp(m + 4, &xid, 4))
 			continue;
 		size_t mlen = (size_t)(n - (m - b));
-		for (size_t i = DHCP_OPTIONS_OFF; i + 2 < mlen && m[i] != OPT_END; ) {
-			if (m[i] == OPT_PAD) { i++; continue; }
+		for (size_t i = DHCP_OPTIONS_OFF; i + 2 < mlen && m[i] != OPT_END;) {
+			if (m[i] == OPT_PAD) {
+				i++;
+				continue;
+			}
 			if (m[i] == OPT_MSG_TYPE && m[i + 2] != type)
 				break;
 			if (m[i] == OPT_MSG_TYPE) {
 				memcpy(yiaddr, m + 16, 4);
-				for (size_t j = DHCP_OPTIONS_OFF; j + 6 <= mlen && m[j] != OPT_END; ) {
-					if (m[j] == OPT_PAD) { j++; continue; }
+				for (size_t j = DHCP_OPTIONS_OFF;
+				     j + 6 <= mlen && m[j] != OPT_END;) {
+					if (m[j] == OPT_PAD) {
+						j++;
+						continue;
+					}
 					if (m[j] == OPT_SERVER_ID)
 						memcpy(server, m + j + 2, 4);
 					j += 2 + (size_t)m[j + 1];
@@ -199,16 +220,16 @@ static void *flood(void *arg)
 		fm[1] = (uint8_t)(i >> 32);
 		len = message(m, fm, (uint32_t)i, DHCPDISCOVER, 0, 0);
 		switch (i % 4) {
-		case 1:	/* option length past the end */
+		case 1: /* option length past the end */
 			m[DHCP_OPTIONS_OFF + 3] = OPT_HOSTNAME;
 			m[DHCP_OPTIONS_OFF + 4] = 250;
 			memcpy(m + 28, mac, 6);
 			break;
-		case 2:	/* a 1-octet option (53) with 2 octets */
+		case 2: /* a 1-octet option (53) with 2 octets */
 			m[DHCP_OPTIONS_OFF + 1] = 2;
 			memcpy(m + 28, mac, 6);
 			break;
-		case 3:	/* bad magic, or short */
+		case 3: /* bad magic, or short */
 			m[DHCP_FIXED_LEN] = (uint8_t)i;
 			if (i & 4)
 				len = 100;
@@ -226,8 +247,7 @@ int main(int argc, char **argv)
 {
 	long count;
 
-	if (argc != 5 || mac_parse(argv[3], mac) ||
-	    (count = atol(argv[4])) <= 0) {
+	if (argc != 5 || mac_parse(argv[3], mac) || (count = atol(argv[4])) <= 0) {
 		fprintf(stderr, "usage: dhcp_client dora|flood IFACE MAC COUNT\n");
 		return 2;
 	}
@@ -238,13 +258,14 @@ int main(int argc, char **argv)
 		perror("dhcp_client: socket");
 		return 1;
 	}
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex,
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_ifindex = ifindex,
 				   .sll_protocol = htons(ETH_P_IP) };
 	bind(rxfd, (struct sockaddr *)&sll, sizeof(sll));
 	srandom((unsigned int)bench_now_us());
 
 	if (!strcmp(argv[1], "dora")) {
-		dora();	/* warm-up: ARP, caches */
+		dora(); /* warm-up: ARP, caches */
 		return bench_latency("dora", count, dora, &retransmits);
 	}
 	if (!strcmp(argv[1], "flood")) {
@@ -265,8 +286,8 @@ int main(int argc, char **argv)
 			usleep(50000);
 		}
 		pthread_join(t, NULL);
-		printf("%.3f %ld %ld %ld %ld\n", (double)(bench_now_us() - t0) / 1e6, n, lost, (long)worst,
-		       retransmits);
+		printf("%.3f %ld %ld %ld %ld\n", (double)(bench_now_us() - t0) / 1e6, n, lost,
+		       (long)worst, retransmits);
 		return 0;
 	}
 	fprintf(stderr, "dhcp_client: unknown mode %s\n", argv[1]);

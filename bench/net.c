@@ -43,12 +43,12 @@
 #include "vmm/virtio/net/virtio_net_feat.h"
 
 #define ETHERTYPE 0x88b5
-#define QSZ 256
-#define SLOT 2048
-#define GPA_BASE 0x1000000ull
-#define MEM_SIZE (8u << 20)
-#define RING_OFF 0
-#define BUF_OFF (1u << 20)
+#define QSZ	  256
+#define SLOT	  2048
+#define GPA_BASE  0x1000000ull
+#define MEM_SIZE  (8u << 20)
+#define RING_OFF  0
+#define BUF_OFF	  (1u << 20)
 
 static double secs = 0.4;
 static int rounds = 5;
@@ -86,8 +86,9 @@ static double now(void)
 
 static void frame_fill(uint8_t *f, size_t len)
 {
-	static const uint8_t hdr[14] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1,
-					 ETHERTYPE >> 8, ETHERTYPE & 0xff };
+	static const uint8_t hdr[14] = {
+		2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, ETHERTYPE >> 8, ETHERTYPE & 0xff
+	};
 
 	memcpy(f, hdr, 14);
 	for (size_t i = 14; i < len; i++)
@@ -105,8 +106,10 @@ static void *far_rx(void *arg)
 
 	for (i = 0; i < 64; i++) {
 		iov[i] = (struct iovec){ buf[i], sizeof(buf[i]) };
-		m[i].msg_hdr = (struct msghdr){ .msg_name = &sl[i], .msg_namelen = sizeof(sl[i]),
-						.msg_iov = &iov[i], .msg_iovlen = 1 };
+		m[i].msg_hdr = (struct msghdr){ .msg_name = &sl[i],
+						.msg_namelen = sizeof(sl[i]),
+						.msg_iov = &iov[i],
+						.msg_iovlen = 1 };
 	}
 	while (!atomic_load(&stop_flag)) {
 		n = recvmmsg(pkt_fd, m, 64, MSG_DONTWAIT, NULL);
@@ -128,15 +131,18 @@ static void *far_tx(void *arg)
 	struct mmsghdr m[32];
 	struct iovec iov;
 	static uint8_t f[2048];
-	struct sockaddr_ll sl = { .sll_family = AF_PACKET, .sll_ifindex = ifindex,
-				  .sll_protocol = htons(ETHERTYPE), .sll_halen = 6 };
+	struct sockaddr_ll sl = { .sll_family = AF_PACKET,
+				  .sll_ifindex = ifindex,
+				  .sll_protocol = htons(ETHERTYPE),
+				  .sll_halen = 6 };
 	int i;
 
 	frame_fill(f, cur_size);
 	iov = (struct iovec){ f, cur_size };
 	for (i = 0; i < 32; i++)
-		m[i].msg_hdr = (struct msghdr){ .msg_name = &sl, .msg_namelen = sizeof(sl),
-						.msg_iov = &iov, .msg_iovlen = 1 };
+		m[i].msg_hdr = (struct msghdr){
+			.msg_name = &sl, .msg_namelen = sizeof(sl), .msg_iov = &iov, .msg_iovlen = 1
+		};
 	while (!atomic_load(&stop_flag))
 		if (sendmmsg(pkt_fd, m, 32, 0) < 0 && errno != ENOBUFS && errno != EAGAIN)
 			break;
@@ -228,10 +234,16 @@ static void fake_setup(struct fake *f)
 	memset(&f->tx, 0, sizeof(f->tx));
 	vdrv_init(&f->drx, QSZ, r, GPA_BASE + RING_OFF, true);
 	vdrv_init(&f->dtx, QSZ, r + 0x10000, GPA_BASE + RING_OFF + 0x10000, true);
-	f->rx = (struct virtq){ .num = QSZ, .event_idx = true, .desc_gpa = f->drx.desc_gpa,
-				.avail_gpa = f->drx.avail_gpa, .used_gpa = f->drx.used_gpa };
-	f->tx = (struct virtq){ .num = QSZ, .event_idx = true, .desc_gpa = f->dtx.desc_gpa,
-				.avail_gpa = f->dtx.avail_gpa, .used_gpa = f->dtx.used_gpa };
+	f->rx = (struct virtq){ .num = QSZ,
+				.event_idx = true,
+				.desc_gpa = f->drx.desc_gpa,
+				.avail_gpa = f->drx.avail_gpa,
+				.used_gpa = f->drx.used_gpa };
+	f->tx = (struct virtq){ .num = QSZ,
+				.event_idx = true,
+				.desc_gpa = f->dtx.desc_gpa,
+				.avail_gpa = f->dtx.avail_gpa,
+				.used_gpa = f->dtx.used_gpa };
 	if (virtq_start(&f->rx, &f->mem) || virtq_start(&f->tx, &f->mem)) {
 		fprintf(stderr, "bench: ring setup failed\n");
 		exit(1);
@@ -247,8 +259,14 @@ static void fake_setup(struct fake *f)
 	f->qp.opaque = f;
 }
 
-static uint64_t slot_gpa(int rxq, int id) { return GPA_BASE + BUF_OFF + (rxq ? 0x200000 : 0) + (uint64_t)id * SLOT; }
-static uint8_t *slot_hva(struct fake *f, int rxq, int id) { return f->ram + (slot_gpa(rxq, id) - GPA_BASE); }
+static uint64_t slot_gpa(int rxq, int id)
+{
+	return GPA_BASE + BUF_OFF + (rxq ? 0x200000 : 0) + (uint64_t)id * SLOT;
+}
+static uint8_t *slot_hva(struct fake *f, int rxq, int id)
+{
+	return f->ram + (slot_gpa(rxq, id) - GPA_BASE);
+}
 
 static void kick(int fd)
 {
@@ -267,7 +285,8 @@ static void kick(int fd)
 static bool drv_used_pending(struct vring_drv *d)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return __atomic_load_n((volatile uint16_t *)(d->used + 2), __ATOMIC_ACQUIRE) != d->last_used;
+	return __atomic_load_n((volatile uint16_t *)(d->used + 2), __ATOMIC_ACQUIRE) !=
+	       d->last_used;
 }
 
 static void irq_wait(int fd)
@@ -279,8 +298,8 @@ static void irq_wait(int fd)
 		perror("irq read");
 }
 
-static double drv_cpu;	/* driver thread CPU seconds of the last virtio run */
-static double io_cpu;	/* the backend's I/O thread, same run */
+static double drv_cpu; /* driver thread CPU seconds of the last virtio run */
+static double io_cpu;  /* the backend's I/O thread, same run */
 
 static double clock_secs(clockid_t id)
 {
@@ -305,7 +324,7 @@ static double virtio_tx(struct fake *f, size_t len)
 	if (net_us_start(&f->qp))
 		exit(1);
 	c0 = thread_cpu_now();
-	pthread_setname_np(f->qp.thread, "net_us-io");	/* for perf --sort comm */
+	pthread_setname_np(f->qp.thread, "net_us-io"); /* for perf --sort comm */
 	pthread_getcpuclockid(f->qp.thread, &io_clock);
 	io0 = clock_secs(io_clock);
 	t0 = now();
@@ -342,7 +361,7 @@ static double virtio_rx(struct fake *f, unsigned long *got)
 	if (net_us_start(&f->qp))
 		exit(1);
 	c0 = thread_cpu_now();
-	pthread_setname_np(f->qp.thread, "net_us-io");	/* for perf --sort comm */
+	pthread_setname_np(f->qp.thread, "net_us-io"); /* for perf --sort comm */
 	pthread_getcpuclockid(f->qp.thread, &io_clock);
 	io0 = clock_secs(io_clock);
 	t0 = now();
@@ -388,10 +407,12 @@ static int net_setup(void)
 	int s, sz = 8 << 20, r;
 
 	if (unshare(CLONE_NEWNET) < 0) {
-		printf("SKIP: cannot create a network namespace (%s); run as root\n", strerror(errno));
+		printf("SKIP: cannot create a network namespace (%s); run as root\n",
+		       strerror(errno));
 		return 77;
 	}
-	if ((r = tap_create("pbench0", &tap_fd)) || (r = tap_set_vnet_hdr_len(tap_fd, VNET_HDR_LEN))) {
+	if ((r = tap_create("pbench0", &tap_fd)) ||
+	    (r = tap_set_vnet_hdr_len(tap_fd, VNET_HDR_LEN))) {
 		printf("SKIP: cannot create a tap (%s)\n", strerror(-r));
 		return 77;
 	}
@@ -417,14 +438,14 @@ static int net_setup(void)
 	return 0;
 }
 
-static void row(const char *dir, size_t len, double pf, double vf, double pe, double ve,
-		double de, double pns, double vns)
+static void row(const char *dir, size_t len, double pf, double vf, double pe, double ve, double de,
+		double pns, double vns)
 {
 	printf("%-3s %5zu  %10.0f %7.3f   %10.0f %7.3f   %5.1f%%   %9.0f %9.0f  %5.1f%%   %9.0f  %5.1f%%"
 	       "   %6.0f %6.0f  %5.1f%%\n",
-	       dir, len, pf, pf * len * 8 / 1e9, vf, vf * len * 8 / 1e9, pf > 0 ? 100.0 * vf / pf : 0,
-	       pe, ve, pe > 0 ? 100.0 * ve / pe : 0, de, pe > 0 ? 100.0 * de / pe : 0,
-	       pns, vns, vns > 0 ? 100.0 * pns / vns : 0);
+	       dir, len, pf, pf * len * 8 / 1e9, vf, vf * len * 8 / 1e9,
+	       pf > 0 ? 100.0 * vf / pf : 0, pe, ve, pe > 0 ? 100.0 * ve / pe : 0, de,
+	       pe > 0 ? 100.0 * de / pe : 0, pns, vns, vns > 0 ? 100.0 * pns / vns : 0);
 }
 
 int main(int argc, char **argv)
@@ -435,7 +456,7 @@ int main(int argc, char **argv)
 	pthread_t th;
 	int r;
 
-	log_set_level(LOG_LVL_WARN);	/* per-run queue stats are not figures */
+	log_set_level(LOG_LVL_WARN); /* per-run queue stats are not figures */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("BENCH_SECS"))
 		secs = atof(getenv("BENCH_SECS"));

@@ -148,13 +148,20 @@ int main(void)
 		printf("bench/vmm: no usable /dev/kvm, nothing to measure\n");
 		return 0;
 	}
-	char *pv_argv[] = { podvmm, "--kernel", guest, "--boot", "pvh", "--memory", "256",
-			    "--cmdline", "mode=poweroff", NULL };
-	char *qm_argv[] = { (char *)qemu, "-M", "microvm", "-enable-kvm", "-cpu", "host",
-			    "-m", "256", "-nodefaults", "-no-user-config", "-display", "none",
-			    "-serial", "stdio", "-monitor", "none", "-kernel", guest,
-			    "-append", "mode=poweroff", "-device",
-			    "isa-debug-exit,iobase=0x604,iosize=2", NULL };
+	char *pv_argv[] = { podvmm,	"--kernel", guest,	 "--boot",	  "pvh",
+			    "--memory", "256",	    "--cmdline", "mode=poweroff", NULL };
+	char *qm_argv[] = { (char *)qemu,  "-M",
+			    "microvm",	   "-enable-kvm",
+			    "-cpu",	   "host",
+			    "-m",	   "256",
+			    "-nodefaults", "-no-user-config",
+			    "-display",	   "none",
+			    "-serial",	   "stdio",
+			    "-monitor",	   "none",
+			    "-kernel",	   guest,
+			    "-append",	   "mode=poweroff",
+			    "-device",	   "isa-debug-exit,iobase=0x604,iosize=2",
+			    NULL };
 
 	printf("bench/vmm: %d runs each, alternating, test guest via PVH, 256 MiB, 1 vCPU; medians\n",
 	       runs);

@@ -40,18 +40,17 @@ int caps_keep(const cap_value_t *keep, int nkeep, bool ambient)
 	 * no_new_privs keeps the bounding set from mattering across exec.
 	 */
 	for (cap_value_t c = 0; c <= last; c++) {
-		if (CAP_IS_SUPPORTED(c) && cap_get_bound(c) == 1 &&
-		    cap_drop_bound(c) < 0 && errno != EPERM)
+		if (CAP_IS_SUPPORTED(c) && cap_get_bound(c) == 1 && cap_drop_bound(c) < 0 &&
+		    errno != EPERM)
 			return -errno;
 	}
 
 	caps = cap_init();
 	if (!caps)
 		return -errno;
-	if (nkeep > 0 &&
-	    (cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) ||
-	     cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) ||
-	     (ambient && cap_set_flag(caps, CAP_INHERITABLE, nkeep, keep, CAP_SET)))) {
+	if (nkeep > 0 && (cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) ||
+			  cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) ||
+			  (ambient && cap_set_flag(caps, CAP_INHERITABLE, nkeep, keep, CAP_SET)))) {
 		ret = -errno;
 		goto out;
 	}

@@ -18,7 +18,7 @@ static int err_vset(struct err *e, int code, bool sys, const char *fmt, va_list 
 	if (!e || !code)
 		return -code;
 	e->code = code;
-	e->step = NULL;		/* a new failure: its step is named above (err_at) */
+	e->step = NULL; /* a new failure: its step is named above (err_at) */
 	if (!fmt) {
 		snprintf(e->msg, sizeof(e->msg), "%s", strerror(code));
 		return -code;
@@ -62,8 +62,8 @@ int err_at(struct err *e, const char *step, int ret)
 	return ret;
 }
 
-void err_log(const char *component, const char *msg, const struct err *e,
-	     const char *fields_fmt, ...)
+void err_log(const char *component, const char *msg, const struct err *e, const char *fields_fmt,
+	     ...)
 {
 	const char *what = e->msg[0] ? e->msg : strerror(e->code);
 	json_t *fields = NULL;

@@ -24,9 +24,9 @@
  */
 
 struct err {
-	int code;		/* positive errno; 0 while nothing failed */
-	const char *step;	/* NULL, or the failed step's static name: "step" */
-	char msg[256];		/* what failed, with its context; the "error" field */
+	int code;	  /* positive errno; 0 while nothing failed */
+	const char *step; /* NULL, or the failed step's static name: "step" */
+	char msg[256];	  /* what failed, with its context; the "error" field */
 };
 
 /*
@@ -38,12 +38,10 @@ struct err {
  * message is strerror(code).  The message is truncated to fit; the step
  * is cleared (a caller names it with err_at), so e need not be zeroed.
  */
-int err_set(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* err_set, with ": strerror(code)" after the message: a system call failed. */
-int err_sys(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_sys(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * ret (0 or -errno) as it is; on failure e->step is set to step unless a
@@ -57,7 +55,7 @@ int err_at(struct err *e, const char *step, int ret);
  * (a jansson pack format and its arguments, or NULL), "step": e->step when
  * set, and "error": e->msg (strerror(e->code) when no message was set).
  */
-void err_log(const char *component, const char *msg, const struct err *e,
-	     const char *fields_fmt, ...);
+void err_log(const char *component, const char *msg, const struct err *e, const char *fields_fmt,
+	     ...);
 
 #endif

@@ -71,9 +71,8 @@ static void log_time(char *buf, size_t len)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000) % 1000000);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000) % 1000000);
 }
 
 void log_open_nonblocking(void)
@@ -155,9 +154,8 @@ static void log_line(enum log_level lvl, const char *component, const char *msg,
 	char *line;
 
 	log_time(when, sizeof(when));
-	obj = json_pack("{s:s, s:s, s:s, s:s}", "time", when,
-			"level", level_names[lvl], "component",
-			component ? component : "podlaunch", "msg", msg ? msg : "");
+	obj = json_pack("{s:s, s:s, s:s, s:s}", "time", when, "level", level_names[lvl],
+			"component", component ? component : "podlaunch", "msg", msg ? msg : "");
 	if (!obj)
 		goto out;
 	if (fields)
@@ -213,8 +211,8 @@ static void log_vemit(enum log_level lvl, const char *component, const char *msg
 	errno = saved_errno;
 }
 
-void log_emit(enum log_level lvl, const char *component, const char *msg,
-	      const char *fields_fmt, ...)
+void log_emit(enum log_level lvl, const char *component, const char *msg, const char *fields_fmt,
+	      ...)
 {
 	va_list ap;
 
@@ -237,8 +235,9 @@ int log_rl_take(struct log_rl *rl, unsigned long long now_ns, unsigned long *sup
 		unsigned long long add = (now_ns - rl->last_ns) / LOG_RL_INTERVAL_NS;
 
 		if (add) {
-			rl->tokens = add >= LOG_RL_BURST - rl->tokens ? LOG_RL_BURST
-								  : rl->tokens + (unsigned int)add;
+			rl->tokens = add >= LOG_RL_BURST - rl->tokens ?
+					     LOG_RL_BURST :
+					     rl->tokens + (unsigned int)add;
 			rl->last_ns += add * LOG_RL_INTERVAL_NS;
 		}
 	}
@@ -254,8 +253,8 @@ int log_rl_take(struct log_rl *rl, unsigned long long now_ns, unsigned long *sup
 	return ok;
 }
 
-void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component,
-		 const char *msg, const char *fields_fmt, ...)
+void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component, const char *msg,
+		 const char *fields_fmt, ...)
 {
 	struct timespec ts;
 	unsigned long suppressed;
@@ -264,8 +263,10 @@ void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component,
 	va_start(ap, fields_fmt);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if ((int)lvl < (int)log_get_level() ||
-	    !log_rl_take(rl, (unsigned long long)ts.tv_sec * 1000000000ULL +
-			 (unsigned long long)ts.tv_nsec, &suppressed))
+	    !log_rl_take(rl,
+			 (unsigned long long)ts.tv_sec * 1000000000ULL +
+				 (unsigned long long)ts.tv_nsec,
+			 &suppressed))
 		fields_release(fields_fmt, ap);
 	else
 		log_vemit(lvl, component, msg, suppressed, fields_fmt, ap);

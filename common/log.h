@@ -25,8 +25,8 @@ enum log_level log_get_level(void);
 /* Redirect output (tests); fd -1 restores stderr. */
 void log_set_fd(int fd);
 
-void log_emit(enum log_level lvl, const char *component, const char *msg,
-	      const char *fields_fmt, ...);
+void log_emit(enum log_level lvl, const char *component, const char *msg, const char *fields_fmt,
+	      ...);
 /* The same with the fields as a JSON object (NULL for none); takes fields' reference. */
 struct json_t;
 void log_emit_json(enum log_level lvl, const char *component, const char *msg,
@@ -38,13 +38,13 @@ void log_emit_json(enum log_level lvl, const char *component, const char *msg,
  * more per LOG_RL_INTERVAL_NS; the lines dropped in between are counted
  * and the next line printed from that site carries "suppressed": N.
  */
-#define LOG_RL_BURST		10
-#define LOG_RL_INTERVAL_NS	1000000000ULL	/* one token a second */
+#define LOG_RL_BURST	   10
+#define LOG_RL_INTERVAL_NS 1000000000ULL /* one token a second */
 
 struct log_rl {
-	unsigned long lock;	/* a spinlock: the site's few fields only */
+	unsigned long lock; /* a spinlock: the site's few fields only */
 	unsigned int tokens;
-	unsigned long long last_ns;	/* last refill */
+	unsigned long long last_ns; /* last refill */
 	unsigned long suppressed;
 	int started;
 };
@@ -53,15 +53,16 @@ struct log_rl {
  * *suppressed = lines dropped since the last one (then reset). */
 int log_rl_take(struct log_rl *rl, unsigned long long now_ns, unsigned long *suppressed);
 
-void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component,
-		 const char *msg, const char *fields_fmt, ...);
+void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component, const char *msg,
+		 const char *fields_fmt, ...);
 
-#define log_rl_(lvl, c, m, ...) do {					\
-		static struct log_rl log_rl_site_;			\
-		log_emit_rl(&log_rl_site_, lvl, c, m, __VA_ARGS__);	\
+#define log_rl_(lvl, c, m, ...)                                     \
+	do {                                                        \
+		static struct log_rl log_rl_site_;                  \
+		log_emit_rl(&log_rl_site_, lvl, c, m, __VA_ARGS__); \
 	} while (0)
-#define log_info_rl(c, m, ...)  log_rl_(LOG_LVL_INFO, c, m, __VA_ARGS__)
-#define log_warn_rl(c, m, ...)  log_rl_(LOG_LVL_WARN, c, m, __VA_ARGS__)
+#define log_info_rl(c, m, ...)	log_rl_(LOG_LVL_INFO, c, m, __VA_ARGS__)
+#define log_warn_rl(c, m, ...)	log_rl_(LOG_LVL_WARN, c, m, __VA_ARGS__)
 #define log_error_rl(c, m, ...) log_rl_(LOG_LVL_ERROR, c, m, __VA_ARGS__)
 
 /*
@@ -75,7 +76,7 @@ void log_emit_rl(struct log_rl *rl, enum log_level lvl, const char *component,
  */
 void log_open_nonblocking(void);
 void log_thread_nonblocking(void);
-unsigned long log_dropped(void);	/* lines dropped so far (tests) */
+unsigned long log_dropped(void); /* lines dropped so far (tests) */
 
 #define log_debug(c, m, ...) log_emit(LOG_LVL_DEBUG, c, m, __VA_ARGS__)
 #define log_info(c, m, ...)  log_emit(LOG_LVL_INFO, c, m, __VA_ARGS__)

@@ -11,8 +11,8 @@
  * podvmm's --net, the DHCP server's config) reads back the same everywhere.
  */
 
-#define MAC_LEN      6
-#define MAC_STR_SIZE 18		/* "xx:xx:xx:xx:xx:xx" and its NUL */
+#define MAC_LEN	     6
+#define MAC_STR_SIZE 18 /* "xx:xx:xx:xx:xx:xx" and its NUL */
 
 /*
  * Exactly six colon-separated pairs of hex digits, either case, nothing

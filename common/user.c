@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#define _GNU_SOURCE	/* setresuid, getresuid */
+#define _GNU_SOURCE /* setresuid, getresuid */
 #include <errno.h>
 #include <grp.h>
 #include <stdint.h>
@@ -46,8 +46,7 @@ int user_switch(uid_t uid, gid_t gid)
 	gid_t rg, eg, sg;
 
 	/* Groups first: once the uid changes, CAP_SETGID is gone. */
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
 	/* glibc applies set*id to every thread; check the result anyway. */
 	if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0)

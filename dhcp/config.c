@@ -116,8 +116,8 @@ static int load_masq(struct dhcp_config *cfg, json_t *v4)
 	uint32_t gw;
 
 	if (parse_v4(json_string_value(json_object_get(v4, "guest")), &cfg->addr) ||
-	    parse_v4(json_string_value(json_object_get(v4, "gateway")), &gw) ||
-	    prefix < 1 || prefix > 30 || !same_net(cfg->addr, gw, (uint8_t)prefix))
+	    parse_v4(json_string_value(json_object_get(v4, "gateway")), &gw) || prefix < 1 ||
+	    prefix > 30 || !same_net(cfg->addr, gw, (uint8_t)prefix))
 		return -EINVAL;
 	cfg->prefix = (uint8_t)prefix;
 	cfg->router = gw;
@@ -126,8 +126,7 @@ static int load_masq(struct dhcp_config *cfg, json_t *v4)
 	return 0;
 }
 
-int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
-			  struct err *e)
+int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len, struct err *e)
 {
 	const char *why;
 	json_error_t err;
@@ -213,8 +212,10 @@ dns:
 		s = json_string_value(a);
 		if (!s || !dhcp_domain_valid(s)) {
 			/* KubeVirt #3187/#4541: a bad domain must never be fatal. */
-			log_warn("dhcp", "search domain skipped: not a domain name (RFC 1035 2.3.1, RFC 1123 2.1)",
-				 "{s:s}", "domain", s ? s : "(not a string)");
+			log_warn(
+				"dhcp",
+				"search domain skipped: not a domain name (RFC 1035 2.3.1, RFC 1123 2.1)",
+				"{s:s}", "domain", s ? s : "(not a string)");
 			continue;
 		}
 		if (cfg->nsearch >= DHCP_MAX_SEARCH) {
@@ -265,8 +266,8 @@ static uint32_t get32(const uint8_t *v)
 	return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
 }
 
-int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
-		     bool lease_given, struct err *err)
+int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time, bool lease_given,
+		     struct err *err)
 {
 	const struct dhcp_extra *t1 = NULL, *t2 = NULL;
 	size_t out = 0;
@@ -286,8 +287,9 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 		switch (e->code) {
 		case OPT_SUBNET_MASK:
 			if (l != 4 || !mask_valid(e->data))
-				return err_set(err, EINVAL,
-					       "option 1 must be a 4-octet contiguous mask (RFC 2132 3.3)");
+				return err_set(
+					err, EINVAL,
+					"option 1 must be a 4-octet contiguous mask (RFC 2132 3.3)");
 			break;
 		case OPT_BROADCAST:
 			if (l != 4)
@@ -296,21 +298,24 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 			break;
 		case OPT_MTU:
 			if (l != 2 || (e->data[0] << 8 | e->data[1]) < 68)
-				return err_set(err, EINVAL,
-					       "option 26 must be 2 octets, at least 68 (RFC 2132 5.1)");
+				return err_set(
+					err, EINVAL,
+					"option 26 must be 2 octets, at least 68 (RFC 2132 5.1)");
 			break;
 		case OPT_ROUTER:
 		case OPT_DNS:
 		case OPT_NTP:
 			if (!l || l % 4)
-				return err_set(err, EINVAL,
-					       "options 3, 6 and 42 are lists of 4-octet addresses (RFC 2132 3.5, 3.8, 8.3)");
+				return err_set(
+					err, EINVAL,
+					"options 3, 6 and 42 are lists of 4-octet addresses (RFC 2132 3.5, 3.8, 8.3)");
 			break;
 		case OPT_HOSTNAME:
 		case OPT_DOMAIN:
 			if (!l)
-				return err_set(err, EINVAL,
-					       "options 12 and 15 are at least 1 octet (RFC 2132 3.14, 3.17)");
+				return err_set(
+					err, EINVAL,
+					"options 12 and 15 are at least 1 octet (RFC 2132 3.14, 3.17)");
 			break;
 		case OPT_CLASSLESS_ROUTE:
 		case OPT_MS_CLASSLESS_ROUTE:
@@ -322,8 +327,9 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 		case OPT_T1:
 		case OPT_T2:
 			if (l != 4)
-				return err_set(err, EINVAL,
-					       "options 51, 58 and 59 must be 4 octets (RFC 2132 9.2, 9.11, 9.12)");
+				return err_set(
+					err, EINVAL,
+					"options 51, 58 and 59 must be 4 octets (RFC 2132 9.2, 9.11, 9.12)");
 			break;
 		}
 		if (e->code == OPT_LEASE_TIME) {
@@ -333,8 +339,9 @@ int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
 			if (lease_given)
 				return err_set(err, EINVAL, "option 51 and --lease-time both set");
 			if (v < 10)
-				return err_set(err, EINVAL,
-					       "option 51 must be 10..4294967294 seconds or ffffffff (infinite)");
+				return err_set(
+					err, EINVAL,
+					"option 51 must be 10..4294967294 seconds or ffffffff (infinite)");
 			*lease_time = v;
 			continue;
 		}
@@ -442,7 +449,7 @@ static char *next_word(char **p, char *end)
 	w = s;
 	while (s < end && *s != ' ' && *s != '\t' && *s != '\r' && *s != 0)
 		s++;
-	*s = 0;		/* end is a separator or the line's '\n' */
+	*s = 0; /* end is a separator or the line's '\n' */
 	*p = s + (s < end);
 	return w;
 }
@@ -481,14 +488,17 @@ static void apply_resolv(struct dhcp_config *cfg, char *text, size_t len)
 			while ((w = next_word(&p, eol))) {
 				/* Whole names only: one over 253 octets is skipped, never cut. */
 				if (!dhcp_domain_valid(w)) {
-					log_warn("dhcp", "search domain skipped: not a domain name "
-						 "(RFC 1035 2.3.1, RFC 1123 2.1)", "{s:s}", "domain", w);
+					log_warn("dhcp",
+						 "search domain skipped: not a domain name "
+						 "(RFC 1035 2.3.1, RFC 1123 2.1)",
+						 "{s:s}", "domain", w);
 					continue;
 				}
 				if (cfg->nsearch >= DHCP_MAX_SEARCH) {
 					if (!full)
 						log_warn("dhcp", "search domains skipped: too many",
-							 "{s:s, s:i}", "first", w, "max", DHCP_MAX_SEARCH);
+							 "{s:s, s:i}", "first", w, "max",
+							 DHCP_MAX_SEARCH);
 					full = true;
 					continue;
 				}
@@ -524,7 +534,7 @@ int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path)
 
 	if (ret)
 		return ret;
-	apply_resolv(cfg, buf, len);	/* dhcp_file_read() left buf[len] */
+	apply_resolv(cfg, buf, len); /* dhcp_file_read() left buf[len] */
 	free(buf);
 	return 0;
 }

@@ -15,11 +15,11 @@
 #include "common/err.h"
 #include "dhcp/optenc.h"
 
-#define DHCP_MAX_ROUTES	64
-#define DHCP_MAX_DNS	8
-#define DHCP_MAX_SEARCH	32
-#define DHCP_MAX_NTP	4
-#define DHCP_MAX_EXTRA	16
+#define DHCP_MAX_ROUTES	   64
+#define DHCP_MAX_DNS	   8
+#define DHCP_MAX_SEARCH	   32
+#define DHCP_MAX_NTP	   4
+#define DHCP_MAX_EXTRA	   16
 #define DHCP_EXTRA_MAX_LEN 1024
 
 struct dhcp_extra {
@@ -32,16 +32,16 @@ struct dhcp_config {
 	char iface[IF_NAMESIZE];
 	char bridge[IF_NAMESIZE];
 	bool l2_only;
-	bool masquerade;		/* binding.kind: guest behind NAT, binding.masq */
+	bool masquerade; /* binding.kind: guest behind NAT, binding.masq */
 	uint8_t guest_mac[6];
-	uint16_t mtu;			/* 0: do not send option 26 */
+	uint16_t mtu; /* 0: do not send option 26 */
 
-	uint32_t server_id;		/* network order: the bridge address */
-	uint32_t addr;			/* the pod IP handed to the guest */
+	uint32_t server_id; /* network order: the bridge address */
+	uint32_t addr;	    /* the pod IP handed to the guest */
 	uint8_t prefix;
-	uint32_t router;		/* 0: no option 3 */
+	uint32_t router; /* 0: no option 3 */
 
-	struct dhcp_route routes[DHCP_MAX_ROUTES];	/* default route last */
+	struct dhcp_route routes[DHCP_MAX_ROUTES]; /* default route last */
 	size_t nroutes;
 	uint32_t dns[DHCP_MAX_DNS];
 	size_t ndns;
@@ -52,7 +52,7 @@ struct dhcp_config {
 	size_t nntp;
 
 	/* Command-line settings, kept across reloads by the caller. */
-	uint32_t lease_time;		/* seconds or DHCP_LEASE_INFINITE */
+	uint32_t lease_time; /* seconds or DHCP_LEASE_INFINITE */
 	struct dhcp_extra extra[DHCP_MAX_EXTRA];
 	size_t nextra;
 };
@@ -62,8 +62,7 @@ struct dhcp_config {
  * fields are left alone).  Search domains failing dhcp_domain_valid() are
  * skipped with a warning.  0 or -EINVAL with e saying what is wrong.
  */
-int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len,
-			  struct err *e);
+int dhcp_config_from_json(struct dhcp_config *cfg, const char *text, size_t len, struct err *e);
 /* Same from a file; -errno (e says which step) when it cannot be read. */
 int dhcp_config_load(struct dhcp_config *cfg, const char *path, struct err *e);
 
@@ -93,8 +92,8 @@ int dhcp_cache_read(const char *path, char **text, size_t *len, struct err *e);
  * Option 51 sets *lease_time (refused with lease_given: --lease-time)
  * and leaves the list.  0 or -EINVAL with e saying which rule failed.
  */
-int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time,
-		     bool lease_given, struct err *e);
+int dhcp_extra_check(struct dhcp_extra *extra, size_t *n, uint32_t *lease_time, bool lease_given,
+		     struct err *e);
 
 /* A resolv.conf larger than this is refused rather than cut. */
 #define DHCP_RESOLV_MAX (1u << 20)
@@ -109,6 +108,6 @@ int dhcp_config_apply_resolv(struct dhcp_config *cfg, const char *text, size_t l
 /* Same from a file of at most DHCP_RESOLV_MAX octets; 0 or -errno (-EFBIG). */
 int dhcp_config_load_resolv(struct dhcp_config *cfg, const char *path);
 
-uint32_t dhcp_prefix_to_mask(uint8_t prefix);	/* network order */
+uint32_t dhcp_prefix_to_mask(uint8_t prefix); /* network order */
 
 #endif

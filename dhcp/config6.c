@@ -171,8 +171,8 @@ static void load_routes(struct dhcp6_config *cfg, json_t *routes)
 
 		if (json_integer_value(json_object_get(r, "family")) != 6 ||
 		    (json_is_integer(table) && json_integer_value(table) != 254) ||
-		    (json_is_integer(type) && json_integer_value(type) != 1) ||
-		    plen < 1 || plen > 128 || !json_is_string(json_object_get(r, "gateway")) ||
+		    (json_is_integer(type) && json_integer_value(type) != 1) || plen < 1 ||
+		    plen > 128 || !json_is_string(json_object_get(r, "gateway")) ||
 		    parse_v6(json_string_value(json_object_get(r, "dst")), &rt.prefix))
 			continue;
 		if (parse_v6(json_string_value(json_object_get(r, "gateway")), &gw) ||
@@ -189,8 +189,7 @@ static void load_routes(struct dhcp6_config *cfg, json_t *routes)
 	}
 }
 
-int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len,
-			   struct err *e)
+int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t len, struct err *e)
 {
 	const char *why;
 	json_error_t err;
@@ -241,8 +240,8 @@ int dhcp6_config_from_json(struct dhcp6_config *cfg, const char *text, size_t le
 		struct in6_addr addr;
 		json_int_t plen = json_integer_value(json_object_get(a, "prefix"));
 
-		if (parse_v6(json_string_value(json_object_get(a, "address")), &addr) ||
-		    plen < 1 || plen > 128)
+		if (parse_v6(json_string_value(json_object_get(a, "address")), &addr) || plen < 1 ||
+		    plen > 128)
 			goto out;
 		if (!is_global(&addr) || cfg->naddr >= DHCP6_MAX_ADDRS)
 			continue;
@@ -302,11 +301,12 @@ int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
 	char *buf, *line, *save_line;
 	bool seen = false;
 	size_t len;
-	int ret = dhcp_file_read(path, DHCP_RESOLV_MAX, &buf, &len);	/* the v4 side's cap */
+	int ret = dhcp_file_read(path, DHCP_RESOLV_MAX, &buf, &len); /* the v4 side's cap */
 
 	if (ret)
 		return ret;
-	for (line = strtok_r(buf, "\n", &save_line); line; line = strtok_r(NULL, "\n", &save_line)) {
+	for (line = strtok_r(buf, "\n", &save_line); line;
+	     line = strtok_r(NULL, "\n", &save_line)) {
 		char *save, *kw = strtok_r(line, " \t\r", &save), *w;
 		struct in6_addr a;
 
@@ -315,7 +315,8 @@ int dhcp6_config_load_resolv(struct dhcp6_config *cfg, const char *path)
 		if (!seen)
 			cfg->ndns = 0;
 		seen = true;
-		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(w, &a) && !strchr(w, '%') && is_global(&a))
+		if (cfg->ndns < DHCP_MAX_DNS && !parse_v6(w, &a) && !strchr(w, '%') &&
+		    is_global(&a))
 			cfg->dns[cfg->ndns++] = a;
 	}
 	free(buf);

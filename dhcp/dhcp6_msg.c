@@ -147,9 +147,12 @@ int dhcp6_msg_parse(struct dhcp6_msg *m, const uint8_t *buf, size_t len)
 const char *dhcp6_parse_err_name(int err)
 {
 	static const char *const names[DHCP6_PARSE__MAX] = {
-		[DHCP6_PARSE_OK] = "ok", [DHCP6_PARSE_SHORT] = "short",
-		[DHCP6_PARSE_TRUNCATED] = "truncated_option", [DHCP6_PARSE_DUID] = "bad_duid",
-		[DHCP6_PARSE_IA] = "bad_ia", [DHCP6_PARSE_IAADDR] = "bad_iaaddr",
+		[DHCP6_PARSE_OK] = "ok",
+		[DHCP6_PARSE_SHORT] = "short",
+		[DHCP6_PARSE_TRUNCATED] = "truncated_option",
+		[DHCP6_PARSE_DUID] = "bad_duid",
+		[DHCP6_PARSE_IA] = "bad_ia",
+		[DHCP6_PARSE_IAADDR] = "bad_iaaddr",
 		[DHCP6_PARSE_OPTLEN] = "bad_option_length",
 	};
 	return err >= 0 && err < DHCP6_PARSE__MAX ? names[err] : "unknown";

@@ -19,24 +19,24 @@
 
 enum dhcp6_parse_err {
 	DHCP6_PARSE_OK = 0,
-	DHCP6_PARSE_SHORT,	/* no room for msg-type and transaction-id */
-	DHCP6_PARSE_TRUNCATED,	/* an option runs past the message or its container */
-	DHCP6_PARSE_DUID,	/* Client/Server Identifier empty, too long or repeated */
-	DHCP6_PARSE_IA,		/* IA_NA/IA_TA/IA_PD shorter than its fixed part */
-	DHCP6_PARSE_IAADDR,	/* IAADDR shorter than its fixed part */
-	DHCP6_PARSE_OPTLEN,	/* Rapid Commit not empty, ORO odd */
+	DHCP6_PARSE_SHORT,     /* no room for msg-type and transaction-id */
+	DHCP6_PARSE_TRUNCATED, /* an option runs past the message or its container */
+	DHCP6_PARSE_DUID,      /* Client/Server Identifier empty, too long or repeated */
+	DHCP6_PARSE_IA,	       /* IA_NA/IA_TA/IA_PD shorter than its fixed part */
+	DHCP6_PARSE_IAADDR,    /* IAADDR shorter than its fixed part */
+	DHCP6_PARSE_OPTLEN,    /* Rapid Commit not empty, ORO odd */
 	DHCP6_PARSE__MAX,
 };
 
-#define DHCP6_MAX_IA		8	/* IAs answered; more are ignored (counted) */
-#define DHCP6_MAX_IAADDR	8	/* addresses read per IA_NA/IA_TA */
+#define DHCP6_MAX_IA	 8 /* IAs answered; more are ignored (counted) */
+#define DHCP6_MAX_IAADDR 8 /* addresses read per IA_NA/IA_TA */
 
 struct dhcp6_ia {
-	uint16_t code;			/* D6O_IA_NA, D6O_IA_TA or D6O_IA_PD */
-	uint8_t iaid[4];		/* as on the wire */
-	uint32_t t1, t2;		/* IA_NA only */
+	uint16_t code;	 /* D6O_IA_NA, D6O_IA_TA or D6O_IA_PD */
+	uint8_t iaid[4]; /* as on the wire */
+	uint32_t t1, t2; /* IA_NA only */
 	struct in6_addr addr[DHCP6_MAX_IAADDR];
-	size_t naddr;			/* IAADDRs seen (capped at DHCP6_MAX_IAADDR) */
+	size_t naddr; /* IAADDRs seen (capped at DHCP6_MAX_IAADDR) */
 };
 
 struct dhcp6_msg {
@@ -49,7 +49,7 @@ struct dhcp6_msg {
 	bool rapid_commit;
 	struct dhcp6_ia ia[DHCP6_MAX_IA];
 	size_t nia;
-	size_t ia_ignored;		/* IAs beyond DHCP6_MAX_IA */
+	size_t ia_ignored; /* IAs beyond DHCP6_MAX_IA */
 };
 
 int dhcp6_msg_parse(struct dhcp6_msg *m, const uint8_t *buf, size_t len);

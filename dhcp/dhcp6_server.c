@@ -31,8 +31,8 @@ int dhcp6_server_configure(struct dhcp6_server *s, const struct dhcp6_config *cf
 	for (size_t i = 0; i < cfg->nsearch; i++)
 		names[i] = cfg->search[i];
 	/* RFC 3646 4 / RFC 8415 10: uncompressed names; what does not fit is left out whole. */
-	s->search_len = (uint16_t)dns_names_encode(names, cfg->nsearch, s->v_search,
-						   sizeof(s->v_search));
+	s->search_len =
+		(uint16_t)dns_names_encode(names, cfg->nsearch, s->v_search, sizeof(s->v_search));
 	/* No fragmentation: the reply fits the link (RFC 8200 5: at least 1280). */
 	s->max_len = (cfg->mtu ? cfg->mtu : IP6_MIN_MTU) - IP6_HDR_LEN - 8;
 	if (s->max_len > DHCP6_MAX_MSG)
@@ -43,11 +43,14 @@ int dhcp6_server_configure(struct dhcp6_server *s, const struct dhcp6_config *cf
 const char *dhcp6_drop_name(int reason)
 {
 	static const char *const names[DHCP6_DROP__MAX] = {
-		[DHCP6_DROP_FOREIGN_MAC] = "foreign_mac", [DHCP6_DROP_SERVER_MSG] = "server_message",
-		[DHCP6_DROP_RELAYED] = "relayed", [DHCP6_DROP_BAD_TYPE] = "bad_msg_type",
+		[DHCP6_DROP_FOREIGN_MAC] = "foreign_mac",
+		[DHCP6_DROP_SERVER_MSG] = "server_message",
+		[DHCP6_DROP_RELAYED] = "relayed",
+		[DHCP6_DROP_BAD_TYPE] = "bad_msg_type",
 		[DHCP6_DROP_NO_CLIENTID] = "no_client_id",
 		[DHCP6_DROP_HAS_SERVERID] = "unexpected_server_id",
-		[DHCP6_DROP_NO_SERVERID] = "no_server_id", [DHCP6_DROP_OTHER_SERVER] = "other_server",
+		[DHCP6_DROP_NO_SERVERID] = "no_server_id",
+		[DHCP6_DROP_OTHER_SERVER] = "other_server",
 		[DHCP6_DROP_IA_IN_INFOREQ] = "ia_in_information_request",
 		[DHCP6_DROP_CONFIRM_EMPTY] = "confirm_without_addresses",
 		[DHCP6_DROP_BUILD] = "reply_too_big",
@@ -65,8 +68,8 @@ static bool log_allowed(struct dhcp6_server *s)
 
 	if (now - s->log_window >= DHCP6_LOG_WINDOW) {
 		if (s->log_suppressed)
-			log_warn("dhcp6", "event log lines suppressed", "{s:i}",
-				 "count", (int)s->log_suppressed);
+			log_warn("dhcp6", "event log lines suppressed", "{s:i}", "count",
+				 (int)s->log_suppressed);
 		s->log_window = now;
 		s->log_count = 0;
 		s->log_suppressed = 0;
@@ -124,8 +127,8 @@ static void put_config(struct dhcp6_server *s, struct dhcp6_writer *w)
 }
 
 enum ia_mode {
-	IA_ASSIGN,	/* Solicit, Request: the pod addresses, NotOnLink for others */
-	IA_EXTEND,	/* Renew, Rebind: the pod addresses, others with lifetimes 0 */
+	IA_ASSIGN, /* Solicit, Request: the pod addresses, NotOnLink for others */
+	IA_EXTEND, /* Renew, Rebind: the pod addresses, others with lifetimes 0 */
 };
 
 static void put_iaaddr(struct dhcp6_writer *w, const struct in6_addr *a, uint32_t pref,
@@ -197,7 +200,8 @@ static bool put_ias(struct dhcp6_server *s, struct dhcp6_writer *w, const struct
 			 */
 			dhcp6_w_u32(w, 0);
 			dhcp6_w_u32(w, 0);
-			dhcp6_w_status(w, D6_NOT_ON_LINK, "address not on this link: solicit again");
+			dhcp6_w_status(w, D6_NOT_ON_LINK,
+				       "address not on this link: solicit again");
 			dhcp6_w_end(w, mark);
 			s->cnt.not_on_link++;
 			log_event(s, LOG_LVL_INFO, "request for a foreign address: NotOnLink", m);
@@ -307,18 +311,18 @@ static int validate(const struct dhcp6_server *s, const struct dhcp6_msg *m)
 	bool need_sid = false, no_sid = false, need_cid = true;
 
 	switch (m->type) {
-	case DHCP6_SOLICIT:		/* 16.2 */
-	case DHCP6_CONFIRM:		/* 16.5 */
-	case DHCP6_REBIND:		/* 16.7 */
+	case DHCP6_SOLICIT: /* 16.2 */
+	case DHCP6_CONFIRM: /* 16.5 */
+	case DHCP6_REBIND:  /* 16.7 */
 		no_sid = true;
 		break;
-	case DHCP6_REQUEST:		/* 16.4 */
-	case DHCP6_RENEW:		/* 16.6 */
-	case DHCP6_DECLINE:		/* 16.8 */
-	case DHCP6_RELEASE:		/* 16.9 */
+	case DHCP6_REQUEST: /* 16.4 */
+	case DHCP6_RENEW:   /* 16.6 */
+	case DHCP6_DECLINE: /* 16.8 */
+	case DHCP6_RELEASE: /* 16.9 */
 		need_sid = true;
 		break;
-	case DHCP6_INFORMATION_REQUEST:	/* 16.12: Client Identifier optional */
+	case DHCP6_INFORMATION_REQUEST: /* 16.12: Client Identifier optional */
 		need_cid = false;
 		if (m->nia)
 			return DHCP6_DROP_IA_IN_INFOREQ;
@@ -381,8 +385,13 @@ int dhcp6_server_handle(struct dhcp6_server *s, const uint8_t src_mac[6], bool m
 	case DHCP6_RELAY_FORW:
 	case DHCP6_RELAY_REPL:
 		return drop(s, DHCP6_DROP_RELAYED);
-	case DHCP6_SOLICIT: case DHCP6_REQUEST: case DHCP6_CONFIRM: case DHCP6_RENEW:
-	case DHCP6_REBIND: case DHCP6_RELEASE: case DHCP6_DECLINE:
+	case DHCP6_SOLICIT:
+	case DHCP6_REQUEST:
+	case DHCP6_CONFIRM:
+	case DHCP6_RENEW:
+	case DHCP6_REBIND:
+	case DHCP6_RELEASE:
+	case DHCP6_DECLINE:
 	case DHCP6_INFORMATION_REQUEST:
 		break;
 	default:
@@ -406,10 +415,11 @@ int dhcp6_server_handle(struct dhcp6_server *s, const uint8_t src_mac[6], bool m
 	case DHCP6_SOLICIT:
 		s->cnt.solicits++;
 		/* RFC 8415 18.3.1: Rapid Commit -> a committed Reply, else an Advertise. */
-		log_event(s, LOG_LVL_INFO, m->rapid_commit ? "solicit: rapid commit reply" :
-			  "solicit: advertise", m);
-		return lease_reply(s, m, m->rapid_commit ? DHCP6_REPLY : DHCP6_ADVERTISE,
-				   IA_ASSIGN, r);
+		log_event(s, LOG_LVL_INFO,
+			  m->rapid_commit ? "solicit: rapid commit reply" : "solicit: advertise",
+			  m);
+		return lease_reply(s, m, m->rapid_commit ? DHCP6_REPLY : DHCP6_ADVERTISE, IA_ASSIGN,
+				   r);
 	case DHCP6_REQUEST:
 		s->cnt.requests++;
 		log_event(s, LOG_LVL_INFO, "request: reply", m);
@@ -420,7 +430,8 @@ int dhcp6_server_handle(struct dhcp6_server *s, const uint8_t src_mac[6], bool m
 			s->cnt.renews++;
 		else
 			s->cnt.rebinds++;
-		log_event(s, LOG_LVL_INFO, m->type == DHCP6_RENEW ? "renew: reply" : "rebind: reply", m);
+		log_event(s, LOG_LVL_INFO,
+			  m->type == DHCP6_RENEW ? "renew: reply" : "rebind: reply", m);
 		return lease_reply(s, m, DHCP6_REPLY, IA_EXTEND, r);
 	case DHCP6_CONFIRM:
 		s->cnt.confirms++;
@@ -433,7 +444,8 @@ int dhcp6_server_handle(struct dhcp6_server *s, const uint8_t src_mac[6], bool m
 	case DHCP6_DECLINE:
 		/* RFC 8415 18.3.8: Reply with Success; there is no other address to give. */
 		s->cnt.declines++;
-		log_event(s, LOG_LVL_WARN, "client declined the pod address (duplicate on the link?)", m);
+		log_event(s, LOG_LVL_WARN,
+			  "client declined the pod address (duplicate on the link?)", m);
 		return status_reply(s, m, D6_SUCCESS, "declined", r);
 	default: {
 		/* RFC 8415 18.3.6: configuration only. */
@@ -458,17 +470,17 @@ void dhcp6_server_log_counters(const struct dhcp6_server *s, const char *msg)
 	dropped = json_object();
 	for (int i = 1; i < DHCP6_DROP__MAX; i++)
 		if (c->dropped[i])
-			json_object_set_new(dropped, dhcp6_drop_name(i), json_integer((json_int_t)c->dropped[i]));
+			json_object_set_new(dropped, dhcp6_drop_name(i),
+					    json_integer((json_int_t)c->dropped[i]));
 	log_info("dhcp6", msg,
 		 "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-		 "rx", (json_int_t)c->rx, "solicits", (json_int_t)c->solicits,
-		 "requests", (json_int_t)c->requests, "confirms", (json_int_t)c->confirms,
-		 "renews", (json_int_t)c->renews, "rebinds", (json_int_t)c->rebinds,
-		 "releases", (json_int_t)c->releases, "declines", (json_int_t)c->declines,
-		 "information_requests", (json_int_t)c->inforeqs,
-		 "advertises", (json_int_t)c->advertises, "replies", (json_int_t)c->replies,
-		 "rapid_commits", (json_int_t)c->rapid_commits,
-		 "not_on_link", (json_int_t)c->not_on_link,
+		 "rx", (json_int_t)c->rx, "solicits", (json_int_t)c->solicits, "requests",
+		 (json_int_t)c->requests, "confirms", (json_int_t)c->confirms, "renews",
+		 (json_int_t)c->renews, "rebinds", (json_int_t)c->rebinds, "releases",
+		 (json_int_t)c->releases, "declines", (json_int_t)c->declines,
+		 "information_requests", (json_int_t)c->inforeqs, "advertises",
+		 (json_int_t)c->advertises, "replies", (json_int_t)c->replies, "rapid_commits",
+		 (json_int_t)c->rapid_commits, "not_on_link", (json_int_t)c->not_on_link,
 		 "use_multicast", (json_int_t)c->use_multicast, "no_addrs", (json_int_t)c->no_addrs,
 		 "dropped", dropped);
 }

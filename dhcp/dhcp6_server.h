@@ -19,11 +19,11 @@
 enum dhcp6_drop {
 	/* 1 .. DHCP6_PARSE__MAX-1 are the enum dhcp6_parse_err reasons. */
 	DHCP6_DROP_FOREIGN_MAC = DHCP6_PARSE__MAX,
-	DHCP6_DROP_SERVER_MSG,		/* Advertise, Reply, Reconfigure */
-	DHCP6_DROP_RELAYED,		/* Relay-forward/-reply: no relay in a pod */
+	DHCP6_DROP_SERVER_MSG, /* Advertise, Reply, Reconfigure */
+	DHCP6_DROP_RELAYED,    /* Relay-forward/-reply: no relay in a pod */
 	DHCP6_DROP_BAD_TYPE,
 	DHCP6_DROP_NO_CLIENTID,
-	DHCP6_DROP_HAS_SERVERID,	/* Solicit/Confirm/Rebind naming a server */
+	DHCP6_DROP_HAS_SERVERID, /* Solicit/Confirm/Rebind naming a server */
 	DHCP6_DROP_NO_SERVERID,
 	DHCP6_DROP_OTHER_SERVER,
 	DHCP6_DROP_IA_IN_INFOREQ,
@@ -49,16 +49,16 @@ struct dhcp6_server {
 	struct dhcp6_config cfg;
 	struct dhcp6_counters cnt;
 	struct dhcp6_msg msg;
-	uint8_t duid[10];		/* DUID-LL (RFC 8415 11.4) of the bridge MAC */
+	uint8_t duid[10]; /* DUID-LL (RFC 8415 11.4) of the bridge MAC */
 	uint8_t v_dns[16 * DHCP_MAX_DNS];
 	uint8_t v_search[1024];
 	uint16_t search_len;
-	size_t max_len;			/* reply size limit: link MTU minus IPv6+UDP */
+	size_t max_len; /* reply size limit: link MTU minus IPv6+UDP */
 	time_t log_window;
 	unsigned int log_count, log_suppressed;
 };
 
-#define DHCP6_LOG_BURST 20
+#define DHCP6_LOG_BURST	 20
 #define DHCP6_LOG_WINDOW 10
 
 /* (Re)load; the server DUID comes from bridge_mac.  0 or -EINVAL. */

@@ -24,9 +24,8 @@ uint16_t dhcp_csum_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-int dhcp_frame_build(uint8_t *out, size_t cap, const uint8_t src_mac[6],
-		     const uint8_t dst_mac[6], uint32_t src_ip, uint32_t dst_ip,
-		     const uint8_t *payload, size_t len)
+int dhcp_frame_build(uint8_t *out, size_t cap, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+		     uint32_t src_ip, uint32_t dst_ip, const uint8_t *payload, size_t len)
 {
 	uint8_t *ip = out + 14, *udp = ip + 20;
 	size_t ip_len = 20 + 8 + len;
@@ -41,11 +40,11 @@ int dhcp_frame_build(uint8_t *out, size_t cap, const uint8_t src_mac[6],
 	out[13] = 0x00;
 
 	memset(ip, 0, 20);
-	ip[0] = 0x45;			/* IPv4, 20-octet header */
+	ip[0] = 0x45; /* IPv4, 20-octet header */
 	ip[2] = (uint8_t)(ip_len >> 8);
 	ip[3] = (uint8_t)ip_len;
-	ip[8] = 64;			/* TTL */
-	ip[9] = 17;			/* UDP */
+	ip[8] = 64; /* TTL */
+	ip[9] = 17; /* UDP */
 	memcpy(ip + 12, &src_ip, 4);
 	memcpy(ip + 16, &dst_ip, 4);
 	c = (uint16_t)~dhcp_csum_fold(dhcp_csum_add(0, ip, 20));

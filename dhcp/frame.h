@@ -19,8 +19,7 @@ uint16_t dhcp_csum_fold(uint32_t sum);
  * checksum with the RFC 768 pseudo header filled in.  Returns the frame
  * length or -ENOSPC.  Addresses in network order.
  */
-int dhcp_frame_build(uint8_t *out, size_t cap, const uint8_t src_mac[6],
-		     const uint8_t dst_mac[6], uint32_t src_ip, uint32_t dst_ip,
-		     const uint8_t *payload, size_t len);
+int dhcp_frame_build(uint8_t *out, size_t cap, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+		     uint32_t src_ip, uint32_t dst_ip, const uint8_t *payload, size_t len);
 
 #endif

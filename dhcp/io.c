@@ -21,7 +21,8 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 {
 	const char *step;
 	struct sockaddr_in sin = {
-		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
+		.sin_family = AF_INET,
+		.sin_port = htons(DHCP_SERVER_PORT),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
 	int one = 1, ret;
@@ -51,7 +52,8 @@ int dhcp_io_open(struct dhcp_io *io, const char *bridge, struct err *e)
 	io->raw = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (io->raw >= 0) {
 		struct sockaddr_ll sll = {
-			.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
+			.sll_family = AF_PACKET,
+			.sll_ifindex = io->ifindex,
 		};
 		step = "bind raw socket";
 		if (bind(io->raw, (struct sockaddr *)&sll, sizeof(sll)) < 0)
@@ -85,8 +87,10 @@ ssize_t dhcp_io_recv(struct dhcp_io *io, uint8_t *buf, size_t cap, int *reason)
 	} ctl;
 	struct iovec iov = { buf, cap };
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
 	};
 	int ifindex = -1;
 	ssize_t n = recvmsg(io->udp, &mh, MSG_TRUNC);
@@ -123,24 +127,28 @@ int dhcp_io_send(struct dhcp_io *io, const struct dhcp_reply *r, uint32_t server
 	*fell_back = false;
 	if (io->raw >= 0) {
 		struct sockaddr_ll sll = {
-			.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
-			.sll_halen = 6, .sll_protocol = htons(ETH_P_IP),
+			.sll_family = AF_PACKET,
+			.sll_ifindex = io->ifindex,
+			.sll_halen = 6,
+			.sll_protocol = htons(ETH_P_IP),
 		};
 		int len = dhcp_frame_build(frame, sizeof(frame), io->mac,
 					   bcast ? bcast_mac : r->dest.mac, server_ip,
-					   bcast ? htonl(INADDR_BROADCAST) : r->dest.ip,
-					   r->buf, r->len);
+					   bcast ? htonl(INADDR_BROADCAST) : r->dest.ip, r->buf,
+					   r->len);
 		if (len < 0)
 			return len;
 		memcpy(sll.sll_addr, bcast ? bcast_mac : r->dest.mac, 6);
-		if (sendto(io->raw, frame, (size_t)len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		if (sendto(io->raw, frame, (size_t)len, 0, (struct sockaddr *)&sll, sizeof(sll)) <
+		    0)
 			return -errno;
 		return 0;
 	}
 
 	/* RFC 2131 4.1 allows broadcast when unicast to chaddr is not possible. */
 	struct sockaddr_in sin = {
-		.sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT),
+		.sin_family = AF_INET,
+		.sin_port = htons(DHCP_CLIENT_PORT),
 		.sin_addr.s_addr = htonl(INADDR_BROADCAST),
 	};
 	*fell_back = !bcast;

@@ -13,10 +13,10 @@
 #include "dhcp/server.h"
 
 struct dhcp_io {
-	int udp;		/* 0.0.0.0:67, bound to the bridge */
-	int raw;		/* AF_PACKET for replies, -1 without CAP_NET_RAW */
+	int udp; /* 0.0.0.0:67, bound to the bridge */
+	int raw; /* AF_PACKET for replies, -1 without CAP_NET_RAW */
 	int ifindex;
-	uint8_t mac[6];		/* the bridge's address: source of raw frames */
+	uint8_t mac[6]; /* the bridge's address: source of raw frames */
 };
 
 /* Open both sockets on the bridge; 0 or -errno with e naming the step that failed. */

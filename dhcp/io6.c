@@ -83,7 +83,8 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 	const char *step;
 	struct sock_fprog prog = { ARRAY_SIZE(v6_filter), v6_filter };
 	struct sock_fprog none = { 1, drop_all };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(DHCP6_SERVER_PORT) };
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6) };
 	int one = 1, ret;
 	uint8_t junk[64];
@@ -104,7 +105,8 @@ int dhcp6_io_open(struct dhcp6_io *io, const char *bridge, struct err *e)
 		goto fail;
 	/* RFC 8415 7.1: All_DHCP_Relay_Agents_and_Servers; RFC 4291 2.7.1: all routers. */
 	step = "join ff02::1:2 / ff02::2";
-	if (join(io->udp, "ff02::1:2", io->ifindex) < 0 || join(io->udp, "ff02::2", io->ifindex) < 0)
+	if (join(io->udp, "ff02::1:2", io->ifindex) < 0 ||
+	    join(io->udp, "ff02::2", io->ifindex) < 0)
 		goto fail;
 
 	if ((ret = dhcp_sock_bridge_mac(io->udp, bridge, io->mac, e)))
@@ -159,8 +161,12 @@ ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src
 	struct sockaddr_ll sll = { 0 };
 	struct iovec iov = { buf, cap };
 	struct msghdr mh = {
-		.msg_name = &sll, .msg_namelen = sizeof(sll), .msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		.msg_name = &sll,
+		.msg_namelen = sizeof(sll),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
 	};
 	ssize_t n = recvmsg(io->pkt, &mh, MSG_TRUNC);
 
@@ -185,8 +191,10 @@ ssize_t dhcp6_io_recv(struct dhcp6_io *io, uint8_t *buf, size_t cap, uint8_t src
 int dhcp6_io_send(struct dhcp6_io *io, const struct ip6_out *o)
 {
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET, .sll_ifindex = io->ifindex,
-		.sll_halen = 6, .sll_protocol = htons(ETH_P_IPV6),
+		.sll_family = AF_PACKET,
+		.sll_ifindex = io->ifindex,
+		.sll_halen = 6,
+		.sll_protocol = htons(ETH_P_IPV6),
 	};
 
 	memcpy(sll.sll_addr, o->dst_mac, 6);

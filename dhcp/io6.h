@@ -28,10 +28,10 @@
 struct dhcp6_io {
 	int pkt, udp;
 	int ifindex;
-	uint8_t mac[6];			/* the bridge's */
-	struct in6_addr ll;		/* the bridge's link-local: source of our packets */
-	bool ll_on_bridge;		/* false: computed (EUI-64), the bridge has none */
-	bool global_on_bridge;		/* a global address on the bridge (should not be) */
+	uint8_t mac[6];	       /* the bridge's */
+	struct in6_addr ll;    /* the bridge's link-local: source of our packets */
+	bool ll_on_bridge;     /* false: computed (EUI-64), the bridge has none */
+	bool global_on_bridge; /* a global address on the bridge (should not be) */
 };
 
 /* Open both sockets on the bridge; 0 or -errno with e naming the step that failed. */

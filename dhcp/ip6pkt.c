@@ -80,15 +80,18 @@ int ip6_parse_ex(struct ip6_view *v, const uint8_t *p, size_t len, bool csum_off
 const char *ip6_parse_err_name(int err)
 {
 	static const char *const names[IP6_PARSE__MAX] = {
-		[IP6_OK] = "ok", [IP6_SHORT] = "ip6_short", [IP6_VERSION] = "ip6_version",
-		[IP6_NEXT_HDR] = "ip6_next_header", [IP6_L4_LEN] = "ip6_l4_length",
+		[IP6_OK] = "ok",
+		[IP6_SHORT] = "ip6_short",
+		[IP6_VERSION] = "ip6_version",
+		[IP6_NEXT_HDR] = "ip6_next_header",
+		[IP6_L4_LEN] = "ip6_l4_length",
 		[IP6_CSUM] = "ip6_checksum",
 	};
 	return err >= 0 && err < IP6_PARSE__MAX ? names[err] : "unknown";
 }
 
-static void hdr(uint8_t *out, const struct in6_addr *src, const struct in6_addr *dst,
-		uint8_t nh, uint8_t hop, size_t plen)
+static void hdr(uint8_t *out, const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh,
+		uint8_t hop, size_t plen)
 {
 	out[0] = 0x60;
 	out[1] = out[2] = out[3] = 0;
@@ -100,9 +103,8 @@ static void hdr(uint8_t *out, const struct in6_addr *src, const struct in6_addr 
 	memcpy(out + 24, dst, 16);
 }
 
-int ip6_build_udp(uint8_t *out, size_t cap, const struct in6_addr *src,
-		  const struct in6_addr *dst, uint16_t sport, uint16_t dport,
-		  const uint8_t *payload, size_t len)
+int ip6_build_udp(uint8_t *out, size_t cap, const struct in6_addr *src, const struct in6_addr *dst,
+		  uint16_t sport, uint16_t dport, const uint8_t *payload, size_t len)
 {
 	uint8_t *u = out + IP6_HDR_LEN;
 	size_t ulen = 8 + len;
@@ -128,9 +130,8 @@ int ip6_build_udp(uint8_t *out, size_t cap, const struct in6_addr *src,
 	return (int)(IP6_HDR_LEN + ulen);
 }
 
-int ip6_build_icmp(uint8_t *out, size_t cap, const struct in6_addr *src,
-		   const struct in6_addr *dst, uint8_t hop_limit, const uint8_t *icmp,
-		   size_t len)
+int ip6_build_icmp(uint8_t *out, size_t cap, const struct in6_addr *src, const struct in6_addr *dst,
+		   uint8_t hop_limit, const uint8_t *icmp, size_t len)
 {
 	uint8_t *m = out + IP6_HDR_LEN;
 	uint16_t c;
@@ -153,7 +154,7 @@ void ip6_ll_from_mac(struct in6_addr *out, const uint8_t mac[6])
 	memset(a, 0, 16);
 	a[0] = 0xfe;
 	a[1] = 0x80;
-	a[8] = mac[0] ^ 0x02;	/* RFC 4291 appendix A: invert the universal/local bit */
+	a[8] = mac[0] ^ 0x02; /* RFC 4291 appendix A: invert the universal/local bit */
 	a[9] = mac[1];
 	a[10] = mac[2];
 	a[11] = 0xff;

@@ -17,7 +17,9 @@
  * 52 where the options are.
  */
 static const uint8_t reject_len[256] = {
-	[OPT_REQUESTED_IP] = 4, [OPT_OVERLOAD] = 1, [OPT_MSG_TYPE] = 1,
+	[OPT_REQUESTED_IP] = 4,
+	[OPT_OVERLOAD] = 1,
+	[OPT_MSG_TYPE] = 1,
 	[OPT_SERVER_ID] = 4,
 };
 
@@ -42,7 +44,7 @@ static const uint8_t min_len[256] = {
 struct inst {
 	uint8_t code;
 	uint8_t len;
-	uint16_t off;	/* offset in the packet */
+	uint16_t off; /* offset in the packet */
 };
 
 /* Each instance needs at least two octets, so this bounds the count. */
@@ -173,8 +175,8 @@ int dhcp_msg_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len)
 	}
 	for (unsigned int i = 0; i < s.n; i++) {
 		const struct inst *in = &s.inst[i];
-		memcpy(m->store + m->opt_off[in->code] + m->opt_len[in->code],
-		       buf + in->off, in->len);
+		memcpy(m->store + m->opt_off[in->code] + m->opt_len[in->code], buf + in->off,
+		       in->len);
 		m->opt_len[in->code] += in->len;
 		set_present(m, in->code);
 	}
@@ -187,7 +189,7 @@ int dhcp_msg_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len)
 		if (m->opt_len[c] < min_len[c])
 			return DHCP_PARSE_OPTLEN;
 		if (ignore_len[c] && m->opt_len[c] != ignore_len[c])
-			m->opt_present[c >> 3] &= (uint8_t)~(1u << (c & 7));
+			m->opt_present[c >> 3] &= (uint8_t) ~(1u << (c & 7));
 	}
 	return DHCP_PARSE_OK;
 }
@@ -195,8 +197,10 @@ int dhcp_msg_parse(struct dhcp_msg *m, const uint8_t *buf, size_t len)
 const char *dhcp_parse_err_name(int err)
 {
 	static const char *const names[DHCP_PARSE__MAX] = {
-		[DHCP_PARSE_OK] = "ok", [DHCP_PARSE_SHORT] = "short",
-		[DHCP_PARSE_LONG] = "too_long", [DHCP_PARSE_MAGIC] = "bad_magic",
+		[DHCP_PARSE_OK] = "ok",
+		[DHCP_PARSE_SHORT] = "short",
+		[DHCP_PARSE_LONG] = "too_long",
+		[DHCP_PARSE_MAGIC] = "bad_magic",
 		[DHCP_PARSE_HTYPE] = "bad_htype",
 		[DHCP_PARSE_TRUNCATED] = "truncated_option",
 		[DHCP_PARSE_OPTLEN] = "bad_option_length",

@@ -16,23 +16,23 @@
 
 enum dhcp_parse_err {
 	DHCP_PARSE_OK = 0,
-	DHCP_PARSE_SHORT,	/* shorter than the fixed header + cookie */
-	DHCP_PARSE_LONG,	/* longer than DHCP_MAX_MSG */
-	DHCP_PARSE_MAGIC,	/* no RFC 2131 3 magic cookie */
-	DHCP_PARSE_HTYPE,	/* not Ethernet / 6-octet hardware address */
-	DHCP_PARSE_TRUNCATED,	/* an option runs past its field */
-	DHCP_PARSE_OPTLEN,	/* a fixed-size option has the wrong size */
-	DHCP_PARSE_OVERLOAD,	/* option 52 malformed */
+	DHCP_PARSE_SHORT,     /* shorter than the fixed header + cookie */
+	DHCP_PARSE_LONG,      /* longer than DHCP_MAX_MSG */
+	DHCP_PARSE_MAGIC,     /* no RFC 2131 3 magic cookie */
+	DHCP_PARSE_HTYPE,     /* not Ethernet / 6-octet hardware address */
+	DHCP_PARSE_TRUNCATED, /* an option runs past its field */
+	DHCP_PARSE_OPTLEN,    /* a fixed-size option has the wrong size */
+	DHCP_PARSE_OVERLOAD,  /* option 52 malformed */
 	DHCP_PARSE__MAX,
 };
 
 struct dhcp_msg {
 	uint8_t op, htype, hlen, hops;
-	uint32_t xid;			/* as on the wire */
-	uint16_t secs, flags;		/* host order */
+	uint32_t xid;				 /* as on the wire */
+	uint16_t secs, flags;			 /* host order */
 	uint32_t ciaddr, yiaddr, siaddr, giaddr; /* network order */
 	uint8_t chaddr[16];
-	uint8_t overload;		/* option 52 value, 0 if absent */
+	uint8_t overload; /* option 52 value, 0 if absent */
 
 	/* Concatenated option values, indexed by code. */
 	uint16_t opt_off[256];

@@ -244,8 +244,12 @@ int ndp_echo_reply_parse(const struct ip6_view *v, uint16_t *id, uint16_t *seq)
 const char *ndp_parse_err_name(int err)
 {
 	static const char *const names[NDP_PARSE__MAX] = {
-		[NDP_OK] = "ok", [NDP_NOT_ND] = "nd_type", [NDP_HOP_LIMIT] = "nd_hop_limit",
-		[NDP_CODE] = "nd_code", [NDP_SHORT] = "nd_short", [NDP_OPTION] = "nd_option",
+		[NDP_OK] = "ok",
+		[NDP_NOT_ND] = "nd_type",
+		[NDP_HOP_LIMIT] = "nd_hop_limit",
+		[NDP_CODE] = "nd_code",
+		[NDP_SHORT] = "nd_short",
+		[NDP_OPTION] = "nd_option",
 		[NDP_SOURCE] = "nd_invalid",
 	};
 	return err >= 0 && err < NDP_PARSE__MAX ? names[err] : "unknown";

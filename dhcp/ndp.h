@@ -20,41 +20,41 @@
 
 enum ndp_parse_err {
 	NDP_OK = 0,
-	NDP_NOT_ND,		/* not the ICMPv6 type asked for */
-	NDP_HOP_LIMIT,		/* RFC 4861 6.1/7.1: hop limit not 255 */
-	NDP_CODE,		/* ICMP code not 0 */
-	NDP_SHORT,		/* shorter than the message's fixed part */
-	NDP_OPTION,		/* an option of length 0 or past the end */
-	NDP_SOURCE,		/* source address not allowed for this message */
+	NDP_NOT_ND,    /* not the ICMPv6 type asked for */
+	NDP_HOP_LIMIT, /* RFC 4861 6.1/7.1: hop limit not 255 */
+	NDP_CODE,      /* ICMP code not 0 */
+	NDP_SHORT,     /* shorter than the message's fixed part */
+	NDP_OPTION,    /* an option of length 0 or past the end */
+	NDP_SOURCE,    /* source address not allowed for this message */
 	NDP_PARSE__MAX,
 };
 
 #define NDP_MAX_PREFIXES 4
-#define NDP_MAX_DNS 8
-#define NDP_MAX_ROUTES 8
+#define NDP_MAX_DNS	 8
+#define NDP_MAX_ROUTES	 8
 
 /* RFC 4191 2.3 Route Information: a more-specific route via the RA's source. */
 struct ndp_route {
-	struct in6_addr prefix;		/* bits past len are zero */
-	uint8_t len;			/* 0..128 */
-	uint8_t pref;			/* ND_PREF_* (2 bits) */
-	uint32_t lifetime;		/* seconds; 0xffffffff: infinity */
+	struct in6_addr prefix; /* bits past len are zero */
+	uint8_t len;		/* 0..128 */
+	uint8_t pref;		/* ND_PREF_* (2 bits) */
+	uint32_t lifetime;	/* seconds; 0xffffffff: infinity */
 };
 
 struct ndp_prefix {
 	struct in6_addr prefix;
-	uint8_t len, flags;		/* ND_PI_FLAG_* */
+	uint8_t len, flags; /* ND_PI_FLAG_* */
 	uint32_t valid, preferred;
 };
 
 /* Router Advertisement content (RFC 4861 4.2, RFC 4191 2.3, RFC 8106 5.1/5.2). */
 struct ndp_ra {
-	uint8_t cur_hop_limit, flags;	/* ND_RA_FLAG_* */
-	uint16_t router_lifetime;	/* seconds; 0: not a default router */
+	uint8_t cur_hop_limit, flags; /* ND_RA_FLAG_* */
+	uint16_t router_lifetime;     /* seconds; 0: not a default router */
 	uint32_t reachable, retrans;
 	bool has_slla;
 	uint8_t slla[6];
-	uint32_t mtu;			/* 0: no MTU option */
+	uint32_t mtu; /* 0: no MTU option */
 	struct ndp_prefix pfx[NDP_MAX_PREFIXES];
 	size_t npfx;
 	struct ndp_route route[NDP_MAX_ROUTES];
@@ -62,7 +62,7 @@ struct ndp_ra {
 	struct in6_addr dns[NDP_MAX_DNS];
 	size_t ndns;
 	uint32_t dns_lifetime;
-	const uint8_t *dnssl;		/* uncompressed names (dhcp/dnsname.h) */
+	const uint8_t *dnssl; /* uncompressed names (dhcp/dnsname.h) */
 	size_t dnssl_len;
 	uint32_t dnssl_lifetime;
 };
@@ -74,7 +74,7 @@ struct ndp_rs {
 
 struct ndp_na {
 	struct in6_addr target;
-	uint8_t flags;			/* ND_NA_FLAG_* */
+	uint8_t flags; /* ND_NA_FLAG_* */
 	bool has_tlla;
 	uint8_t tlla[6];
 };
@@ -95,8 +95,7 @@ const char *ndp_parse_err_name(int err);
 
 /* Builders: the message length, or -ENOSPC (-EINVAL: a route's len over 128). */
 int ndp_ra_build(uint8_t *out, size_t cap, const struct ndp_ra *ra);
-int ndp_ns_build(uint8_t *out, size_t cap, const struct in6_addr *target,
-		 const uint8_t slla[6]);
+int ndp_ns_build(uint8_t *out, size_t cap, const struct in6_addr *target, const uint8_t slla[6]);
 int ndp_echo_build(uint8_t *out, size_t cap, uint16_t id, uint16_t seq);
 
 #endif

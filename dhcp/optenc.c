@@ -37,7 +37,7 @@ int dhcp_encode_routes(const struct dhcp_route *r, size_t n, uint8_t *out, size_
 bool dhcp_domain_valid(const char *name)
 {
 	size_t total = strlen(name), label = 0;
-	bool numeric = true;	/* the current label has only digits so far */
+	bool numeric = true; /* the current label has only digits so far */
 
 	if (total && name[total - 1] == '.')
 		total--;
@@ -72,8 +72,8 @@ bool dhcp_domain_valid(const char *name)
 }
 
 /* Compare the wire name at buf[p] (following pointers) with labels[0..n). */
-static bool wire_equals(const uint8_t *buf, size_t len, size_t p,
-			const char *const *labels, const uint8_t *lens, size_t n)
+static bool wire_equals(const uint8_t *buf, size_t len, size_t p, const char *const *labels,
+			const uint8_t *lens, size_t n)
 {
 	size_t i = 0;
 	int hops = 0;
@@ -129,7 +129,8 @@ int dhcp_encode_search(const char *const *names, size_t n, uint8_t *out, size_t 
 		size_t target = 0;
 		for (size_t i = 0; i < nl && split == nl; i++) {
 			for (size_t j = 0; j < nstarts; j++) {
-				if (wire_equals(out, len, starts[j], labels + i, lens + i, nl - i)) {
+				if (wire_equals(out, len, starts[j], labels + i, lens + i,
+						nl - i)) {
 					split = i;
 					target = starts[j];
 					break;
@@ -247,8 +248,7 @@ const char *dhcp_option_refused(uint8_t code)
 	return NULL;
 }
 
-int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
-			  size_t *len)
+int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap, size_t *len)
 {
 	char *end;
 	long c = strtol(arg, &end, 10);
@@ -259,7 +259,7 @@ int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t c
 	*code = (uint8_t)c;
 	if (dhcp_option_refused(*code))
 		return -EPERM;
-	for (const char *p = end + 1; *p; ) {
+	for (const char *p = end + 1; *p;) {
 		int hi, lo;
 
 		if (*p == ':' || *p == ' ') {
@@ -268,8 +268,10 @@ int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t c
 		}
 		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]))
 			return -EINVAL;
-		hi = isdigit((unsigned char)p[0]) ? p[0] - '0' : (tolower((unsigned char)p[0]) - 'a' + 10);
-		lo = isdigit((unsigned char)p[1]) ? p[1] - '0' : (tolower((unsigned char)p[1]) - 'a' + 10);
+		hi = isdigit((unsigned char)p[0]) ? p[0] - '0' :
+						    (tolower((unsigned char)p[0]) - 'a' + 10);
+		lo = isdigit((unsigned char)p[1]) ? p[1] - '0' :
+						    (tolower((unsigned char)p[1]) - 'a' + 10);
 		if (n >= cap)
 			return -EINVAL;
 		val[n++] = (uint8_t)(hi << 4 | lo);

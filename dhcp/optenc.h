@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 struct dhcp_route {
-	uint32_t dst;		/* network order; host bits are ignored */
-	uint8_t prefix;		/* 0..32 */
-	uint32_t gateway;	/* network order; 0 = on-link (RFC 3442) */
+	uint32_t dst;	  /* network order; host bits are ignored */
+	uint8_t prefix;	  /* 0..32 */
+	uint32_t gateway; /* network order; 0 = on-link (RFC 3442) */
 };
 
 /*
@@ -65,7 +65,6 @@ const char *dhcp_option_refused(uint8_t code);
  * "CODE:HEX" (--dhcp-option) into code/value; 0, -EINVAL (syntax, code
  * outside 1-254, too long) or -EPERM (dhcp_option_refused()).
  */
-int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap,
-			  size_t *len);
+int dhcp_parse_option_arg(const char *arg, uint8_t *code, uint8_t *val, size_t cap, size_t *len);
 
 #endif

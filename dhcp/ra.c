@@ -6,7 +6,8 @@
 #include "dhcp/proto6.h"
 #include "dhcp/ra.h"
 
-static const struct in6_addr all_nodes = { { { 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } };
+static const struct in6_addr all_nodes = { { { 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					       1 } } };
 
 /* xorshift32: the random delays RFC 4861 asks for need no quality. */
 static uint32_t rnd(struct ra_router *r)
@@ -48,7 +49,9 @@ static void add_routes(struct ra_router *r)
 
 		if (ra->nroutes < NDP_MAX_ROUTES) {
 			ra->route[ra->nroutes++] = (struct ndp_route){
-				c->route[i].prefix, c->route[i].len, c->route[i].pref,
+				c->route[i].prefix,
+				c->route[i].len,
+				c->route[i].pref,
 				RA_ROUTER_LIFETIME,
 			};
 			len = ndp_ra_build(scratch, limit, ra);
@@ -116,9 +119,8 @@ static void build_ra_info(struct ra_router *r)
 	add_routes(r);
 }
 
-void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg,
-		  const uint8_t bridge_mac[6], const struct in6_addr *bridge_ll, uint32_t seed,
-		  uint64_t now)
+void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg, const uint8_t bridge_mac[6],
+		  const struct in6_addr *bridge_ll, uint32_t seed, uint64_t now)
 {
 	bool same_gw = r->phase == RA_READY && r->cfg.has_default == cfg->has_default &&
 		       !memcmp(&r->cfg.gateway, &cfg->gateway, 16);
@@ -171,8 +173,10 @@ void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg,
 const char *ra_drop_name(int reason)
 {
 	static const char *const names[RA_DROP__MAX] = {
-		[RA_DROP_FOREIGN_MAC] = "foreign_mac", [RA_DROP_INVALID] = "invalid",
-		[RA_DROP_UNEXPECTED] = "unexpected", [RA_DROP_OTHER_ROUTER] = "other_router_ra",
+		[RA_DROP_FOREIGN_MAC] = "foreign_mac",
+		[RA_DROP_INVALID] = "invalid",
+		[RA_DROP_UNEXPECTED] = "unexpected",
+		[RA_DROP_OTHER_ROUTER] = "other_router_ra",
 	};
 	return reason > 0 && reason < RA_DROP__MAX ? names[reason] : "unknown";
 }
@@ -223,8 +227,7 @@ static void on_na(struct ra_router *r, const uint8_t src_mac[6], const struct ip
 	r->next_probe = 0;
 }
 
-static void on_echo_reply(struct ra_router *r, const uint8_t src_mac[6],
-			  const struct ip6_view *v)
+static void on_echo_reply(struct ra_router *r, const uint8_t src_mac[6], const struct ip6_view *v)
 {
 	uint16_t id, seq;
 
@@ -244,8 +247,7 @@ static void on_echo_reply(struct ra_router *r, const uint8_t src_mac[6],
 	build_ra_info(r);
 }
 
-void ra_input(struct ra_router *r, uint64_t now, const uint8_t src_mac[6],
-	      const struct ip6_view *v)
+void ra_input(struct ra_router *r, uint64_t now, const uint8_t src_mac[6], const struct ip6_view *v)
 {
 	if (v->next_hdr != IP6_NH_ICMPV6 || v->l4_len < 1)
 		return drop(r, RA_DROP_INVALID);
@@ -286,10 +288,12 @@ static int probe(struct ra_router *r, uint64_t now, struct ip6_out *out, uint64_
 	r->next_probe = now + (r->probes < 10 ? 1000 : 10000);
 	*next = r->next_probe;
 	if (r->probes == 10)
-		log_warn("ra", r->phase == RA_FIND_MAC ?
-			 "the IPv6 gateway does not answer neighbour solicitations: no RAs yet" :
-			 "the IPv6 gateway does not answer echo requests to ff02::1: no RAs yet",
-			 NULL);
+		log_warn(
+			"ra",
+			r->phase == RA_FIND_MAC ?
+				"the IPv6 gateway does not answer neighbour solicitations: no RAs yet" :
+				"the IPv6 gateway does not answer echo requests to ff02::1: no RAs yet",
+			NULL);
 	if (r->phase == RA_FIND_MAC) {
 		/* RFC 4861 7.2.2: to the solicited-node group, with our SLLA. */
 		len = ndp_ns_build(msg, sizeof(msg), &r->cfg.gateway, r->bridge_mac);
@@ -301,8 +305,8 @@ static int probe(struct ra_router *r, uint64_t now, struct ip6_out *out, uint64_
 		/* A unicast frame: only the gateway sees (and answers) it. */
 		memcpy(out->dst_mac, r->router_mac, 6);
 	}
-	len = ip6_build_icmp(out->buf, sizeof(out->buf), &r->bridge_ll, &dst, ND_HOP_LIMIT,
-			     msg, (size_t)len);
+	len = ip6_build_icmp(out->buf, sizeof(out->buf), &r->bridge_ll, &dst, ND_HOP_LIMIT, msg,
+			     (size_t)len);
 	if (len < 0)
 		return 0;
 	out->len = (size_t)len;
@@ -317,8 +321,8 @@ static int send_ra(struct ra_router *r, const struct in6_addr *dst, struct ip6_o
 	if (len < 0)
 		return 0;
 	/* RFC 4861 6.1.2: the source MUST be link-local, hop limit 255. */
-	len = ip6_build_icmp(out->buf, sizeof(out->buf), &r->router_ll, dst, ND_HOP_LIMIT,
-			     msg, (size_t)len);
+	len = ip6_build_icmp(out->buf, sizeof(out->buf), &r->router_ll, dst, ND_HOP_LIMIT, msg,
+			     (size_t)len);
 	if (len < 0)
 		return 0;
 	out->len = (size_t)len;

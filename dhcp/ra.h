@@ -21,29 +21,29 @@
 #include "dhcp/ndp.h"
 
 /* RFC 4861 6.2.1 / 10 defaults (MaxRtrAdvInterval 600 s, Min 0.33 of it). */
-#define RA_MAX_INTERVAL_MS	600000u
-#define RA_MIN_INTERVAL_MS	200000u
-#define RA_ROUTER_LIFETIME	1800	/* 3 * MaxRtrAdvInterval */
-#define RA_INITIAL_COUNT	3	/* MAX_INITIAL_RTR_ADVERTISEMENTS */
-#define RA_INITIAL_INTERVAL_MS	16000u	/* MAX_INITIAL_RTR_ADVERT_INTERVAL */
-#define RA_MAX_DELAY_MS		500u	/* MAX_RA_DELAY_TIME */
-#define RA_MIN_DELAY_MS		3000u	/* MIN_DELAY_BETWEEN_RAS */
+#define RA_MAX_INTERVAL_MS     600000u
+#define RA_MIN_INTERVAL_MS     200000u
+#define RA_ROUTER_LIFETIME     1800   /* 3 * MaxRtrAdvInterval */
+#define RA_INITIAL_COUNT       3      /* MAX_INITIAL_RTR_ADVERTISEMENTS */
+#define RA_INITIAL_INTERVAL_MS 16000u /* MAX_INITIAL_RTR_ADVERT_INTERVAL */
+#define RA_MAX_DELAY_MS	       500u   /* MAX_RA_DELAY_TIME */
+#define RA_MIN_DELAY_MS	       3000u  /* MIN_DELAY_BETWEEN_RAS */
 /* The largest RA message built (ICMPv6, without the IPv6 header). */
-#define RA_MSG_MAX		1400
+#define RA_MSG_MAX 1400
 /* RFC 8106 5.1/5.2: lifetimes of at least 3 * MaxRtrAdvInterval. */
-#define RA_DNS_LIFETIME		1800
+#define RA_DNS_LIFETIME 1800
 
 enum ra_phase {
-	RA_FIND_MAC,		/* NS for the global gateway, waiting for its NA */
-	RA_FIND_LL,		/* Echo to ff02::1 at the gateway MAC, waiting for the reply */
+	RA_FIND_MAC, /* NS for the global gateway, waiting for its NA */
+	RA_FIND_LL,  /* Echo to ff02::1 at the gateway MAC, waiting for the reply */
 	RA_READY,
 };
 
 enum ra_drop {
 	RA_DROP_FOREIGN_MAC = 1,
-	RA_DROP_INVALID,	/* failed the RFC 4861 validity checks */
-	RA_DROP_UNEXPECTED,	/* NA / echo reply not asked for */
-	RA_DROP_OTHER_ROUTER,	/* an RA from someone else on the link */
+	RA_DROP_INVALID,      /* failed the RFC 4861 validity checks */
+	RA_DROP_UNEXPECTED,   /* NA / echo reply not asked for */
+	RA_DROP_OTHER_ROUTER, /* an RA from someone else on the link */
 	RA_DROP__MAX,
 };
 
@@ -65,7 +65,7 @@ struct ra_router {
 	struct in6_addr bridge_ll;
 
 	enum ra_phase phase;
-	struct in6_addr router_ll;	/* the RA's source */
+	struct in6_addr router_ll; /* the RA's source */
 	uint8_t router_mac[6];
 	bool has_router_mac;
 	uint16_t echo_id;
@@ -73,23 +73,22 @@ struct ra_router {
 	unsigned int probes;
 
 	struct ndp_ra ra;
-	size_t routes_left_out;		/* cfg routes without room in the RA */
+	size_t routes_left_out; /* cfg routes without room in the RA */
 	uint8_t dnssl[1024];
-	uint64_t next_ra;		/* periodic, to ff02::1 */
-	uint64_t last_mcast;		/* 0: none sent yet */
+	uint64_t next_ra;    /* periodic, to ff02::1 */
+	uint64_t last_mcast; /* 0: none sent yet */
 	unsigned int initial_left;
-	bool pending_rs;		/* an RS waits for its (delayed) answer */
+	bool pending_rs; /* an RS waits for its (delayed) answer */
 	uint64_t rs_due;
-	struct in6_addr rs_src;		/* unicast answer target, or unspecified */
+	struct in6_addr rs_src; /* unicast answer target, or unspecified */
 
 	uint32_t rng;
 	struct ra_counters cnt;
 };
 
 /* (Re)configure; seed makes the RFC 4861 random delays. */
-void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg,
-		  const uint8_t bridge_mac[6], const struct in6_addr *bridge_ll, uint32_t seed,
-		  uint64_t now);
+void ra_configure(struct ra_router *r, const struct dhcp6_config *cfg, const uint8_t bridge_mac[6],
+		  const struct in6_addr *bridge_ll, uint32_t seed, uint64_t now);
 
 /* An ICMPv6 packet from link-layer source src_mac (RS, NA, echo reply, RA). */
 void ra_input(struct ra_router *r, uint64_t now, const uint8_t src_mac[6],

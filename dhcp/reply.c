@@ -65,7 +65,7 @@ static size_t cut(const struct dhcp_optref *o, size_t off, size_t max)
 			size_t item = 1 + (o->data[off + n] + 7u) / 8u + 4;
 
 			if (item > left - n)
-				item = left - n;	/* malformed tail: one item */
+				item = left - n; /* malformed tail: one item */
 			if (n + item > max)
 				break;
 			n += item;
@@ -80,13 +80,13 @@ static size_t cut(const struct dhcp_optref *o, size_t off, size_t max)
 	}
 }
 
-static bool add_chunk(struct plan *p, const struct dhcp_optref *o, size_t field,
-		      size_t off, size_t len)
+static bool add_chunk(struct plan *p, const struct dhcp_optref *o, size_t field, size_t off,
+		      size_t len)
 {
 	if (p->nchunks == MAX_CHUNKS)
 		return false;
-	p->chunks[p->nchunks++] = (struct chunk){ o->code, (uint8_t)field, (uint8_t)len,
-						  o->data + off };
+	p->chunks[p->nchunks++] =
+		(struct chunk){ o->code, (uint8_t)field, (uint8_t)len, o->data + off };
 	p->used[field] += 2 + len;
 	return true;
 }
@@ -142,8 +142,8 @@ static bool place(struct plan *p, size_t nfields, const struct dhcp_optref *o)
  * are still tried, so a smaller, less important option may go in after a
  * larger one was left out.
  */
-static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *opts,
-		      size_t nopts, struct dhcp_build_info *info)
+static int plan_place(struct plan *p, size_t nfields, const struct dhcp_optref *opts, size_t nopts,
+		      struct dhcp_build_info *info)
 {
 	info->ndropped = 0;
 	p->nchunks = 0;
@@ -183,9 +183,9 @@ static size_t write_field(uint8_t *out, const struct plan *p, int field)
 	return len;
 }
 
-int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
-		     uint8_t type, uint32_t yiaddr, const struct dhcp_optref *opts,
-		     size_t nopts, struct dhcp_build_info *info)
+int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req, uint8_t type,
+		     uint32_t yiaddr, const struct dhcp_optref *opts, size_t nopts,
+		     struct dhcp_build_info *info)
 {
 	static __thread struct plan p;
 	uint32_t magic = htonl(DHCP_MAGIC);

@@ -21,17 +21,17 @@
  * instance on its own, so each must hold whole items.
  */
 enum dhcp_split {
-	DHCP_SPLIT_NONE,	/* whole; over 255 octets cut anywhere (RFC 3396 4 MUST split) */
-	DHCP_SPLIT_ANY,		/* any octet, fields filled in order (119: RFC 3397 2) */
-	DHCP_SPLIT_ROUTES,	/* between RFC 3442 routes (121, 249) */
-	DHCP_SPLIT_ADDRS,	/* between 4-octet addresses (3, 6, 42) */
+	DHCP_SPLIT_NONE,   /* whole; over 255 octets cut anywhere (RFC 3396 4 MUST split) */
+	DHCP_SPLIT_ANY,	   /* any octet, fields filled in order (119: RFC 3397 2) */
+	DHCP_SPLIT_ROUTES, /* between RFC 3442 routes (121, 249) */
+	DHCP_SPLIT_ADDRS,  /* between 4-octet addresses (3, 6, 42) */
 };
 
 /* An option to place: value may exceed 255 octets (split on output). */
 struct dhcp_optref {
 	uint8_t code;
-	bool required;		/* never dropped: building fails instead */
-	uint8_t split;		/* enum dhcp_split */
+	bool required; /* never dropped: building fails instead */
+	uint8_t split; /* enum dhcp_split */
 	uint16_t len;
 	const uint8_t *data;
 };
@@ -39,8 +39,8 @@ struct dhcp_optref {
 #define DHCP_MAX_OPTREFS 64
 
 struct dhcp_build_info {
-	bool overloaded;		/* sname/file carry options */
-	uint8_t dropped[DHCP_MAX_OPTREFS];	/* codes that did not fit */
+	bool overloaded;		   /* sname/file carry options */
+	uint8_t dropped[DHCP_MAX_OPTREFS]; /* codes that did not fit */
 	size_t ndropped;
 };
 
@@ -56,18 +56,18 @@ size_t dhcp_reply_max_len(const struct dhcp_msg *req, uint16_t mtu);
  * order of importance.  Returns the length or -ENOSPC when a required
  * option cannot fit even with overload.
  */
-int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req,
-		     uint8_t type, uint32_t yiaddr, const struct dhcp_optref *opts,
-		     size_t nopts, struct dhcp_build_info *info);
+int dhcp_reply_build(uint8_t *out, size_t max_len, const struct dhcp_msg *req, uint8_t type,
+		     uint32_t yiaddr, const struct dhcp_optref *opts, size_t nopts,
+		     struct dhcp_build_info *info);
 
 enum dhcp_dest_kind {
-	DHCP_DEST_BROADCAST,	/* 255.255.255.255 / ff:ff:ff:ff:ff:ff */
-	DHCP_DEST_UNICAST,	/* ip to mac: needs a raw frame */
+	DHCP_DEST_BROADCAST, /* 255.255.255.255 / ff:ff:ff:ff:ff:ff */
+	DHCP_DEST_UNICAST,   /* ip to mac: needs a raw frame */
 };
 
 struct dhcp_dest {
 	enum dhcp_dest_kind kind;
-	uint32_t ip;		/* network order */
+	uint32_t ip; /* network order */
 	uint8_t mac[6];
 	const char *why;
 };

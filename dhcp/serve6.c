@@ -6,9 +6,8 @@
 #include "dhcp/proto6.h"
 #include "dhcp/serve6.h"
 
-int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg,
-		     const uint8_t bridge_mac[6], const struct in6_addr *bridge_ll,
-		     uint32_t seed, uint64_t now)
+int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg, const uint8_t bridge_mac[6],
+		     const struct in6_addr *bridge_ll, uint32_t seed, uint64_t now)
 {
 	int ret = dhcp6_server_configure(&s->dhcp, cfg, bridge_mac);
 
@@ -20,8 +19,8 @@ int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg,
 	return 0;
 }
 
-int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6],
-		 const uint8_t *pkt, size_t len, bool csum_offloaded, struct ip6_out *out)
+int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6], const uint8_t *pkt,
+		 size_t len, bool csum_offloaded, struct ip6_out *out)
 {
 	struct ip6_view *v = &s->v;
 	int ret;
@@ -52,8 +51,8 @@ int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6],
 	if (dhcp6_server_handle(&s->dhcp, src_mac, v->dst.s6_addr[0] == 0xff, v->l4, v->l4_len,
 				&s->reply) != 1)
 		return 0;
-	ret = ip6_build_udp(out->buf, sizeof(out->buf), &s->bridge_ll, &v->src,
-			    DHCP6_SERVER_PORT, v->sport, s->reply.buf, s->reply.len);
+	ret = ip6_build_udp(out->buf, sizeof(out->buf), &s->bridge_ll, &v->src, DHCP6_SERVER_PORT,
+			    v->sport, s->reply.buf, s->reply.len);
 	if (ret < 0) {
 		s->dhcp.cnt.dropped[DHCP6_DROP_BUILD]++;
 		return 0;
@@ -92,15 +91,17 @@ void serve6_log_counters(const struct serve6 *s, const char *msg)
 	ip = json_object();
 	for (int i = 1; i < IP6_PARSE__MAX; i++)
 		if (s->dropped_ip6[i])
-			json_object_set_new(ip, ip6_parse_err_name(i), json_integer((json_int_t)s->dropped_ip6[i]));
+			json_object_set_new(ip, ip6_parse_err_name(i),
+					    json_integer((json_int_t)s->dropped_ip6[i]));
 	ra = json_object();
 	for (int i = 1; i < RA_DROP__MAX; i++)
 		if (s->ra.cnt.dropped[i])
-			json_object_set_new(ra, ra_drop_name(i), json_integer((json_int_t)s->ra.cnt.dropped[i]));
-	log_info("ra", msg, "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
-		 "rx", (json_int_t)s->rx, "not_ours", (json_int_t)s->not_ours,
-		 "tx_errors", (json_int_t)s->tx_errors,
-		 "dhcp6_sent", (json_int_t)s->tx_dhcp6, "rs", (json_int_t)s->ra.cnt.rs,
-		 "ra_sent", (json_int_t)s->ra.cnt.ra_sent, "probes", (json_int_t)s->ra.cnt.probes,
-		 "router_found", s->ra.phase == RA_READY, "dropped_ip6", ip, "dropped_nd", ra);
+			json_object_set_new(ra, ra_drop_name(i),
+					    json_integer((json_int_t)s->ra.cnt.dropped[i]));
+	log_info("ra", msg, "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}", "rx",
+		 (json_int_t)s->rx, "not_ours", (json_int_t)s->not_ours, "tx_errors",
+		 (json_int_t)s->tx_errors, "dhcp6_sent", (json_int_t)s->tx_dhcp6, "rs",
+		 (json_int_t)s->ra.cnt.rs, "ra_sent", (json_int_t)s->ra.cnt.ra_sent, "probes",
+		 (json_int_t)s->ra.cnt.probes, "router_found", s->ra.phase == RA_READY,
+		 "dropped_ip6", ip, "dropped_nd", ra);
 }

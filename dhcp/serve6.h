@@ -24,21 +24,20 @@ struct serve6 {
 	struct ip6_view v;
 	uint8_t bridge_mac[6];
 	struct in6_addr bridge_ll;
-	uint64_t rx, not_ours, tx_dhcp6, tx_errors;	/* tx_errors: the caller's sends */
+	uint64_t rx, not_ours, tx_dhcp6, tx_errors; /* tx_errors: the caller's sends */
 	uint64_t dropped_ip6[IP6_PARSE__MAX];
 };
 
 /* 0 or -EINVAL (nothing to serve: no global pod address). */
-int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg,
-		     const uint8_t bridge_mac[6], const struct in6_addr *bridge_ll,
-		     uint32_t seed, uint64_t now);
+int serve6_configure(struct serve6 *s, const struct dhcp6_config *cfg, const uint8_t bridge_mac[6],
+		     const struct in6_addr *bridge_ll, uint32_t seed, uint64_t now);
 
 /*
  * Returns 1 with *out to send, 0 when consumed or dropped (counted).
  * csum_offloaded: see ip6_parse_ex().
  */
-int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6],
-		 const uint8_t *pkt, size_t len, bool csum_offloaded, struct ip6_out *out);
+int serve6_input(struct serve6 *s, uint64_t now, const uint8_t src_mac[6], const uint8_t *pkt,
+		 size_t len, bool csum_offloaded, struct ip6_out *out);
 
 /* Timers (RAs, gateway discovery): 1 with *out to send; *next = when to call again. */
 int serve6_output(struct serve6 *s, uint64_t now, struct ip6_out *out, uint64_t *next);

@@ -68,11 +68,11 @@ int dhcp_server_configure(struct dhcp_server *s, const struct dhcp_config *cfg)
 const char *dhcp_drop_name(int reason)
 {
 	static const char *const names[DHCP_DROP__MAX] = {
-		[DHCP_DROP_BOOTREPLY] = "bootreply", [DHCP_DROP_RELAYED] = "relayed",
-		[DHCP_DROP_FOREIGN_MAC] = "foreign_mac", [DHCP_DROP_NO_TYPE] = "no_msg_type",
-		[DHCP_DROP_BAD_TYPE] = "bad_msg_type", [DHCP_DROP_BAD_REQUEST] = "bad_request",
-		[DHCP_DROP_OTHER_SERVER] = "other_server",
-		[DHCP_DROP_WRONG_IFACE] = "wrong_iface", [DHCP_DROP_BUILD] = "reply_too_big",
+		[DHCP_DROP_BOOTREPLY] = "bootreply",	   [DHCP_DROP_RELAYED] = "relayed",
+		[DHCP_DROP_FOREIGN_MAC] = "foreign_mac",   [DHCP_DROP_NO_TYPE] = "no_msg_type",
+		[DHCP_DROP_BAD_TYPE] = "bad_msg_type",	   [DHCP_DROP_BAD_REQUEST] = "bad_request",
+		[DHCP_DROP_OTHER_SERVER] = "other_server", [DHCP_DROP_WRONG_IFACE] = "wrong_iface",
+		[DHCP_DROP_BUILD] = "reply_too_big",
 	};
 	if (reason > 0 && reason < DHCP_PARSE__MAX)
 		return dhcp_parse_err_name(reason);
@@ -87,8 +87,8 @@ static bool log_allowed(struct dhcp_server *s)
 
 	if (now - s->log_window >= DHCP_LOG_WINDOW) {
 		if (s->log_suppressed)
-			log_warn("dhcp", "event log lines suppressed", "{s:i}",
-				 "count", (int)s->log_suppressed);
+			log_warn("dhcp", "event log lines suppressed", "{s:i}", "count",
+				 (int)s->log_suppressed);
 		s->log_window = now;
 		s->log_count = 0;
 		s->log_suppressed = 0;
@@ -157,20 +157,30 @@ static const struct dhcp_extra *extra_get(const struct dhcp_config *cfg, uint8_t
  * would concatenate with ours (RFC 3396).
  */
 static const bool server_code[256] = {
-	[OPT_SUBNET_MASK] = true, [OPT_ROUTER] = true, [OPT_DNS] = true,
-	[OPT_HOSTNAME] = true, [OPT_DOMAIN] = true, [OPT_MTU] = true,
-	[OPT_BROADCAST] = true, [OPT_NTP] = true, [OPT_LEASE_TIME] = true,
-	[OPT_T1] = true, [OPT_T2] = true, [OPT_SEARCH] = true,
-	[OPT_CLASSLESS_ROUTE] = true, [OPT_MS_CLASSLESS_ROUTE] = true,
+	[OPT_SUBNET_MASK] = true,
+	[OPT_ROUTER] = true,
+	[OPT_DNS] = true,
+	[OPT_HOSTNAME] = true,
+	[OPT_DOMAIN] = true,
+	[OPT_MTU] = true,
+	[OPT_BROADCAST] = true,
+	[OPT_NTP] = true,
+	[OPT_LEASE_TIME] = true,
+	[OPT_T1] = true,
+	[OPT_T2] = true,
+	[OPT_SEARCH] = true,
+	[OPT_CLASSLESS_ROUTE] = true,
+	[OPT_MS_CLASSLESS_ROUTE] = true,
 };
 
 /* The user's value for code if any, else ours when cond holds. */
-#define SLOT(c, req, cond, l, d) do {						\
-		const struct dhcp_extra *x_ = extra_get(cfg, (c));		\
-		if (x_)								\
-			ADD((c), (req), x_->len, x_->data);			\
-		else if (cond)							\
-			ADD((c), (req), (l), (d));				\
+#define SLOT(c, req, cond, l, d)                                   \
+	do {                                                       \
+		const struct dhcp_extra *x_ = extra_get(cfg, (c)); \
+		if (x_)                                            \
+			ADD((c), (req), x_->len, x_->data);        \
+		else if (cond)                                     \
+			ADD((c), (req), (l), (d));                 \
 	} while (0)
 
 /*
@@ -229,8 +239,8 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	     (const uint8_t *)cfg->hostname);
 	/* 249: the pre-RFC 3442 Microsoft code, same format, only on request. */
 	SLOT(OPT_MS_CLASSLESS_ROUTE, false,
-	     s->routes_len && dhcp_msg_requested(m, OPT_MS_CLASSLESS_ROUTE),
-	     s->routes_len, s->v_routes);
+	     s->routes_len && dhcp_msg_requested(m, OPT_MS_CLASSLESS_ROUTE), s->routes_len,
+	     s->v_routes);
 	SLOT(OPT_NTP, false, cfg->nntp, 4 * cfg->nntp, s->v_ntp);
 	/* The rest of --dhcp-option: codes the server has no value for. */
 	for (size_t i = 0; i < cfg->nextra && n < DHCP_MAX_OPTREFS; i++)
@@ -239,15 +249,15 @@ static size_t lease_options(struct dhcp_server *s, const struct dhcp_msg *m, uin
 	return n;
 }
 
-static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
-		 uint32_t yiaddr, bool inform, struct dhcp_reply *r)
+static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type, uint32_t yiaddr,
+		 bool inform, struct dhcp_reply *r)
 {
 	struct dhcp_optref refs[DHCP_MAX_OPTREFS];
 	size_t n = lease_options(s, m, type, inform, refs);
 	int len;
 
-	len = dhcp_reply_build(r->buf, dhcp_reply_max_len(m, s->cfg.mtu), m, type, yiaddr,
-			       refs, n, &r->info);
+	len = dhcp_reply_build(r->buf, dhcp_reply_max_len(m, s->cfg.mtu), m, type, yiaddr, refs, n,
+			       &r->info);
 	if (len < 0)
 		return drop(s, DHCP_DROP_BUILD);
 	if (r->info.ndropped) {
@@ -269,9 +279,15 @@ static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
 	r->yiaddr = yiaddr;
 	dhcp_reply_dest(m, type, yiaddr, &r->dest);
 	switch (type) {
-	case DHCPOFFER: s->cnt.offers++; break;
-	case DHCPACK: s->cnt.acks++; break;
-	case DHCPNAK: s->cnt.naks++; break;
+	case DHCPOFFER:
+		s->cnt.offers++;
+		break;
+	case DHCPACK:
+		s->cnt.acks++;
+		break;
+	case DHCPNAK:
+		s->cnt.naks++;
+		break;
 	}
 	return 1;
 }
@@ -293,8 +309,7 @@ static int reply(struct dhcp_server *s, const struct dhcp_msg *m, uint8_t type,
  * client and one address there is nothing else it could hold, and a NAK
  * moves it to INIT where it learns the new address (KubeVirt #13601).
  */
-static int handle_request(struct dhcp_server *s, const struct dhcp_msg *m,
-			  struct dhcp_reply *r)
+static int handle_request(struct dhcp_server *s, const struct dhcp_msg *m, struct dhcp_reply *r)
 {
 	uint32_t sid, want = 0, addr = s->cfg.addr;
 	bool has_sid = dhcp_msg_addr(m, OPT_SERVER_ID, &sid);
@@ -338,8 +353,7 @@ static int handle_request(struct dhcp_server *s, const struct dhcp_msg *m,
 	return reply(s, m, DHCPACK, addr, false, r);
 }
 
-int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,
-		       struct dhcp_reply *r)
+int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len, struct dhcp_reply *r)
 {
 	struct dhcp_msg *m = &s->msg;
 	int ret, type;
@@ -380,8 +394,9 @@ int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,
 	case DHCPDECLINE:
 		/* RFC 2131 4.3.3: the address is in use elsewhere: nothing to offer instead. */
 		s->cnt.declines++;
-		log_event_lvl(s, LOG_LVL_WARN, "client declined the pod address (in use on the link?)",
-			      m, s->cfg.addr);
+		log_event_lvl(s, LOG_LVL_WARN,
+			      "client declined the pod address (in use on the link?)", m,
+			      s->cfg.addr);
 		return 0;
 	case DHCPRELEASE:
 		s->cnt.releases++;
@@ -399,15 +414,16 @@ void dhcp_server_log_counters(const struct dhcp_server *s, const char *msg)
 
 	for (int i = 1; i < DHCP_DROP__MAX; i++)
 		if (c->dropped[i])
-			json_object_set_new(dropped, dhcp_drop_name(i), json_integer((json_int_t)c->dropped[i]));
+			json_object_set_new(dropped, dhcp_drop_name(i),
+					    json_integer((json_int_t)c->dropped[i]));
 	log_info("dhcp", msg,
-		 "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-		 "rx", (json_int_t)c->rx, "discovers", (json_int_t)c->discovers,
-		 "requests", (json_int_t)c->requests, "informs", (json_int_t)c->informs,
-		 "declines", (json_int_t)c->declines, "releases", (json_int_t)c->releases,
-		 "offers", (json_int_t)c->offers, "acks", (json_int_t)c->acks,
-		 "naks", (json_int_t)c->naks, "tx_errors", (json_int_t)c->tx_errors,
-		 "broadcast_fallback", (json_int_t)c->tx_broadcast_fallback,
-		 "options_dropped", (json_int_t)c->options_dropped,
-		 "overloaded", (json_int_t)c->overloaded, "dropped", dropped);
+		 "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "rx",
+		 (json_int_t)c->rx, "discovers", (json_int_t)c->discovers, "requests",
+		 (json_int_t)c->requests, "informs", (json_int_t)c->informs, "declines",
+		 (json_int_t)c->declines, "releases", (json_int_t)c->releases, "offers",
+		 (json_int_t)c->offers, "acks", (json_int_t)c->acks, "naks", (json_int_t)c->naks,
+		 "tx_errors", (json_int_t)c->tx_errors, "broadcast_fallback",
+		 (json_int_t)c->tx_broadcast_fallback, "options_dropped",
+		 (json_int_t)c->options_dropped, "overloaded", (json_int_t)c->overloaded, "dropped",
+		 dropped);
 }

@@ -58,15 +58,15 @@ struct dhcp_server {
 	uint16_t routes_len;
 	uint8_t v_search[DHCP_MAX_SEARCH * 256];
 	uint16_t search_len;
-	uint16_t domain_len;		/* option 15: the first search domain */
-	bool bcast_ok;			/* a broadcast address exists (not /31, /32) */
+	uint16_t domain_len; /* option 15: the first search domain */
+	bool bcast_ok;	     /* a broadcast address exists (not /31, /32) */
 
 	/* Event log rate limit: at most DHCP_LOG_BURST lines per window. */
 	time_t log_window;
 	unsigned int log_count, log_suppressed;
 };
 
-#define DHCP_LOG_BURST 20
+#define DHCP_LOG_BURST	20
 #define DHCP_LOG_WINDOW 10
 
 /* (Re)load a configuration; 0 or -EINVAL when its options cannot be encoded. */
@@ -77,8 +77,7 @@ int dhcp_server_configure(struct dhcp_server *s, const struct dhcp_config *cfg);
  * when a reply must be sent, 0 when the message is consumed or dropped
  * (counted).
  */
-int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len,
-		       struct dhcp_reply *r);
+int dhcp_server_handle(struct dhcp_server *s, const uint8_t *pkt, size_t len, struct dhcp_reply *r);
 
 const char *dhcp_drop_name(int reason);
 /* One log line with every counter. */

@@ -30,22 +30,24 @@ static int preflight(const struct ns_state *st, struct err *e)
 		return err_at(e, "preflight", err_sys(e, ret, "netlink socket"));
 	ret = nsnl_link_get(sk, st->pod.ifindex, NULL, &l);
 	if (ret || strcmp(l.name, st->pod.iface)) {
-		ret = err_at(e, "preflight", err_set(e, ret ?: -ENODEV, "pod interface %s is not "
-						     "where the cache says (ifindex %d)",
-						     st->pod.iface, st->pod.ifindex));
+		ret = err_at(e, "preflight",
+			     err_set(e, ret ?: -ENODEV,
+				     "pod interface %s is not "
+				     "where the cache says (ifindex %d)",
+				     st->pod.iface, st->pod.ifindex));
 		goto out;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
 		if (!mine[i][0])
-			continue;	/* masquerade: no nic */
+			continue; /* masquerade: no nic */
 		ret = nsnl_link_get(sk, 0, mine[i], &l);
 		if (ret == -ENODEV) {
 			ret = 0;
 			continue;
 		}
 		if (!ret)
-			ret = err_set(e, EEXIST, "a link with the binding's name already exists: %s",
-				      mine[i]);
+			ret = err_set(e, EEXIST,
+				      "a link with the binding's name already exists: %s", mine[i]);
 		else
 			err_sys(e, ret, "cannot look up link %s", mine[i]);
 		ret = err_at(e, "preflight", ret);
@@ -87,7 +89,8 @@ static int binding_state(const struct ns_state *st)
 	if (pod_named && !nsnl_addr_list(sk, pod.ifindex, addrs, NS_MAX_ADDRS, &n))
 		for (int i = 0; i < n; i++)
 			fresh_addr |= addrs[i].family == AF_INET ||
-				      (addrs[i].family == AF_INET6 && addrs[i].scope == RT_SCOPE_UNIVERSE);
+				      (addrs[i].family == AF_INET6 &&
+				       addrs[i].scope == RT_SCOPE_UNIVERSE);
 	nsnl_close(sk);
 	if (nic_ok && br && tap && ph_ours)
 		return BINDING_LIVE;
@@ -116,8 +119,10 @@ static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_
 	if (ret)
 		return err_at(e, "plan", ret);
 	if (st->binding.l2_only)
-		log_info("netsetup", "no IPv4 and no global IPv6 address on the pod interface: L2-only binding, no DHCP",
-			 "{s:s}", "iface", st->pod.iface);
+		log_info(
+			"netsetup",
+			"no IPv4 and no global IPv6 address on the pod interface: L2-only binding, no DHCP",
+			"{s:s}", "iface", st->pod.iface);
 	ns_masq_ipv6_gate(st);
 	ret = preflight(st, e);
 	if (ret)
@@ -125,9 +130,9 @@ static int plan_and_run(const struct ns_opts *o, struct ns_state *st, struct ns_
 	ret = ns_txn_setup(tp, e);
 	if (!ret && st->binding.kind == NS_BINDING_MASQUERADE)
 		log_info("netsetup", "masquerade binding in place", "{s:s, s:s, s:s, s:s, s:s}",
-			 "bridge", st->binding.bridge, "tap", st->binding.tap,
-			 "table", st->binding.masq.table, "guest", st->binding.masq.v4.guest,
-			 "pod_ip", st->binding.masq.v4.pod);
+			 "bridge", st->binding.bridge, "tap", st->binding.tap, "table",
+			 st->binding.masq.table, "guest", st->binding.masq.v4.guest, "pod_ip",
+			 st->binding.masq.v4.pod);
 	else if (!ret)
 		log_info("netsetup", "bridge binding in place", "{s:s, s:s, s:s, s:s, s:s}",
 			 "bridge", st->binding.bridge, "nic", st->binding.nic, "tap",
@@ -154,16 +159,18 @@ static int masq_done(struct ns_txn *t, const char *path, struct err *e)
 	if (ret < 0)
 		return err_at(e, "check", err_sys(e, ret, "cannot check the cached binding"));
 	if (ret == NS_MASQ_PARTIAL)
-		return ret;	/* the journal is rolled back below */
-	log_warn("netsetup", "the cached binding is not in this network namespace "
-		 "(recreated?); keeping the cache as .stale and starting over", "{s:s}", "file", path);
+		return ret; /* the journal is rolled back below */
+	log_warn("netsetup",
+		 "the cached binding is not in this network namespace "
+		 "(recreated?); keeping the cache as .stale and starting over",
+		 "{s:s}", "file", path);
 	ret = ns_txn_rollback(t, e) ?:
-	      err_at(e, "cache", err_sys(e, ns_cache_set_aside(path), "cannot set the cache aside"));
+				      err_at(e, "cache",
+					     err_sys(e, ns_cache_set_aside(path), "cannot set the cache aside"));
 	return ret ? ret : NS_MASQ_ABSENT;
 }
 
-static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path,
-			struct err *e)
+static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path, struct err *e)
 {
 	struct ns_txn t = { .st = st, .cache_path = path };
 	static struct ns_journal_entry old_journal[NS_MAX_JOURNAL];
@@ -181,8 +188,10 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 			/* Names alone are not a binding: state drifts under them. */
 			ret = ns_binding_repair(st);
 			if (!ret) {
-				log_info("netsetup", "binding already in place (cache says done); "
-					 "nothing to do", "{s:s}", "file", path);
+				log_info("netsetup",
+					 "binding already in place (cache says done); "
+					 "nothing to do",
+					 "{s:s}", "file", path);
 				return 0;
 			}
 			if (ret > 0) {
@@ -196,31 +205,37 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 			ret = BINDING_PARTIAL;
 		}
 		if (ret == BINDING_ABSENT) {
-			log_warn("netsetup", "the cached binding is not in this network namespace "
+			log_warn("netsetup",
+				 "the cached binding is not in this network namespace "
 				 "(recreated?); keeping the cache as .stale and starting over",
 				 "{s:s}", "file", path);
 			ret = ns_cache_set_aside(path);
 			if (ret)
-				return err_at(e, "cache", err_sys(e, ret, "cannot set the cache aside"));
+				return err_at(e, "cache",
+					      err_sys(e, ret, "cannot set the cache aside"));
 			ret = -ENOENT;
 		} else if (ret == BINDING_PARTIAL) {
-			log_warn("netsetup", "the cached binding is only partly in place or cannot "
-				 "be repaired; rolling it back and setting up again", "{s:s}", "file", path);
+			log_warn("netsetup",
+				 "the cached binding is only partly in place or cannot "
+				 "be repaired; rolling it back and setting up again",
+				 "{s:s}", "file", path);
 			ret = 0;
 		} else {
-			return err_at(e, "check", err_sys(e, ret, "cannot check the cached binding"));
+			return err_at(e, "check",
+				      err_sys(e, ret, "cannot check the cached binding"));
 		}
 	}
 	if (!ret) {
 		/* The cache's pod state is the truth: the live interface may have lost it. */
 		if (st->n_journal) {
-			log_warn("netsetup", "interrupted setup found; rolling back before retrying",
+			log_warn("netsetup",
+				 "interrupted setup found; rolling back before retrying",
 				 "{s:s, s:i}", "file", path, "steps", st->n_journal);
 			t.retry = true;
 			ret = ns_txn_rollback(&t, e);
 			t.retry = false;
 			if (ret)
-				return ret;	/* step "rollback": of the interrupted setup */
+				return ret; /* step "rollback": of the interrupted setup */
 			memcpy(old_journal, st->journal, sizeof(old_journal));
 			n_old = st->n_journal;
 			st->n_journal = 0;
@@ -232,20 +247,21 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 		 * routes, so a route it could not restore is no obstacle: it is
 		 * never taken away.  The bridge binding takes the interface down.
 		 */
-		ret = ns_discover(o->iface, o->resolv_conf, &st->pod,
-				  o->binding == NS_BINDING_MASQUERADE ? NS_DISCOVER_SKIP_UNRESTORABLE : 0,
-				  e);
+		ret = ns_discover(
+			o->iface, o->resolv_conf, &st->pod,
+			o->binding == NS_BINDING_MASQUERADE ? NS_DISCOVER_SKIP_UNRESTORABLE : 0, e);
 		if (!ret && st->pod.n_unrestorable)
-			log_info("netsetup", "routes the masquerade binding leaves alone are not recorded",
-				 "{s:s, s:i, s:s}", "iface", o->iface, "routes", st->pod.n_unrestorable,
-				 "first", st->pod.unrestorable);
+			log_info("netsetup",
+				 "routes the masquerade binding leaves alone are not recorded",
+				 "{s:s, s:i, s:s}", "iface", o->iface, "routes",
+				 st->pod.n_unrestorable, "first", st->pod.unrestorable);
 		/* A failure here is before any change: the namespace is as it was. */
 		if (ret && !e->code)
 			err_sys(e, ret, "discovery of %s failed", o->iface);
 		if (ret)
 			return err_at(e, "discover", ret);
 	} else {
-		return ret;	/* corrupt or foreign: e says what is wrong */
+		return ret; /* corrupt or foreign: e says what is wrong */
 	}
 	st->version = NS_CACHE_VERSION;
 	ret = plan_and_run(o, st, &t, e);
@@ -259,7 +275,7 @@ static int setup_locked(const struct ns_opts *o, struct ns_state *st, char *path
 
 		memcpy(st->journal, old_journal, sizeof(old_journal));
 		st->n_journal = n_old;
-		if (ns_txn_rollback(&t, &rbe))	/* a second failure: the retry's goes up */
+		if (ns_txn_rollback(&t, &rbe)) /* a second failure: the retry's goes up */
 			err_log("netsetup", "rollback of the interrupted setup failed", &rbe,
 				"{s:s}", "file", path);
 	}
@@ -280,13 +296,13 @@ static int cache_lock(const char *path, struct err *e)
 static int cache_path(const struct ns_opts *o, char *path, size_t len, struct err *e)
 {
 	path[0] = 0;
-	return err_at(e, "cache", err_sys(e, ns_cache_path(o->state_dir, o->iface, path, len),
-					  "cannot name the state cache"));
+	return err_at(e, "cache",
+		      err_sys(e, ns_cache_path(o->state_dir, o->iface, path, len),
+			      "cannot name the state cache"));
 }
 
-
-int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len,
-	     int *lock_fd, struct err *e)
+int ns_setup(const struct ns_opts *o, struct ns_state *st, char *path, size_t len, int *lock_fd,
+	     struct err *e)
 {
 	int ret, lock;
 
@@ -309,12 +325,12 @@ static int teardown_locked(struct ns_txn *t, struct err *e)
 	int ret = ns_cache_read(t->cache_path, t->st, e);
 
 	if (ret == -ENOENT) {
-		log_info("netsetup", "no state cache; nothing to tear down", "{s:s}",
-			 "file", t->cache_path);
+		log_info("netsetup", "no state cache; nothing to tear down", "{s:s}", "file",
+			 t->cache_path);
 		return 0;
 	}
 	if (ret)
-		return ret;	/* corrupt or foreign: e says what is wrong */
+		return ret; /* corrupt or foreign: e says what is wrong */
 	/* A teardown killed halfway must not leave a "done" cache over a
 	 * half-restored namespace: the next setup would take it for a new
 	 * namespace and rediscover a pod interface without its address.  As
@@ -334,8 +350,8 @@ static int teardown_locked(struct ns_txn *t, struct err *e)
 	ret = ns_cache_remove(t->cache_path);
 	if (ret)
 		return err_at(e, "cache", err_sys(e, ret, "cannot remove the state cache"));
-	log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}",
-		 "iface", t->st->pod.iface);
+	log_info("netsetup", "binding torn down; the pod interface is back", "{s:s}", "iface",
+		 t->st->pod.iface);
 	return 0;
 }
 

@@ -66,7 +66,7 @@ int ns_cache_write(const char *path, const struct ns_state *st)
 		goto out;
 	}
 	len = strlen(text);
-	text[len++] = '\n';	/* json_dumps left room: the NUL */
+	text[len++] = '\n'; /* json_dumps left room: the NUL */
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
 
@@ -103,17 +103,21 @@ int ns_cache_read(const char *path, struct ns_state *st, struct err *e)
 	int ret;
 
 	if (access(path, F_OK))
-		return errno == ENOENT ? -ENOENT : err_at(e, "cache", err_sys(e, errno, "state cache"));
+		return errno == ENOENT ? -ENOENT :
+					 err_at(e, "cache", err_sys(e, errno, "state cache"));
 	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
-		return err_at(e, "cache", err_set(e, EINVAL, "state cache is corrupt; not touching "
-						  "it: line %d: %s", jerr.line, jerr.text));
+		return err_at(e, "cache",
+			      err_set(e, EINVAL,
+				      "state cache is corrupt; not touching "
+				      "it: line %d: %s",
+				      jerr.line, jerr.text));
 	ret = ns_state_from_json(j, st, &why);
 	json_decref(j);
 	if (ret)
-		err_at(e, "cache", err_set(e, ret, "state cache %s; not touching it: %s",
-					   ret == -EPROTO ? "has a foreign version" : "is corrupt",
-					   why.msg));
+		err_at(e, "cache",
+		       err_set(e, ret, "state cache %s; not touching it: %s",
+			       ret == -EPROTO ? "has a foreign version" : "is corrupt", why.msg));
 	return ret;
 }
 

@@ -33,7 +33,8 @@ int ns_discover(const char *iface, const char *resolv_conf, struct ns_pod *pod, 
 		goto out;
 	pod->all_tables = true;
 	ret = nsnl_route_list(sk, l.ifindex, pod->routes, NS_MAX_ROUTES, &pod->n_routes,
-			      (flags & NS_DISCOVER_SKIP_UNRESTORABLE) ? &pod->n_unrestorable : NULL, &re);
+			      (flags & NS_DISCOVER_SKIP_UNRESTORABLE) ? &pod->n_unrestorable : NULL,
+			      &re);
 	if (ret) {
 		if (e)
 			*e = re;

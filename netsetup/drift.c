@@ -9,19 +9,28 @@
 const char *ns_role_name(const struct ns_state *st, enum ns_role role)
 {
 	switch (role) {
-	case NS_ROLE_BRIDGE: return st->binding.bridge;
-	case NS_ROLE_NIC: return st->binding.nic;
-	case NS_ROLE_TAP: return st->binding.tap;
-	case NS_ROLE_PLACEHOLDER: return st->binding.placeholder;
-	default: return "?";
+	case NS_ROLE_BRIDGE:
+		return st->binding.bridge;
+	case NS_ROLE_NIC:
+		return st->binding.nic;
+	case NS_ROLE_TAP:
+		return st->binding.tap;
+	case NS_ROLE_PLACEHOLDER:
+		return st->binding.placeholder;
+	default:
+		return "?";
 	}
 }
 
 const char *ns_fix_name(enum ns_fix fix)
 {
 	static const char *const names[] = {
-		[NS_FIX_MAC] = "mac", [NS_FIX_MTU] = "mtu", [NS_FIX_MASTER] = "master",
-		[NS_FIX_UP] = "up", [NS_FIX_DOWN] = "down", [NS_FIX_BRIDGE_ADDR] = "bridge_addr",
+		[NS_FIX_MAC] = "mac",
+		[NS_FIX_MTU] = "mtu",
+		[NS_FIX_MASTER] = "master",
+		[NS_FIX_UP] = "up",
+		[NS_FIX_DOWN] = "down",
+		[NS_FIX_BRIDGE_ADDR] = "bridge_addr",
 		[NS_FIX_BRIDGE_CONF] = "bridge_conf",
 	};
 
@@ -37,8 +46,8 @@ static int add(struct ns_repair *out, int max, int *n, enum ns_role role, enum n
 	return 0;
 }
 
-int ns_drift_plan(const struct ns_state *st, const struct ns_observed *o,
-		  struct ns_repair *out, int max)
+int ns_drift_plan(const struct ns_state *st, const struct ns_observed *o, struct ns_repair *out,
+		  int max)
 {
 	const struct ns_binding *b = &st->binding;
 	const struct nsnl_link *br = &o->link[NS_ROLE_BRIDGE], *nic = &o->link[NS_ROLE_NIC];

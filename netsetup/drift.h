@@ -18,15 +18,15 @@ enum ns_role { NS_ROLE_BRIDGE, NS_ROLE_NIC, NS_ROLE_TAP, NS_ROLE_PLACEHOLDER, NS
 /* What the namespace holds now; link[] by role, every one present. */
 struct ns_observed {
 	struct nsnl_link link[NS_N_ROLES];
-	bool bridge_addr;		/* the bridge's /32 is on it */
-	uint32_t arp_ignore, accept_local;	/* the bridge's IPv4 devconf */
-	bool placeholder_ipv4;		/* every cached IPv4 address is on the placeholder */
+	bool bridge_addr;		   /* the bridge's /32 is on it */
+	uint32_t arp_ignore, accept_local; /* the bridge's IPv4 devconf */
+	bool placeholder_ipv4;		   /* every cached IPv4 address is on the placeholder */
 };
 
 enum ns_fix {
-	NS_FIX_MAC,		/* value: unused; the nic gets binding.nic_mac */
-	NS_FIX_MTU,		/* value: the MTU */
-	NS_FIX_MASTER,		/* value: the bridge's ifindex (then learning off for the nic) */
+	NS_FIX_MAC,    /* value: unused; the nic gets binding.nic_mac */
+	NS_FIX_MTU,    /* value: the MTU */
+	NS_FIX_MASTER, /* value: the bridge's ifindex (then learning off for the nic) */
 	NS_FIX_UP,
 	NS_FIX_DOWN,
 	NS_FIX_BRIDGE_ADDR,
@@ -48,8 +48,8 @@ struct ns_repair {
  * link of the wrong kind, the placeholder without the pod IP): the caller
  * rolls the binding back and sets it up again from the cache.
  */
-int ns_drift_plan(const struct ns_state *st, const struct ns_observed *o,
-		  struct ns_repair *out, int max);
+int ns_drift_plan(const struct ns_state *st, const struct ns_observed *o, struct ns_repair *out,
+		  int max);
 const char *ns_role_name(const struct ns_state *st, enum ns_role role);
 const char *ns_fix_name(enum ns_fix fix);
 

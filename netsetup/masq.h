@@ -16,10 +16,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define NS_MAX_PORTS 16
-#define NS_MASQ_ADDRLEN 46		/* INET6_ADDRSTRLEN */
-#define NS_MASQ_TABLELEN 32		/* "podlaunch-" + IFNAMSIZ fits */
-#define NS_DEFAULT_GUEST_CIDR "10.0.2.0/24"
+#define NS_MAX_PORTS	       16
+#define NS_MASQ_ADDRLEN	       46 /* INET6_ADDRSTRLEN */
+#define NS_MASQ_TABLELEN       32 /* "podlaunch-" + IFNAMSIZ fits */
+#define NS_DEFAULT_GUEST_CIDR  "10.0.2.0/24"
 #define NS_DEFAULT_GUEST_CIDR6 "fd10:0:2::/120"
 
 enum ns_binding_kind { NS_BINDING_BRIDGE, NS_BINDING_MASQUERADE };
@@ -35,16 +35,16 @@ struct ns_masq_net {
 	char guest[NS_MASQ_ADDRLEN];
 	char gateway[NS_MASQ_ADDRLEN];
 	int prefix;
-	char pod[NS_MASQ_ADDRLEN];	/* the pod address NAT'ed to the guest */
+	char pod[NS_MASQ_ADDRLEN]; /* the pod address NAT'ed to the guest */
 };
 
 struct ns_masq {
-	char table[NS_MASQ_TABLELEN];	/* nftables table, family inet */
+	char table[NS_MASQ_TABLELEN]; /* nftables table, family inet */
 	struct ns_masq_net v4;
-	bool ipv6;			/* v6 is served (pod has IPv6 and forwarding is on) */
+	bool ipv6; /* v6 is served (pod has IPv6 and forwarding is on) */
 	struct ns_masq_net v6;
 	struct ns_port_range ports[NS_MAX_PORTS];
-	int n_ports;			/* 0: every TCP, UDP and SCTP port */
+	int n_ports; /* 0: every TCP, UDP and SCTP port */
 };
 
 /* Flag values as parsed (netsetup/masq_opts.c). */

@@ -9,8 +9,13 @@
 #include "common/num.h"
 #include "netsetup/masq.h"
 
-static const struct { const char *name; uint8_t proto; } protos[] = {
-	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "sctp", IPPROTO_SCTP },
+static const struct {
+	const char *name;
+	uint8_t proto;
+} protos[] = {
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ "sctp", IPPROTO_SCTP },
 };
 
 const char *ns_proto_name(uint8_t proto)

@@ -26,7 +26,7 @@ static void v6_host(const struct in6_addr *net, uint8_t host, char *out, size_t 
 {
 	struct in6_addr a = *net;
 
-	a.s6_addr[15] |= host;	/* prefix <= 126: the last two bits are host bits */
+	a.s6_addr[15] |= host; /* prefix <= 126: the last two bits are host bits */
 	inet_ntop(AF_INET6, &a, out, len);
 }
 
@@ -62,7 +62,7 @@ int ns_masq_plan(struct ns_state *st, const struct ns_opts *o, struct err *e)
 	b->kind = NS_BINDING_MASQUERADE;
 	if (snprintf(b->bridge, IFNAMSIZ, "k6t-%s", pod->iface) >= IFNAMSIZ) {
 		return err_set(e, ENAMETOOLONG, "interface name %s too long for k6t-%s (max %d)",
-		               pod->iface, pod->iface, IFNAMSIZ - 1 - 4);
+			       pod->iface, pod->iface, IFNAMSIZ - 1 - 4);
 	}
 	snprintf(b->tap, IFNAMSIZ, "%s", o->tap_name);
 	if (!strcmp(b->tap, b->bridge) || !strcmp(b->tap, pod->iface)) {
@@ -95,17 +95,19 @@ int ns_masq_plan(struct ns_state *st, const struct ns_opts *o, struct err *e)
 			continue;
 		if (a->family == AF_INET && inet_pton(AF_INET, a->addr, &a4) == 1) {
 			if (v4_overlap(a4, a->prefix, mo->net4, mo->prefix4)) {
-				return err_set(e, EINVAL, "guest subnet %s/%d overlaps the pod's %s/%d "
-				               "(choose another --guest-cidr)", m->v4.gateway, mo->prefix4,
-				               a->addr, a->prefix);
+				return err_set(e, EINVAL,
+					       "guest subnet %s/%d overlaps the pod's %s/%d "
+					       "(choose another --guest-cidr)",
+					       m->v4.gateway, mo->prefix4, a->addr, a->prefix);
 			}
 			if (!m->v4.pod[0])
 				snprintf(m->v4.pod, sizeof(m->v4.pod), "%s", a->addr);
 		} else if (a->family == AF_INET6 && inet_pton(AF_INET6, a->addr, &a6) == 1) {
 			if (v6_overlap(&a6, a->prefix, &mo->net6, mo->prefix6)) {
-				return err_set(e, EINVAL, "guest subnet %s/%d overlaps the pod's %s/%d "
-				               "(choose another --guest-cidr6)", m->v6.gateway, mo->prefix6,
-				               a->addr, a->prefix);
+				return err_set(e, EINVAL,
+					       "guest subnet %s/%d overlaps the pod's %s/%d "
+					       "(choose another --guest-cidr6)",
+					       m->v6.gateway, mo->prefix6, a->addr, a->prefix);
 			}
 			if (!m->v6.pod[0])
 				snprintf(m->v6.pod, sizeof(m->v6.pod), "%s", a->addr);
@@ -113,9 +115,9 @@ int ns_masq_plan(struct ns_state *st, const struct ns_opts *o, struct err *e)
 	}
 	if (!m->v4.pod[0]) {
 		return err_set(e, EINVAL, "masquerade binding needs a global IPv4 address on %s",
-		               pod->iface);
+			       pod->iface);
 	}
-	m->ipv6 = false;	/* ns_masq_plan_ipv6 decides */
+	m->ipv6 = false; /* ns_masq_plan_ipv6 decides */
 	memcpy(m->ports, mo->ports, sizeof(m->ports));
 	m->n_ports = mo->n_ports;
 	return 0;

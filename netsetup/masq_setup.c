@@ -39,12 +39,13 @@ void ns_masq_ipv6_gate(struct ns_state *st)
 		close(fd);
 	}
 	if (!on)
-		log_error("netsetup", "IPv6 masquerade needs net.ipv6.conf.all.forwarding=1, which "
+		log_error("netsetup",
+			  "IPv6 masquerade needs net.ipv6.conf.all.forwarding=1, which "
 			  "a pod cannot set (no netlink knob; /proc/sys is read-only): add it to "
 			  "the pod's securityContext.sysctls (an unsafe sysctl: allow it with "
 			  "kubelet --allowed-unsafe-sysctls). Serving IPv4 only",
-			  "{s:s, s:s, s:s}", "step", "ipv6", "missing", "net.ipv6.conf.all.forwarding",
-			  "pod_ipv6", st->binding.masq.v6.pod);
+			  "{s:s, s:s, s:s}", "step", "ipv6", "missing",
+			  "net.ipv6.conf.all.forwarding", "pod_ipv6", st->binding.masq.v6.pod);
 	ns_masq_plan_ipv6(st, on);
 }
 
@@ -54,11 +55,15 @@ int ns_masq_preflight(const struct ns_state *st, struct err *e)
 	int ret = ns_nft_table_exists(table);
 
 	if (ret == 1)
-		return err_at(e, "preflight", err_set(e, EEXIST, "an nftables table with the "
-						      "binding's name already exists: %s", table));
+		return err_at(e, "preflight",
+			      err_set(e, EEXIST,
+				      "an nftables table with the "
+				      "binding's name already exists: %s",
+				      table));
 	if (ret < 0)
 		return err_at(e, "preflight",
-			      err_sys(e, ret, "cannot read the nftables ruleset (table %s)", table));
+			      err_sys(e, ret, "cannot read the nftables ruleset (table %s)",
+				      table));
 	return 0;
 }
 

@@ -10,8 +10,8 @@
 
 static json_t *net_json(const struct ns_masq_net *n)
 {
-	return json_pack("{s:s, s:s, s:i, s:s}", "guest", n->guest, "gateway", n->gateway,
-			 "prefix", n->prefix, "pod", n->pod);
+	return json_pack("{s:s, s:s, s:i, s:s}", "guest", n->guest, "gateway", n->gateway, "prefix",
+			 n->prefix, "pod", n->pod);
 }
 
 json_t *ns_masq_to_json(const struct ns_masq *m)
@@ -20,8 +20,8 @@ json_t *ns_masq_to_json(const struct ns_masq *m)
 
 	for (int i = 0; i < m->n_ports; i++)
 		json_array_append_new(ports, json_pack("{s:s, s:i, s:i}", "proto",
-						       ns_proto_name(m->ports[i].proto),
-						       "from", m->ports[i].lo, "to", m->ports[i].hi));
+						       ns_proto_name(m->ports[i].proto), "from",
+						       m->ports[i].lo, "to", m->ports[i].hi));
 	return json_pack("{s:s, s:o, s:o, s:o}", "table", m->table, "ipv4", net_json(&m->v4),
 			 "ipv6", m->ipv6 ? net_json(&m->v6) : json_null(), "ports", ports);
 }
@@ -61,7 +61,8 @@ int ns_masq_from_json(json_t *j, struct ns_masq *m, struct err *e)
 	memset(m, 0, sizeof(*m));
 	if (!json_is_object(j))
 		return err_set(e, EINVAL, "bad or missing \"binding.masq\"");
-	if (str_field(j, "table", m->table, sizeof(m->table)) || strncmp(m->table, "podlaunch-", 10))
+	if (str_field(j, "table", m->table, sizeof(m->table)) ||
+	    strncmp(m->table, "podlaunch-", 10))
 		return err_set(e, EINVAL, "bad \"binding.masq.table\"");
 	if (net_from_json(json_object_get(j, "ipv4"), AF_INET, &m->v4))
 		return err_set(e, EINVAL, "bad \"binding.masq.ipv4\"");
@@ -81,7 +82,8 @@ int ns_masq_from_json(json_t *j, struct ns_masq *m, struct err *e)
 		if (!json_is_string(json_object_get(pe, "proto")) ||
 		    ns_proto_parse(json_string_value(json_object_get(pe, "proto")), &p->proto) ||
 		    !json_is_integer(lo) || !json_is_integer(hi) || json_integer_value(lo) < 1 ||
-		    json_integer_value(hi) > 65535 || json_integer_value(lo) > json_integer_value(hi))
+		    json_integer_value(hi) > 65535 ||
+		    json_integer_value(lo) > json_integer_value(hi))
 			return err_set(e, EINVAL, "bad \"binding.masq.ports\"");
 		p->lo = (uint16_t)json_integer_value(lo);
 		p->hi = (uint16_t)json_integer_value(hi);

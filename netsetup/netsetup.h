@@ -26,73 +26,73 @@
 #include "common/limits.h"
 #include "netsetup/masq.h"
 
-#define NS_CACHE_VERSION 2
-#define NS_MAX_ADDRS 32
-#define NS_MAX_ROUTES 64
-#define NS_MAX_NEXTHOPS 8
-#define NS_MAX_METRICS 18	/* RTAX_* ids 1..17 (RTAX_MAX on the build headers) */
-#define NS_LFT_FOREVER 0xffffffffu
-#define NS_MAX_NAMESERVERS 16
-#define NS_MAX_SEARCH 32
-#define NS_MAX_OPTIONS 16
-#define NS_MAX_JOURNAL 32
-#define NS_MAX_DHCP_ARGS 64
-#define NS_ADDRSTRLEN 64	/* INET6_ADDRSTRLEN plus a %scope suffix */
-#define NS_DOMAINLEN 254	/* RFC 1035 2.3.4: 253 characters plus NUL */
-#define NS_DEFAULT_STATE_DIR "/var/run/podlaunch"
+#define NS_CACHE_VERSION       2
+#define NS_MAX_ADDRS	       32
+#define NS_MAX_ROUTES	       64
+#define NS_MAX_NEXTHOPS	       8
+#define NS_MAX_METRICS	       18 /* RTAX_* ids 1..17 (RTAX_MAX on the build headers) */
+#define NS_LFT_FOREVER	       0xffffffffu
+#define NS_MAX_NAMESERVERS     16
+#define NS_MAX_SEARCH	       32
+#define NS_MAX_OPTIONS	       16
+#define NS_MAX_JOURNAL	       32
+#define NS_MAX_DHCP_ARGS       64
+#define NS_ADDRSTRLEN	       64  /* INET6_ADDRSTRLEN plus a %scope suffix */
+#define NS_DOMAINLEN	       254 /* RFC 1035 2.3.4: 253 characters plus NUL */
+#define NS_DEFAULT_STATE_DIR   "/var/run/podlaunch"
 #define NS_DEFAULT_BRIDGE_ADDR "169.254.75.10"
-#define NS_DEFAULT_RESOLV "/etc/resolv.conf"
+#define NS_DEFAULT_RESOLV      "/etc/resolv.conf"
 
 struct ns_addr {
-	int family;			/* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	char addr[NS_ADDRSTRLEN];
 	int prefix;
-	int scope;			/* RT_SCOPE_* */
-	uint32_t flags;			/* IFA_F_* as the kernel reported them */
-	char broadcast[NS_ADDRSTRLEN];	/* IPv4 only; "" = none */
-	char peer[NS_ADDRSTRLEN];	/* point-to-point peer; "" = none */
-	char label[IFNAMSIZ];		/* IPv4 IFA_LABEL; "" = the device name */
-	uint32_t valid_lft, preferred_lft;	/* seconds left when read; NS_LFT_FOREVER */
-	int64_t lft_at;			/* CLOCK_BOOTTIME s when read; 0: none, forever */
-	uint32_t metric;		/* IFA_RT_PRIORITY: the prefix route's metric */
-	uint8_t proto;			/* IFAPROT_*: who made it (kernel link-local, RA, ...) */
+	int scope;			   /* RT_SCOPE_* */
+	uint32_t flags;			   /* IFA_F_* as the kernel reported them */
+	char broadcast[NS_ADDRSTRLEN];	   /* IPv4 only; "" = none */
+	char peer[NS_ADDRSTRLEN];	   /* point-to-point peer; "" = none */
+	char label[IFNAMSIZ];		   /* IPv4 IFA_LABEL; "" = the device name */
+	uint32_t valid_lft, preferred_lft; /* seconds left when read; NS_LFT_FOREVER */
+	int64_t lft_at;			   /* CLOCK_BOOTTIME s when read; 0: none, forever */
+	uint32_t metric;		   /* IFA_RT_PRIORITY: the prefix route's metric */
+	uint8_t proto;			   /* IFAPROT_*: who made it (kernel link-local, RA, ...) */
 };
 
 /* One next hop of a multipath route. */
 struct ns_nexthop {
-	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
-	int gw_family;			/* AF_INET6: an IPv6 next hop of an IPv4 route (RTA_VIA); 0: the route's */
+	char gateway[NS_ADDRSTRLEN]; /* "" = on-link */
+	int gw_family; /* AF_INET6: an IPv6 next hop of an IPv4 route (RTA_VIA); 0: the route's */
 	int ifindex;
-	uint32_t flags;			/* RTNH_F_ONLINK only (the rest is state) */
-	int weight;			/* rtnh_hops + 1 */
+	uint32_t flags; /* RTNH_F_ONLINK only (the rest is state) */
+	int weight;	/* rtnh_hops + 1 */
 };
 
 struct ns_route {
 	int family;
-	char dst[NS_ADDRSTRLEN];	/* "0.0.0.0" / "::" for default */
+	char dst[NS_ADDRSTRLEN]; /* "0.0.0.0" / "::" for default */
 	int prefix;
-	char gateway[NS_ADDRSTRLEN];	/* "" = on-link */
+	char gateway[NS_ADDRSTRLEN]; /* "" = on-link */
 	/*
 	 * AF_INET6 for an IPv4 route via an IPv6 next hop (RTA_VIA, RFC
 	 * 5549); 0: gateway is of the route's own family (RTA_GATEWAY).
 	 */
 	int gw_family;
 	int scope;
-	char src[NS_ADDRSTRLEN];	/* preferred source (RTA_PREFSRC); "" = none */
+	char src[NS_ADDRSTRLEN]; /* preferred source (RTA_PREFSRC); "" = none */
 	uint32_t metric;
-	int protocol;			/* RTPROT_* */
+	int protocol; /* RTPROT_* */
 	uint32_t table;
-	int type;			/* RTN_* */
+	int type; /* RTN_* */
 	int tos;
-	uint32_t nh_flags;		/* RTNH_F_* (onlink) */
-	char from[NS_ADDRSTRLEN];	/* source prefix (RTA_SRC, IPv6 "from"); "" = none */
+	uint32_t nh_flags;	  /* RTNH_F_* (onlink) */
+	char from[NS_ADDRSTRLEN]; /* source prefix (RTA_SRC, IPv6 "from"); "" = none */
 	int from_prefix;
-	int pref;			/* IPv6 RTA_PREF (ICMPV6_ROUTER_PREF_*); 0 = medium */
-	uint32_t realms;		/* RTA_FLOW */
-	uint32_t metrics_mask;		/* bit i: metrics[i] (RTAX_i) was given */
+	int pref;	       /* IPv6 RTA_PREF (ICMPV6_ROUTER_PREF_*); 0 = medium */
+	uint32_t realms;       /* RTA_FLOW */
+	uint32_t metrics_mask; /* bit i: metrics[i] (RTAX_i) was given */
 	uint32_t metrics[NS_MAX_METRICS];
-	char cc_algo[16];		/* RTAX_CC_ALGO; "" = none */
-	int n_nexthops;			/* 0: single path (gateway above), else RTA_MULTIPATH */
+	char cc_algo[16]; /* RTAX_CC_ALGO; "" = none */
+	int n_nexthops;	  /* 0: single path (gateway above), else RTA_MULTIPATH */
 	struct ns_nexthop nexthops[NS_MAX_NEXTHOPS];
 };
 
@@ -124,7 +124,7 @@ struct ns_pod {
 	 * the cache.
 	 */
 	int n_unrestorable;
-	char unrestorable[256];	/* as long as struct err's msg */
+	char unrestorable[256]; /* as long as struct err's msg */
 	/*
 	 * routes covers every table but local (cache version 2); false for a
 	 * version 1 cache, which held the main table only, so a restore leaves
@@ -141,7 +141,7 @@ struct ns_binding {
 	char nic[IFNAMSIZ];
 	uint8_t nic_mac[6];
 	char placeholder[IFNAMSIZ];
-	char placeholder_kind[16];	/* "" until created */
+	char placeholder_kind[16]; /* "" until created */
 	char tap[IFNAMSIZ];
 	int queues;
 	int mtu;
@@ -150,8 +150,8 @@ struct ns_binding {
 	bool has_owner;
 	uid_t tap_uid;
 	gid_t tap_gid;
-	enum ns_binding_kind kind;	/* masquerade: no nic, no placeholder */
-	struct ns_masq masq;		/* kind == NS_BINDING_MASQUERADE only */
+	enum ns_binding_kind kind; /* masquerade: no nic, no placeholder */
+	struct ns_masq masq;	   /* kind == NS_BINDING_MASQUERADE only */
 };
 
 enum ns_phase { NS_PHASE_DISCOVERED, NS_PHASE_IN_PROGRESS, NS_PHASE_DONE };
@@ -159,7 +159,7 @@ enum ns_phase { NS_PHASE_DISCOVERED, NS_PHASE_IN_PROGRESS, NS_PHASE_DONE };
 /* One journal entry: a step whose undo must run on rollback. */
 struct ns_journal_entry {
 	char step[32];
-	char old[32];		/* saved value (sysctl), "" when none */
+	char old[32]; /* saved value (sysctl), "" when none */
 };
 
 struct ns_state {
@@ -183,21 +183,21 @@ struct ns_opts {
 	const char *bridge_addr;
 	const char *vmm;
 	int queues;
-	int mtu;		/* 0 = the pod's */
+	int mtu; /* 0 = the pod's */
 	bool has_owner;
 	uid_t tap_uid;
 	gid_t tap_gid;
-	bool has_vmm_user;	/* --vmm-user (run only) */
+	bool has_vmm_user; /* --vmm-user (run only) */
 	uid_t vmm_uid;
 	gid_t vmm_gid;
-	const char *vhost;	/* --vhost auto|on|off (run only); NULL: podvmm's default */
+	const char *vhost; /* --vhost auto|on|off (run only); NULL: podvmm's default */
 	bool no_dhcp;
 	bool help;
-	enum ns_binding_kind binding;	/* --binding */
-	bool has_guest_mac;		/* --guest-mac */
+	enum ns_binding_kind binding; /* --binding */
+	bool has_guest_mac;	      /* --guest-mac */
 	uint8_t guest_mac[6];
-	bool has_masq_flags;		/* --guest-cidr, --guest-cidr6 or --ports given */
-	struct ns_masq_opts masq;	/* defaults filled in by ns_opts_parse */
+	bool has_masq_flags;	  /* --guest-cidr, --guest-cidr6 or --ports given */
+	struct ns_masq_opts masq; /* defaults filled in by ns_opts_parse */
 	/* Flags handed to the DHCP child verbatim (run only). */
 	const char *dhcp_args[NS_MAX_DHCP_ARGS];
 	int n_dhcp_args;

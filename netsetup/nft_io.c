@@ -17,7 +17,6 @@
 #include <libnftnl/common.h>
 #include <libnftnl/table.h>
 
-
 static int sock_open(struct mnl_socket **out)
 {
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);

@@ -37,7 +37,6 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 
-
 #define BATCH_LIMIT (256u * 1024)
 
 struct builder {
@@ -121,8 +120,7 @@ static int match_addr(struct nftnl_rule *r, int family, bool src, const void *a)
 	uint32_t off = family == AF_INET ? (src ? 12 : 16) : (src ? 8 : 24);
 	uint32_t len = family == AF_INET ? 4 : 16;
 
-	return payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, len) ?:
-	       cmp(r, NFT_CMP_EQ, a, len);
+	return payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, len) ?: cmp(r, NFT_CMP_EQ, a, len);
 }
 
 /* th dport A[-B]: the destination port sits at offset 2 in TCP, UDP and SCTP. */
@@ -135,8 +133,9 @@ static int match_dport(struct nftnl_rule *r, uint16_t lo, uint16_t hi)
 		return ret;
 	if (lo == hi)
 		return cmp(r, NFT_CMP_EQ, &blo, 2);
-	return cmp(r, NFT_CMP_GTE, &blo, 2) ?: (payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) ?:
-						 cmp(r, NFT_CMP_LTE, &bhi, 2));
+	return cmp(r, NFT_CMP_GTE, &blo, 2) ?:
+					      (payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) ?:
+						       cmp(r, NFT_CMP_LTE, &bhi, 2));
 }
 
 /* dnat/snat <family> to addr (address only: ports are kept). */
@@ -153,15 +152,15 @@ static int nat_to(struct nftnl_rule *r, uint32_t type, int family, const void *a
 	if (!nat)
 		return -ENOMEM;
 	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_TYPE, type);
-	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY,
+			   family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
 	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
 	return add(r, nat);
 }
 
 /* ---- objects into the batch ---- */
 
-static void put_rule(struct builder *bl, const char *table, const char *chain,
-		     struct nftnl_rule *r)
+static void put_rule(struct builder *bl, const char *table, const char *chain, struct nftnl_rule *r)
 {
 	struct nlmsghdr *nlh;
 
@@ -175,8 +174,8 @@ static void put_rule(struct builder *bl, const char *table, const char *chain,
 	next(bl);
 }
 
-static void put_chain(struct builder *bl, const char *table, const char *name,
-		      uint32_t hook, int32_t prio)
+static void put_chain(struct builder *bl, const char *table, const char *name, uint32_t hook,
+		      int32_t prio)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -200,7 +199,7 @@ static void put_chain(struct builder *bl, const char *table, const char *name,
 }
 
 struct fam {
-	int family;		/* AF_INET, AF_INET6 */
+	int family; /* AF_INET, AF_INET6 */
 	uint8_t nfproto;
 	unsigned char pod[16], guest[16], gateway[16];
 };
@@ -232,13 +231,12 @@ static void dnat_rule(struct builder *bl, const struct ns_state *st, const char 
 		bl->err = bl->err ?: -ENOMEM;
 		return;
 	}
-	ret = (!strcmp(chain, "prerouting") ?
-	       match_ifname(r, NFT_META_IIFNAME, st->pod.iface) : 0) ?:
-	      match_u8(r, NFT_META_NFPROTO, f->nfproto) ?:
-	      match_addr(r, f->family, false, daddr) ?:
-	      match_u8(r, NFT_META_L4PROTO, p->proto) ?:
-	      (p->lo ? match_dport(r, p->lo, p->hi) : 0) ?:
-	      nat_to(r, NFT_NAT_DNAT, f->family, f->guest);
+	ret = (!strcmp(chain, "prerouting") ? match_ifname(r, NFT_META_IIFNAME, st->pod.iface) : 0) ?:
+		      match_u8(r, NFT_META_NFPROTO, f->nfproto)	 ?:
+		      match_addr(r, f->family, false, daddr)	 ?:
+		      match_u8(r, NFT_META_L4PROTO, p->proto)	 ?:
+		      (p->lo ? match_dport(r, p->lo, p->hi) : 0) ?:
+		      nat_to(r, NFT_NAT_DNAT, f->family, f->guest);
 	if (ret)
 		bl->err = bl->err ?: ret;
 	else
@@ -257,10 +255,10 @@ static void postrouting_rules(struct builder *bl, const struct ns_state *st, con
 		return;
 	}
 	/* RFC 3022 NAPT: the guest leaves by the pod interface as the pod IP. */
-	ret = match_ifname(r, NFT_META_OIFNAME, st->pod.iface) ?:
-	      match_u8(r, NFT_META_NFPROTO, f->nfproto) ?:
-	      match_addr(r, f->family, true, f->guest) ?:
-	      add(r, nftnl_expr_alloc("masq"));
+	ret = match_ifname(r, NFT_META_OIFNAME, st->pod.iface)	?:
+		      match_u8(r, NFT_META_NFPROTO, f->nfproto) ?:
+		      match_addr(r, f->family, true, f->guest)	?:
+								  add(r, nftnl_expr_alloc("masq"));
 	if (ret)
 		bl->err = bl->err ?: ret;
 	else
@@ -275,10 +273,10 @@ static void postrouting_rules(struct builder *bl, const struct ns_state *st, con
 		return;
 	}
 	ret = match_ifname(r, NFT_META_OIFNAME, st->binding.bridge) ?:
-	      match_u8(r, NFT_META_NFPROTO, f->nfproto) ?:
-	      match_addr(r, f->family, true, &lo) ?:
-	      match_addr(r, f->family, false, f->guest) ?:
-	      nat_to(r, NFT_NAT_SNAT, f->family, f->gateway);
+		      match_u8(r, NFT_META_NFPROTO, f->nfproto)	    ?:
+		      match_addr(r, f->family, true, &lo)	    ?:
+		      match_addr(r, f->family, false, f->guest)	    ?:
+		      nat_to(r, NFT_NAT_SNAT, f->family, f->gateway);
 	if (ret)
 		bl->err = bl->err ?: ret;
 	else

@@ -26,7 +26,7 @@
 struct ns_nft_batch {
 	char *buf;
 	size_t len;
-	int n_ack;		/* messages in it that the kernel acknowledges */
+	int n_ack; /* messages in it that the kernel acknowledges */
 };
 
 /* The whole table in one batch; NLM_F_EXCL, so an existing table fails it. */

@@ -101,8 +101,8 @@ static int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *chg)
 	return err == -ENOENT ? -ENODEV : err;
 }
 
-int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac,
-		  int mtu, int up, int master)
+int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac, int mtu,
+		  int up, int master)
 {
 	struct rtnl_link *chg = rtnl_link_alloc();
 	struct nl_addr *a = NULL;
@@ -163,8 +163,8 @@ int nsnl_inet_conf_get(struct nl_sock *sk, int ifindex, int id, uint32_t *value)
 	return err;
 }
 
-int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind,
-		  const uint8_t *mac, int mtu)
+int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind, const uint8_t *mac,
+		  int mtu)
 {
 	struct rtnl_link *l = rtnl_link_alloc();
 	struct nl_addr *a = NULL;
@@ -224,8 +224,8 @@ struct dump_ctx {
 	int64_t now;
 	struct ns_addr *addrs;
 	struct ns_route *routes;
-	struct err *e;			/* what a refused route was */
-	int *skipped;			/* non-NULL: refused routes counted, not fatal */
+	struct err *e; /* what a refused route was */
+	int *skipped;  /* non-NULL: refused routes counted, not fatal */
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -234,19 +234,19 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	int ret;
 
 	if (d->err)
-		return MNL_CB_OK;	/* read on to the end of the dump */
+		return MNL_CB_OK; /* read on to the end of the dump */
 	if (*d->n >= d->max) {
 		/* Only counted if it is ours. */
 		struct ns_addr a;
 		struct ns_route r;
 
-		ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &a)
-			       : nsnl_route_parse(nlh, d->ifindex, &r, d->e);
+		ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &a) :
+				 nsnl_route_parse(nlh, d->ifindex, &r, d->e);
 		d->err = ret > 0 ? -E2BIG : ret;
 		return MNL_CB_OK;
 	}
-	ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &d->addrs[*d->n])
-		       : nsnl_route_parse(nlh, d->ifindex, &d->routes[*d->n],
+	ret = d->addrs ? nsnl_addr_parse(nlh, d->ifindex, d->now, &d->addrs[*d->n]) :
+			 nsnl_route_parse(nlh, d->ifindex, &d->routes[*d->n],
 					  d->skipped && *d->skipped ? NULL : d->e);
 	if (ret == -EOPNOTSUPP && d->skipped)
 		++*d->skipped;
@@ -259,7 +259,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 
 static int mnl_dump(struct nlmsghdr *req, struct dump_ctx *d)
 {
-	static char buf[32768];	/* MNL_SOCKET_DUMP_SIZE in newer libmnl */
+	static char buf[32768]; /* MNL_SOCKET_DUMP_SIZE in newer libmnl */
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
 	unsigned int portid;
 	int ret;
@@ -296,15 +296,16 @@ static struct nlmsghdr *dump_req(char *buf, uint16_t type, size_t hdrlen)
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = time(NULL);
-	mnl_nlmsg_put_extra_header(nlh, hdrlen);	/* zeroed: AF_UNSPEC, every table */
+	mnl_nlmsg_put_extra_header(nlh, hdrlen); /* zeroed: AF_UNSPEC, every table */
 	return nlh;
 }
 
 int nsnl_addr_list(struct nl_sock *sk, int ifindex, struct ns_addr *out, int max, int *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .now = nsnl_boottime(),
-			      .addrs = out };
+	struct dump_ctx d = {
+		.ifindex = ifindex, .max = max, .n = n, .now = nsnl_boottime(), .addrs = out
+	};
 
 	*n = 0;
 	return mnl_dump(dump_req(buf, RTM_GETADDR, sizeof(struct ifaddrmsg)), &d);
@@ -336,8 +337,9 @@ int nsnl_route_list(struct nl_sock *sk, int ifindex, struct ns_route *out, int m
 		    int *skipped, struct err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_ctx d = { .ifindex = ifindex, .max = max, .n = n, .routes = out, .e = e,
-			      .skipped = skipped };
+	struct dump_ctx d = {
+		.ifindex = ifindex, .max = max, .n = n, .routes = out, .e = e, .skipped = skipped
+	};
 
 	*n = 0;
 	if (skipped)
@@ -380,8 +382,7 @@ int nsnl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
 	return err;
 }
 
-int nsnl_group_members(struct nl_sock *sk, uint32_t group, const int *ours, int nours,
-		       int *foreign)
+int nsnl_group_members(struct nl_sock *sk, uint32_t group, const int *ours, int nours, int *foreign)
 {
 	struct nl_cache *cache;
 	struct nl_object *o;

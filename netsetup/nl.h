@@ -33,10 +33,10 @@ int nsnl_link_get(struct nl_sock *sk, int ifindex, const char *name, struct nsnl
 
 #define NSNL_KEEP (-1)
 /* Change what is given: name/mac NULL and mtu/up/master NSNL_KEEP leave it. */
-int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac,
-		  int mtu, int up, int master);
-int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind,
-		  const uint8_t *mac, int mtu);
+int nsnl_link_set(struct nl_sock *sk, int ifindex, const char *name, const uint8_t *mac, int mtu,
+		  int up, int master);
+int nsnl_link_add(struct nl_sock *sk, const char *name, const char *kind, const uint8_t *mac,
+		  int mtu);
 int nsnl_link_del(struct nl_sock *sk, int ifindex);
 
 /*

@@ -17,15 +17,33 @@
 
 /* Which subcommands accept a flag. */
 #define C_DISC (1u << NS_CMD_DISCOVER)
-#define C_SET (1u << NS_CMD_SETUP)
+#define C_SET  (1u << NS_CMD_SETUP)
 #define C_TEAR (1u << NS_CMD_TEARDOWN)
-#define C_RUN (1u << NS_CMD_RUN)
+#define C_RUN  (1u << NS_CMD_RUN)
 
 enum flag_id {
-	F_IFACE, F_STATE_DIR, F_RESOLV, F_TAP_NAME, F_QUEUES, F_TAP_OWNER, F_MTU,
-	F_BRIDGE_ADDR, F_VMM, F_VMM_USER, F_VHOST, F_NO_DHCP, F_NO_DHCP4, F_NO_DHCP6,
-	F_DHCP_OPTION, F_LEASE_TIME, F_HELP,
-	F_BINDING, F_GUEST_CIDR, F_GUEST_CIDR6, F_PORTS, F_GUEST_MAC,
+	F_IFACE,
+	F_STATE_DIR,
+	F_RESOLV,
+	F_TAP_NAME,
+	F_QUEUES,
+	F_TAP_OWNER,
+	F_MTU,
+	F_BRIDGE_ADDR,
+	F_VMM,
+	F_VMM_USER,
+	F_VHOST,
+	F_NO_DHCP,
+	F_NO_DHCP4,
+	F_NO_DHCP6,
+	F_DHCP_OPTION,
+	F_LEASE_TIME,
+	F_HELP,
+	F_BINDING,
+	F_GUEST_CIDR,
+	F_GUEST_CIDR6,
+	F_PORTS,
+	F_GUEST_MAC,
 };
 
 static const struct flag {
@@ -42,14 +60,17 @@ static const struct flag {
 	{ "resolv-conf", F_RESOLV, C_DISC | C_SET | C_RUN, true, "PATH",
 	  "resolver configuration (default " NS_DEFAULT_RESOLV ")" },
 	{ "tap-name", F_TAP_NAME, C_SET | C_RUN, true, "NAME", "tap device (default tap0)" },
-	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N", "tap queues, 1-" NET_QUEUE_PAIRS_MAX_STR " (default 1)" },
+	{ "queues", F_QUEUES, C_SET | C_RUN, true, "N",
+	  "tap queues, 1-" NET_QUEUE_PAIRS_MAX_STR " (default 1)" },
 	{ "tap-owner", F_TAP_OWNER, C_SET | C_RUN, true, "UID[:GID]", "owner of the tap" },
-	{ "mtu", F_MTU, C_SET | C_RUN, true, "N", "MTU of bridge, nic and tap (default: the pod's)" },
+	{ "mtu", F_MTU, C_SET | C_RUN, true, "N",
+	  "MTU of bridge, nic and tap (default: the pod's)" },
 	{ "bridge-addr", F_BRIDGE_ADDR, C_SET | C_RUN, true, "IPV4",
 	  "bridge /32 address (default " NS_DEFAULT_BRIDGE_ADDR ")" },
 	{ "binding", F_BINDING, C_SET | C_RUN, true, "bridge|masquerade",
 	  "how the guest meets the pod network (default bridge)" },
-	{ "guest-mac", F_GUEST_MAC, C_SET | C_RUN, true, "MAC", "the guest's MAC (default: the pod's)" },
+	{ "guest-mac", F_GUEST_MAC, C_SET | C_RUN, true, "MAC",
+	  "the guest's MAC (default: the pod's)" },
 	{ "guest-cidr", F_GUEST_CIDR, C_SET | C_RUN, true, "A.B.C.D/P",
 	  "masquerade: guest subnet, guest .2, gateway .1 (default " NS_DEFAULT_GUEST_CIDR ")" },
 	{ "guest-cidr6", F_GUEST_CIDR6, C_SET | C_RUN, true, "PREFIX/P",
@@ -63,15 +84,18 @@ static const struct flag {
 	  "virtio-net backend for the VMM: vhost-net, userspace, or vhost-net where it opens (passed in --net)" },
 	{ "no-dhcp", F_NO_DHCP, C_RUN, false, "", "do not start the DHCP server (neither family)" },
 	{ "no-dhcp4", F_NO_DHCP4, C_RUN, false, "", "no DHCPv4 (passed to the DHCP server)" },
-	{ "no-dhcp6", F_NO_DHCP6, C_RUN, false, "", "no DHCPv6 and no RAs (passed to the DHCP server)" },
+	{ "no-dhcp6", F_NO_DHCP6, C_RUN, false, "",
+	  "no DHCPv6 and no RAs (passed to the DHCP server)" },
 	{ "dhcp-option", F_DHCP_OPTION, C_RUN, true, "CODE:HEX", "extra DHCP option (repeatable)" },
 	{ "lease-time", F_LEASE_TIME, C_RUN, true, "SECONDS|infinite", "DHCP lease time" },
 	{ "help", F_HELP, ~0u, false, "", "this text" },
 };
 
 static const char *const cmd_names[] = {
-	[NS_CMD_DISCOVER] = "discover", [NS_CMD_SETUP] = "setup",
-	[NS_CMD_TEARDOWN] = "teardown", [NS_CMD_RUN] = "run",
+	[NS_CMD_DISCOVER] = "discover",
+	[NS_CMD_SETUP] = "setup",
+	[NS_CMD_TEARDOWN] = "teardown",
+	[NS_CMD_RUN] = "run",
 };
 
 void ns_opts_usage(enum ns_cmd cmd, FILE *f)
@@ -88,7 +112,8 @@ void ns_opts_usage(enum ns_cmd cmd, FILE *f)
 		fprintf(f, "  %-30s %s\n", left, flags[i].help);
 	}
 	if (cmd == NS_CMD_RUN)
-		fprintf(f, "  %-30s %s\n", "--dhcp-*[=VALUE]", "passed to the DHCP server as given");
+		fprintf(f, "  %-30s %s\n", "--dhcp-*[=VALUE]",
+			"passed to the DHCP server as given");
 }
 
 static int bad(struct err *e, const char *flag, const char *why)
@@ -195,8 +220,9 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		if (r == -EPERM)
 			return bad(e, flag, dhcp_option_refused(code));
 		if (r)
-			return bad(e, flag,
-				   "expects CODE:HEX (code 1-254; hex octets, ':' between them allowed)");
+			return bad(
+				e, flag,
+				"expects CODE:HEX (code 1-254; hex octets, ':' between them allowed)");
 		if (dhcp_push(o, "--dhcp-option") || dhcp_push(o, val))
 			return err_set(e, E2BIG, "%s: too many DHCP flags", flag);
 		return 0;
@@ -226,18 +252,21 @@ static int apply(struct ns_opts *o, const struct flag *f, const char *flag, cons
 		return 0;
 	case F_GUEST_CIDR:
 		if (ns_cidr4_parse(val, &o->masq.net4, &o->masq.prefix4))
-			return bad(e, flag, "expects an IPv4 network A.B.C.D/P (P 1-30, host bits zero)");
+			return bad(e, flag,
+				   "expects an IPv4 network A.B.C.D/P (P 1-30, host bits zero)");
 		o->has_masq_flags = true;
 		return 0;
 	case F_GUEST_CIDR6:
 		if (ns_cidr6_parse(val, &o->masq.net6, &o->masq.prefix6))
-			return bad(e, flag, "expects an IPv6 network PREFIX/P (P 1-126, host bits zero)");
+			return bad(e, flag,
+				   "expects an IPv6 network PREFIX/P (P 1-126, host bits zero)");
 		o->has_masq_flags = true;
 		return 0;
 	case F_PORTS:
 		if (ns_ports_parse(val, o->masq.ports, NS_MAX_PORTS, &o->masq.n_ports))
-			return bad(e, flag,
-				   "expects PROTO:PORT[-PORT],... (tcp, udp or sctp; ports 1-65535, at most 16)");
+			return bad(
+				e, flag,
+				"expects PROTO:PORT[-PORT],... (tcp, udp or sctp; ports 1-65535, at most 16)");
 		o->has_masq_flags = true;
 		return 0;
 	}
@@ -288,8 +317,9 @@ static int masq_flags_check(const struct ns_opts *o, struct err *e)
 		return bad(e, "--binding",
 			   "--guest-cidr, --guest-cidr6 and --ports need --binding masquerade");
 	if (o->binding == NS_BINDING_MASQUERADE && strcmp(o->bridge_addr, NS_DEFAULT_BRIDGE_ADDR))
-		return bad(e, "--bridge-addr",
-			   "not with --binding masquerade (the bridge holds the --guest-cidr gateway)");
+		return bad(
+			e, "--bridge-addr",
+			"not with --binding masquerade (the bridge holds the --guest-cidr gateway)");
 	return 0;
 }
 

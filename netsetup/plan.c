@@ -7,7 +7,6 @@
 
 #include "netsetup/netsetup.h"
 
-
 /*
  * The binding is decided completely before anything changes, so that the
  * cache written ahead of the first step already says what will exist (the
@@ -30,7 +29,8 @@ int ns_plan_build(struct ns_state *st, const struct ns_opts *o, const uint8_t ni
 	}
 	snprintf(b->placeholder, IFNAMSIZ, "%s", pod->iface);
 	snprintf(b->tap, IFNAMSIZ, "%s", o->tap_name);
-	if (!strcmp(b->tap, b->bridge) || !strcmp(b->tap, b->nic) || !strcmp(b->tap, b->placeholder)) {
+	if (!strcmp(b->tap, b->bridge) || !strcmp(b->tap, b->nic) ||
+	    !strcmp(b->tap, b->placeholder)) {
 		return err_set(e, EINVAL, "tap name %s clashes with the binding's links", b->tap);
 	}
 	snprintf(b->bridge_addr, sizeof(b->bridge_addr), "%s", o->bridge_addr);

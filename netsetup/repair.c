@@ -49,11 +49,10 @@ static int observe(struct step_ctx *c, struct ns_observed *o)
 		return ret;
 	snprintf(bra.addr, sizeof(bra.addr), "%s", b->bridge_addr);
 	o->bridge_addr = has_addr(addrs, n, &bra);
-	ret = nsnl_inet_conf_get(c->sk, o->link[NS_ROLE_BRIDGE].ifindex, IPV4_DEVCONF_ARP_IGNORE,
-				 &o->arp_ignore) ?:
-	      nsnl_inet_conf_get(c->sk, o->link[NS_ROLE_BRIDGE].ifindex,
-				 IPV4_DEVCONF_ACCEPT_LOCAL, &o->accept_local) ?:
-	      nsnl_addr_list(c->sk, o->link[NS_ROLE_PLACEHOLDER].ifindex, addrs, NS_MAX_ADDRS, &n);
+	ret = nsnl_inet_conf_get(c->sk, o->link[NS_ROLE_BRIDGE].ifindex, IPV4_DEVCONF_ARP_IGNORE, &o->arp_ignore) ?:
+		      nsnl_inet_conf_get(c->sk, o->link[NS_ROLE_BRIDGE].ifindex, IPV4_DEVCONF_ACCEPT_LOCAL, &o->accept_local) ?:
+		      nsnl_addr_list(c->sk, o->link[NS_ROLE_PLACEHOLDER].ifindex, addrs,
+				     NS_MAX_ADDRS, &n);
 	if (ret)
 		return ret;
 	o->placeholder_ipv4 = true;
@@ -127,12 +126,14 @@ static int repair(struct step_ctx *c)
 		return n;
 	n_done = n;
 	for (int i = 0; i < n; i++) {
-		const char *link = ns_role_name(c->st, plan[i].role), *fix = ns_fix_name(plan[i].fix);
+		const char *link = ns_role_name(c->st, plan[i].role),
+			   *fix = ns_fix_name(plan[i].fix);
 
 		ret = apply(c, &o, &plan[i]);
 		if (ret) {
-			log_warn("netsetup", "cannot repair the binding in place", "{s:s, s:s, s:s}",
-				 "link", link, "repair", fix, "error", strerror(-ret));
+			log_warn("netsetup", "cannot repair the binding in place",
+				 "{s:s, s:s, s:s}", "link", link, "repair", fix, "error",
+				 strerror(-ret));
 			return -ESTALE;
 		}
 		log_warn("netsetup", "binding drifted; repaired", "{s:s, s:s, s:i}", "link", link,

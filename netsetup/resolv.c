@@ -57,8 +57,7 @@ static bool nameserver_valid(const char *s)
 	pct = strchr(tmp, '%');
 	if (pct)
 		*pct = '\0';
-	return inet_pton(AF_INET, tmp, buf) == 1 ||
-	       inet_pton(AF_INET6, tmp, buf) == 1;
+	return inet_pton(AF_INET, tmp, buf) == 1 || inet_pton(AF_INET6, tmp, buf) == 1;
 }
 
 static char *next_token(char **p)
@@ -93,7 +92,8 @@ static void parse_line(char *line, struct ns_dns *dns)
 		if (!tok)
 			return;
 		if (!nameserver_valid(tok)) {
-			log_warn("resolv", "invalid nameserver dropped", "{s:s}", "nameserver", tok);
+			log_warn("resolv", "invalid nameserver dropped", "{s:s}", "nameserver",
+				 tok);
 			return;
 		}
 		if (dns->n_nameservers < NS_MAX_NAMESERVERS)
@@ -107,7 +107,8 @@ static void parse_line(char *line, struct ns_dns *dns)
 
 			if (strlen(tok) >= sizeof(name) ||
 			    !ns_domain_normalize(strcpy(name, tok))) {
-				log_warn("resolv", "invalid search domain dropped", "{s:s}", "domain", tok);
+				log_warn("resolv", "invalid search domain dropped", "{s:s}",
+					 "domain", tok);
 				continue;
 			}
 			/* normalize() left at most 253 characters. */
@@ -147,7 +148,8 @@ int ns_resolv_read(const char *path, struct ns_dns *dns)
 	memset(dns, 0, sizeof(*dns));
 	if (!f) {
 		if (errno == ENOENT) {
-			log_info("resolv", "no resolv.conf; no DNS settings", "{s:s}", "path", path);
+			log_info("resolv", "no resolv.conf; no DNS settings", "{s:s}", "path",
+				 path);
 			return 0;
 		}
 		return -errno;
@@ -160,7 +162,8 @@ int ns_resolv_read(const char *path, struct ns_dns *dns)
 	if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
 		while (n && buf[n - 1] != '\n')
 			n--;
-		log_warn("resolv", "resolv.conf over 64 KiB: the rest after the last whole line ignored",
+		log_warn("resolv",
+			 "resolv.conf over 64 KiB: the rest after the last whole line ignored",
 			 "{s:s}", "path", path);
 	}
 	fclose(f);

@@ -18,7 +18,7 @@ int ns_addr_lifetimes(const struct ns_addr *a, int64_t now, uint32_t *valid, uin
 {
 	int64_t elapsed = a->lft_at && now > a->lft_at ? now - a->lft_at : 0;
 
-	if (!a->lft_at) {	/* none recorded (an address of the binding's own) */
+	if (!a->lft_at) { /* none recorded (an address of the binding's own) */
 		*valid = *pref = NS_LFT_FOREVER;
 		return 0;
 	}
@@ -38,7 +38,8 @@ int ns_addr_lifetimes(const struct ns_addr *a, int64_t now, uint32_t *valid, uin
 	if (a->preferred_lft == NS_LFT_FOREVER)
 		*pref = NS_LFT_FOREVER;
 	else
-		*pref = (int64_t)a->preferred_lft <= elapsed ? 0 : a->preferred_lft - (uint32_t)elapsed;
+		*pref = (int64_t)a->preferred_lft <= elapsed ? 0 :
+							       a->preferred_lft - (uint32_t)elapsed;
 	if (*valid != NS_LFT_FOREVER && *pref > *valid)
 		*pref = *valid;
 	return 0;
@@ -85,8 +86,7 @@ static bool nexthops_eq(const struct ns_route *a, const struct ns_route *b)
 		const struct ns_nexthop *x = &a->nexthops[i], *y = &b->nexthops[i];
 
 		if (strcmp(x->gateway, y->gateway) || x->gw_family != y->gw_family ||
-		    x->ifindex != y->ifindex ||
-		    x->flags != y->flags || x->weight != y->weight)
+		    x->ifindex != y->ifindex || x->flags != y->flags || x->weight != y->weight)
 			return false;
 	}
 	return true;
@@ -96,12 +96,11 @@ bool ns_route_eq(const struct ns_route *a, const struct ns_route *b)
 {
 	if (a->family != b->family || strcmp(a->dst, b->dst) || a->prefix != b->prefix ||
 	    strcmp(a->gateway, b->gateway) || a->gw_family != b->gw_family ||
-	    a->scope != b->scope || strcmp(a->src, b->src) ||
-	    a->metric != b->metric || a->protocol != b->protocol || a->table != b->table ||
-	    a->type != b->type || a->tos != b->tos || a->nh_flags != b->nh_flags ||
-	    strcmp(a->from, b->from) || a->from_prefix != b->from_prefix || a->pref != b->pref ||
-	    a->realms != b->realms || a->metrics_mask != b->metrics_mask ||
-	    strcmp(a->cc_algo, b->cc_algo))
+	    a->scope != b->scope || strcmp(a->src, b->src) || a->metric != b->metric ||
+	    a->protocol != b->protocol || a->table != b->table || a->type != b->type ||
+	    a->tos != b->tos || a->nh_flags != b->nh_flags || strcmp(a->from, b->from) ||
+	    a->from_prefix != b->from_prefix || a->pref != b->pref || a->realms != b->realms ||
+	    a->metrics_mask != b->metrics_mask || strcmp(a->cc_algo, b->cc_algo))
 		return false;
 	for (int i = 0; i < NS_MAX_METRICS; i++)
 		if ((a->metrics_mask & BIT(i)) && a->metrics[i] != b->metrics[i])
@@ -135,7 +134,8 @@ void ns_route_plan(const struct ns_route *cached, int n_cached, const struct ns_
 	for (int i = 0; i < n_live && i < NS_MAX_ROUTES; i++) {
 		bool keep = false;
 
-		if (live[i].table == RT_TABLE_LOCAL || (!all_tables && live[i].table != RT_TABLE_MAIN))
+		if (live[i].table == RT_TABLE_LOCAL ||
+		    (!all_tables && live[i].table != RT_TABLE_MAIN))
 			continue;
 		for (int k = 0; !keep && k < n_cached; k++)
 			keep = ns_route_eq(&live[i], &cached[k]);

@@ -18,8 +18,9 @@
 #include "netsetup/nl.h"
 
 /* The IFA_F_* a caller may set; the rest is the kernel's state. */
-#define ADDR_SETTABLE (IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_NOPREFIXROUTE | \
-		       IFA_F_MANAGETEMPADDR | IFA_F_HOMEADDRESS | IFA_F_MCAUTOJOIN)
+#define ADDR_SETTABLE                                                                  \
+	(IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_NOPREFIXROUTE | IFA_F_MANAGETEMPADDR | \
+	 IFA_F_HOMEADDRESS | IFA_F_MCAUTOJOIN)
 
 static int alen(int family)
 {
@@ -56,7 +57,8 @@ static int put_gw(struct nlmsghdr *nlh, int family, int gw_family, const char *s
 
 	if (!gw_family || gw_family == family)
 		return put_addr(nlh, RTA_GATEWAY, family, s);
-	if (family != AF_INET || gw_family != AF_INET6 || inet_pton(AF_INET6, s, via->rtvia_addr) != 1)
+	if (family != AF_INET || gw_family != AF_INET6 ||
+	    inet_pton(AF_INET6, s, via->rtvia_addr) != 1)
 		return -EINVAL;
 	via->rtvia_family = AF_INET6;
 	mnl_attr_put(nlh, RTA_VIA, sizeof(*via) + 16, buf);
@@ -115,7 +117,7 @@ int nsnl_addr_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const s
 	ifa->ifa_prefixlen = a->prefix;
 	ifa->ifa_index = ifindex;
 	ret = put_addr(nlh, IFA_LOCAL, a->family, a->addr) ?:
-	      put_addr(nlh, IFA_ADDRESS, a->family, a->peer[0] ? a->peer : a->addr);
+		      put_addr(nlh, IFA_ADDRESS, a->family, a->peer[0] ? a->peer : a->addr);
 	if (ret)
 		return ret;
 	if (type == RTM_NEWADDR) {
@@ -273,7 +275,8 @@ static int parse_metrics(const struct nlattr *nest, struct ns_route *r)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
+	mnl_attr_for_each_nested(a, nest)
+	{
 		int t = mnl_attr_get_type(a);
 
 		if (t == RTAX_CC_ALGO) {
@@ -284,7 +287,7 @@ static int parse_metrics(const struct nlattr *nest, struct ns_route *r)
 			r->metrics[t] = mnl_attr_get_u32(a);
 			r->metrics_mask |= BIT(t);
 		} else if (t >= NS_MAX_METRICS) {
-			return -EOPNOTSUPP;	/* a metric newer than this build: not lost silently */
+			return -EOPNOTSUPP; /* a metric newer than this build: not lost silently */
 		}
 	}
 	return 0;
@@ -292,7 +295,7 @@ static int parse_metrics(const struct nlattr *nest, struct ns_route *r)
 
 /* (err.msg holds 160 octets, the route's name included: kept short) */
 #define ENCAP_WHY "encap (lwtunnel), which a dump does not always give back (bpf: by name)"
-#define VIA_WHY "RTA_VIA of another family than IPv6"
+#define VIA_WHY	  "RTA_VIA of another family than IPv6"
 
 static int parse_multipath(const struct nlattr *mp, int family, int ifindex, struct ns_route *r,
 			   bool *ours, const char **why)
@@ -318,8 +321,8 @@ static int parse_multipath(const struct nlattr *mp, int family, int ifindex, str
 		if (len > (int)sizeof(*rtnh) &&
 		    mnl_attr_parse_payload(p + sizeof(*rtnh), len - sizeof(*rtnh), attr_cb, &t) < 0)
 			return -EINVAL;
-		if (t.tb[RTA_GATEWAY] && get_addr(t.tb[RTA_GATEWAY], family, nh->gateway,
-						  sizeof(nh->gateway)))
+		if (t.tb[RTA_GATEWAY] &&
+		    get_addr(t.tb[RTA_GATEWAY], family, nh->gateway, sizeof(nh->gateway)))
 			return -EINVAL;
 		if (t.tb[RTA_VIA] && !t.tb[RTA_GATEWAY]) {
 			int ret = get_via(t.tb[RTA_VIA], family, nh->gateway, sizeof(nh->gateway),
@@ -344,7 +347,8 @@ static int refuse(struct err *e, const struct nlmsghdr *nlh, const struct attrs 
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	char dst[INET6_ADDRSTRLEN] = "";
-	uint32_t table = u32_ok(t->tb[RTA_TABLE]) ? mnl_attr_get_u32(t->tb[RTA_TABLE]) : rtm->rtm_table;
+	uint32_t table = u32_ok(t->tb[RTA_TABLE]) ? mnl_attr_get_u32(t->tb[RTA_TABLE]) :
+						    rtm->rtm_table;
 
 	if (!t->tb[RTA_DST] || get_addr(t->tb[RTA_DST], rtm->rtm_family, dst, sizeof(dst)))
 		snprintf(dst, sizeof(dst), "%s", rtm->rtm_family == AF_INET ? "0.0.0.0" : "::");
@@ -394,8 +398,10 @@ int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r
 	if (u32_ok(t.tb[RTA_NH_ID])) {
 		char w[120];
 
-		snprintf(w, sizeof(w), "nexthop object %u, which the kernel flushes when the pod link "
-			 "goes down: podlaunch cannot restore it", mnl_attr_get_u32(t.tb[RTA_NH_ID]));
+		snprintf(w, sizeof(w),
+			 "nexthop object %u, which the kernel flushes when the pod link "
+			 "goes down: podlaunch cannot restore it",
+			 mnl_attr_get_u32(t.tb[RTA_NH_ID]));
 		return refuse(e, nlh, &t, w);
 	}
 	if (t.tb[RTA_NH_ID])
@@ -417,7 +423,8 @@ int nsnl_route_parse(const struct nlmsghdr *nlh, int ifindex, struct ns_route *r
 	    get_addr(t.tb[RTA_GATEWAY], r->family, r->gateway, sizeof(r->gateway)))
 		return -EINVAL;
 	if (!r->n_nexthops && !t.tb[RTA_GATEWAY] && t.tb[RTA_VIA]) {
-		ret = get_via(t.tb[RTA_VIA], r->family, r->gateway, sizeof(r->gateway), &r->gw_family);
+		ret = get_via(t.tb[RTA_VIA], r->family, r->gateway, sizeof(r->gateway),
+			      &r->gw_family);
 		if (ret == -EOPNOTSUPP)
 			return refuse(e, nlh, &t, VIA_WHY);
 		if (ret)

@@ -19,21 +19,21 @@ struct name_val {
 
 static const struct name_val scopes[] = {
 	{ "universe", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
-	{ "link", RT_SCOPE_LINK }, { "host", RT_SCOPE_HOST }, { "nowhere", RT_SCOPE_NOWHERE },
-	{ NULL, 0 },
+	{ "link", RT_SCOPE_LINK },	   { "host", RT_SCOPE_HOST },
+	{ "nowhere", RT_SCOPE_NOWHERE },   { NULL, 0 },
 };
 
 /* Address scopes as iproute2 prints them ("global", as STATE-FORMAT.md shows). */
 static const struct name_val addr_scopes[] = {
-	{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
-	{ "link", RT_SCOPE_LINK }, { "host", RT_SCOPE_HOST }, { "nowhere", RT_SCOPE_NOWHERE },
-	{ NULL, 0 },
+	{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },	  { "link", RT_SCOPE_LINK },
+	{ "host", RT_SCOPE_HOST },	 { "nowhere", RT_SCOPE_NOWHERE }, { NULL, 0 },
 };
 
 static const struct name_val protos[] = {
 	{ "unspec", RTPROT_UNSPEC }, { "redirect", RTPROT_REDIRECT },
-	{ "kernel", RTPROT_KERNEL }, { "boot", RTPROT_BOOT }, { "static", RTPROT_STATIC },
-	{ "ra", RTPROT_RA }, { "dhcp", RTPROT_DHCP }, { NULL, 0 },
+	{ "kernel", RTPROT_KERNEL }, { "boot", RTPROT_BOOT },
+	{ "static", RTPROT_STATIC }, { "ra", RTPROT_RA },
+	{ "dhcp", RTPROT_DHCP },     { NULL, 0 },
 };
 
 /* RFC 4191 2.1 route preferences, as ICMPV6_ROUTER_PREF_* and iproute2 name them. */
@@ -43,11 +43,21 @@ static const struct name_val prefs[] = {
 
 /* RTAX_* as iproute2 names them (index = RTAX id; RTAX_CC_ALGO is a string). */
 static const char *const metric_names[NS_MAX_METRICS] = {
-	[RTAX_LOCK] = "lock", [RTAX_MTU] = "mtu", [RTAX_WINDOW] = "window",
-	[RTAX_RTT] = "rtt", [RTAX_RTTVAR] = "rttvar", [RTAX_SSTHRESH] = "ssthresh",
-	[RTAX_CWND] = "cwnd", [RTAX_ADVMSS] = "advmss", [RTAX_REORDERING] = "reordering",
-	[RTAX_HOPLIMIT] = "hoplimit", [RTAX_INITCWND] = "initcwnd", [RTAX_FEATURES] = "features",
-	[RTAX_RTO_MIN] = "rto_min", [RTAX_INITRWND] = "initrwnd", [RTAX_QUICKACK] = "quickack",
+	[RTAX_LOCK] = "lock",
+	[RTAX_MTU] = "mtu",
+	[RTAX_WINDOW] = "window",
+	[RTAX_RTT] = "rtt",
+	[RTAX_RTTVAR] = "rttvar",
+	[RTAX_SSTHRESH] = "ssthresh",
+	[RTAX_CWND] = "cwnd",
+	[RTAX_ADVMSS] = "advmss",
+	[RTAX_REORDERING] = "reordering",
+	[RTAX_HOPLIMIT] = "hoplimit",
+	[RTAX_INITCWND] = "initcwnd",
+	[RTAX_FEATURES] = "features",
+	[RTAX_RTO_MIN] = "rto_min",
+	[RTAX_INITRWND] = "initrwnd",
+	[RTAX_QUICKACK] = "quickack",
 	[RTAX_FASTOPEN_NO_COOKIE] = "fastopen_no_cookie",
 };
 
@@ -120,8 +130,8 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 
 	for (int i = 0; i < pod->n_addrs; i++) {
 		const struct ns_addr *a = &pod->addrs[i];
-		json_t *e = json_pack("{s:s, s:i, s:o, s:I}", "address", a->addr, "prefix", a->prefix,
-				      "scope", enum_to_json(addr_scopes, a->scope),
+		json_t *e = json_pack("{s:s, s:i, s:o, s:I}", "address", a->addr, "prefix",
+				      a->prefix, "scope", enum_to_json(addr_scopes, a->scope),
 				      "flags", (json_int_t)a->flags);
 
 		if (a->family == AF_INET) {
@@ -140,12 +150,12 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 	for (int i = 0; i < pod->n_routes; i++) {
 		const struct ns_route *r = &pod->routes[i];
 		json_t *e = json_pack(
-			"{s:i, s:s, s:i, s:o, s:o, s:o, s:I, s:o, s:I, s:i, s:i, s:I}",
-			"family", r->family == AF_INET ? 4 : 6, "dst", r->dst, "prefix", r->prefix,
-			"gateway", str_or_null(r->gateway), "scope", enum_to_json(scopes, r->scope),
-			"src", str_or_null(r->src), "metric", (json_int_t)r->metric,
-			"protocol", enum_to_json(protos, r->protocol), "table", (json_int_t)r->table,
-			"type", r->type, "tos", r->tos, "nh_flags", (json_int_t)r->nh_flags);
+			"{s:i, s:s, s:i, s:o, s:o, s:o, s:I, s:o, s:I, s:i, s:i, s:I}", "family",
+			r->family == AF_INET ? 4 : 6, "dst", r->dst, "prefix", r->prefix, "gateway",
+			str_or_null(r->gateway), "scope", enum_to_json(scopes, r->scope), "src",
+			str_or_null(r->src), "metric", (json_int_t)r->metric, "protocol",
+			enum_to_json(protos, r->protocol), "table", (json_int_t)r->table, "type",
+			r->type, "tos", r->tos, "nh_flags", (json_int_t)r->nh_flags);
 		json_t *m = json_object(), *nhs = json_array();
 
 		/* Only where it is not the route's own family: RFC 5549 routes. */
@@ -153,8 +163,9 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 			json_object_set_new(e, "gateway_family", json_integer(6));
 		json_object_set_new(e, "from", str_or_null(r->from));
 		json_object_set_new(e, "from_prefix", json_integer(r->from_prefix));
-		json_object_set_new(e, "pref", r->family == AF_INET6 ?
-				    enum_to_json(prefs, r->pref) : json_null());
+		json_object_set_new(e, "pref",
+				    r->family == AF_INET6 ? enum_to_json(prefs, r->pref) :
+							    json_null());
 		json_object_set_new(e, "realms", json_integer(r->realms));
 		for (int k = 1; k < NS_MAX_METRICS; k++)
 			if (r->metrics_mask & BIT(k))
@@ -165,9 +176,9 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 		for (int k = 0; k < r->n_nexthops; k++) {
 			const struct ns_nexthop *nh = &r->nexthops[k];
 
-			json_t *h = json_pack("{s:o, s:i, s:I, s:i}",
-				"gateway", str_or_null(nh->gateway), "ifindex", nh->ifindex,
-				"flags", (json_int_t)nh->flags, "weight", nh->weight);
+			json_t *h = json_pack("{s:o, s:i, s:I, s:i}", "gateway",
+					      str_or_null(nh->gateway), "ifindex", nh->ifindex,
+					      "flags", (json_int_t)nh->flags, "weight", nh->weight);
 
 			if (nh->gw_family == AF_INET6 && r->family == AF_INET)
 				json_object_set_new(h, "gateway_family", json_integer(6));
@@ -191,8 +202,9 @@ json_t *ns_pod_to_json(const struct ns_pod *pod)
 	json_object_set_new(o, "ipv6", v6);
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "route_tables", json_string(pod->all_tables ? "all" : "main"));
-	json_object_set_new(o, "dns", json_pack("{s:o, s:o, s:o}", "nameservers", ns,
-						"search", search, "options", opts));
+	json_object_set_new(o, "dns",
+			    json_pack("{s:o, s:o, s:o}", "nameservers", ns, "search", search,
+				      "options", opts));
 	json_object_set_new(o, "hostname", json_string(pod->hostname));
 	return o;
 }
@@ -209,22 +221,22 @@ json_t *ns_state_to_json(const struct ns_state *st)
 			json_object_set_new(e, "old", json_string(st->journal[i].old));
 		json_array_append_new(undo, e);
 	}
-	bind = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:o, s:b}",
-			 "bridge", b->bridge, "bridge_addr", b->bridge_addr, "nic", b->nic,
-			 "nic_mac", mac_json(b->nic_mac), "placeholder", b->placeholder,
-			 "placeholder_kind", b->placeholder_kind, "tap", b->tap,
-			 "queues", b->queues, "mtu", b->mtu, "guest_mac", mac_json(b->guest_mac),
-			 "l2_only", b->l2_only);
+	bind = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:o, s:b}", "bridge",
+			 b->bridge, "bridge_addr", b->bridge_addr, "nic", b->nic, "nic_mac",
+			 mac_json(b->nic_mac), "placeholder", b->placeholder, "placeholder_kind",
+			 b->placeholder_kind, "tap", b->tap, "queues", b->queues, "mtu", b->mtu,
+			 "guest_mac", mac_json(b->guest_mac), "l2_only", b->l2_only);
 	json_object_set_new(bind, "kind", json_string(ns_binding_kind_name(b->kind)));
 	if (b->kind == NS_BINDING_MASQUERADE)
 		json_object_set_new(bind, "masq", ns_masq_to_json(&b->masq));
 	if (b->has_owner)
 		json_object_set_new(bind, "tap_owner",
-				    json_pack("{s:I, s:I}", "uid", (json_int_t)b->tap_uid,
-					      "gid", b->tap_gid == (gid_t)-1 ? -1 : (json_int_t)b->tap_gid));
-	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o}", "version", st->version,
-			 "phase", phases[st->phase], "iface", st->pod.iface,
-			 "pod", ns_pod_to_json(&st->pod), "binding", bind, "undo", undo);
+				    json_pack("{s:I, s:I}", "uid", (json_int_t)b->tap_uid, "gid",
+					      b->tap_gid == (gid_t)-1 ? -1 :
+									(json_int_t)b->tap_gid));
+	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o}", "version", st->version, "phase",
+			 phases[st->phase], "iface", st->pod.iface, "pod", ns_pod_to_json(&st->pod),
+			 "binding", bind, "undo", undo);
 }
 
 /* ---- decoding: every field checked, since the file may be anything ---- */
@@ -232,7 +244,7 @@ json_t *ns_state_to_json(const struct ns_state *st)
 struct dec {
 	struct err *e;
 	int err;
-	bool v1;	/* a version 1 cache: the keys version 2 added may be absent */
+	bool v1; /* a version 1 cache: the keys version 2 added may be absent */
 };
 
 static bool fail(struct dec *d, const char *what)
@@ -531,8 +543,8 @@ static bool dec_pod(struct dec *d, json_t *p, struct ns_pod *pod)
 		      NS_ADDRSTRLEN, NS_MAX_NAMESERVERS, &pod->dns.n_nameservers) ||
 	    !get_strs(d, json_object_get(dns, "search"), pod->dns.search[0], NS_DOMAINLEN,
 		      NS_MAX_SEARCH, &pod->dns.n_search) ||
-	    !get_strs(d, json_object_get(dns, "options"), pod->dns.options[0], 64,
-		      NS_MAX_OPTIONS, &pod->dns.n_options))
+	    !get_strs(d, json_object_get(dns, "options"), pod->dns.options[0], 64, NS_MAX_OPTIONS,
+		      &pod->dns.n_options))
 		return false;
 	return get_str(d, p, "hostname", pod->hostname, sizeof(pod->hostname), false);
 }
@@ -549,7 +561,8 @@ static bool dec_binding(struct dec *d, json_t *o, struct ns_binding *b)
 	    !get_str(d, o, "nic", b->nic, IFNAMSIZ, false) ||
 	    !get_mac(d, o, "nic_mac", b->nic_mac) ||
 	    !get_str(d, o, "placeholder", b->placeholder, IFNAMSIZ, false) ||
-	    !get_str(d, o, "placeholder_kind", b->placeholder_kind, sizeof(b->placeholder_kind), false) ||
+	    !get_str(d, o, "placeholder_kind", b->placeholder_kind, sizeof(b->placeholder_kind),
+		     false) ||
 	    !get_str(d, o, "tap", b->tap, IFNAMSIZ, false) ||
 	    !get_int(d, o, "queues", 1, NET_QUEUE_PAIRS_MAX, &v))
 		return false;

@@ -47,13 +47,14 @@ int step_bridge_conf_act(struct step_ctx *c)
 {
 	int idx = steps_ifindex(c, c->st->binding.bridge);
 
-	return idx < 0 ? idx : nsnl_inet_conf_set(c->sk, idx, bridge_conf,
-						  (int)(ARRAY_SIZE(bridge_conf)));
+	return idx < 0 ?
+		       idx :
+		       nsnl_inet_conf_set(c->sk, idx, bridge_conf, (int)(ARRAY_SIZE(bridge_conf)));
 }
 
 int step_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
-	return 0;	/* the settings are the bridge's own; bridge_create's undo deletes it */
+	return 0; /* the settings are the bridge's own; bridge_create's undo deletes it */
 }
 
 static int bridge_addr_of(struct step_ctx *c, struct ns_addr *a)

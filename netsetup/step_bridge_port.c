@@ -14,8 +14,9 @@ int step_nic_enslave_act(struct step_ctx *c)
 {
 	int br = steps_ifindex(c, c->st->binding.bridge);
 
-	return br < 0 ? br : nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, NSNL_KEEP,
-					   NSNL_KEEP, br);
+	return br < 0 ? br :
+			nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, NSNL_KEEP, NSNL_KEEP,
+				      br);
 }
 
 int step_nic_enslave_undo(struct step_ctx *c, const struct ns_journal_entry *je)
@@ -44,7 +45,7 @@ int step_nic_learning_undo(struct step_ctx *c, const struct ns_journal_entry *je
 	int ret = nsnl_link_get(c->sk, c->st->pod.ifindex, NULL, &l);
 
 	if (ret || !l.master)
-		return ret;	/* not a port any more: the flag went with it */
+		return ret; /* not a port any more: the flag went with it */
 	return nsnl_port_learning(l.ifindex, true);
 }
 

@@ -35,9 +35,10 @@ int step_guest_bridge_conf_act(struct step_ctx *c)
 {
 	int idx = steps_ifindex(c, c->st->binding.bridge);
 
-	return idx < 0 ? idx : nsnl_inet_conf_set(c->sk, idx, guest_bridge_conf,
-						  (int)(sizeof(guest_bridge_conf) /
-							sizeof(guest_bridge_conf[0])));
+	return idx < 0 ? idx :
+			 nsnl_inet_conf_set(
+				 c->sk, idx, guest_bridge_conf,
+				 (int)(sizeof(guest_bridge_conf) / sizeof(guest_bridge_conf[0])));
 }
 
 int step_guest_bridge_conf_undo(struct step_ctx *c, const struct ns_journal_entry *je)
@@ -134,7 +135,7 @@ int step_pod_forwarding_undo(struct step_ctx *c, const struct ns_journal_entry *
 		return -EINVAL;
 	ret = nsnl_link_get(c->sk, c->st->pod.ifindex, NULL, &l);
 	if (ret == -ENODEV)
-		return 0;	/* the pod interface went away: nothing left to restore */
+		return 0; /* the pod interface went away: nothing left to restore */
 	return ret ? ret : nsnl_inet_conf_set(c->sk, l.ifindex, &old, 1);
 }
 

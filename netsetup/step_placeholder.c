@@ -59,10 +59,10 @@ int step_placeholder_addr_act(struct step_ctx *c)
 		int ret;
 
 		if (ns_addr_kernels(a) || (a->family == AF_INET6 && a->scope == RT_SCOPE_LINK))
-			continue;	/* the kernel's own; it comes back with the nic */
+			continue; /* the kernel's own; it comes back with the nic */
 		ret = nsnl_addr_add(c->sk, idx, a);
 		if (ret == -ETIME)
-			continue;	/* expired: the kernel would have removed it too */
+			continue; /* expired: the kernel would have removed it too */
 		if (ret && a->family == AF_INET)
 			return ret;
 		if (ret)
@@ -74,5 +74,5 @@ int step_placeholder_addr_act(struct step_ctx *c)
 
 int step_placeholder_addr_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
-	return 0;	/* the addresses leave with the placeholder itself */
+	return 0; /* the addresses leave with the placeholder itself */
 }

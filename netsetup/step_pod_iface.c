@@ -92,8 +92,10 @@ static int wait_dad(struct step_ctx *c, struct ns_route_plan *plan)
 				if (live[i].family != AF_INET6 || strcmp(live[i].addr, r->src))
 					continue;
 				if (live[i].flags & IFA_F_DADFAILED) {
-					log_error("netsetup", "IPv6 duplicate address detection failed",
-						  "{s:s, s:s}", "step", "pod_down", "address", r->src);
+					log_error("netsetup",
+						  "IPv6 duplicate address detection failed",
+						  "{s:s, s:s}", "step", "pod_down", "address",
+						  r->src);
 					return -EADDRINUSE;
 				}
 				this_tentative |= !!(live[i].flags & IFA_F_TENTATIVE);
@@ -107,15 +109,17 @@ static int wait_dad(struct step_ctx *c, struct ns_route_plan *plan)
 			int deferred = plan->n_add - kept;
 
 			if (deferred)
-				log_debug("netsetup", "routes from addresses in DAD left to the retry",
-					  "{s:i}", "routes", deferred);
+				log_debug("netsetup",
+					  "routes from addresses in DAD left to the retry", "{s:i}",
+					  "routes", deferred);
 			plan->n_add = kept;
 			return deferred;
 		}
 		if (!tentative)
 			return 0;
 		if (waited >= DAD_WAIT_MS) {
-			log_error("netsetup", "IPv6 address still tentative; routes from it not restored",
+			log_error("netsetup",
+				  "IPv6 address still tentative; routes from it not restored",
 				  "{s:s, s:i}", "step", "pod_down", "waited_ms", waited);
 			return -EADDRNOTAVAIL;
 		}
@@ -158,10 +162,10 @@ static int reconcile_routes(struct step_ctx *c)
 		    ret == -EHOSTUNREACH)
 			continue;
 		if (ret && ret != -EEXIST) {
-			log_error("netsetup", "cannot restore a route", "{s:s, s:s, s:i, s:s, s:I, s:s}",
-				  "step", "pod_down", "dst", r->dst, "prefix", r->prefix,
-				  "gateway", r->gateway, "table", (json_int_t)r->table,
-				  "error", strerror(-ret));
+			log_error("netsetup", "cannot restore a route",
+				  "{s:s, s:s, s:i, s:s, s:I, s:s}", "step", "pod_down", "dst",
+				  r->dst, "prefix", r->prefix, "gateway", r->gateway, "table",
+				  (json_int_t)r->table, "error", strerror(-ret));
 			first = first ?: ret;
 		}
 	}
@@ -198,7 +202,7 @@ int step_pod_flush_act(struct step_ctx *c)
 	ret = nsnl_addr_list(c->sk, c->st->pod.ifindex, live, NS_MAX_ADDRS, &n);
 	for (int i = 0; !ret && i < n; i++) {
 		ret = nsnl_addr_del(c->sk, c->st->pod.ifindex, &live[i]);
-		if (ret == -EADDRNOTAVAIL)	/* a secondary gone with its primary */
+		if (ret == -EADDRNOTAVAIL) /* a secondary gone with its primary */
 			ret = 0;
 	}
 	return ret;
@@ -230,8 +234,9 @@ int step_pod_rename_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 		return ret;
 	/* Renaming needs the link down (it comes back up in pod_down's undo). */
 	ret = nsnl_link_set(c->sk, l.ifindex, NULL, NULL, NSNL_KEEP, 0, NSNL_KEEP);
-	return ret ?: nsnl_link_set(c->sk, l.ifindex, c->st->pod.iface, NULL, NSNL_KEEP,
-				    NSNL_KEEP, NSNL_KEEP);
+	return ret   ?:
+		       nsnl_link_set(c->sk, l.ifindex, c->st->pod.iface, NULL, NSNL_KEEP, NSNL_KEEP,
+				     NSNL_KEEP);
 }
 
 int step_pod_mac_act(struct step_ctx *c)
@@ -242,14 +247,14 @@ int step_pod_mac_act(struct step_ctx *c)
 
 int step_pod_mac_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 {
-	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, c->st->pod.mac, NSNL_KEEP,
-			     NSNL_KEEP, NSNL_KEEP);
+	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, c->st->pod.mac, NSNL_KEEP, NSNL_KEEP,
+			     NSNL_KEEP);
 }
 
 int step_pod_mtu_act(struct step_ctx *c)
 {
-	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, c->st->binding.mtu,
-			     NSNL_KEEP, NSNL_KEEP);
+	return nsnl_link_set(c->sk, c->st->pod.ifindex, NULL, NULL, c->st->binding.mtu, NSNL_KEEP,
+			     NSNL_KEEP);
 }
 
 int step_pod_mtu_undo(struct step_ctx *c, const struct ns_journal_entry *je)

@@ -26,7 +26,8 @@ int step_tap_create_undo(struct step_ctx *c, const struct ns_journal_entry *je)
 
 int step_tap_attach_act(struct step_ctx *c)
 {
-	int tap = steps_ifindex(c, c->st->binding.tap), br = steps_ifindex(c, c->st->binding.bridge);
+	int tap = steps_ifindex(c, c->st->binding.tap),
+	    br = steps_ifindex(c, c->st->binding.bridge);
 
 	if (tap < 0 || br < 0)
 		return tap < 0 ? tap : br;

@@ -15,7 +15,7 @@
 struct step_ctx {
 	struct ns_state *st;
 	struct nl_sock *sk;
-	bool retry;	/* see struct ns_txn */
+	bool retry; /* see struct ns_txn */
 };
 
 struct step {

@@ -69,7 +69,7 @@ int ns_tap_destroy(const char *name)
 		return ret;
 	ret = nsnl_link_get(sk, 0, name, &l);
 	if (!ret && strcmp(l.kind, "tun"))
-		ret = -ENODEV;	/* not ours */
+		ret = -ENODEV; /* not ours */
 	if (!ret)
 		ret = nsnl_link_del(sk, l.ifindex);
 	nsnl_close(sk);
@@ -84,7 +84,8 @@ int ns_tap_destroy(const char *name)
 
 		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 		ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-		ret = ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 0UL) < 0 ? -errno : 0;
+		ret = ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 0UL) < 0 ? -errno :
+											    0;
 	}
 	close(fd);
 	return ret;

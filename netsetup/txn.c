@@ -157,8 +157,11 @@ static bool env_is(const char *var, const char *step)
 static void batch_delete(struct step_ctx *c)
 {
 	const struct ns_binding *b = &c->st->binding;
-	const struct { const char *name, *kind1, *kind2; } links[] = {
-		{ b->placeholder, "dummy", "bridge" }, { b->tap, "tun", NULL },
+	const struct {
+		const char *name, *kind1, *kind2;
+	} links[] = {
+		{ b->placeholder, "dummy", "bridge" },
+		{ b->tap, "tun", NULL },
 		{ b->bridge, "bridge", NULL },
 	};
 	int ours[3], n = 0, foreign;
@@ -166,8 +169,10 @@ static void batch_delete(struct step_ctx *c)
 	for (int i = 0; i < 3; i++) {
 		struct nsnl_link l;
 
-		if (!links[i].name[0] || nsnl_link_get(c->sk, 0, links[i].name, &l) || l.ifindex == c->st->pod.ifindex ||
-		    (strcmp(l.kind, links[i].kind1) && (!links[i].kind2 || strcmp(l.kind, links[i].kind2))))
+		if (!links[i].name[0] || nsnl_link_get(c->sk, 0, links[i].name, &l) ||
+		    l.ifindex == c->st->pod.ifindex ||
+		    (strcmp(l.kind, links[i].kind1) &&
+		     (!links[i].kind2 || strcmp(l.kind, links[i].kind2))))
 			continue;
 		if (nsnl_link_set_group(c->sk, l.ifindex, NS_LINK_GROUP))
 			return;
@@ -203,7 +208,8 @@ static int rollback(struct step_ctx *c, int upto, struct err *e)
 		else if ((ret = s->undo(c, je)))
 			err_sys(first ? &later : e, ret, "undo %s", je->step);
 		if (ret && first)
-			err_log("netsetup", "undo failed as well", &later, "{s:s}", "step", "rollback");
+			err_log("netsetup", "undo failed as well", &later, "{s:s}", "step",
+				"rollback");
 		else if (ret)
 			first = err_at(e, "rollback", ret);
 		else
@@ -289,8 +295,9 @@ rollback:
 	/* The step's failure goes up; the rollback's is a second one, logged here. */
 	rb = rollback(&c, i + 1, &rbe);
 	if (rb)
-		err_log("netsetup", "rollback incomplete; the cache keeps the journal for the next run",
-			&rbe, "{s:s}", "file", t->cache_path);
+		err_log("netsetup",
+			"rollback incomplete; the cache keeps the journal for the next run", &rbe,
+			"{s:s}", "file", t->cache_path);
 	else if ((rb = step_failed(&rbe, "cache", "cannot remove the state cache",
 				   ns_cache_remove(t->cache_path))))
 		err_log("netsetup", "rolled back, but the cache is left", &rbe, "{s:s}", "file",

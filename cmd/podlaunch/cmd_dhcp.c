@@ -83,8 +83,10 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 	int c;
 
 	*a = (struct dhcp_args){
-		.iface = "eth0", .state_dir = "/var/run/podlaunch",
-		.lease_time = DHCP_LEASE_INFINITE, .ready_fd = -1,
+		.iface = "eth0",
+		.state_dir = "/var/run/podlaunch",
+		.lease_time = DHCP_LEASE_INFINITE,
+		.ready_fd = -1,
 	};
 	optind = 1;
 	opterr = 0;
@@ -94,16 +96,22 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		switch (c) {
 		case 'i':
 			if (!*optarg || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/')) {
-				fprintf(stderr, "podlaunch dhcp: --iface: invalid interface name\n");
+				fprintf(stderr,
+					"podlaunch dhcp: --iface: invalid interface name\n");
 				return 2;
 			}
 			a->iface = optarg;
 			break;
-		case 's': a->state_dir = optarg; break;
-		case 'r': a->resolv_conf = optarg; break;
+		case 's':
+			a->state_dir = optarg;
+			break;
+		case 'r':
+			a->resolv_conf = optarg;
+			break;
 		case 'l':
 			if (dhcp_parse_lease_time(optarg, &a->lease_time)) {
-				fprintf(stderr, "podlaunch dhcp: --lease-time: want 10..4294967294 or infinite\n");
+				fprintf(stderr,
+					"podlaunch dhcp: --lease-time: want 10..4294967294 or infinite\n");
 				return 2;
 			}
 			lease_given = true;
@@ -114,19 +122,23 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 			int r;
 
 			if (a->nextra >= DHCP_MAX_EXTRA) {
-				fprintf(stderr, "podlaunch dhcp: --dhcp-option: at most %d of them\n",
+				fprintf(stderr,
+					"podlaunch dhcp: --dhcp-option: at most %d of them\n",
 					DHCP_MAX_EXTRA);
 				return 2;
 			}
 			r = dhcp_parse_option_arg(optarg, &e->code, e->data, sizeof(e->data), &len);
 			if (r == -EPERM) {
-				fprintf(stderr, "podlaunch dhcp: --dhcp-option %s: code %d cannot be set: %s\n",
+				fprintf(stderr,
+					"podlaunch dhcp: --dhcp-option %s: code %d cannot be set: %s\n",
 					optarg, e->code, dhcp_option_refused(e->code));
 				return 2;
 			}
 			if (r) {
-				fprintf(stderr, "podlaunch dhcp: --dhcp-option %s: want CODE:HEX with CODE "
-					"1-254 and at most %d octets\n", optarg, DHCP_EXTRA_MAX_LEN);
+				fprintf(stderr,
+					"podlaunch dhcp: --dhcp-option %s: want CODE:HEX with CODE "
+					"1-254 and at most %d octets\n",
+					optarg, DHCP_EXTRA_MAX_LEN);
 				return 2;
 			}
 			e->len = (uint16_t)len;
@@ -135,13 +147,18 @@ static int parse_args(struct dhcp_args *a, int argc, char **argv)
 		}
 		case 'f':
 			if (num_parse(optarg, 3, INT_MAX, &v)) {
-				fprintf(stderr, "podlaunch dhcp: --ready-fd: want a descriptor number >= 3\n");
+				fprintf(stderr,
+					"podlaunch dhcp: --ready-fd: want a descriptor number >= 3\n");
 				return 2;
 			}
 			a->ready_fd = (int)v;
 			break;
-		case '4': a->no4 = true; break;
-		case '6': a->no6 = true; break;
+		case '4':
+			a->no4 = true;
+			break;
+		case '6':
+			a->no6 = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -177,7 +194,7 @@ static int load(const struct dhcp_args *a, struct dhcp_config *cfg, struct dhcp6
 	ret = dhcp_cache_read(a->path, &text, &len, &e);
 	if (!ret) {
 		ret = dhcp_config_from_json(cfg, text, len, &e) ?:
-		      dhcp6_config_from_json(cfg6, text, len, &e);
+			      dhcp6_config_from_json(cfg6, text, len, &e);
 		free(text);
 	}
 	if (ret) {
@@ -185,9 +202,9 @@ static int load(const struct dhcp_args *a, struct dhcp_config *cfg, struct dhcp6
 		return ret;
 	}
 	if (a->resolv_conf && ((ret = dhcp_config_load_resolv(cfg, a->resolv_conf)) ||
-				(ret = dhcp6_config_load_resolv(cfg6, a->resolv_conf)))) {
-		log_error("dhcp", "cannot read resolv.conf", "{s:s, s:s}",
-			  "path", a->resolv_conf, "error", strerror(-ret));
+			       (ret = dhcp6_config_load_resolv(cfg6, a->resolv_conf)))) {
+		log_error("dhcp", "cannot read resolv.conf", "{s:s, s:s}", "path", a->resolv_conf,
+			  "error", strerror(-ret));
 		return ret;
 	}
 	cfg->lease_time = a->lease_time;
@@ -210,12 +227,12 @@ static void log_config6(const struct dhcp6_config *c)
 	inet_ntop(AF_INET6, &c->addr[0], addr, sizeof(addr));
 	inet_ntop(AF_INET6, &c->gateway, gw, sizeof(gw));
 	log_info("dhcp6", "configuration loaded",
-		 "{s:s, s:s, s:i, s:s, s:b, s:b, s:i, s:i, s:i, s:i, s:i}",
-		 "bridge", c->bridge, "addr", addr, "addresses", (int)c->naddr,
-		 "gateway", c->has_default ? gw : "", "prefix_onlink", c->npfx && c->pfx[0].onlink,
-		 "prefix_slaac", c->npfx && c->pfx[0].autonomous, "nameservers", (int)c->ndns,
-		 "search", (int)c->nsearch, "mtu", c->mtu, "routes", (int)c->nroutes,
-		 "routes_not_advertised", (int)c->routes_skipped);
+		 "{s:s, s:s, s:i, s:s, s:b, s:b, s:i, s:i, s:i, s:i, s:i}", "bridge", c->bridge,
+		 "addr", addr, "addresses", (int)c->naddr, "gateway", c->has_default ? gw : "",
+		 "prefix_onlink", c->npfx && c->pfx[0].onlink, "prefix_slaac",
+		 c->npfx && c->pfx[0].autonomous, "nameservers", (int)c->ndns, "search",
+		 (int)c->nsearch, "mtu", c->mtu, "routes", (int)c->nroutes, "routes_not_advertised",
+		 (int)c->routes_skipped);
 }
 
 static void log_config(const struct dhcp_config *cfg)
@@ -226,10 +243,10 @@ static void log_config(const struct dhcp_config *cfg)
 	inet_ntop(AF_INET, &cfg->server_id, sid, sizeof(sid));
 	inet_ntop(AF_INET, &cfg->router, gw, sizeof(gw));
 	log_info("dhcp", "configuration loaded",
-		 "{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i}",
-		 "bridge", cfg->bridge, "addr", addr, "prefix", cfg->prefix, "gateway", gw,
-		 "server_id", sid, "routes", (int)cfg->nroutes, "nameservers", (int)cfg->ndns,
-		 "search", (int)cfg->nsearch, "mtu", cfg->mtu, "extra_options", (int)cfg->nextra);
+		 "{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i}", "bridge", cfg->bridge,
+		 "addr", addr, "prefix", cfg->prefix, "gateway", gw, "server_id", sid, "routes",
+		 (int)cfg->nroutes, "nameservers", (int)cfg->ndns, "search", (int)cfg->nsearch,
+		 "mtu", cfg->mtu, "extra_options", (int)cfg->nextra);
 }
 
 /* Rate-limited drop summary: one line per interval at most, only on change. */
@@ -241,8 +258,9 @@ static void log_drops(const struct dhcp_server *s, uint64_t *last_total, uint64_
 	for (int i = 1; i < DHCP_DROP__MAX; i++) {
 		total += s->cnt.dropped[i];
 		if (s->cnt.dropped[i] != last[i])
-			json_object_set_new(d, dhcp_drop_name(i),
-					    json_integer((json_int_t)(s->cnt.dropped[i] - last[i])));
+			json_object_set_new(
+				d, dhcp_drop_name(i),
+				json_integer((json_int_t)(s->cnt.dropped[i] - last[i])));
 		last[i] = s->cnt.dropped[i];
 	}
 	if (total != *last_total)
@@ -260,13 +278,13 @@ struct dhcp_daemon {
 	struct dhcp_reply reply;
 	struct dhcp_io io;
 	uint8_t buf[DHCP_MAX_MSG + 1];
-	char bridge0[IF_NAMESIZE];	/* the bridge the sockets are bound to */
+	char bridge0[IF_NAMESIZE]; /* the bridge the sockets are bound to */
 	pid_t parent;
 	int sfd;
 	uint64_t last_drop[DHCP_DROP__MAX], last_total;
 	time_t last_summary;
 
-	bool v4, v6;			/* which families are served */
+	bool v4, v6; /* which families are served */
 	struct dhcp6_config cfg6;
 	struct serve6 srv6;
 	struct dhcp6_io io6;
@@ -294,9 +312,9 @@ static void reload(struct dhcp_daemon *d)
 	prev6 = d->srv6.dhcp.cfg;
 	if (load(&d->args, &d->cfg, &d->cfg6) == 0 &&
 	    (!d->v4 || (!d->cfg.l2_only && dhcp_server_configure(&d->srv, &d->cfg) == 0)) &&
-	    (!d->v6 || (d->cfg6.enabled &&
-			serve6_configure(&d->srv6, &d->cfg6, d->io6.mac, &d->io6.ll,
-					 (uint32_t)now_ms(), now_ms()) == 0))) {
+	    (!d->v6 ||
+	     (d->cfg6.enabled && serve6_configure(&d->srv6, &d->cfg6, d->io6.mac, &d->io6.ll,
+						  (uint32_t)now_ms(), now_ms()) == 0))) {
 		if (strcmp(d->cfg.bridge, d->bridge0))
 			log_warn("dhcp", "bridge change needs a restart: still serving the old one",
 				 "{s:s}", "bridge", d->bridge0);
@@ -376,8 +394,9 @@ static int drain(struct dhcp_daemon *d)
 		if (ret) {
 			/* Logged on the 1st, 2nd, 4th, 8th... failure: never a flood. */
 			if (!(d->srv.cnt.tx_errors & (d->srv.cnt.tx_errors + 1)))
-				log_warn("dhcp", "send failed", "{s:s, s:I}", "error", strerror(-ret),
-					 "failures", (json_int_t)d->srv.cnt.tx_errors + 1);
+				log_warn("dhcp", "send failed", "{s:s, s:I}", "error",
+					 strerror(-ret), "failures",
+					 (json_int_t)d->srv.cnt.tx_errors + 1);
 			d->srv.cnt.tx_errors++;
 		}
 		if (fell_back)
@@ -395,8 +414,8 @@ static void send6(struct dhcp_daemon *d)
 		return;
 	/* Logged on the 1st, 2nd, 4th, 8th... failure, as for DHCPv4. */
 	if (!(*n & (*n + 1)))
-		log_warn("dhcp6", "send failed", "{s:s, s:I}", "error", strerror(-ret),
-			 "failures", (json_int_t)*n + 1);
+		log_warn("dhcp6", "send failed", "{s:s, s:I}", "error", strerror(-ret), "failures",
+			 (json_int_t)*n + 1);
 	(*n)++;
 }
 
@@ -503,20 +522,23 @@ static int start(struct dhcp_daemon *d)
 		 */
 		ret = dhcp6_io_open(&d->io6, d->cfg6.bridge, &e);
 		if ((ret == -EPERM || ret == -EACCES) && d->v4) {
-			log_warn("dhcp6", "IPv6 NOT served: no privilege for its sockets "
+			log_warn("dhcp6",
+				 "IPv6 NOT served: no privilege for its sockets "
 				 "(CAP_NET_RAW, CAP_NET_BIND_SERVICE); DHCPv4 only",
 				 "{s:s, s:s}", "bridge", d->cfg6.bridge, "error", e.msg);
 			d->v6 = false;
 		} else if (ret) {
-			err_log("dhcp6", "cannot open the IPv6 sockets", &e, "{s:s}",
-				"bridge", d->cfg6.bridge);
+			err_log("dhcp6", "cannot open the IPv6 sockets", &e, "{s:s}", "bridge",
+				d->cfg6.bridge);
 			return 1;
 		}
 	}
 	if (d->v6) {
 		if (!d->io6.ll_on_bridge)
-			log_warn("dhcp6", "the bridge has no IPv6 link-local address: "
-				 "answering from its EUI-64 one", "{s:s}", "bridge", d->cfg6.bridge);
+			log_warn("dhcp6",
+				 "the bridge has no IPv6 link-local address: "
+				 "answering from its EUI-64 one",
+				 "{s:s}", "bridge", d->cfg6.bridge);
 		/* The bridge must not answer for anything the guest owns. */
 		if (d->io6.global_on_bridge && !d->cfg6.self_router)
 			log_warn("dhcp6", "the bridge holds a global IPv6 address", "{s:s}",
@@ -524,8 +546,8 @@ static int start(struct dhcp_daemon *d)
 		ret = serve6_configure(&d->srv6, &d->cfg6, d->io6.mac, &d->io6.ll,
 				       (uint32_t)now_ms() ^ (uint32_t)getpid(), now_ms());
 		if (ret) {
-			log_error("dhcp6", "cannot use the IPv6 configuration", "{s:s}",
-				  "error", strerror(-ret));
+			log_error("dhcp6", "cannot use the IPv6 configuration", "{s:s}", "error",
+				  strerror(-ret));
 			return 1;
 		}
 		log_config6(&d->srv6.dhcp.cfg);
@@ -534,7 +556,8 @@ static int start(struct dhcp_daemon *d)
 		goto privs;
 	ret = dhcp_io_open(&d->io, d->cfg.bridge, &e);
 	if (ret) {
-		err_log("dhcp", "cannot open the DHCP sockets", &e, "{s:s}", "bridge", d->cfg.bridge);
+		err_log("dhcp", "cannot open the DHCP sockets", &e, "{s:s}", "bridge",
+			d->cfg.bridge);
 		return 1;
 	}
 	if (d->io.raw < 0)
@@ -545,12 +568,14 @@ static int start(struct dhcp_daemon *d)
 	 */
 	ret = d->cfg.masquerade ? 1 : dhcp_io_accept_local(d->cfg.bridge);
 	if (ret < 0)
-		log_warn("dhcp", "cannot read accept_local of the bridge", "{s:s, s:s}",
-			 "bridge", d->cfg.bridge, "error", strerror(-ret));
+		log_warn("dhcp", "cannot read accept_local of the bridge", "{s:s, s:s}", "bridge",
+			 d->cfg.bridge, "error", strerror(-ret));
 	else if (!ret)
-		log_warn("dhcp", "accept_local is 0 on the bridge: the guest's unicast renewals "
-			 "(source = the pod IP, local to this namespace) will be dropped as martians",
-			 "{s:s}", "bridge", d->cfg.bridge);
+		log_warn(
+			"dhcp",
+			"accept_local is 0 on the bridge: the guest's unicast renewals "
+			"(source = the pod IP, local to this namespace) will be dropped as martians",
+			"{s:s}", "bridge", d->cfg.bridge);
 privs:
 	/*
 	 * Everything needing privilege is open: raw and packet sockets keep
@@ -576,14 +601,14 @@ privs:
 		char c = 1;
 
 		if (write(d->args.ready_fd, &c, 1) != 1) {
-			log_error("dhcp", "cannot write to --ready-fd", "{s:i, s:s}",
-				  "fd", d->args.ready_fd, "error", strerror(errno));
+			log_error("dhcp", "cannot write to --ready-fd", "{s:i, s:s}", "fd",
+				  d->args.ready_fd, "error", strerror(errno));
 			return 1;
 		}
 		close(d->args.ready_fd);
 	}
-	log_info("dhcp", "serving", "{s:s, s:b, s:b, s:b}", "bridge", d->bridge0,
-		 "dhcp4", d->v4, "dhcp6", d->v6, "raw_unicast", d->v4 && d->io.raw >= 0);
+	log_info("dhcp", "serving", "{s:s, s:b, s:b, s:b}", "bridge", d->bridge0, "dhcp4", d->v4,
+		 "dhcp6", d->v6, "raw_unicast", d->v4 && d->io.raw >= 0);
 	return 0;
 }
 
@@ -615,9 +640,11 @@ int cmd_dhcp(int argc, char **argv)
 	d.v4 = !d.cfg.l2_only && !d.args.no4;
 	d.v6 = d.cfg6.enabled && !d.args.no6;
 	if (!d.v4 && !d.v6) {
-		log_info("dhcp", "nothing to serve: no IPv4 and no global IPv6 address on the pod "
-			 "interface (l2_only), or both families turned off", "{s:s, s:b, s:b}",
-			 "iface", d.args.iface, "no_dhcp4", d.args.no4, "no_dhcp6", d.args.no6);
+		log_info("dhcp",
+			 "nothing to serve: no IPv4 and no global IPv6 address on the pod "
+			 "interface (l2_only), or both families turned off",
+			 "{s:s, s:b, s:b}", "iface", d.args.iface, "no_dhcp4", d.args.no4,
+			 "no_dhcp6", d.args.no6);
 		return 0;
 	}
 	if (d.v4) {

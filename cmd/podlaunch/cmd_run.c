@@ -72,7 +72,7 @@ static int dhcp_start(const struct ns_opts *o, const char *iface)
 		return fail("dhcp_start", "cannot fork the DHCP server", errno);
 	if (pid == 0) {
 		/* The child: its own flags first, then run's --dhcp-* flags verbatim. */
-		int wfd = dup(pfd[1]);	/* without O_CLOEXEC: it crosses the exec */
+		int wfd = dup(pfd[1]); /* without O_CLOEXEC: it crosses the exec */
 
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent || wfd < 0)
 			_exit(1);
@@ -106,14 +106,15 @@ static int dhcp_start(const struct ns_opts *o, const char *iface)
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		log_error("run", "DHCP server not ready in time; killed it", "{s:s, s:i, s:i}",
-			  "step", "dhcp_start", "pid", (int)pid, "timeout_ms", DHCP_READY_TIMEOUT_MS);
+			  "step", "dhcp_start", "pid", (int)pid, "timeout_ms",
+			  DHCP_READY_TIMEOUT_MS);
 		return 1;
 	}
 	waitpid(pid, &status, 0);
-	log_error("run", "DHCP server exited before it was ready", "{s:s, s:i, s:i, s:i}",
-		  "step", "dhcp_start", "pid", (int)pid,
-		  "exit_status", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-		  "signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	log_error("run", "DHCP server exited before it was ready", "{s:s, s:i, s:i, s:i}", "step",
+		  "dhcp_start", "pid", (int)pid, "exit_status",
+		  WIFEXITED(status) ? WEXITSTATUS(status) : -1, "signal",
+		  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	return 1;
 }
 
@@ -128,7 +129,7 @@ static void inherited_fds_cloexec(void)
 
 	if (!syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC))
 		return;
-	d = opendir("/proc/self/fd");	/* kernels before 5.11 */
+	d = opendir("/proc/self/fd"); /* kernels before 5.11 */
 	while (d && (de = readdir(d))) {
 		int fd = atoi(de->d_name);
 
@@ -169,8 +170,8 @@ int cmd_run(int argc, char **argv)
 	if (ret)
 		return fail("vmm", "cannot locate the VMM", -ret);
 	if (access(vmm, X_OK)) {
-		log_error("run", "VMM not executable", "{s:s, s:s, s:s}", "step", "vmm",
-			  "path", vmm, "error", strerror(errno));
+		log_error("run", "VMM not executable", "{s:s, s:s, s:s}", "step", "vmm", "path",
+			  vmm, "error", strerror(errno));
 		return 1;
 	}
 	st = calloc(1, sizeof(*st));
@@ -190,8 +191,10 @@ int cmd_run(int argc, char **argv)
 	 * pods: the DHCP server reads the addresses itself and says so).
 	 */
 	if (b->l2_only && !pod_has_global_v6(&st->pod))
-		log_info("run", "L2-only binding (no IPv4 and no global IPv6 on the pod interface): "
-			 "no DHCP server", NULL);
+		log_info("run",
+			 "L2-only binding (no IPv4 and no global IPv6 on the pod interface): "
+			 "no DHCP server",
+			 NULL);
 	else if (o.no_dhcp)
 		log_info("run", "DHCP server disabled by --no-dhcp", NULL);
 	else if (dhcp_start(&o, st->pod.iface))

@@ -12,7 +12,7 @@ int cmd_teardown(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	if (ns_teardown(&o, path, sizeof(path), &e))
-		return podlaunch_binding_failed("teardown failed; the cache is kept for another try",
-						&o, path, &e);
+		return podlaunch_binding_failed(
+			"teardown failed; the cache is kept for another try", &o, path, &e);
 	return 0;
 }

@@ -26,9 +26,21 @@ const char cli_usage[] =
 	"      3 guest still running --shutdown-timeout seconds after SIGTERM/SIGINT\n";
 
 enum {
-	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_CPUS, OPT_NET,
-	OPT_TEMPLATE, OPT_CONSOLE, OPT_TIMEOUT, OPT_HUGEPAGES, OPT_BOOT, OPT_HELP, OPT_SECCOMP,
-	OPT_USER, OPT_SHUTDOWN,
+	OPT_KERNEL = 256,
+	OPT_INITRD,
+	OPT_CMDLINE,
+	OPT_MEMORY,
+	OPT_CPUS,
+	OPT_NET,
+	OPT_TEMPLATE,
+	OPT_CONSOLE,
+	OPT_TIMEOUT,
+	OPT_HUGEPAGES,
+	OPT_BOOT,
+	OPT_HELP,
+	OPT_SECCOMP,
+	OPT_USER,
+	OPT_SHUTDOWN,
 };
 
 static const struct option longopts[] = {
@@ -85,7 +97,8 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, struct err *e)
 			/* 16 MiB holds the boot structures and a small kernel;
 			 * 1 TiB is far past what one pod gets. */
 			if (num_parse(optarg, 16, 1ULL << 20, &v))
-				FAIL("--memory", "must be a whole number of MiB from 16 to 1048576");
+				FAIL("--memory",
+				     "must be a whole number of MiB from 16 to 1048576");
 			o->memory_mib = v;
 			break;
 		case OPT_CPUS:
@@ -125,7 +138,8 @@ int cli_parse(int argc, char **argv, struct podvmm_opts *o, struct err *e)
 			break;
 		case OPT_TIMEOUT:
 			if (num_parse(optarg, 0, 86400, &v))
-				FAIL("--shutdown-timeout", "must be a number of seconds from 0 to 86400");
+				FAIL("--shutdown-timeout",
+				     "must be a number of seconds from 0 to 86400");
 			o->shutdown_timeout = (unsigned int)v;
 			break;
 		case OPT_SHUTDOWN:

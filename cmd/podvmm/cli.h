@@ -13,10 +13,10 @@
 #include "vmm/seccomp/seccomp.h"
 
 /* podvmm's exit statuses. */
-#define PODVMM_EXIT_OK		0	/* guest powered off or reset */
-#define PODVMM_EXIT_FAILURE	1	/* runtime failure, unexpected KVM exit */
-#define PODVMM_EXIT_USAGE	2	/* bad command line */
-#define PODVMM_EXIT_FORCED	3	/* guest ignored the stop request past --shutdown-timeout */
+#define PODVMM_EXIT_OK	    0 /* guest powered off or reset */
+#define PODVMM_EXIT_FAILURE 1 /* runtime failure, unexpected KVM exit */
+#define PODVMM_EXIT_USAGE   2 /* bad command line */
+#define PODVMM_EXIT_FORCED  3 /* guest ignored the stop request past --shutdown-timeout */
 
 #define CLI_MAX_NETS 8
 
@@ -24,9 +24,9 @@ enum console_kind { CONSOLE_STDIO, CONSOLE_NONE, CONSOLE_FILE };
 
 /* What SIGTERM/SIGINT sends the guest (--shutdown). */
 enum shutdown_kind {
-	SHUTDOWN_BOTH,		/* the power button, Ctrl-Alt-Del as the fallback */
-	SHUTDOWN_ACPI,		/* the ACPI power button only */
-	SHUTDOWN_CAD,		/* Ctrl-Alt-Del only */
+	SHUTDOWN_BOTH, /* the power button, Ctrl-Alt-Del as the fallback */
+	SHUTDOWN_ACPI, /* the ACPI power button only */
+	SHUTDOWN_CAD,  /* Ctrl-Alt-Del only */
 };
 
 struct podvmm_opts {
@@ -43,8 +43,8 @@ struct podvmm_opts {
 	bool hugepages;
 	enum boot_mode boot;
 	bool help;
-	enum seccomp_action seccomp;	/* --seccomp=on|off|trap */
-	bool has_user;			/* --user UID[:GID] */
+	enum seccomp_action seccomp; /* --seccomp=on|off|trap */
+	bool has_user;		     /* --user UID[:GID] */
 	uid_t uid;
 	gid_t gid;
 };

@@ -10,8 +10,8 @@
  * path (normal return, exit(), fatal signal).
  */
 struct console {
-	int out_fd;	/* -1: discard */
-	int in_fd;	/* -1: no input */
+	int out_fd; /* -1: discard */
+	int in_fd;  /* -1: no input */
 };
 
 int console_open(struct console *c, enum console_kind kind, const char *path);

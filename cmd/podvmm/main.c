@@ -103,14 +103,14 @@ static void stdin_read(struct loop *l)
 	ssize_t n;
 
 	if (!space) {
-		loop_stdin(l, false);	/* resume when the guest drains the FIFO */
+		loop_stdin(l, false); /* resume when the guest drains the FIFO */
 		return;
 	}
 	n = read(l->in_fd, buf, space < sizeof(buf) ? space : sizeof(buf));
 	if (n <= 0) {
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
-		loop_stdin(l, false);	/* EOF: the guest just gets no more input */
+		loop_stdin(l, false); /* EOF: the guest just gets no more input */
 		l->in_fd = -1;
 		return;
 	}
@@ -129,7 +129,7 @@ static void timer_arm(int fd, unsigned int sec, long nsec)
 	struct itimerspec it = { .it_value.tv_sec = sec, .it_value.tv_nsec = nsec };
 
 	if (!sec && !nsec)
-		it.it_value.tv_nsec = 1;	/* 0 would disarm the timer */
+		it.it_value.tv_nsec = 1; /* 0 would disarm the timer */
 	timerfd_settime(fd, 0, &it, NULL);
 }
 
@@ -210,7 +210,8 @@ static int event_loop(struct loop *l)
 
 			if (fd == vm_exit_fd(l->vm)) {
 				int status = vm_exit_kind(l->vm) == VM_EXIT_ERROR ?
-					     PODVMM_EXIT_FAILURE : PODVMM_EXIT_OK;
+						     PODVMM_EXIT_FAILURE :
+						     PODVMM_EXIT_OK;
 
 				log_stopped(l, false, status);
 				return status;
@@ -272,24 +273,31 @@ static int privileges_drop(const struct podvmm_opts *o, struct err *e)
 		return err_at(e, "drop_caps", ret);
 	if ((ret = no_new_privs_set()))
 		return err_at(e, "no_new_privs", ret);
-	log_info("podvmm", "privileges dropped", "{s:I, s:I}", "uid", (json_int_t)getuid(),
-		 "gid", (json_int_t)getgid());
+	log_info("podvmm", "privileges dropped", "{s:I, s:I}", "uid", (json_int_t)getuid(), "gid",
+		 (json_int_t)getgid());
 	return 0;
 }
 
 static int run(const struct podvmm_opts *o)
 {
-	static struct pc_devices dev;	/* large; and devices outlive no one */
+	static struct pc_devices dev; /* large; and devices outlive no one */
 	struct vm vm = { .priv = NULL };
 	struct vm_config cfg = {
-		.mem_size = o->memory_mib << 20, .nr_cpus = o->cpus,
+		.mem_size = o->memory_mib << 20,
+		.nr_cpus = o->cpus,
 		.hugepages = o->hugepages,
 	};
 	struct mapped_file kernel = { 0 }, initrd = { 0 };
 	struct console con;
-	struct loop l = { .vm = &vm, .dev = &dev, .timeout = o->shutdown_timeout,
-			  .shutdown = o->shutdown, .epfd = -1, .sigfd = -1, .timerfd = -1,
-			  .cad_timerfd = -1, .rx_efd = -1 };
+	struct loop l = { .vm = &vm,
+			  .dev = &dev,
+			  .timeout = o->shutdown_timeout,
+			  .shutdown = o->shutdown,
+			  .epfd = -1,
+			  .sigfd = -1,
+			  .timerfd = -1,
+			  .cad_timerfd = -1,
+			  .rx_efd = -1 };
 	struct err e = { 0 };
 	sigset_t sigs;
 	int ret, status = PODVMM_EXIT_FAILURE;
@@ -300,12 +308,14 @@ static int run(const struct podvmm_opts *o)
 
 	if ((ret = file_map(o->kernel, &kernel))) {
 		log_error("podvmm", "cannot read the kernel", "{s:s, s:s}", "path", o->kernel,
-			  "error", ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
+			  "error",
+			  ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
 		return PODVMM_EXIT_FAILURE;
 	}
 	if (o->initrd && (ret = file_map(o->initrd, &initrd))) {
 		log_error("podvmm", "cannot read the initrd", "{s:s, s:s}", "path", o->initrd,
-			  "error", ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
+			  "error",
+			  ret == -ENODATA ? "not a non-empty regular file" : strerror(-ret));
 		goto out;
 	}
 	if ((ret = console_open(&con, o->console, o->console_path))) {
@@ -337,20 +347,24 @@ static int run(const struct podvmm_opts *o)
 		err_log("podvmm", "device setup failed", &e, NULL);
 		goto out;
 	}
-	if (o->nr_nets && (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets,
-						    o->nr_nets, &e))) {
+	if (o->nr_nets &&
+	    (ret = net_devices_attach(&vm, &dev.pci, (struct net_spec *)o->nets, o->nr_nets, &e))) {
 		err_log("podvmm", "network device setup failed", &e, NULL);
 		goto out;
 	}
 	{
 		struct boot_files bf = {
-			.kernel = kernel.data, .kernel_len = kernel.len,
-			.initrd = initrd.data, .initrd_len = initrd.len,
-			.cmdline = o->cmdline, .mode = o->boot,
+			.kernel = kernel.data,
+			.kernel_len = kernel.len,
+			.initrd = initrd.data,
+			.initrd_len = initrd.len,
+			.cmdline = o->cmdline,
+			.mode = o->boot,
 		};
 
 		if ((ret = pc_boot_setup(&vm, &dev.pci, &bf, &e))) {
-			err_log("podvmm", "cannot boot this kernel", &e, "{s:s}", "kernel", o->kernel);
+			err_log("podvmm", "cannot boot this kernel", &e, "{s:s}", "kernel",
+				o->kernel);
 			goto out;
 		}
 	}
@@ -368,8 +382,8 @@ static int run(const struct podvmm_opts *o)
 	if ((ret = privileges_drop(o, &e))) {
 		err_log("podvmm", "cannot drop privileges", &e, "{s:s}", "hint",
 			ret == -EPERM && o->has_user ?
-			"--user needs CAP_SETUID and CAP_SETGID (podlaunch run --vmm-user grants them)" :
-			"");
+				"--user needs CAP_SETUID and CAP_SETGID (podlaunch run --vmm-user grants them)" :
+				"");
 		goto out;
 	}
 	if ((ret = seccomp_filters_prepare(o->seccomp))) {
@@ -379,8 +393,10 @@ static int run(const struct podvmm_opts *o)
 	}
 	seccomp_gate_arm();
 	if (o->seccomp == SECCOMP_ACTION_OFF)
-		log_warn("podvmm", "SECCOMP IS OFF: every syscall is open to a guest that "
-			 "escapes into podvmm; --seccomp=off is for debugging only", NULL);
+		log_warn("podvmm",
+			 "SECCOMP IS OFF: every syscall is open to a guest that "
+			 "escapes into podvmm; --seccomp=off is for debugging only",
+			 NULL);
 	if ((ret = vm_start(&vm))) {
 		log_error("podvmm", "cannot start vCPU threads", "{s:s}", "error", strerror(-ret));
 		goto out;
@@ -392,8 +408,8 @@ static int run(const struct podvmm_opts *o)
 			  "main", "error", strerror(-ret));
 		goto out;
 	}
-	log_info("podvmm", "guest started", "{s:s, s:i, s:I}", "kernel", o->kernel,
-		 "cpus", o->cpus, "memory_mib", (json_int_t)o->memory_mib);
+	log_info("podvmm", "guest started", "{s:s, s:i, s:I}", "kernel", o->kernel, "cpus", o->cpus,
+		 "memory_mib", (json_int_t)o->memory_mib);
 	status = event_loop(&l);
 out:
 	vm_destroy(&vm);

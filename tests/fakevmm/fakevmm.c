@@ -45,8 +45,9 @@ int main(int argc, char **argv)
 				continue;
 			}
 			printf("fd %d tap %s tap=%d no_pi=%d vnet_hdr=%d multi_queue=%d\n", fd,
-			       ifr.ifr_name, !!(ifr.ifr_flags & IFF_TAP), !!(ifr.ifr_flags & IFF_NO_PI),
-			       !!(ifr.ifr_flags & IFF_VNET_HDR), !!(ifr.ifr_flags & IFF_MULTI_QUEUE));
+			       ifr.ifr_name, !!(ifr.ifr_flags & IFF_TAP),
+			       !!(ifr.ifr_flags & IFF_NO_PI), !!(ifr.ifr_flags & IFF_VNET_HDR),
+			       !!(ifr.ifr_flags & IFF_MULTI_QUEUE));
 		}
 		free(spec);
 	}

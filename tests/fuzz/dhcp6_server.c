@@ -52,7 +52,8 @@ static void config(struct dhcp6_config *c, int big)
 	c->gateway = a6(big ? "fe80::1" : "fd00:10:244:2::1");
 	/* RFC 4191 routes in every RA: one, or as many as the config holds */
 	for (int i = 0; i < (big ? DHCP6_MAX_ROUTES : 1); i++)
-		c->route[c->nroutes++] = (struct dhcp6_route){ a6("fd00:96::"), (uint8_t)(64 + 8 * i),
+		c->route[c->nroutes++] = (struct dhcp6_route){ a6("fd00:96::"),
+							       (uint8_t)(64 + 8 * i),
 							       (uint8_t)(i % 2) };
 	c->dns[c->ndns++] = a6("fd00::10");
 	c->lease_time = big ? 3600 : DHCP6_INFINITY;
@@ -129,8 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		memcpy(pkt, data + 2, (size_t)n);
 	} else if (data[0] & 64) {
-		n = ip6_build_icmp(pkt, sizeof(pkt), &src, &dst, data[0] & 128 ? 255 : 64,
-				   data + 2, size - 2);
+		n = ip6_build_icmp(pkt, sizeof(pkt), &src, &dst, data[0] & 128 ? 255 : 64, data + 2,
+				   size - 2);
 	} else {
 		n = ip6_build_udp(pkt, sizeof(pkt), &src, &dst, DHCP6_CLIENT_PORT,
 				  data[0] & 128 ? 53 : DHCP6_SERVER_PORT, data + 2, size - 2);

@@ -64,8 +64,8 @@ static void config(struct dhcp_config *c, bool big)
 		/* 121 of 30 routes (240 octets): split at route boundaries */
 		c->nroutes = 0;
 		for (unsigned int i = 0; i < 29; i++)
-			c->routes[c->nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | i << 8), 24,
-								       a("10.244.1.1") };
+			c->routes[c->nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | i << 8),
+								       24, a("10.244.1.1") };
 		c->routes[c->nroutes++] = (struct dhcp_route){ 0, 0, a("10.244.1.1") };
 		c->prefix = 31;
 	}
@@ -78,7 +78,8 @@ static void config(struct dhcp_config *c, bool big)
 static void check_instances(const struct dhcp_server *s, const struct dhcp_msg *back)
 {
 	size_t area[3][2] = {
-		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF }, { DHCP_FILE_OFF, DHCP_FILE_LEN },
+		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF },
+		{ DHCP_FILE_OFF, DHCP_FILE_LEN },
 		{ DHCP_SNAME_OFF, DHCP_SNAME_LEN },
 	};
 	int seen[256] = { 0 };
@@ -87,7 +88,7 @@ static void check_instances(const struct dhcp_server *s, const struct dhcp_msg *
 		if ((f == 1 && !(back->overload & DHCP_OVERLOAD_FILE)) ||
 		    (f == 2 && !(back->overload & DHCP_OVERLOAD_SNAME)))
 			continue;
-		for (size_t i = area[f][0]; i < area[f][0] + area[f][1] && r.buf[i] != OPT_END; ) {
+		for (size_t i = area[f][0]; i < area[f][0] + area[f][1] && r.buf[i] != OPT_END;) {
 			uint8_t code = r.buf[i];
 
 			if (code == OPT_PAD) {

@@ -16,8 +16,12 @@
 
 #define GPA 0x400000ull
 
-static void irq(void *o, struct virtq *q) { }
-static void broken(void *o) { }
+static void irq(void *o, struct virtq *q)
+{
+}
+static void broken(void *o)
+{
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

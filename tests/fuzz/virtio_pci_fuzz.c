@@ -14,7 +14,7 @@
 #include "vmm/virtio/virtio_pci.h"
 
 #define GPA 0x100000ull
-#define NQ 5
+#define NQ  5
 
 static struct virtq vqs[NQ];
 
@@ -56,15 +56,29 @@ static int driver_ok(struct virtio_pci *vp)
 	return 0;
 }
 
-static void reset(struct virtio_pci *vp) { }
-static void notify(struct virtio_pci *vp, int q) { drain(vp, q); }
+static void reset(struct virtio_pci *vp)
+{
+}
+static void notify(struct virtio_pci *vp, int q)
+{
+	drain(vp, q);
+}
 
-static int msi(void *ctx, uint64_t a, uint32_t d) { return 0; }
-static int line(void *ctx, uint32_t gsi, int level) { return 0; }
+static int msi(void *ctx, uint64_t a, uint32_t d)
+{
+	return 0;
+}
+static int line(void *ctx, uint32_t gsi, int level)
+{
+	return 0;
+}
 
 static const struct virtio_dev_ops ops = {
-	.cfg_access = cfg_access, .features_ok = features_ok, .driver_ok = driver_ok,
-	.reset = reset, .notify = notify,
+	.cfg_access = cfg_access,
+	.features_ok = features_ok,
+	.driver_ok = driver_ok,
+	.reset = reset,
+	.notify = notify,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -109,12 +123,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(buf, s + 4, 8);
 		switch (s[0] % 4) {
 		case 0: /* BAR write; queue addresses aimed into the RAM window */
-			if (off % VPCI_BAR_SIZE >= 0x20 && off % VPCI_BAR_SIZE < 0x38 && (s[1] & 4)) {
+			if (off % VPCI_BAR_SIZE >= 0x20 && off % VPCI_BAR_SIZE < 0x38 &&
+			    (s[1] & 4)) {
 				uint64_t a = GPA + (buf[0] | buf[1] << 8);
 				memcpy(buf, &a, 8);
 			}
-			virtio_pci_ops.bar_access(&vp.pci, s[1] & 0x10 ? 1 : 0,
-						  off % VPCI_BAR_SIZE, buf, len, true);
+			virtio_pci_ops.bar_access(&vp.pci, s[1] & 0x10 ? 1 : 0, off % VPCI_BAR_SIZE,
+						  buf, len, true);
 			break;
 		case 1:
 			virtio_pci_ops.bar_access(&vp.pci, 0, off % VPCI_BAR_SIZE, buf, len, false);

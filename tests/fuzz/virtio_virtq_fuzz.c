@@ -28,14 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Header: num log2, flags, three 16-bit ring offsets, op script. */
 	q.num = (uint16_t)(1u << (data[0] % 16));
 	if (data[0] & 0x80)
-		q.num = (uint16_t)(data[0] | data[1] << 8);	/* any value */
+		q.num = (uint16_t)(data[0] | data[1] << 8); /* any value */
 	q.event_idx = data[2] & 1;
 	q.indirect = data[2] & 2;
 	q.desc_gpa = GPA + (uint16_t)(data[3] | data[4] << 8);
 	q.avail_gpa = GPA + (uint16_t)(data[5] | data[6] << 8);
 	q.used_gpa = GPA + (uint16_t)(data[7] | data[8] << 8);
 	if (data[2] & 4)
-		q.used_gpa = (uint64_t)data[9] << 56;	/* wild address */
+		q.used_gpa = (uint64_t)data[9] << 56; /* wild address */
 	uint8_t script = data[10];
 
 	ram_size = size - 16;
@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (k >= c.n_out)
 					memset(iov[k].iov_base, 0xab, iov[k].iov_len);
 				else
-					(void)((volatile uint8_t *)iov[k].iov_base)[iov[k].iov_len - 1];
+					(void)((volatile uint8_t *)iov[k]
+						       .iov_base)[iov[k].iov_len - 1];
 			if (script & 2)
 				virtq_unpop(&q, 1);
 			virtq_push(&q, c.head, (uint32_t)c.in_len);

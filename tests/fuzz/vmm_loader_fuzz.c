@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	guest_mem_add(&mem, 0, RAM, ram);
 	if (loader_load_kernel(&mem, data, size, &img, &e)) {
 		if (!e.msg[0])
-			abort();	/* every failure must say why */
+			abort(); /* every failure must say why */
 		return 0;
 	}
 	if (img.load_end > RAM || img.load_addr < LAYOUT_HIGH_RAM)

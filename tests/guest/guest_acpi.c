@@ -3,8 +3,18 @@
 #include "guest_acpi.h"
 #include "guest_io.h"
 
-static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
 
 static int sum_ok(const uint8_t *p, uint32_t n)
 {
@@ -80,11 +90,24 @@ static long aml_int(const uint8_t **pp)
 	long v;
 
 	switch (p[0]) {
-	case 0x00: v = 0; p += 1; break;			/* ZeroOp */
-	case 0x01: v = 1; p += 1; break;			/* OneOp */
-	case 0x0a: v = p[1]; p += 2; break;			/* BytePrefix */
-	case 0x0b: v = p[1] | p[2] << 8; p += 3; break;		/* WordPrefix */
-	default: return -1;
+	case 0x00:
+		v = 0;
+		p += 1;
+		break; /* ZeroOp */
+	case 0x01:
+		v = 1;
+		p += 1;
+		break; /* OneOp */
+	case 0x0a:
+		v = p[1];
+		p += 2;
+		break; /* BytePrefix */
+	case 0x0b:
+		v = p[1] | p[2] << 8;
+		p += 3;
+		break; /* WordPrefix */
+	default:
+		return -1;
 	}
 	*pp = p;
 	return v;
@@ -102,9 +125,9 @@ static long dsdt_s5(const uint8_t *d)
 		if (p[0] != 0x08 || memcmp(p + 1, "_S5_", 4) || p[5] != 0x12)
 			continue;
 		p += 6;
-		follow = p[0] >> 6;			/* PkgLength: extra bytes in 7:6 */
+		follow = p[0] >> 6; /* PkgLength: extra bytes in 7:6 */
 		p += 1 + follow;
-		if (p[0] < 1)				/* NumElements */
+		if (p[0] < 1) /* NumElements */
 			return -1;
 		p++;
 		return aml_int(&p);

@@ -38,8 +38,8 @@ struct hvm_memmap_table_entry {
 extern uint64_t entry_rflags;
 extern char _end[], ap_tramp[], ap_tramp_end[], ap_tramp_count[], ap_tramp_ids[];
 
-#define LAPIC 0xfee00000UL
-#define AP_TRAMP_ADDR 0x10000UL	/* SIPI vector 0x10 */
+#define LAPIC	      0xfee00000UL
+#define AP_TRAMP_ADDR 0x10000UL /* SIPI vector 0x10 */
 
 static void e820_print(const struct boot_e820_entry *e, int n)
 {
@@ -78,7 +78,7 @@ static void check_e820(const struct boot_e820_entry *e, int n, unsigned long exp
 		check(ram + (0x100000 - 0x9fc00) == expect_mib << 20, "e820 RAM matches --memory");
 		if (expect_mib > 3072)
 			check(n >= 1 && e[n - 1].addr == 0x100000000ULL &&
-			      e[n - 1].size == (expect_mib - 3072) << 20,
+				      e[n - 1].size == (expect_mib - 3072) << 20,
 			      "e820 RAM above the hole starts at 4 GiB");
 	}
 }
@@ -106,7 +106,7 @@ static int check_mptable(unsigned long expect_cpus)
 	if (p >= (const uint8_t *)0xa0000)
 		return 0;
 	check(sum8(p, 16) == 0, "MP floating pointer checksum");
-	mpc = (const uint8_t *)(uintptr_t)*(const uint32_t *)(p + 4);
+	mpc = (const uint8_t *)(uintptr_t) * (const uint32_t *)(p + 4);
 	len = *(const uint16_t *)(mpc + 4);
 	count = *(const uint16_t *)(mpc + 34);
 	check(!memcmp(mpc, "PCMP", 4) && sum8(mpc, len) == 0, "MP config table checksum");
@@ -142,10 +142,10 @@ static void start_aps(int cpus)
 	memcpy((void *)AP_TRAMP_ADDR, ap_tramp, (size_t)(ap_tramp_end - ap_tramp));
 	count = (volatile uint16_t *)(AP_TRAMP_ADDR + (ap_tramp_count - ap_tramp));
 	*count = 0;
-	mmio_write32(LAPIC + 0xf0, 0x1ff);	/* software-enable, spurious 0xff */
+	mmio_write32(LAPIC + 0xf0, 0x1ff); /* software-enable, spurious 0xff */
 	for (int id = 1; id < cpus; id++) {
 		mmio_write32(LAPIC + 0x310, (uint32_t)id << 24);
-		mmio_write32(LAPIC + 0x300, 0x4500);		/* INIT, assert */
+		mmio_write32(LAPIC + 0x300, 0x4500); /* INIT, assert */
 		delay(1000);
 		for (int k = 0; k < 2; k++) {
 			mmio_write32(LAPIC + 0x310, (uint32_t)id << 24);
@@ -202,9 +202,10 @@ static void check_cpu(int baseline, unsigned long cpus)
 		 * (podvmm's filtering itself is unit-tested). */
 		check(!(l1c & (1U << 13)), "baseline hides CMPXCHG16B");
 		cpuid(7, 0, r);
-		con_printf("cpuid: baseline: leaf 1 ecx xsave=%u avx=%u rdrand=%u, leaf 7 ebx avx2=%u rdseed=%u\n",
-			   (l1c >> 26) & 1, (l1c >> 28) & 1, (l1c >> 30) & 1,
-			   (r[1] >> 5) & 1, (r[1] >> 18) & 1);
+		con_printf(
+			"cpuid: baseline: leaf 1 ecx xsave=%u avx=%u rdrand=%u, leaf 7 ebx avx2=%u rdseed=%u\n",
+			(l1c >> 26) & 1, (l1c >> 28) & 1, (l1c >> 30) & 1, (r[1] >> 5) & 1,
+			(r[1] >> 18) & 1);
 	}
 	check(mmio_read32(LAPIC + 0x30) != 0xffffffff, "LAPIC reachable through the identity map");
 }
@@ -216,16 +217,16 @@ static void check_uart(void)
 
 	outb(u + 7, 0x5a);
 	check(inb(u + 7) == 0x5a, "uart scratch register");
-	outb(u + 3, 0x83);			/* DLAB */
+	outb(u + 3, 0x83); /* DLAB */
 	outb(u + 0, 0x01);
 	outb(u + 1, 0x00);
 	c = inb(u + 0);
 	outb(u + 3, 0x03);
 	check(c == 0x01 && inb(u + 3) == 0x03, "uart divisor latch and LCR");
-	outb(u + 2, 0x07);			/* enable and clear FIFOs */
+	outb(u + 2, 0x07); /* enable and clear FIFOs */
 	check((inb(u + 2) & 0xc0) == 0xc0, "uart reports a 16550A FIFO");
 	check((inb(u + 5) & 0x60) == 0x60, "uart LSR transmitter empty");
-	outb(u + 4, 0x1a);			/* loopback, RTS, OUT2 */
+	outb(u + 4, 0x1a); /* loopback, RTS, OUT2 */
 	msr = inb(u + 6);
 	outb(u, 'X');
 	c = inb(u + 5) & 1 ? inb(u) : 0;
@@ -253,8 +254,8 @@ static void check_i8042(void)
 	outb(0x64, 0x20);
 	check(kbd_read(&a) && (a & 0x40), "i8042 command byte (translation on)");
 	outb(0x60, 0xf2);
-	check(kbd_read(&a) && kbd_read(&b) && kbd_read(&c) && a == 0xfa && b == 0xab &&
-	      c == 0x83, "keyboard identifies as MF2");
+	check(kbd_read(&a) && kbd_read(&b) && kbd_read(&c) && a == 0xfa && b == 0xab && c == 0x83,
+	      "keyboard identifies as MF2");
 }
 
 static void check_rtc(void)
@@ -269,8 +270,8 @@ static void check_rtc(void)
 		if ((v[i] & 0xf) > 9 || (v[i] >> 4) > 9)
 			bcd_ok = 0;
 	}
-	con_printf("rtc: %x%02x-%02x-%02x %02x:%02x:%02x UTC\n", v[0], v[1], v[2], v[3], v[4],
-		   v[5], v[6]);
+	con_printf("rtc: %x%02x-%02x-%02x %02x:%02x:%02x UTC\n", v[0], v[1], v[2], v[3], v[4], v[5],
+		   v[6]);
 	check(bcd_ok && v[0] >= 0x20, "rtc gives a BCD date");
 }
 
@@ -305,9 +306,10 @@ static void check_boot_params(const struct boot_params *bp, const char *cl,
 	if (bzimage) {
 		/* podvmm copies the file's setup header into the zero page. */
 		check(h->version == 0x020f && h->setup_sects == 4 && (h->xloadflags & 1) &&
-		      h->kernel_alignment == 0x200000 && h->cmdline_size == 2047,
+			      h->kernel_alignment == 0x200000 && h->cmdline_size == 2047,
 		      "setup header copied from the bzImage");
-		check(h->init_size >= (uintptr_t)_end - 0x100000, "bzImage init_size covers the image");
+		check(h->init_size >= (uintptr_t)_end - 0x100000,
+		      "bzImage init_size covers the image");
 	}
 	if (initrd_size) {
 		const char *rd = (const char *)(uintptr_t)h->ramdisk_image;
@@ -315,7 +317,8 @@ static void check_boot_params(const struct boot_params *bp, const char *cl,
 		con_printf("initrd: %x, %u bytes\n", h->ramdisk_image, h->ramdisk_size);
 		check(h->ramdisk_size == initrd_size, "initrd size");
 		check(!(h->ramdisk_image & 0xfff) && h->ramdisk_image >= (uintptr_t)_end &&
-		      h->ramdisk_image + h->ramdisk_size <= 0x38000000U, "initrd placement");
+			      h->ramdisk_image + h->ramdisk_size <= 0x38000000U,
+		      "initrd placement");
 		check(!memcmp(rd, "PODVMM-INITRD", 13), "initrd contents");
 	}
 }
@@ -381,10 +384,13 @@ static void __attribute__((noreturn)) echo(void)
 /* No IDT: an exception becomes #DF, then a triple fault (a PC resets). */
 static void __attribute__((noreturn)) triple_fault(void)
 {
-	static const struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idt = { 0, 0 };
+	static const struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idt = { 0, 0 };
 
 	con_puts("triple: faulting\n");
-	__asm__ volatile("lidt %0; ud2" :: "m"(idt));
+	__asm__ volatile("lidt %0; ud2" ::"m"(idt));
 	for (;;)
 		;
 }
@@ -398,9 +404,9 @@ static void __attribute__((noreturn)) bad_exit(void)
 
 	con_puts("badexit: AES-NI operand in MMIO\n");
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	cr4 |= 1 << 9;		/* OSFXSR: SSE allowed */
-	__asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
-	__asm__ volatile("aesenc (%0), %%xmm0" :: "r"(0xd0000000UL) : "memory");
+	cr4 |= 1 << 9; /* OSFXSR: SSE allowed */
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+	__asm__ volatile("aesenc (%0), %%xmm0" ::"r"(0xd0000000UL) : "memory");
 	con_puts("badexit: survived\n");
 	machine_poweroff();
 }
@@ -449,13 +455,13 @@ void irq_com1(void)
 			if (irq_tx_pos < sizeof(irq_tx_msg) - 1)
 				outb(0x3f8, (uint8_t)irq_tx_msg[irq_tx_pos++]);
 			else
-				outb(0x3f8 + 1, 0x01);	/* done: RX interrupts only */
+				outb(0x3f8 + 1, 0x01); /* done: RX interrupts only */
 		} else {
 			inb(0x3f8 + 5);
 			inb(0x3f8 + 6);
 		}
 	}
-	mmio_write32(LAPIC + 0xb0, 0);	/* EOI */
+	mmio_write32(LAPIC + 0xb0, 0); /* EOI */
 }
 
 void irq_other(void)
@@ -470,8 +476,11 @@ static void set_gate(int v, const void *fn)
 	uint16_t cs;
 
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	idt[v] = (struct idt_gate){ .off0 = (uint16_t)a, .sel = cs, .type = 0x8e,
-				    .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32) };
+	idt[v] = (struct idt_gate){ .off0 = (uint16_t)a,
+				    .sel = cs,
+				    .type = 0x8e,
+				    .off1 = (uint16_t)(a >> 16),
+				    .off2 = (uint32_t)(a >> 32) };
 }
 
 static void ioapic_write(uint32_t reg, uint32_t v)
@@ -482,24 +491,28 @@ static void ioapic_write(uint32_t reg, uint32_t v)
 
 static void __attribute__((noreturn)) irq_echo(void)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
-		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = {
+		sizeof(idt) - 1,
+		(uint64_t)(uintptr_t)idt,
 	};
 
 	for (int v = 32; v < 256; v++)
 		set_gate(v, irq_other_entry);
 	set_gate(COM1_VECTOR, irq_com1_entry);
-	__asm__ volatile("lidt %0" :: "m"(idtr));
-	outb(0x21, 0xff);			/* mask both 8259s */
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+	outb(0x21, 0xff); /* mask both 8259s */
 	outb(0xa1, 0xff);
-	mmio_write32(LAPIC + 0xf0, 0x1ff);	/* LAPIC on, spurious vector 0xff */
-	mmio_write32(LAPIC + 0x80, 0);		/* TPR: accept everything */
-	ioapic_write(0x10 + 2 * 4 + 1, 0);	/* pin 4 -> APIC 0 */
-	ioapic_write(0x10 + 2 * 4, COM1_VECTOR);	/* fixed, edge, high, unmasked */
-	outb(0x3f8 + 2, 0x07);			/* FIFO on and cleared */
-	outb(0x3f8 + 4, 0x0b);			/* DTR, RTS, OUT2 (IRQ enable on a PC) */
+	mmio_write32(LAPIC + 0xf0, 0x1ff);	 /* LAPIC on, spurious vector 0xff */
+	mmio_write32(LAPIC + 0x80, 0);		 /* TPR: accept everything */
+	ioapic_write(0x10 + 2 * 4 + 1, 0);	 /* pin 4 -> APIC 0 */
+	ioapic_write(0x10 + 2 * 4, COM1_VECTOR); /* fixed, edge, high, unmasked */
+	outb(0x3f8 + 2, 0x07);			 /* FIFO on and cleared */
+	outb(0x3f8 + 4, 0x0b);			 /* DTR, RTS, OUT2 (IRQ enable on a PC) */
 	con_puts("irq: ready\n");
-	outb(0x3f8 + 1, 0x03);			/* RX data and THR empty interrupts */
+	outb(0x3f8 + 1, 0x03); /* RX data and THR empty interrupts */
 	__asm__ volatile("sti");
 	while (!irq_done)
 		__asm__ volatile("hlt");
@@ -528,14 +541,18 @@ void irq_sci(void)
 
 	sci_count++;
 	sci_status |= st;
-	outw(sci_pm1a_evt, st & 0x0100);	/* write-1-to-clear: drops the level */
-	mmio_write32(LAPIC + 0xb0, 0);		/* EOI (also the IOAPIC's remote IRR) */
+	outw(sci_pm1a_evt, st & 0x0100); /* write-1-to-clear: drops the level */
+	mmio_write32(LAPIC + 0xb0, 0);	 /* EOI (also the IOAPIC's remote IRR) */
 }
 
 static void __attribute__((noreturn)) power_button(int act)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
-		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = {
+		sizeof(idt) - 1,
+		(uint64_t)(uintptr_t)idt,
 	};
 	uint16_t evt = 0, sci = 0;
 	uint32_t flags = 0;
@@ -553,13 +570,13 @@ static void __attribute__((noreturn)) power_button(int act)
 	sci_pm1a_evt = evt;
 	if (inw(evt) & 0x0100)
 		con_puts("pwrbtn: FAIL PWRBTN_STS set before any press\n");
-	outw(evt, 0xffff);			/* clear every status bit, as ACPICA does */
+	outw(evt, 0xffff); /* clear every status bit, as ACPICA does */
 	if (act) {
 		for (int v = 32; v < 256; v++)
 			set_gate(v, irq_other_entry);
 		set_gate(SCI_VECTOR, irq_sci_entry);
-		__asm__ volatile("lidt %0" :: "m"(idtr));
-		outb(0x21, 0xff);		/* mask both 8259s */
+		__asm__ volatile("lidt %0" ::"m"(idtr));
+		outb(0x21, 0xff); /* mask both 8259s */
 		outb(0xa1, 0xff);
 		mmio_write32(LAPIC + 0xf0, 0x1ff);
 		mmio_write32(LAPIC + 0x80, 0);
@@ -567,7 +584,7 @@ static void __attribute__((noreturn)) power_button(int act)
 		/* fixed, level (bit 15), active high (bit 13 clear), unmasked */
 		ioapic_write(0x10 + 2 * sci, SCI_VECTOR | 1u << 15);
 	}
-	outw((uint16_t)(evt + 2), 0x0100);	/* PWRBTN_EN */
+	outw((uint16_t)(evt + 2), 0x0100); /* PWRBTN_EN */
 	if (!(inw((uint16_t)(evt + 2)) & 0x0100))
 		con_puts("pwrbtn: FAIL PWRBTN_EN does not read back\n");
 	if (!act) {
@@ -585,7 +602,7 @@ static void __attribute__((noreturn)) power_button(int act)
 	machine_poweroff();
 }
 
-void __attribute__((noreturn)) hostile_main(void);	/* hostile.c */
+void __attribute__((noreturn)) hostile_main(void); /* hostile.c */
 void __attribute__((noreturn)) hostile_bar_main(void);
 void __attribute__((noreturn)) hostile_msix_main(void);
 

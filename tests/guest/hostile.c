@@ -14,19 +14,23 @@
 
 #include "guest_io.h"
 
-#define VIRTIO_VENDOR 0x1af4
+#define VIRTIO_VENDOR	  0x1af4
 #define VIRTIO_NET_MODERN 0x1041
 
-#define ST_ACK 1
-#define ST_DRIVER 2
-#define ST_DRIVER_OK 4
+#define ST_ACK	       1
+#define ST_DRIVER      2
+#define ST_DRIVER_OK   4
 #define ST_FEATURES_OK 8
 #define ST_NEEDS_RESET 0x40
 
-#define QN 64
+#define QN     64
 #define D_NEXT 1
 
-struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
 
 static struct desc descs[QN] __attribute__((aligned(4096)));
 static volatile uint16_t avail[2 + QN + 1] __attribute__((aligned(4096)));
@@ -65,9 +69,18 @@ static uint8_t cfg_r8(int dev, int off)
 	return (uint8_t)(cfg_r32(dev, off) >> (8 * (off & 3)));
 }
 
-static volatile uint8_t *C8(int off) { return (volatile uint8_t *)(common + off); }
-static volatile uint16_t *C16(int off) { return (volatile uint16_t *)(common + off); }
-static volatile uint32_t *C32(int off) { return (volatile uint32_t *)(common + off); }
+static volatile uint8_t *C8(int off)
+{
+	return (volatile uint8_t *)(common + off);
+}
+static volatile uint16_t *C16(int off)
+{
+	return (volatile uint16_t *)(common + off);
+}
+static volatile uint32_t *C32(int off)
+{
+	return (volatile uint32_t *)(common + off);
+}
 
 static uint64_t bar_addr(int bar)
 {
@@ -145,7 +158,7 @@ static int dev_start_tx(void)
 	*C32(0x08) = 0;
 	*C32(0x0c) = 0;
 	*C32(0x08) = 1;
-	*C32(0x0c) = 1;			/* VIRTIO_F_VERSION_1 (bit 32) */
+	*C32(0x0c) = 1; /* VIRTIO_F_VERSION_1 (bit 32) */
 	*C8(0x14) = ST_ACK | ST_DRIVER | ST_FEATURES_OK;
 	if (!(*C8(0x14) & ST_FEATURES_OK))
 		return -1;
@@ -166,7 +179,7 @@ static int dev_start_tx(void)
 	if (*C16(0x18) < QN)
 		return -1;
 	*C16(0x18) = QN;
-	*C16(0x1a) = 0xffff;		/* no MSI-X vector */
+	*C16(0x1a) = 0xffff; /* no MSI-X vector */
 	*C32(0x20) = (uint32_t)d;
 	*C32(0x24) = (uint32_t)(d >> 32);
 	*C32(0x28) = (uint32_t)a;
@@ -179,7 +192,7 @@ static int dev_start_tx(void)
 		avail[i] = 0;
 	for (int i = 0; i < (int)(sizeof(used) / 4); i++)
 		used[i] = 0;
-	avail[0] = 1;			/* VRING_AVAIL_F_NO_INTERRUPT */
+	avail[0] = 1; /* VRING_AVAIL_F_NO_INTERRUPT */
 	*C8(0x14) = ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK;
 	return *C8(0x14) & ST_DRIVER_OK ? 0 : -1;
 }
@@ -235,7 +248,7 @@ static void build_overlong(void)
 
 static void build_bad_head(void)
 {
-	avail[2] = 0xfff0;		/* head past the table */
+	avail[2] = 0xfff0; /* head past the table */
 	avail[1] = 1;
 }
 
@@ -243,11 +256,11 @@ static void build_avail_ahead(void)
 {
 	descs[0] = (struct desc){ (uintptr_t)frame, sizeof(frame), 0, 0 };
 	avail[2] = 0;
-	avail[1] = 40000;		/* far more than QN entries "available" */
+	avail[1] = 40000; /* far more than QN entries "available" */
 }
 
 static void bar0_move(uint64_t base);
-static uint64_t move_when_live;	/* tx_flood: move BAR0 there once running */
+static uint64_t move_when_live; /* tx_flood: move BAR0 there once running */
 
 /* Posts valid 60-byte frames as fast as the device returns them. */
 static void tx_flood(unsigned long frames)
@@ -266,11 +279,11 @@ static void tx_flood(unsigned long frames)
 	}
 	memset(frame, 0, sizeof(frame));
 	for (int i = 0; i < 6; i++) {
-		frame[12 + i] = 0xff;			/* broadcast */
+		frame[12 + i] = 0xff; /* broadcast */
 		frame[12 + 6 + i] = (uint8_t)(0x02 + i);
 	}
 	frame[12 + 12] = 0x88;
-	frame[12 + 13] = 0xb5;				/* local experimental ethertype */
+	frame[12 + 13] = 0xb5; /* local experimental ethertype */
 	for (int i = 0; i < QN; i++)
 		descs[i] = (struct desc){ (uintptr_t)frame, sizeof(frame), 0, 0 };
 	for (int i = 0; i < QN; i++)
@@ -282,7 +295,8 @@ static void tx_flood(unsigned long frames)
 	 * Bounded by time without progress, not by total spins, so a slow
 	 * (loaded) host is not mistaken for a stuck device.
 	 */
-	for (long spins = 0, idle = 0; done < frames && rdtsc() - progress < TSC_PATIENCE; spins++) {
+	for (long spins = 0, idle = 0; done < frames && rdtsc() - progress < TSC_PATIENCE;
+	     spins++) {
 		uint16_t u = ((volatile uint16_t *)used)[1];
 
 		idle = last_used == u ? idle + 1 : 0;
@@ -323,10 +337,18 @@ static void bar_garbage(uint64_t size)
 		volatile uint8_t *p = (volatile uint8_t *)(bar_base + off);
 
 		switch (rnd() % 4) {
-		case 0: *p = (uint8_t)rnd(); break;
-		case 1: *(volatile uint16_t *)p = (uint16_t)rnd(); break;
-		case 2: *(volatile uint32_t *)p = rnd(); break;
-		default: (void)*(volatile uint32_t *)p; break;
+		case 0:
+			*p = (uint8_t)rnd();
+			break;
+		case 1:
+			*(volatile uint16_t *)p = (uint16_t)rnd();
+			break;
+		case 2:
+			*(volatile uint32_t *)p = rnd();
+			break;
+		default:
+			(void)*(volatile uint32_t *)p;
+			break;
 		}
 		/* Unaligned and odd widths too. */
 		*(volatile uint16_t *)(p + 1) = (uint16_t)rnd();
@@ -348,9 +370,15 @@ static void config_garbage(void)
 
 				outl(0xcf8, cfg_addr(d, fn, off));
 				switch (v % 3) {
-				case 0: outl(0xcfc, rnd()); break;
-				case 1: outw((uint16_t)(0xcfc + (v >> 8) % 3), (uint16_t)rnd()); break;
-				default: outb((uint16_t)(0xcfc + (v >> 8) % 4), (uint8_t)rnd()); break;
+				case 0:
+					outl(0xcfc, rnd());
+					break;
+				case 1:
+					outw((uint16_t)(0xcfc + (v >> 8) % 3), (uint16_t)rnd());
+					break;
+				default:
+					outb((uint16_t)(0xcfc + (v >> 8) % 4), (uint8_t)rnd());
+					break;
 				}
 				(void)inl(0xcfc);
 				n++;
@@ -403,7 +431,8 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 		machine_poweroff();
 	}
 	home = bar_base;
-	con_printf("hostile: bar-move: virtio-net at slot %d, BAR0 %lx\n", slot, (unsigned long)home);
+	con_printf("hostile: bar-move: virtio-net at slot %d, BAR0 %lx\n", slot,
+		   (unsigned long)home);
 	for (i = 0; i < BAR_CYCLES; i++) {
 		if (dev_start_tx()) {
 			con_printf("hostile: bar-move: cycle %d: device refused the setup\n", i);
@@ -431,7 +460,8 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 		 * then up, has drained the ring and sleeps until a kick. */
 		post(0);
 		tx_kick();
-		for (t0 = rdtsc(); ((volatile uint16_t *)used)[1] != 1 && rdtsc() - t0 < TSC_PATIENCE;)
+		for (t0 = rdtsc();
+		     ((volatile uint16_t *)used)[1] != 1 && rdtsc() - t0 < TSC_PATIENCE;)
 			__asm__ volatile("pause");
 		/*
 		 * The device publishes used->idx before it clears
@@ -458,9 +488,11 @@ void __attribute__((noreturn)) hostile_bar_main(void)
 		for (t0 = rdtsc(); rdtsc() - t0 < TSC_PATIENCE / 4;)
 			__asm__ volatile("pause");
 		u = ((volatile uint16_t *)used)[1];
-		con_printf("hostile: bar-move: kicks at the old places sent %d frames\n", (int)u - 1);
+		con_printf("hostile: bar-move: kicks at the old places sent %d frames\n",
+			   (int)u - 1);
 		tx_kick();
-		for (t0 = rdtsc(); ((volatile uint16_t *)used)[1] == u && rdtsc() - t0 < TSC_PATIENCE;)
+		for (t0 = rdtsc();
+		     ((volatile uint16_t *)used)[1] == u && rdtsc() - t0 < TSC_PATIENCE;)
 			__asm__ volatile("pause");
 		con_printf("hostile: bar-move: the kick at the BAR sent %u\n",
 			   (unsigned)(((volatile uint16_t *)used)[1] - u));
@@ -487,7 +519,7 @@ void __attribute__((noreturn)) hostile_bar_main(void)
  * Then the AP stops and the device must still move frames.
  */
 #define MSIX_CYCLES 200
-#define HAMMER_ADDR 0x10000UL	/* SIPI vector 0x10 */
+#define HAMMER_ADDR 0x10000UL /* SIPI vector 0x10 */
 extern char ap_hammer[], ap_hammer_end[], hm_addr[], hm_port[], hm_count[], hm_stop[];
 
 static volatile void *hm(const char *sym)
@@ -557,8 +589,9 @@ void __attribute__((noreturn)) hostile_msix_main(void)
 		tx_kick();
 		dev_reset();
 	}
-	con_printf("hostile: msix: %d cycles of DRIVER_OK, vector, reset against %u MSI-X control writes\n",
-		   i, *count - before);
+	con_printf(
+		"hostile: msix: %d cycles of DRIVER_OK, vector, reset against %u MSI-X control writes\n",
+		i, *count - before);
 	*stop = 1;
 	for (uint64_t t0 = rdtsc(); *stop != 2 && rdtsc() - t0 < TSC_PATIENCE;)
 		__asm__ volatile("pause");

@@ -11,8 +11,8 @@ int checks_passed, checks_failed;
 
 void con_init(void)
 {
-	outb(COM1 + 1, 0x00);	/* no interrupts: the guest polls */
-	outb(COM1 + 3, 0x03);	/* 8N1 */
+	outb(COM1 + 1, 0x00); /* no interrupts: the guest polls */
+	outb(COM1 + 3, 0x03); /* 8N1 */
 }
 
 void con_putc(char c)
@@ -78,10 +78,12 @@ void con_printf(const char *fmt, ...)
 			break;
 		}
 		case 'u':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, width, pad);
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, width,
+				pad);
 			break;
 		case 'x':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, width, pad);
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, width,
+				pad);
 			break;
 		case 's':
 			con_puts(va_arg(ap, const char *));

@@ -17,8 +17,7 @@ static uint8_t *reg_byte(struct acpi_pm *pm, uint16_t *cnt, uint64_t i)
 	return NULL;
 }
 
-bool acpi_pm_io(struct acpi_pm *pm, uint64_t off, uint8_t *data, uint32_t len,
-		bool is_write)
+bool acpi_pm_io(struct acpi_pm *pm, uint64_t off, uint8_t *data, uint32_t len, bool is_write)
 {
 	uint16_t cnt = pm->control, clear = 0;
 	bool cnt_hi = false;

@@ -23,17 +23,17 @@
  * off, which also keeps the plain 0x3400 write to port 0x604 of ACPI-less
  * guests working.
  */
-#define ACPI_PM1_SCI_EN		0x0001
-#define ACPI_PM1_SLP_TYP_SHIFT	10
-#define ACPI_PM1_SLP_TYP_MASK	0x1c00
-#define ACPI_PM1_SLP_EN		0x2000
-#define ACPI_PM1_PWRBTN		0x0100	/* PWRBTN_STS / PWRBTN_EN */
-#define ACPI_PM_PORTS		6
+#define ACPI_PM1_SCI_EN	       0x0001
+#define ACPI_PM1_SLP_TYP_SHIFT 10
+#define ACPI_PM1_SLP_TYP_MASK  0x1c00
+#define ACPI_PM1_SLP_EN	       0x2000
+#define ACPI_PM1_PWRBTN	       0x0100 /* PWRBTN_STS / PWRBTN_EN */
+#define ACPI_PM_PORTS	       6
 
 struct acpi_pm {
-	uint16_t status;	/* PM1a_STS: PWRBTN_STS only */
+	uint16_t status; /* PM1a_STS: PWRBTN_STS only */
 	uint16_t enable;
-	uint16_t control;	/* without SCI_EN and SLP_EN */
+	uint16_t control; /* without SCI_EN and SLP_EN */
 };
 
 void acpi_pm_init(struct acpi_pm *pm);
@@ -42,8 +42,7 @@ void acpi_pm_init(struct acpi_pm *pm);
  * An access of len bytes at off (0..5) into the block.  Reads fill data;
  * returns true when a write asked for S5 (power off).
  */
-bool acpi_pm_io(struct acpi_pm *pm, uint64_t off, uint8_t *data, uint32_t len,
-		bool is_write);
+bool acpi_pm_io(struct acpi_pm *pm, uint64_t off, uint8_t *data, uint32_t len, bool is_write);
 
 /* The power button was pressed: PWRBTN_STS set. */
 void acpi_pm_press(struct acpi_pm *pm);

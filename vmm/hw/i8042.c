@@ -4,15 +4,15 @@
 
 #include "vmm/hw/i8042.h"
 
-#define ST_OBF		0x01
-#define ST_SYS		0x04
-#define ST_CMD		0x08	/* last write was to the command port */
-#define CTR_KBD_INT	0x01
-#define CTR_SYS		0x04
-#define CTR_KBD_DIS	0x10
-#define CTR_AUX_DIS	0x20
-#define CTR_XLATE	0x40
-#define KBD_ACK		0xfa
+#define ST_OBF	    0x01
+#define ST_SYS	    0x04
+#define ST_CMD	    0x08 /* last write was to the command port */
+#define CTR_KBD_INT 0x01
+#define CTR_SYS	    0x04
+#define CTR_KBD_DIS 0x10
+#define CTR_AUX_DIS 0x20
+#define CTR_XLATE   0x40
+#define KBD_ACK	    0xfa
 
 static void update_irq(struct i8042 *k, bool new_byte)
 {
@@ -58,10 +58,12 @@ static void do_reset(struct i8042 *k)
 static void controller_cmd(struct i8042 *k, uint8_t cmd)
 {
 	switch (cmd) {
-	case 0x20:		/* read command byte */
+	case 0x20: /* read command byte */
 		push(k, k->ctr);
 		break;
-	case 0x60: case 0xd1: case 0xd2:	/* these take a data byte */
+	case 0x60:
+	case 0xd1:
+	case 0xd2: /* these take a data byte */
 		k->pending_cmd = cmd;
 		break;
 	case 0xa7:
@@ -70,11 +72,11 @@ static void controller_cmd(struct i8042 *k, uint8_t cmd)
 	case 0xa8:
 		k->ctr &= ~CTR_AUX_DIS;
 		break;
-	case 0xaa:		/* self test */
+	case 0xaa: /* self test */
 		k->status |= ST_SYS;
 		push(k, 0x55);
 		break;
-	case 0xab:		/* keyboard interface test: no error */
+	case 0xab: /* keyboard interface test: no error */
 		push(k, 0x00);
 		break;
 	case 0xad:
@@ -83,7 +85,7 @@ static void controller_cmd(struct i8042 *k, uint8_t cmd)
 	case 0xae:
 		k->ctr &= ~CTR_KBD_DIS;
 		break;
-	case 0xd0:		/* read output port: reset line high, A20 on */
+	case 0xd0: /* read output port: reset line high, A20 on */
 		push(k, 0x03);
 		break;
 	default:
@@ -97,25 +99,27 @@ static void controller_cmd(struct i8042 *k, uint8_t cmd)
 
 static void keyboard_cmd(struct i8042 *k, uint8_t v)
 {
-	if (k->kbd_cmd) {	/* argument of 0xed/0xf0/0xf3 */
+	if (k->kbd_cmd) { /* argument of 0xed/0xf0/0xf3 */
 		k->kbd_cmd = 0;
 		push(k, KBD_ACK);
 		return;
 	}
 	switch (v) {
-	case 0xff:		/* reset: ACK then self-test passed */
+	case 0xff: /* reset: ACK then self-test passed */
 		push(k, KBD_ACK);
 		push(k, 0xaa);
 		break;
-	case 0xf2:		/* identify: MF2 keyboard */
+	case 0xf2: /* identify: MF2 keyboard */
 		push(k, KBD_ACK);
 		push(k, 0xab);
 		push(k, 0x83);
 		break;
-	case 0xee:		/* echo */
+	case 0xee: /* echo */
 		push(k, 0xee);
 		break;
-	case 0xed: case 0xf0: case 0xf3:
+	case 0xed:
+	case 0xf0:
+	case 0xf3:
 		k->kbd_cmd = v;
 		push(k, KBD_ACK);
 		break;
@@ -134,11 +138,11 @@ static void data_write(struct i8042 *k, uint8_t v)
 	case 0x60:
 		k->ctr = v;
 		break;
-	case 0xd1:		/* write output port: bit 0 low resets the CPU */
+	case 0xd1: /* write output port: bit 0 low resets the CPU */
 		if (!(v & 1))
 			do_reset(k);
 		break;
-	case 0xd2:		/* as if the keyboard sent v */
+	case 0xd2: /* as if the keyboard sent v */
 		push(k, v);
 		break;
 	default:
@@ -167,7 +171,7 @@ void i8042_io(struct i8042 *k, uint16_t port, uint8_t *data, bool is_write)
 		*data = k->q[k->q_head];
 		k->q_head = (k->q_head + 1) % I8042_QUEUE;
 		k->q_count--;
-		before = 0;	/* the next byte, if any, is new to the guest */
+		before = 0; /* the next byte, if any, is new to the guest */
 	} else {
 		*data = 0;
 	}
@@ -179,8 +183,8 @@ int i8042_ctrl_alt_del(struct i8042 *k)
 {
 	/* Left Ctrl, left Alt, Delete (an E0-prefixed key): press, then release. */
 	static const uint8_t set1[] = { 0x1d, 0x38, 0xe0, 0x53, 0xe0, 0xd3, 0xb8, 0x9d };
-	static const uint8_t set2[] = { 0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0, 0x71,
-					0xf0, 0x11, 0xf0, 0x14 };
+	static const uint8_t set2[] = { 0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0,
+					0x71, 0xf0, 0x11, 0xf0, 0x14 };
 	const uint8_t *codes;
 	size_t n;
 	int ret = 0, before;

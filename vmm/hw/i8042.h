@@ -13,21 +13,21 @@
  * a way to type Ctrl-Alt-Del.  No mouse port.  Pure model with callbacks.
  */
 
-#define I8042_DATA_PORT	0x60
+#define I8042_DATA_PORT 0x60
 #define I8042_CMD_PORT	0x64
 #define I8042_QUEUE	16
 
 struct i8042_ops {
 	void (*reset)(void *opaque);
-	void (*irq)(void *opaque, int level);	/* IRQ 1 */
+	void (*irq)(void *opaque, int level); /* IRQ 1 */
 };
 
 struct i8042 {
 	pthread_mutex_t lock;
-	uint8_t ctr;		/* controller command byte */
+	uint8_t ctr; /* controller command byte */
 	uint8_t status;
-	uint8_t pending_cmd;	/* controller command waiting for its data byte */
-	uint8_t kbd_cmd;	/* keyboard command waiting for its argument */
+	uint8_t pending_cmd; /* controller command waiting for its data byte */
+	uint8_t kbd_cmd;     /* keyboard command waiting for its argument */
 	uint8_t q[I8042_QUEUE];
 	int q_head, q_count;
 	int irq_level;

@@ -33,7 +33,8 @@ static int pci_irq_routes(const struct pci_bus *pci, struct pci_irq_route *r)
 	for (int s = 1; s < PCI_MAX_DEVICES; s++)
 		if (pci->devs[s])
 			r[n++] = (struct pci_irq_route){
-				.slot = (uint8_t)s, .gsi = (uint8_t)pci->devs[s]->gsi,
+				.slot = (uint8_t)s,
+				.gsi = (uint8_t)pci->devs[s]->gsi,
 			};
 	return n;
 }
@@ -41,7 +42,8 @@ static int pci_irq_routes(const struct pci_bus *pci, struct pci_irq_route *r)
 static int setup_mptable(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
 			 struct err *e)
 {
-	struct mptable_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
+	struct mptable_cfg cfg = { .nr_cpus = vm->nr_cpus,
+				   .pci_irqs = irqs,
 				   .nr_pci_irqs = nr_irqs };
 	const struct kvm_cpuid_entry2 *sig;
 	size_t size;
@@ -59,11 +61,9 @@ static int setup_mptable(struct vm *vm, const struct pci_irq_route *irqs, int nr
 	return 0;
 }
 
-static int setup_acpi(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs,
-		      struct err *e)
+static int setup_acpi(struct vm *vm, const struct pci_irq_route *irqs, int nr_irqs, struct err *e)
 {
-	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs,
-				.nr_pci_irqs = nr_irqs };
+	struct acpi_cfg cfg = { .nr_cpus = vm->nr_cpus, .pci_irqs = irqs, .nr_pci_irqs = nr_irqs };
 	size_t size;
 	void *dst;
 
@@ -106,14 +106,18 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 	if (ret)
 		return ret;
 	if (f->mode != BOOT_PVH && img.is_elf32)
-		return err_set(e, ENOEXEC, "an ELF32 kernel has no 64-bit entry: boot it with --boot pvh");
+		return err_set(e, ENOEXEC,
+			       "an ELF32 kernel has no 64-bit entry: boot it with --boot pvh");
 	if (f->mode == BOOT_PVH) {
 		if (!f->kernel || f->kernel_len < 4 || memcmp(f->kernel, "\177ELF", 4) ||
 		    !img.pvh_entry)
-			return err_set(e, ENOEXEC, "--boot pvh needs an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note");
+			return err_set(
+				e, ENOEXEC,
+				"--boot pvh needs an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note");
 		if (!guest_mem_ptr(&vm->mem, img.pvh_entry, 1) || img.pvh_entry < img.load_addr ||
 		    img.pvh_entry >= img.load_end)
-			return err_set(e, ENOEXEC, "PVH entry point is not inside a loaded segment");
+			return err_set(e, ENOEXEC,
+				       "PVH entry point is not inside a loaded segment");
 	}
 	if (clen >= img.cmdline_max || clen >= LAYOUT_CMDLINE_MAX)
 		return err_set(e, E2BIG, "command line is longer than the kernel accepts");
@@ -147,8 +151,7 @@ int pc_boot_setup(struct vm *vm, const struct pci_bus *pci, const struct boot_fi
 	if (ret)
 		return err_sys(e, -ret, "cannot write the boot parameters");
 	nr_irqs = pci_irq_routes(pci, irqs);
-	if ((ret = setup_mptable(vm, irqs, nr_irqs, e)) ||
-	    (ret = setup_acpi(vm, irqs, nr_irqs, e)))
+	if ((ret = setup_mptable(vm, irqs, nr_irqs, e)) || (ret = setup_acpi(vm, irqs, nr_irqs, e)))
 		return ret;
 	cpu.entry = entry;
 	ret = vm_boot_cpu_setup(vm, boot_cpu_fill, &cpu);

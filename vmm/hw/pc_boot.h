@@ -24,7 +24,7 @@ void pc_vm_config(struct vm_config *cfg, const enum cpu_template *tmpl);
 struct boot_files {
 	const uint8_t *kernel;
 	size_t kernel_len;
-	const uint8_t *initrd;	/* NULL for none */
+	const uint8_t *initrd; /* NULL for none */
 	size_t initrd_len;
 	const char *cmdline;
 	enum boot_mode mode;

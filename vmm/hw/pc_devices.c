@@ -40,7 +40,9 @@ static void com1_rx_ready(void *opaque)
 }
 
 static const struct serial_ops com1_ops = {
-	.tx = com1_tx, .irq = com1_irq, .rx_ready = com1_rx_ready,
+	.tx = com1_tx,
+	.irq = com1_irq,
+	.rx_ready = com1_rx_ready,
 };
 
 static void kbd_reset(void *opaque)
@@ -136,8 +138,7 @@ bool pc_power_button(struct pc_devices *d)
 	return listening;
 }
 
-int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
-		      struct err *e)
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd, struct err *e)
 {
 	struct iobus *pio = &vm->pio;
 	int ret;

@@ -26,9 +26,9 @@ struct vm;
  * (x86/acpi.h) tell Linux so.  The power button is the fixed-feature one
  * in PM1a_EVT, its SCI on ACPI_SCI_IRQ (level, active high).
  */
-#define DEV_COM1_BASE	0x3f8
-#define DEV_COM1_IRQ	4
-#define DEV_I8042_IRQ	1
+#define DEV_COM1_BASE 0x3f8
+#define DEV_COM1_IRQ  4
+#define DEV_I8042_IRQ 1
 
 struct pc_devices {
 	struct vm *vm;
@@ -37,16 +37,15 @@ struct pc_devices {
 	struct i8042 kbd;
 	struct rtc rtc;
 	struct acpi_pm pm;
-	pthread_mutex_t pm_lock;	/* pm and sci_level: vCPUs and the main thread */
+	pthread_mutex_t pm_lock; /* pm and sci_level: vCPUs and the main thread */
 	bool sci_level;
-	int out_fd;		/* console output, -1 to discard */
-	int rx_efd;		/* eventfd poked when COM1 can take input */
+	int out_fd; /* console output, -1 to discard */
+	int rx_efd; /* eventfd poked when COM1 can take input */
 };
 
 /* out_fd receives the guest's serial output; rx_efd is signalled when the
  * receive FIFO drains (-1 for none).  0 or -errno (e says what failed). */
-int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd,
-		      struct err *e);
+int pc_devices_attach(struct pc_devices *d, struct vm *vm, int out_fd, int rx_efd, struct err *e);
 
 /*
  * Presses the ACPI fixed-feature power button (PWRBTN_STS; the SCI fires

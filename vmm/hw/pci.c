@@ -14,22 +14,33 @@
 #include "vmm/x86/layout.h"
 #include "vmm/hw/pci.h"
 
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_IO		0x1
-#define PCI_COMMAND_MEMORY	0x2
-#define PCI_STATUS		0x06
-#define PCI_STATUS_CAP_LIST	0x10
-#define PCI_BAR0		0x10
-#define PCI_CAP_PTR		0x34
-#define PCI_INTERRUPT_LINE	0x3c
-#define PCI_INTERRUPT_PIN	0x3d
-#define PCI_CAP_START		0x40
-#define PCI_GSI_BASE		16	/* IOAPIC pins 16..23 are free of ISA */
-#define PCI_GSI_COUNT		8
+#define PCI_COMMAND	    0x04
+#define PCI_COMMAND_IO	    0x1
+#define PCI_COMMAND_MEMORY  0x2
+#define PCI_STATUS	    0x06
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_BAR0	    0x10
+#define PCI_CAP_PTR	    0x34
+#define PCI_INTERRUPT_LINE  0x3c
+#define PCI_INTERRUPT_PIN   0x3d
+#define PCI_CAP_START	    0x40
+#define PCI_GSI_BASE	    16 /* IOAPIC pins 16..23 are free of ISA */
+#define PCI_GSI_COUNT	    8
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 static uint32_t bar_flags(const struct pci_dev *d, int n)
 {
@@ -77,8 +88,7 @@ static bool cap_header(const struct pci_dev *d, uint32_t off)
 	return false;
 }
 
-static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off,
-		      uint32_t val, int len)
+static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off, uint32_t val, int len)
 {
 	bool upper;
 	int n = bar_of(d, off & ~3U, &upper);
@@ -87,13 +97,13 @@ static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off,
 		uint32_t keep, v;
 
 		if (n < 0 || len != 4)
-			return;		/* unused BARs read 0; sub-dword BAR writes ignored */
+			return; /* unused BARs read 0; sub-dword BAR writes ignored */
 		if (upper) {
 			keep = 0;
 			v = val & (uint32_t)(~(d->bar_size[n] - 1) >> 32);
 		} else {
 			keep = bar_flags(d, n);
-			v = (val & (uint32_t)~(d->bar_size[n] - 1) & ~0xfU) | keep;
+			v = (val & (uint32_t) ~(d->bar_size[n] - 1) & ~0xfU) | keep;
 		}
 		uint64_t before;
 
@@ -121,7 +131,7 @@ static void cfg_write(struct pci_bus *bus, struct pci_dev *d, uint32_t off,
 		return;
 	}
 	if (off < PCI_CAP_START)
-		return;		/* the rest of the header is read-only here */
+		return; /* the rest of the header is read-only here */
 	for (int i = 0; i < len && off + i < sizeof(d->cfg); i++)
 		if (!cap_header(d, off + i))
 			d->cfg[off + i] = val >> (8 * i);
@@ -140,8 +150,7 @@ static uint32_t cfg_read(struct pci_dev *d, uint32_t off, int len)
 	return v;
 }
 
-static void pci_cfg_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
-		       bool is_write)
+static void pci_cfg_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	struct pci_bus *bus = opaque;
 	struct pci_dev *d = NULL;
@@ -161,8 +170,7 @@ static void pci_cfg_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
 		return;
 	}
 	off = (bus->cf8 & 0xfc) + (uint32_t)(addr - 4);
-	if ((bus->cf8 & 0x80000000) && ((bus->cf8 >> 16) & 0xff) == 0 &&
-	    ((bus->cf8 >> 8) & 7) == 0)
+	if ((bus->cf8 & 0x80000000) && ((bus->cf8 >> 16) & 0xff) == 0 && ((bus->cf8 >> 8) & 7) == 0)
 		d = bus->devs[(bus->cf8 >> 11) & 0x1f];
 	if (is_write) {
 		if (!d)
@@ -175,8 +183,8 @@ static void pci_cfg_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
 	memcpy(data, &val, len);
 }
 
-static void pci_bar_dispatch(struct pci_bus *bus, uint64_t gaddr, uint8_t *data,
-			     uint32_t len, bool is_write, bool io)
+static void pci_bar_dispatch(struct pci_bus *bus, uint64_t gaddr, uint8_t *data, uint32_t len,
+			     bool is_write, bool io)
 {
 	pthread_rwlock_rdlock(&bus->lock);
 	for (int s = 1; s < PCI_MAX_DEVICES; s++) {
@@ -190,7 +198,8 @@ static void pci_bar_dispatch(struct pci_bus *bus, uint64_t gaddr, uint8_t *data,
 			    len > d->bar_size[n] - (gaddr - d->bar_addr[n]))
 				continue;
 			if (d->ops && d->ops->bar_access)
-				d->ops->bar_access(d, n, gaddr - d->bar_addr[n], data, len, is_write);
+				d->ops->bar_access(d, n, gaddr - d->bar_addr[n], data, len,
+						   is_write);
 			else if (!is_write)
 				memset(data, 0xff, len);
 			pthread_rwlock_unlock(&bus->lock);
@@ -202,16 +211,14 @@ static void pci_bar_dispatch(struct pci_bus *bus, uint64_t gaddr, uint8_t *data,
 		memset(data, 0xff, len);
 }
 
-static void pci_mmio_window(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
-			    bool is_write)
+static void pci_mmio_window(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	struct pci_bus *bus = opaque;
 
 	pci_bar_dispatch(bus, bus->mmio_base + addr, data, len, is_write, false);
 }
 
-static void pci_pio_window(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
-			   bool is_write)
+static void pci_pio_window(void *opaque, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	pci_bar_dispatch(opaque, LAYOUT_PCI_PIO_BASE + addr, data, len, is_write, true);
 }
@@ -222,13 +229,13 @@ static void host_bridge_init(struct pci_dev *d)
 	/* Intel 440FX host bridge IDs: every guest knows them as harmless. */
 	put16(&d->cfg[0x00], 0x8086);
 	put16(&d->cfg[0x02], 0x1237);
-	d->cfg[0x0b] = 0x06;	/* class: bridge */
-	d->cfg[0x0a] = 0x00;	/* subclass: host bridge */
-	d->cfg[0x0e] = 0x00;	/* header type 0 */
+	d->cfg[0x0b] = 0x06; /* class: bridge */
+	d->cfg[0x0a] = 0x00; /* subclass: host bridge */
+	d->cfg[0x0e] = 0x00; /* header type 0 */
 }
 
-int pci_bus_init(struct pci_bus *bus, struct iobus *pio, struct iobus *mmio,
-		 uint64_t mmio_base, uint64_t mmio_size)
+int pci_bus_init(struct pci_bus *bus, struct iobus *pio, struct iobus *mmio, uint64_t mmio_base,
+		 uint64_t mmio_size)
 {
 	int ret;
 
@@ -243,8 +250,8 @@ int pci_bus_init(struct pci_bus *bus, struct iobus *pio, struct iobus *mmio,
 	bus->host_bridge.bus = bus;
 	bus->devs[0] = &bus->host_bridge;
 	if ((ret = iobus_register(pio, 0xcf8, 8, pci_cfg_io, bus)) ||
-	    (ret = iobus_register(pio, LAYOUT_PCI_PIO_BASE, LAYOUT_PCI_PIO_SIZE,
-				  pci_pio_window, bus)))
+	    (ret = iobus_register(pio, LAYOUT_PCI_PIO_BASE, LAYOUT_PCI_PIO_SIZE, pci_pio_window,
+				  bus)))
 		return ret;
 	if (mmio_size)
 		return iobus_register(mmio, mmio_base, mmio_size, pci_mmio_window, bus);
@@ -269,7 +276,8 @@ int pci_dev_add(struct pci_bus *bus, struct pci_dev *dev)
 
 		if (!size)
 			continue;
-		if (size & (size - 1) || (dev->bar_is_64[n] && (n == PCI_NUM_BARS - 1 || dev->bar_is_io[n])))
+		if (size & (size - 1) ||
+		    (dev->bar_is_64[n] && (n == PCI_NUM_BARS - 1 || dev->bar_is_io[n])))
 			return -EINVAL;
 		if (dev->bar_is_io[n]) {
 			if (size < 4 || size > 256)
@@ -298,7 +306,7 @@ int pci_dev_add(struct pci_bus *bus, struct pci_dev *dev)
 	dev->bus = bus;
 	dev->gsi = PCI_GSI_BASE + (slot - 1) % PCI_GSI_COUNT;
 	dev->cfg[PCI_INTERRUPT_LINE] = (uint8_t)dev->gsi;
-	dev->cfg[PCI_INTERRUPT_PIN] = 1;	/* INTA# */
+	dev->cfg[PCI_INTERRUPT_PIN] = 1; /* INTA# */
 	dev->cfg[PCI_COMMAND] |= PCI_COMMAND_IO | PCI_COMMAND_MEMORY;
 	pthread_rwlock_wrlock(&bus->lock);
 	bus->devs[slot] = dev;

@@ -15,7 +15,7 @@
  */
 
 #define PCI_MAX_DEVICES 32
-#define PCI_NUM_BARS 6
+#define PCI_NUM_BARS	6
 
 struct pci_dev;
 
@@ -26,32 +26,32 @@ struct pci_dev_ops {
 	/* Optional: override config reads (e.g. virtio pci_cfg window). */
 	bool (*cfg_read)(struct pci_dev *dev, uint32_t off, uint32_t *val, int len);
 	/* BAR n accessed at offset addr. */
-	void (*bar_access)(struct pci_dev *dev, int bar, uint64_t addr,
-			   uint8_t *data, uint32_t len, bool is_write);
+	void (*bar_access)(struct pci_dev *dev, int bar, uint64_t addr, uint8_t *data, uint32_t len,
+			   bool is_write);
 	/* Optional: BAR n moved (a guest write changed bar_addr[n]); called
 	 * without the bus lock, on the vCPU thread that wrote it. */
 	void (*bar_moved)(struct pci_dev *dev, int bar);
 };
 
 struct pci_dev {
-	uint8_t cfg[256];		/* vendor/device/class/caps filled by the device */
-	uint64_t bar_size[PCI_NUM_BARS];	/* 0 = unused; power of two */
+	uint8_t cfg[256];		 /* vendor/device/class/caps filled by the device */
+	uint64_t bar_size[PCI_NUM_BARS]; /* 0 = unused; power of two */
 	bool bar_is_io[PCI_NUM_BARS];
-	bool bar_is_64[PCI_NUM_BARS];	/* 64-bit memory BAR uses n and n+1 */
-	uint64_t bar_addr[PCI_NUM_BARS];	/* assigned by pci_dev_add */
+	bool bar_is_64[PCI_NUM_BARS];	 /* 64-bit memory BAR uses n and n+1 */
+	uint64_t bar_addr[PCI_NUM_BARS]; /* assigned by pci_dev_add */
 	const struct pci_dev_ops *ops;
-	void *opaque;			/* the device's own state */
-	int slot;			/* assigned by pci_dev_add */
-	uint32_t gsi;			/* INTx line (IOAPIC pin), assigned by pci_dev_add */
+	void *opaque; /* the device's own state */
+	int slot;     /* assigned by pci_dev_add */
+	uint32_t gsi; /* INTx line (IOAPIC pin), assigned by pci_dev_add */
 	struct pci_bus *bus;
-	uint8_t cap_end;		/* first free config byte for pci_cap_add */
+	uint8_t cap_end; /* first free config byte for pci_cap_add */
 };
 
 struct pci_bus {
 	struct pci_dev *devs[PCI_MAX_DEVICES];
-	uint32_t cf8;			/* latched CONFIG_ADDRESS */
-	uint64_t mmio_next, mmio_end;	/* allocator inside the PCI hole */
-	uint64_t mmio_base;		/* start of the MMIO window */
+	uint32_t cf8;		      /* latched CONFIG_ADDRESS */
+	uint64_t mmio_next, mmio_end; /* allocator inside the PCI hole */
+	uint64_t mmio_base;	      /* start of the MMIO window */
 	uint32_t pio_next;
 	struct iobus *pio, *mmio;
 	/* Held for reading while a BAR access is dispatched, for writing
@@ -61,8 +61,8 @@ struct pci_bus {
 };
 
 /* Sets up the host bridge at slot 0 and claims 0xcf8..0xcff on pio. */
-int pci_bus_init(struct pci_bus *bus, struct iobus *pio, struct iobus *mmio,
-		 uint64_t mmio_base, uint64_t mmio_size);
+int pci_bus_init(struct pci_bus *bus, struct iobus *pio, struct iobus *mmio, uint64_t mmio_base,
+		 uint64_t mmio_size);
 
 /* Adds a device: assigns slot, places its BARs (guest BIOS-less: the VMM
  * programs them, as firmware would), claims them on the buses, and sets the

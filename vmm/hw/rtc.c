@@ -4,9 +4,18 @@
 #include "vmm/hw/rtc.h"
 
 enum {
-	RTC_SEC = 0x00, RTC_MIN = 0x02, RTC_HOUR = 0x04, RTC_WDAY = 0x06,
-	RTC_MDAY = 0x07, RTC_MON = 0x08, RTC_YEAR = 0x09, RTC_REG_A = 0x0a,
-	RTC_REG_B = 0x0b, RTC_REG_C = 0x0c, RTC_REG_D = 0x0d, RTC_CENTURY = 0x32,
+	RTC_SEC = 0x00,
+	RTC_MIN = 0x02,
+	RTC_HOUR = 0x04,
+	RTC_WDAY = 0x06,
+	RTC_MDAY = 0x07,
+	RTC_MON = 0x08,
+	RTC_YEAR = 0x09,
+	RTC_REG_A = 0x0a,
+	RTC_REG_B = 0x0b,
+	RTC_REG_C = 0x0c,
+	RTC_REG_D = 0x0d,
+	RTC_CENTURY = 0x32,
 };
 
 static uint8_t bcd(int v)
@@ -19,9 +28,9 @@ void rtc_init(struct rtc *r)
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
 	r->time_fn = time;
-	r->cmos[RTC_REG_A] = 0x26;	/* 32.768 kHz time base, 1024 Hz rate */
-	r->cmos[RTC_REG_B] = 0x02;	/* 24-hour, BCD */
-	r->cmos[RTC_REG_D] = 0x80;	/* valid RAM and time */
+	r->cmos[RTC_REG_A] = 0x26; /* 32.768 kHz time base, 1024 Hz rate */
+	r->cmos[RTC_REG_B] = 0x02; /* 24-hour, BCD */
+	r->cmos[RTC_REG_D] = 0x80; /* valid RAM and time */
 }
 
 /* One line a register: a table, which clang-format would split. */

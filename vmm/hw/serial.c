@@ -5,27 +5,27 @@
 
 enum { RBR_THR, IER, IIR_FCR, LCR, MCR, LSR, MSR, SCR };
 
-#define IER_RDA		0x01
-#define IER_THRE	0x02
-#define IER_RLS		0x04
-#define IER_MS		0x08
-#define IIR_NONE	0x01
-#define IIR_RLS		0x06
-#define IIR_RDA		0x04
-#define IIR_THRE	0x02
-#define IIR_MS		0x00
-#define IIR_FIFO	0xc0
-#define FCR_ENABLE	0x01
-#define FCR_CLEAR_RX	0x02
-#define LCR_DLAB	0x80
-#define MCR_LOOP	0x10
-#define LSR_DR		0x01
-#define LSR_OE		0x02
-#define LSR_THRE	0x20
-#define LSR_TEMT	0x40
-#define MSR_DELTA	0x0f
+#define IER_RDA	     0x01
+#define IER_THRE     0x02
+#define IER_RLS	     0x04
+#define IER_MS	     0x08
+#define IIR_NONE     0x01
+#define IIR_RLS	     0x06
+#define IIR_RDA	     0x04
+#define IIR_THRE     0x02
+#define IIR_MS	     0x00
+#define IIR_FIFO     0xc0
+#define FCR_ENABLE   0x01
+#define FCR_CLEAR_RX 0x02
+#define LCR_DLAB     0x80
+#define MCR_LOOP     0x10
+#define LSR_DR	     0x01
+#define LSR_OE	     0x02
+#define LSR_THRE     0x20
+#define LSR_TEMT     0x40
+#define MSR_DELTA    0x0f
 /* With no modem attached the lines read as carrier, DSR and CTS present. */
-#define MSR_IDLE	0xb0
+#define MSR_IDLE 0xb0
 
 static uint8_t serial_iir(const struct serial *s)
 {
@@ -62,7 +62,7 @@ void serial_init(struct serial *s, const struct serial_ops *ops, void *opaque)
 	s->opaque = opaque;
 	s->lsr = LSR_THRE | LSR_TEMT;
 	s->msr = MSR_IDLE;
-	s->dll = 12;	/* 9600 baud, what a BIOS leaves */
+	s->dll = 12; /* 9600 baud, what a BIOS leaves */
 }
 
 static void rx_put(struct serial *s, uint8_t b)
@@ -129,7 +129,7 @@ static void serial_write(struct serial *s, uint64_t off, uint8_t v)
 			s->rx_count = 0;
 			s->lsr &= ~(LSR_DR | LSR_OE);
 		}
-		s->fcr = v & 0xc9;	/* enable, DMA mode, trigger level */
+		s->fcr = v & 0xc9; /* enable, DMA mode, trigger level */
 		break;
 	case LCR:
 		s->lcr = v;
@@ -141,7 +141,7 @@ static void serial_write(struct serial *s, uint64_t off, uint8_t v)
 	case SCR:
 		s->scr = v;
 		break;
-	default:	/* LSR and MSR are read-only */
+	default: /* LSR and MSR are read-only */
 		break;
 	}
 }
@@ -168,7 +168,7 @@ static uint8_t serial_read(struct serial *s, uint64_t off, bool *drained)
 		return s->mcr;
 	case LSR:
 		v = s->lsr;
-		s->lsr &= ~LSR_OE;	/* overrun clears on read */
+		s->lsr &= ~LSR_OE; /* overrun clears on read */
 		return v;
 	case MSR:
 		v = s->msr;

@@ -19,13 +19,13 @@
 struct serial_ops {
 	void (*tx)(void *opaque, uint8_t byte);
 	void (*irq)(void *opaque, int level);
-	void (*rx_ready)(void *opaque);	/* the FIFO drained: push more */
+	void (*rx_ready)(void *opaque); /* the FIFO drained: push more */
 };
 
 struct serial {
 	pthread_mutex_t lock;
 	uint8_t ier, lcr, mcr, lsr, msr, scr, dll, dlm, fcr;
-	bool thre_pending;	/* THR-empty interrupt not yet acknowledged */
+	bool thre_pending; /* THR-empty interrupt not yet acknowledged */
 	uint8_t rx[SERIAL_FIFO];
 	int rx_head, rx_count;
 	int irq_level;

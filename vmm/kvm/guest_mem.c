@@ -31,7 +31,9 @@ int guest_mem_add(struct guest_mem *mem, uint64_t gpa, uint64_t size, void *hva)
 			return -EINVAL;
 	}
 	mem->regions[mem->nr_regions++] = (struct guest_mem_region){
-		.gpa = gpa, .size = size, .hva = hva,
+		.gpa = gpa,
+		.size = size,
+		.hva = hva,
 	};
 	mem->ram_size += size;
 	return 0;

@@ -24,7 +24,7 @@ struct guest_mem_region {
 struct guest_mem {
 	struct guest_mem_region regions[GUEST_MEM_MAX_REGIONS];
 	int nr_regions;
-	uint64_t ram_size;	/* total bytes of RAM over all regions */
+	uint64_t ram_size; /* total bytes of RAM over all regions */
 };
 
 /*

@@ -4,8 +4,7 @@
 
 #include "vmm/kvm/iobus.h"
 
-int iobus_register(struct iobus *bus, uint64_t base, uint64_t len,
-		   iobus_handler_t fn, void *opaque)
+int iobus_register(struct iobus *bus, uint64_t base, uint64_t len, iobus_handler_t fn, void *opaque)
 {
 	if (!len || !fn || base + len < base)
 		return -EINVAL;
@@ -18,7 +17,10 @@ int iobus_register(struct iobus *bus, uint64_t base, uint64_t len,
 	if (bus->nr >= IOBUS_MAX_RANGES)
 		return -ENOSPC;
 	bus->ranges[bus->nr++] = (struct iobus_range){
-		.base = base, .len = len, .fn = fn, .opaque = opaque,
+		.base = base,
+		.len = len,
+		.fn = fn,
+		.opaque = opaque,
 	};
 	return 0;
 }
@@ -34,8 +36,7 @@ int iobus_unregister(struct iobus *bus, uint64_t base)
 	return -ENOENT;
 }
 
-bool iobus_dispatch(struct iobus *bus, uint64_t addr, uint8_t *data,
-		    uint32_t len, bool is_write)
+bool iobus_dispatch(struct iobus *bus, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
 	for (int i = 0; i < bus->nr; i++) {
 		const struct iobus_range *r = &bus->ranges[i];

@@ -11,8 +11,8 @@
  */
 
 /* addr is the offset inside the claimed range; data holds len bytes. */
-typedef void (*iobus_handler_t)(void *opaque, uint64_t addr, uint8_t *data,
-				uint32_t len, bool is_write);
+typedef void (*iobus_handler_t)(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
+				bool is_write);
 
 #define IOBUS_MAX_RANGES 64
 
@@ -29,13 +29,12 @@ struct iobus {
 };
 
 /* 0, -EBUSY on overlap, -ENOSPC when full, -EINVAL for len 0. */
-int iobus_register(struct iobus *bus, uint64_t base, uint64_t len,
-		   iobus_handler_t fn, void *opaque);
+int iobus_register(struct iobus *bus, uint64_t base, uint64_t len, iobus_handler_t fn,
+		   void *opaque);
 int iobus_unregister(struct iobus *bus, uint64_t base);
 
 /* Dispatches an access; returns false when nobody claimed it (reads are then
  * filled with 0xff). */
-bool iobus_dispatch(struct iobus *bus, uint64_t addr, uint8_t *data,
-		    uint32_t len, bool is_write);
+bool iobus_dispatch(struct iobus *bus, uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 
 #endif

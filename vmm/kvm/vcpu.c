@@ -15,22 +15,22 @@
 #include "vmm/kvm/vm_priv.h"
 
 /* MSR numbers: Intel SDM vol. 4, chapter 2. */
-#define MSR_IA32_TSC			0x10
-#define MSR_IA32_SYSENTER_CS		0x174
-#define MSR_IA32_SYSENTER_ESP		0x175
-#define MSR_IA32_SYSENTER_EIP		0x176
-#define MSR_IA32_MISC_ENABLE		0x1a0
+#define MSR_IA32_TSC			 0x10
+#define MSR_IA32_SYSENTER_CS		 0x174
+#define MSR_IA32_SYSENTER_ESP		 0x175
+#define MSR_IA32_SYSENTER_EIP		 0x176
+#define MSR_IA32_MISC_ENABLE		 0x1a0
 #define MSR_IA32_MISC_ENABLE_FAST_STRING 1
-#define MSR_MTRRdefType			0x2ff
-#define MSR_STAR			0xc0000081
-#define MSR_LSTAR			0xc0000082
-#define MSR_CSTAR			0xc0000083
-#define MSR_SYSCALL_MASK		0xc0000084
-#define MSR_KERNEL_GS_BASE		0xc0000102
+#define MSR_MTRRdefType			 0x2ff
+#define MSR_STAR			 0xc0000081
+#define MSR_LSTAR			 0xc0000082
+#define MSR_CSTAR			 0xc0000083
+#define MSR_SYSCALL_MASK		 0xc0000084
+#define MSR_KERNEL_GS_BASE		 0xc0000102
 
-#define APIC_LVT0 0x350
-#define APIC_LVT1 0x360
-#define APIC_MODE_NMI 0x4
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
+#define APIC_MODE_NMI	 0x4
 #define APIC_MODE_EXTINT 0x7
 
 static int vcpu_cpuid(struct vcpu *c)
@@ -55,10 +55,18 @@ static int vcpu_msrs(struct vcpu *c)
 {
 	/* The state firmware leaves: syscall MSRs clear, fast strings on,
 	 * MTRRs enabled with write-back as the default type. */
-	static const struct { uint32_t idx; uint64_t val; } init[] = {
-		{ MSR_IA32_SYSENTER_CS, 0 }, { MSR_IA32_SYSENTER_ESP, 0 },
-		{ MSR_IA32_SYSENTER_EIP, 0 }, { MSR_STAR, 0 }, { MSR_CSTAR, 0 },
-		{ MSR_KERNEL_GS_BASE, 0 }, { MSR_SYSCALL_MASK, 0 }, { MSR_LSTAR, 0 },
+	static const struct {
+		uint32_t idx;
+		uint64_t val;
+	} init[] = {
+		{ MSR_IA32_SYSENTER_CS, 0 },
+		{ MSR_IA32_SYSENTER_ESP, 0 },
+		{ MSR_IA32_SYSENTER_EIP, 0 },
+		{ MSR_STAR, 0 },
+		{ MSR_CSTAR, 0 },
+		{ MSR_KERNEL_GS_BASE, 0 },
+		{ MSR_SYSCALL_MASK, 0 },
+		{ MSR_LSTAR, 0 },
 		{ MSR_IA32_TSC, 0 },
 		{ MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE_FAST_STRING },
 		{ MSR_MTRRdefType, (1 << 11) | 6 },
@@ -79,8 +87,8 @@ static int vcpu_msrs(struct vcpu *c)
 		return -errno;
 	/* KVM_SET_MSRS returns how many it set; a short count is a refusal. */
 	if (ret != n)
-		log_warn("vmm", "KVM refused an MSR", "{s:i, s:i, s:i}", "cpu", c->id,
-			 "set", ret, "msr", (int)m.e[ret].index);
+		log_warn("vmm", "KVM refused an MSR", "{s:i, s:i, s:i}", "cpu", c->id, "set", ret,
+			 "msr", (int)m.e[ret].index);
 	return 0;
 }
 
@@ -138,10 +146,10 @@ void vcpu_dump(struct vcpu *c, const char *why)
 		 "rip=%#llx rsp=%#llx rflags=%#llx rax=%#llx rbx=%#llx rcx=%#llx rdx=%#llx "
 		 "rsi=%#llx rdi=%#llx rbp=%#llx r8=%#llx r9=%#llx cs=%#x ss=%#x cr0=%#llx "
 		 "cr2=%#llx cr3=%#llx cr4=%#llx efer=%#llx",
-		 r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp,
-		 r.r8, r.r9, s.cs.selector, s.ss.selector, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
-	log_error("vmm", "vCPU register dump", "{s:i, s:s, s:s}", "cpu", c->id, "why", why,
-		  "regs", buf);
+		 r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.r8,
+		 r.r9, s.cs.selector, s.ss.selector, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	log_error("vmm", "vCPU register dump", "{s:i, s:s, s:s}", "cpu", c->id, "why", why, "regs",
+		  buf);
 }
 
 static void vcpu_io(struct vcpu *c)
@@ -183,10 +191,12 @@ void *vcpu_thread(void *arg)
 				/* Dumped here: this thread may read its own registers. */
 				if (atomic_load(&p->stopping) && atomic_load(&p->dump_on_stop))
 					vcpu_dump(c, atomic_load(&p->exit_kind) == VM_EXIT_NONE ?
-						  "forced stop" : "another vCPU triple-faulted");
+							     "forced stop" :
+							     "another vCPU triple-faulted");
 				continue;
 			}
-			log_error("vmm", "KVM_RUN failed", "{s:i, s:s}", "cpu", c->id, "error", strerror(errno));
+			log_error("vmm", "KVM_RUN failed", "{s:i, s:s}", "cpu", c->id, "error",
+				  strerror(errno));
 			vm_request_exit(vm, VM_EXIT_ERROR, "KVM_RUN failed");
 			break;
 		}
@@ -220,9 +230,10 @@ void *vcpu_thread(void *arg)
 			/* fallthrough */
 		default:
 			log_error("vmm", "unexpected KVM exit", "{s:i, s:i, s:i}", "cpu", c->id,
-				  "exit_reason", (int)run->exit_reason,
-				  "suberror", run->exit_reason == KVM_EXIT_INTERNAL_ERROR ?
-					      (int)run->internal.suberror : -1);
+				  "exit_reason", (int)run->exit_reason, "suberror",
+				  run->exit_reason == KVM_EXIT_INTERNAL_ERROR ?
+					  (int)run->internal.suberror :
+					  -1);
 			vcpu_dump(c, "unexpected exit");
 			vm_request_exit(vm, VM_EXIT_ERROR, "unexpected KVM exit");
 			goto out;

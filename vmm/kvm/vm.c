@@ -35,7 +35,9 @@ int vm_irq_line(struct vm *vm, uint32_t gsi, int level)
 int vm_signal_msi(struct vm *vm, uint64_t addr, uint32_t data)
 {
 	struct kvm_msi msi = {
-		.address_lo = (uint32_t)addr, .address_hi = (uint32_t)(addr >> 32), .data = data,
+		.address_lo = (uint32_t)addr,
+		.address_hi = (uint32_t)(addr >> 32),
+		.data = data,
 	};
 
 	return ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
@@ -113,7 +115,8 @@ static int ram_map(struct vm *vm, const struct vm_config *cfg)
 
 	ret = guest_mem_add(&vm->mem, 0, low, p->ram);
 	if (!ret && cfg->mem_size > low)
-		ret = guest_mem_add(&vm->mem, cfg->high_ram_base, cfg->mem_size - low, p->ram + low);
+		ret = guest_mem_add(&vm->mem, cfg->high_ram_base, cfg->mem_size - low,
+				    p->ram + low);
 	if (ret)
 		return ret;
 	for (int i = 0; i < vm->mem.nr_regions; i++) {
@@ -149,7 +152,11 @@ static int cpuid_load(struct vm *vm)
 }
 
 /* e->msg names the step that failed, then why (strerror). */
-#define STEP(s, expr) do { if ((ret = (expr)) < 0) return err_sys(e, -ret, "%s", (s)); } while (0)
+#define STEP(s, expr)                                       \
+	do {                                                \
+		if ((ret = (expr)) < 0)                     \
+			return err_sys(e, -ret, "%s", (s)); \
+	} while (0)
 #define SYS(expr) ((expr) < 0 ? -errno : 0)
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e)
@@ -183,15 +190,17 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct err *e)
 		return err_sys(e, errno, "exit eventfd");
 	/* Intel VMX needs three pages for the real-mode TSS and one for the
 	 * EPT identity map, inside guest physical space but not RAM. */
-	STEP("KVM_SET_TSS_ADDR", SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)cfg->tss_addr)));
+	STEP("KVM_SET_TSS_ADDR",
+	     SYS(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)cfg->tss_addr)));
 	{
 		uint64_t idmap = cfg->identity_map_addr;
 
 		STEP("KVM_SET_IDENTITY_MAP_ADDR",
 		     SYS(ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap)));
 	}
-	STEP(cfg->hugepages ? "guest RAM in 2 MiB hugetlb pages (see /proc/sys/vm/nr_hugepages)"
-			    : "guest RAM", ram_map(vm, cfg));
+	STEP(cfg->hugepages ? "guest RAM in 2 MiB hugetlb pages (see /proc/sys/vm/nr_hugepages)" :
+			      "guest RAM",
+	     ram_map(vm, cfg));
 	STEP("KVM_CREATE_IRQCHIP", SYS(ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)));
 	STEP("KVM_CREATE_PIT2", SYS(ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit)));
 	STEP("KVM_GET_SUPPORTED_CPUID", cpuid_load(vm));

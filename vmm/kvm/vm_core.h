@@ -24,13 +24,13 @@
  * callback (hw/pc_boot.h fills them).
  */
 struct vm_config {
-	uint64_t mem_size;	/* bytes */
+	uint64_t mem_size; /* bytes */
 	int nr_cpus;
 	bool hugepages;
-	uint64_t low_ram_max;	/* RAM from 0 up to here (the hole above it) */
-	uint64_t high_ram_base;	/* the rest of RAM continues here */
-	uint64_t tss_addr;	/* KVM_SET_TSS_ADDR: three pages outside RAM */
-	uint64_t identity_map_addr;	/* KVM_SET_IDENTITY_MAP_ADDR: one page */
+	uint64_t low_ram_max;	    /* RAM from 0 up to here (the hole above it) */
+	uint64_t high_ram_base;	    /* the rest of RAM continues here */
+	uint64_t tss_addr;	    /* KVM_SET_TSS_ADDR: three pages outside RAM */
+	uint64_t identity_map_addr; /* KVM_SET_IDENTITY_MAP_ADDR: one page */
 	/* Turns KVM_GET_SUPPORTED_CPUID's table into vCPU cpu's, in place,
 	 * before KVM_SET_CPUID2; NULL keeps it as KVM offers it. */
 	void (*cpuid_filter)(struct kvm_cpuid2 *c, int cpu, int nr_cpus, const void *arg);
@@ -40,9 +40,9 @@ struct vm_config {
 /* Why the VM stopped; chooses podvmm's exit status. */
 enum vm_exit_kind {
 	VM_EXIT_NONE,
-	VM_EXIT_POWEROFF,	/* guest powered off: exit 0 */
-	VM_EXIT_RESET,		/* guest reset or triple fault: exit 0 */
-	VM_EXIT_ERROR,		/* unexpected KVM exit or failure: exit 1 */
+	VM_EXIT_POWEROFF, /* guest powered off: exit 0 */
+	VM_EXIT_RESET,	  /* guest reset or triple fault: exit 0 */
+	VM_EXIT_ERROR,	  /* unexpected KVM exit or failure: exit 1 */
 };
 
 /* KVM, guest RAM (below low_ram_max, the rest at high_ram_base), TSS and

@@ -26,7 +26,7 @@ enum { GATE_NONE, GATE_ARMED, GATE_OPEN, GATE_FAILED };
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
 static int gate = GATE_NONE;
-#define GATE_WAIT_S 10	/* bounds the wait when main fails before its filter */
+#define GATE_WAIT_S 10 /* bounds the wait when main fails before its filter */
 
 void seccomp_gate_arm(void)
 {
@@ -60,7 +60,9 @@ static int gate_wait(void)
 }
 
 static const char *const kind_names[SECCOMP_NR_KINDS] = {
-	[SECCOMP_MAIN] = "main", [SECCOMP_VCPU] = "vcpu", [SECCOMP_IO] = "io",
+	[SECCOMP_MAIN] = "main",
+	[SECCOMP_VCPU] = "vcpu",
+	[SECCOMP_IO] = "io",
 };
 
 const char *seccomp_kind_name(enum seccomp_kind kind)
@@ -109,8 +111,8 @@ int seccomp_thread_enter(enum seccomp_kind kind)
 	if (test_hook_kind == (int)kind) {
 		long fd;
 
-		log_warn("seccomp", "test hook: making a forbidden syscall", "{s:s}",
-			 "thread", kind_names[kind]);
+		log_warn("seccomp", "test hook: making a forbidden syscall", "{s:s}", "thread",
+			 kind_names[kind]);
 		fd = syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
 		/* Only reached when the filter let it through. */
 		log_error("seccomp", "test hook: forbidden syscall was allowed", "{s:s, s:i}",

@@ -21,9 +21,9 @@ enum seccomp_kind {
 };
 
 enum seccomp_action {
-	SECCOMP_ACTION_OFF,	/* no filter: debugging only, logged loudly */
-	SECCOMP_ACTION_KILL,	/* SECCOMP_RET_KILL_PROCESS (the default) */
-	SECCOMP_ACTION_TRAP,	/* SIGSYS handler logs the syscall, exits 1 */
+	SECCOMP_ACTION_OFF,  /* no filter: debugging only, logged loudly */
+	SECCOMP_ACTION_KILL, /* SECCOMP_RET_KILL_PROCESS (the default) */
+	SECCOMP_ACTION_TRAP, /* SIGSYS handler logs the syscall, exits 1 */
 };
 
 /* Builds the BPF programs of every kind, sets no_new_privs and, in TRAP
@@ -48,8 +48,8 @@ void seccomp_gate_arm(void);
 /* For seccomp_filter.c: registers a built program (struct sock_filter[]). */
 struct sock_fprog;
 void seccomp_program_set(enum seccomp_kind kind, const struct sock_fprog *prog);
-void seccomp_test_hook_set(int kind);	/* -1: none */
-int seccomp_current_kind(void);		/* this thread's kind, or -1 */
+void seccomp_test_hook_set(int kind); /* -1: none */
+int seccomp_current_kind(void);	      /* this thread's kind, or -1 */
 
 const char *seccomp_kind_name(enum seccomp_kind kind);
 

@@ -197,7 +197,7 @@ static int program_build(enum seccomp_kind kind, uint32_t def, struct sock_fprog
 		return -ENOMEM;
 	r = rules_add(ctx, kind);
 	if (!r)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);	/* set once, below */
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); /* set once, below */
 	if (r)
 		goto out;
 	fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
@@ -208,7 +208,8 @@ static int program_build(enum seccomp_kind kind, uint32_t def, struct sock_fprog
 	if ((r = seccomp_export_bpf(ctx, fd)))
 		goto out;
 	len = lseek(fd, 0, SEEK_END);
-	if (len <= 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+	if (len <= 0 || len % sizeof(struct sock_filter) ||
+	    len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
 		r = -E2BIG;
 		goto out;
 	}
@@ -262,7 +263,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *uc)
 	(void)sig;
 	(void)uc;
 	p = str_put(p, "{\"level\":\"error\",\"component\":\"seccomp\","
-		    "\"msg\":\"forbidden syscall, stopping\",\"syscall\":");
+		       "\"msg\":\"forbidden syscall, stopping\",\"syscall\":");
 	p = num_put(p, si->si_syscall);
 	p = str_put(p, ",\"arch\":");
 	p = num_put(p, (long)si->si_arch);
@@ -326,8 +327,8 @@ int seccomp_filters_prepare(enum seccomp_action action)
 	for (int k = 0; k < SECCOMP_NR_KINDS; k++)
 		seccomp_program_set(k, &progs[k]);
 	log_info("seccomp", "allow-lists built", "{s:s, s:i, s:i, s:i}", "default",
-		 action == SECCOMP_ACTION_TRAP ? "trap" : "kill_process",
-		 "main_insns", progs[SECCOMP_MAIN].len, "vcpu_insns", progs[SECCOMP_VCPU].len,
-		 "io_insns", progs[SECCOMP_IO].len);
+		 action == SECCOMP_ACTION_TRAP ? "trap" : "kill_process", "main_insns",
+		 progs[SECCOMP_MAIN].len, "vcpu_insns", progs[SECCOMP_VCPU].len, "io_insns",
+		 progs[SECCOMP_IO].len);
 	return 0;
 }

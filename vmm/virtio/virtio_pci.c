@@ -11,18 +11,32 @@
 
 #include "vmm/virtio/virtio_pci.h"
 
-#define PCI_CAP_ID_VNDR		0x09
-#define PCI_CAP_ID_MSIX		0x11
-#define MSIX_ENABLE		0x8000
-#define MSIX_FMASK		0x4000
-#define MSIX_ENTRY_MASKED	1
+#define PCI_CAP_ID_VNDR	  0x09
+#define PCI_CAP_ID_MSIX	  0x11
+#define MSIX_ENABLE	  0x8000
+#define MSIX_FMASK	  0x4000
+#define MSIX_ENTRY_MASKED 1
 
 static pthread_mutex_t irq_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
 
 static uint8_t status_get(struct virtio_pci *vp)
 {
@@ -46,9 +60,8 @@ static int add_vcap(struct virtio_pci *vp, uint8_t type, uint32_t off, uint32_t 
 	return pci_cap_add(&vp->pci, PCI_CAP_ID_VNDR, b, (uint8_t)(14 + extra_len));
 }
 
-int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
-		    uint8_t subclass, struct virtq *vqs, int nr_queues,
-		    uint16_t max_queue_size)
+int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class, uint8_t subclass,
+		    struct virtq *vqs, int nr_queues, uint16_t max_queue_size)
 {
 	uint8_t mult[4], msix[10];
 	int r, i;
@@ -71,10 +84,10 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 
 	put16(&vp->pci.cfg[0x00], 0x1af4);
 	put16(&vp->pci.cfg[0x02], device_id);
-	vp->pci.cfg[0x08] = 1;			/* revision 1: modern (4.1.2.1) */
+	vp->pci.cfg[0x08] = 1; /* revision 1: modern (4.1.2.1) */
 	vp->pci.cfg[0x0a] = subclass;
 	vp->pci.cfg[0x0b] = class;
-	put16(&vp->pci.cfg[0x2c], 0x1af4);	/* subsystem vendor */
+	put16(&vp->pci.cfg[0x2c], 0x1af4); /* subsystem vendor */
 	put16(&vp->pci.cfg[0x2e], (uint16_t)(device_id - 0x1040));
 	vp->pci.bar_size[VPCI_BAR] = VPCI_BAR_SIZE;
 	vp->pci.bar_is_64[VPCI_BAR] = true;
@@ -82,9 +95,11 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 	vp->pci.opaque = vp;
 
 	put32(mult, VPCI_NOTIFY_MULT);
-	if ((r = add_vcap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF, VPCI_COMMON_LEN, NULL, 0)) < 0 ||
+	if ((r = add_vcap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF, VPCI_COMMON_LEN, NULL,
+			  0)) < 0 ||
 	    (r = add_vcap(vp, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR_OFF, 1, NULL, 0)) < 0 ||
-	    (r = add_vcap(vp, VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVICE_OFF, VPCI_DEVICE_LEN, NULL, 0)) < 0 ||
+	    (r = add_vcap(vp, VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVICE_OFF, VPCI_DEVICE_LEN, NULL,
+			  0)) < 0 ||
 	    (r = add_vcap(vp, VIRTIO_PCI_CAP_NOTIFY_CFG, VPCI_NOTIFY_OFF,
 			  (uint32_t)nr_queues * VPCI_NOTIFY_MULT, mult, 4)) < 0)
 		return r;
@@ -99,7 +114,7 @@ int virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint8_t class,
 	if ((r = add_vcap(vp, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, "\0\0\0\0", 4)) < 0)
 		return r;
 	vp->pcicfg_cap = r;
-	vp->pci.cfg[vp->pcicfg_cap + 4] = 0;	/* bar is guest-chosen */
+	vp->pci.cfg[vp->pcicfg_cap + 4] = 0; /* bar is guest-chosen */
 	memcpy(vp->pristine, vp->pci.cfg, sizeof(vp->pristine));
 	return 0;
 }
@@ -128,7 +143,7 @@ static void msix_fire(struct virtio_pci *vp, uint16_t vec)
 	if (vec >= VPCI_MAX_VECTORS)
 		return;
 	if (msix_masked(vp, vec)) {
-		vp->msix_pba |= 1ull << vec;	/* delivered at unmask */
+		vp->msix_pba |= 1ull << vec; /* delivered at unmask */
 		return;
 	}
 	e = &vp->msix[vec];
@@ -221,9 +236,9 @@ static void device_reset(struct virtio_pci *vp)
 }
 
 /* The bits the driver owns (2.1); DEVICE_NEEDS_RESET is the device's. */
-#define STATUS_DRIVER_BITS (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | \
-			    VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK | \
-			    VIRTIO_CONFIG_S_FAILED)
+#define STATUS_DRIVER_BITS                                                                    \
+	(VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK | \
+	 VIRTIO_CONFIG_S_DRIVER_OK | VIRTIO_CONFIG_S_FAILED)
 
 static void status_write(struct virtio_pci *vp, uint8_t val)
 {
@@ -340,10 +355,17 @@ static void common_write(struct virtio_pci *vp, uint32_t off, const uint8_t *dat
 	/* Queue fields are frozen once the queue is enabled (4.1.4.3.2). */
 	qlocked = !q || vp->queue_enabled[qs] || (status_get(vp) & VIRTIO_CONFIG_S_DRIVER_OK);
 	switch (off) {
-	case 0x00: if (len == 4) vp->dfselect = (uint32_t)v; break;
-	case 0x08: if (len == 4) vp->gfselect = (uint32_t)v; break;
+	case 0x00:
+		if (len == 4)
+			vp->dfselect = (uint32_t)v;
+		break;
+	case 0x08:
+		if (len == 4)
+			vp->gfselect = (uint32_t)v;
+		break;
 	case 0x0c:
-		if (len == 4 && vp->gfselect < 2 && !(status_get(vp) & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		if (len == 4 && vp->gfselect < 2 &&
+		    !(status_get(vp) & VIRTIO_CONFIG_S_FEATURES_OK)) {
 			int sh = 32 * (int)vp->gfselect;
 
 			vp->driver_features = (vp->driver_features & ~(0xffffffffull << sh)) |
@@ -357,8 +379,14 @@ static void common_write(struct virtio_pci *vp, uint32_t off, const uint8_t *dat
 				vp->ops->msix_changed(vp);
 		}
 		break;
-	case 0x14: if (len == 1) status_write(vp, (uint8_t)v); break;
-	case 0x16: if (len == 2) vp->queue_sel = (uint16_t)v; break;
+	case 0x14:
+		if (len == 1)
+			status_write(vp, (uint8_t)v);
+		break;
+	case 0x16:
+		if (len == 2)
+			vp->queue_sel = (uint16_t)v;
+		break;
 	case 0x18:
 		if (len == 2 && !qlocked)
 			q->num = (uint16_t)v;
@@ -380,25 +408,28 @@ static void common_write(struct virtio_pci *vp, uint32_t off, const uint8_t *dat
 				vp->queue_enabled[qs] = true;
 		}
 		break;
-	case 0x20: case 0x24:
+	case 0x20:
+	case 0x24:
 		if (!qlocked && (len == 4 || (len == 8 && off == 0x20)))
 			set_addr_half(&q->desc_gpa, off - 0x20, len, v);
 		break;
-	case 0x28: case 0x2c:
+	case 0x28:
+	case 0x2c:
 		if (!qlocked && (len == 4 || (len == 8 && off == 0x28)))
 			set_addr_half(&q->avail_gpa, off - 0x28, len, v);
 		break;
-	case 0x30: case 0x34:
+	case 0x30:
+	case 0x34:
 		if (!qlocked && (len == 4 || (len == 8 && off == 0x30)))
 			set_addr_half(&q->used_gpa, off - 0x30, len, v);
 		break;
 	default:
-		break;	/* read-only or not a field start: ignored */
+		break; /* read-only or not a field start: ignored */
 	}
 }
 
-static void msix_table_access(struct virtio_pci *vp, uint64_t off, uint8_t *data,
-			      uint32_t len, bool is_write)
+static void msix_table_access(struct virtio_pci *vp, uint64_t off, uint8_t *data, uint32_t len,
+			      bool is_write)
 {
 	uint32_t vec = (uint32_t)(off / 16), field = (uint32_t)(off % 16) / 4;
 	uint32_t *e, v = 0;
@@ -434,8 +465,8 @@ static void msix_table_access(struct virtio_pci *vp, uint64_t off, uint8_t *data
 		vp->ops->msix_changed(vp);
 }
 
-static void bar_access(struct virtio_pci *vp, uint64_t addr, uint8_t *data,
-		       uint32_t len, bool is_write)
+static void bar_access(struct virtio_pci *vp, uint64_t addr, uint8_t *data, uint32_t len,
+		       bool is_write)
 {
 	if (addr < VPCI_COMMON_OFF + VPCI_COMMON_LEN) {
 		if (is_write)
@@ -475,7 +506,7 @@ static void bar_access(struct virtio_pci *vp, uint64_t addr, uint8_t *data,
 		uint64_t pba;
 
 		if (is_write)
-			return;		/* PBA is read-only */
+			return; /* PBA is read-only */
 		pthread_mutex_lock(&irq_lock);
 		pba = vp->msix_pba;
 		pthread_mutex_unlock(&irq_lock);
@@ -489,8 +520,8 @@ static void bar_access(struct virtio_pci *vp, uint64_t addr, uint8_t *data,
 	}
 }
 
-static void vp_bar_access(struct pci_dev *dev, int bar, uint64_t addr, uint8_t *data,
-			  uint32_t len, bool is_write)
+static void vp_bar_access(struct pci_dev *dev, int bar, uint64_t addr, uint8_t *data, uint32_t len,
+			  bool is_write)
 {
 	struct virtio_pci *vp = dev->opaque;
 
@@ -518,9 +549,8 @@ static bool pcicfg_window(struct virtio_pci *vp, uint32_t off, int len, uint32_t
 		return false;
 	boff = get32(c + 8);
 	blen = get32(c + 12);
-	if (c[4] != VPCI_BAR || (blen != 1 && blen != 2 && blen != 4) ||
-	    (int)blen > len || boff >= VPCI_BAR_SIZE || blen > VPCI_BAR_SIZE - boff ||
-	    (boff & (blen - 1)))
+	if (c[4] != VPCI_BAR || (blen != 1 && blen != 2 && blen != 4) || (int)blen > len ||
+	    boff >= VPCI_BAR_SIZE || blen > VPCI_BAR_SIZE - boff || (boff & (blen - 1)))
 		return is_write ? true : (*val = 0, true);
 	if (is_write) {
 		put32(buf, *val);

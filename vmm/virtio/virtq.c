@@ -12,11 +12,11 @@
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "virtio 1.x rings are little-endian; host must be too");
 
-#define DESC_F_NEXT	1
-#define DESC_F_WRITE	2
-#define DESC_F_INDIRECT	4
-#define USED_F_NO_NOTIFY	1
-#define AVAIL_F_NO_INTERRUPT	1
+#define DESC_F_NEXT	     1
+#define DESC_F_WRITE	     2
+#define DESC_F_INDIRECT	     4
+#define USED_F_NO_NOTIFY     1
+#define AVAIL_F_NO_INTERRUPT 1
 
 /* avail: [0]=flags [1]=idx [2..2+num)=ring [2+num]=used_event */
 static inline uint16_t avail_idx_acquire(struct virtq *q)
@@ -24,8 +24,14 @@ static inline uint16_t avail_idx_acquire(struct virtq *q)
 	return __atomic_load_n(&q->avail[1], __ATOMIC_ACQUIRE);
 }
 
-static inline volatile uint16_t *used_flags(struct virtq *q) { return (volatile uint16_t *)q->used; }
-static inline volatile uint16_t *used_idx_p(struct virtq *q) { return (volatile uint16_t *)(q->used + 2); }
+static inline volatile uint16_t *used_flags(struct virtq *q)
+{
+	return (volatile uint16_t *)q->used;
+}
+static inline volatile uint16_t *used_idx_p(struct virtq *q)
+{
+	return (volatile uint16_t *)(q->used + 2);
+}
 static inline volatile uint16_t *avail_event_p(struct virtq *q)
 {
 	return (volatile uint16_t *)(q->used + 4 + 8ull * q->num);
@@ -120,8 +126,8 @@ static struct virtq_desc_raw desc_read(volatile struct virtq_desc_raw *d)
 
 /* Adds one buffer to the chain, enforcing readable-before-writable
  * (section 2.7.4.2: the device MUST treat the reverse as an error). */
-static int chain_add(struct virtq *q, const struct virtq_desc_raw *d,
-		     struct iovec *iov, unsigned int max, struct virtq_chain *c)
+static int chain_add(struct virtq *q, const struct virtq_desc_raw *d, struct iovec *iov,
+		     unsigned int max, struct virtq_chain *c)
 {
 	void *p;
 	bool w = d->flags & DESC_F_WRITE;
@@ -147,9 +153,8 @@ static int chain_add(struct virtq *q, const struct virtq_desc_raw *d,
 	return 0;
 }
 
-static int walk_indirect(struct virtq *q, const struct virtq_desc_raw *ind,
-			 struct iovec *iov, unsigned int max,
-			 struct virtq_chain *c, unsigned int *total)
+static int walk_indirect(struct virtq *q, const struct virtq_desc_raw *ind, struct iovec *iov,
+			 unsigned int max, struct virtq_chain *c, unsigned int *total)
 {
 	volatile struct virtq_desc_raw *table;
 	uint32_t n, i, seen = 0;
@@ -157,8 +162,8 @@ static int walk_indirect(struct virtq *q, const struct virtq_desc_raw *ind,
 
 	/* Section 2.7.5.3: len is a multiple of 16; NEXT with INDIRECT is a
 	 * driver error. */
-	if (!q->indirect || (ind->flags & DESC_F_NEXT) || ind->len == 0 ||
-	    (ind->len % 16) || (ind->addr & 15))
+	if (!q->indirect || (ind->flags & DESC_F_NEXT) || ind->len == 0 || (ind->len % 16) ||
+	    (ind->addr & 15))
 		return -EINVAL;
 	n = ind->len / 16;
 	if (n > VIRTQ_MAX_CHAIN)
@@ -187,8 +192,7 @@ static int walk_indirect(struct virtq *q, const struct virtq_desc_raw *ind,
 	}
 }
 
-int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max,
-	      struct virtq_chain *c)
+int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max, struct virtq_chain *c)
 {
 	unsigned int total = 0, seen = 0;
 	uint16_t idx;
@@ -293,7 +297,7 @@ bool virtq_need_interrupt(struct virtq *q)
 void virtq_notify_disable(struct virtq *q)
 {
 	if (!q->ready || q->broken || q->event_idx)
-		return;	/* with EVENT_IDX, not updating avail_event suffices */
+		return; /* with EVENT_IDX, not updating avail_event suffices */
 	*used_flags(q) |= USED_F_NO_NOTIFY;
 }
 

@@ -25,22 +25,22 @@ struct virtq {
 	uint16_t num;
 	bool ready;
 	bool broken;
-	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
-	bool indirect;		/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
+	bool event_idx; /* VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool indirect;	/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 
 	/* Host views of the rings, resolved once at virtq_start. */
 	volatile struct virtq_desc_raw *desc;
-	volatile uint16_t *avail;	/* flags, idx, ring[num], used_event */
-	volatile uint8_t *used;		/* flags, idx, elems[num], avail_event */
+	volatile uint16_t *avail; /* flags, idx, ring[num], used_event */
+	volatile uint8_t *used;	  /* flags, idx, elems[num], avail_event */
 	const struct guest_mem *mem;
 
-	uint16_t last_avail;	/* next avail slot the device consumes */
+	uint16_t last_avail; /* next avail slot the device consumes */
 	/* avail->idx as last read and validated: pops run from this shadow
 	 * and re-read the driver's cache line only once it is used up. */
 	uint16_t avail_shadow;
-	uint16_t used_idx;	/* device's shadow of used->idx */
-	uint16_t signalled_used;	/* used idx at the last interrupt */
+	uint16_t used_idx;	 /* device's shadow of used->idx */
+	uint16_t signalled_used; /* used idx at the last interrupt */
 	bool signalled_valid;
 };
 
@@ -67,8 +67,7 @@ void virtq_reset(struct virtq *q);
  * chain was popped, 0 when the ring is empty, or a negative errno when the
  * guest's ring is malformed (the queue is marked broken), except -E2BIG:
  * the chain needs more than max entries and stays available. */
-int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max,
-	      struct virtq_chain *chain);
+int virtq_pop(struct virtq *q, struct iovec *iov, unsigned int max, struct virtq_chain *chain);
 /* Gives back the last n popped chains unused (RX with too few buffers). */
 void virtq_unpop(struct virtq *q, uint16_t n);
 /* Number of chains the driver has made available and not yet popped. */
@@ -91,9 +90,18 @@ bool virtq_notify_enable(struct virtq *q);
 bool virtq_notify_wait_more(struct virtq *q, uint16_t have);
 
 /* Ring sizes in bytes for a queue of num entries. */
-static inline uint64_t virtq_desc_size(uint16_t num) { return 16ull * num; }
-static inline uint64_t virtq_avail_size(uint16_t num) { return 6ull + 2ull * num; }
-static inline uint64_t virtq_used_size(uint16_t num) { return 6ull + 8ull * num; }
+static inline uint64_t virtq_desc_size(uint16_t num)
+{
+	return 16ull * num;
+}
+static inline uint64_t virtq_avail_size(uint16_t num)
+{
+	return 6ull + 2ull * num;
+}
+static inline uint64_t virtq_used_size(uint16_t num)
+{
+	return 6ull + 8ull * num;
+}
 
 /* vring_need_event from the spec: has new_idx passed event since old? */
 static inline bool virtq_need_event(uint16_t event, uint16_t new_idx, uint16_t old)

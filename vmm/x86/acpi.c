@@ -21,13 +21,13 @@ struct acpi_hdr {
 /* Section 5.2.5.3 */
 struct acpi_rsdp {
 	char sig[8];
-	uint8_t checksum;	/* first 20 bytes */
+	uint8_t checksum; /* first 20 bytes */
 	char oem_id[6];
-	uint8_t revision;	/* 2: ACPI 2.0+ with XSDT */
+	uint8_t revision; /* 2: ACPI 2.0+ with XSDT */
 	uint32_t rsdt;
 	uint32_t length;
 	uint64_t xsdt;
-	uint8_t ext_checksum;	/* whole structure */
+	uint8_t ext_checksum; /* whole structure */
 	uint8_t reserved[3];
 } __attribute__((packed));
 
@@ -37,7 +37,7 @@ struct acpi_gas {
 	uint64_t address;
 } __attribute__((packed));
 
-#define GAS_IO 1
+#define GAS_IO	 1
 #define GAS_BYTE 1
 #define GAS_WORD 2
 
@@ -72,13 +72,13 @@ struct acpi_fadt {
 _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6 is 276 bytes");
 
 /* FADT flags (table 5.10) and IA-PC boot architecture flags (table 5.11). */
-#define FADT_WBINVD		(1u << 0)
-#define FADT_PROC_C1		(1u << 2)
-#define FADT_SLP_BUTTON		(1u << 5)	/* no fixed sleep button */
-#define FADT_RESET_REG_SUP	(1u << 10)
-#define BOOT_LEGACY_DEVICES	(1u << 0)
-#define BOOT_8042		(1u << 1)
-#define BOOT_VGA_NOT_PRESENT	(1u << 2)
+#define FADT_WBINVD	     (1u << 0)
+#define FADT_PROC_C1	     (1u << 2)
+#define FADT_SLP_BUTTON	     (1u << 5) /* no fixed sleep button */
+#define FADT_RESET_REG_SUP   (1u << 10)
+#define BOOT_LEGACY_DEVICES  (1u << 0)
+#define BOOT_8042	     (1u << 1)
+#define BOOT_VGA_NOT_PRESENT (1u << 2)
 
 /* Section 5.2.10: 64 bytes, 64-byte aligned, no checksum. */
 struct acpi_facs {
@@ -118,15 +118,15 @@ struct madt_lapic_nmi {
 enum { MADT_LAPIC, MADT_IOAPIC, MADT_ISO, MADT_NMI_SRC, MADT_LAPIC_NMI };
 /* MPS INTI flags (table 5.26): polarity 1:0, trigger mode 3:2. */
 #define MADT_ACTIVE_HIGH 0x1
-#define MADT_LEVEL (0x3 << 2)
+#define MADT_LEVEL	 (0x3 << 2)
 
 #define DSDT_AML_MAX 4096
 
 /* Resource descriptors (section 6.4): a WORD address space descriptor. */
 static void res_word(struct aml *a, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max)
 {
-	uint8_t d[16] = { 0x88, 13, 0, type,
-			  0x0c,		/* producer, MinFixed, MaxFixed, positive decode */
+	uint8_t d[16] = { 0x88,	 13,   0,
+			  type,	 0x0c, /* producer, MinFixed, MaxFixed, positive decode */
 			  tflags };
 	uint16_t len = (uint16_t)(max - min + 1);
 
@@ -161,28 +161,28 @@ static void dsdt_pci0(struct aml *a, const struct acpi_cfg *cfg)
 	uint32_t hid = aml_eisaid("PNP0A03");
 	uint8_t hid_b[5] = { 0x0c };
 
-	aml_bytes(a, "\x5b\x82", 2);			/* DeviceOp */
+	aml_bytes(a, "\x5b\x82", 2); /* DeviceOp */
 	dev = aml_pkg_open(a);
-	aml_bytes(a, "\\\x2e_SB_PCI0", 10);		/* \ DualNamePath */
+	aml_bytes(a, "\\\x2e_SB_PCI0", 10); /* \ DualNamePath */
 	memcpy(hid_b + 1, &hid, 4);
 	aml_name(a, "_HID");
 	aml_bytes(a, hid_b, sizeof(hid_b));
 	aml_name(a, "_UID");
 	aml_integer(a, 0);
 	aml_name(a, "_CRS");
-	aml_byte(a, 0x11);				/* BufferOp */
+	aml_byte(a, 0x11); /* BufferOp */
 	crs = aml_pkg_open(a);
 	aml_integer(a, 16 + sizeof(cfg_ports) + 16 + 16 + 26 + 2);
-	res_word(a, 2, 0, 0, 0);			/* bus numbers 0-0 */
-	aml_bytes(a, cfg_ports, sizeof(cfg_ports));	/* IO (Decode16, 0xcf8, 8) */
-	res_word(a, 1, 3, 0x0000, 0x0cf7);		/* I/O, entire range */
+	res_word(a, 2, 0, 0, 0);		    /* bus numbers 0-0 */
+	aml_bytes(a, cfg_ports, sizeof(cfg_ports)); /* IO (Decode16, 0xcf8, 8) */
+	res_word(a, 1, 3, 0x0000, 0x0cf7);	    /* I/O, entire range */
 	res_word(a, 1, 3, 0x0d00, 0xffff);
 	res_dword_mem(a, (uint32_t)LAYOUT_PCI_HOLE,
 		      (uint32_t)(LAYOUT_PCI_HOLE + LAYOUT_PCI_MMIO_SIZE - 1));
-	aml_bytes(a, "\x79\x00", 2);			/* EndTag */
+	aml_bytes(a, "\x79\x00", 2); /* EndTag */
 	aml_pkg_close(a, crs);
 	aml_name(a, "_PRT");
-	aml_byte(a, 0x12);				/* PackageOp */
+	aml_byte(a, 0x12); /* PackageOp */
 	prt = aml_pkg_open(a);
 	aml_byte(a, (uint8_t)cfg->nr_pci_irqs);
 	for (int i = 0; i < cfg->nr_pci_irqs; i++) {
@@ -191,9 +191,9 @@ static void dsdt_pci0(struct aml *a, const struct acpi_cfg *cfg)
 		aml_byte(a, 0x12);
 		e = aml_pkg_open(a);
 		aml_byte(a, 4);
-		aml_integer(a, (uint32_t)cfg->pci_irqs[i].slot << 16 | 0xffff);	/* any function */
-		aml_integer(a, 0);				/* INTA# */
-		aml_integer(a, 0);				/* source: GSI */
+		aml_integer(a, (uint32_t)cfg->pci_irqs[i].slot << 16 | 0xffff); /* any function */
+		aml_integer(a, 0);						/* INTA# */
+		aml_integer(a, 0);						/* source: GSI */
 		aml_integer(a, cfg->pci_irqs[i].gsi);
 		aml_pkg_close(a, e);
 	}
@@ -224,13 +224,12 @@ size_t acpi_dsdt_aml(uint8_t *buf, size_t cap, const struct acpi_cfg *cfg)
 	return a.overflow ? 0 : a.len;
 }
 
-#define ALIGN(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
+#define ALIGN(x, a) (((x) + (a)-1) & ~((size_t)(a)-1))
 
 static size_t madt_size(const struct acpi_cfg *cfg)
 {
 	return sizeof(struct acpi_madt) + cfg->nr_cpus * sizeof(struct madt_lapic) +
-	       sizeof(struct madt_ioapic) + sizeof(struct madt_iso) +
-	       sizeof(struct madt_lapic_nmi);
+	       sizeof(struct madt_ioapic) + sizeof(struct madt_iso) + sizeof(struct madt_lapic_nmi);
 }
 
 static void layout(const struct acpi_cfg *cfg, size_t dsdt_aml_len, struct acpi_layout *l)
@@ -273,14 +272,16 @@ static void hdr_seal(struct acpi_hdr *h)
 
 static struct acpi_gas gas_io(uint32_t port, uint8_t bytes, uint8_t access)
 {
-	return (struct acpi_gas){ .space = GAS_IO, .bit_width = (uint8_t)(bytes * 8),
-				  .access_size = access, .address = port };
+	return (struct acpi_gas){ .space = GAS_IO,
+				  .bit_width = (uint8_t)(bytes * 8),
+				  .access_size = access,
+				  .address = port };
 }
 
 static void fadt_fill(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 {
 	hdr_init(&f->h, "FACP", sizeof(*f), 6);
-	f->minor_version = 4;			/* ACPI 6.4 */
+	f->minor_version = 4; /* ACPI 6.4 */
 	f->firmware_ctrl = facs;
 	f->x_firmware_ctrl = facs;
 	f->dsdt = dsdt;
@@ -301,7 +302,7 @@ static void fadt_fill(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 	/* No PM timer (optional since ACPI 5.0A), no GPE blocks, no C2/C3. */
 	f->p_lvl2_lat = 101;
 	f->p_lvl3_lat = 1001;
-	f->century = 0x32;			/* CMOS century register */
+	f->century = 0x32; /* CMOS century register */
 	f->iapc_boot_arch = BOOT_LEGACY_DEVICES | BOOT_8042 | BOOT_VGA_NOT_PRESENT;
 	/*
 	 * PWR_BUTTON (bit 4) clear: the power button is the fixed-feature
@@ -321,19 +322,20 @@ static void fadt_fill(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 static void madt_fill(struct acpi_madt *m, const struct acpi_cfg *cfg)
 {
 	uint8_t *p = (uint8_t *)(m + 1);
-	uint8_t ioapic_id = (uint8_t)cfg->nr_cpus;	/* as in the MP table */
+	uint8_t ioapic_id = (uint8_t)cfg->nr_cpus; /* as in the MP table */
 
 	hdr_init(&m->h, "APIC", (uint32_t)madt_size(cfg), 5);
 	m->lapic_addr = (uint32_t)LAYOUT_LAPIC;
-	m->flags = MADT_PCAT_COMPAT;			/* the 8259s are there */
+	m->flags = MADT_PCAT_COMPAT; /* the 8259s are there */
 	for (int i = 0; i < cfg->nr_cpus; i++) {
 		struct madt_lapic l = { MADT_LAPIC, sizeof(l), (uint8_t)i, (uint8_t)i, 1 };
 
 		memcpy(p, &l, sizeof(l));
 		p += sizeof(l);
 	}
-	struct madt_ioapic io = { MADT_IOAPIC, sizeof(io), ioapic_id, 0,
-				  (uint32_t)LAYOUT_IOAPIC, 0 };
+	struct madt_ioapic io = {
+		MADT_IOAPIC, sizeof(io), ioapic_id, 0, (uint32_t)LAYOUT_IOAPIC, 0
+	};
 	memcpy(p, &io, sizeof(io));
 	p += sizeof(io);
 	/*
@@ -341,8 +343,8 @@ static void madt_fill(struct acpi_madt *m, const struct acpi_cfg *cfg)
 	 * so only the SCI needs an override: level, active high (section
 	 * 5.2.12.5).  No IRQ0->GSI2 override: KVM's PIT raises GSI 0.
 	 */
-	struct madt_iso iso = { MADT_ISO, sizeof(iso), 0, ACPI_SCI_IRQ, ACPI_SCI_IRQ,
-				MADT_ACTIVE_HIGH | MADT_LEVEL };
+	struct madt_iso iso = { MADT_ISO,     sizeof(iso),  0,
+				ACPI_SCI_IRQ, ACPI_SCI_IRQ, MADT_ACTIVE_HIGH | MADT_LEVEL };
 	memcpy(p, &iso, sizeof(iso));
 	p += sizeof(iso);
 	/* LINT1 is NMI on every local APIC (0xff), as in the MP table. */

@@ -19,20 +19,20 @@
  * Everything sits in one block at ACPI_BASE (in the BIOS area Linux scans
  * for the RSDP, e820 reserved), RSDP first.
  */
-#define ACPI_BASE		((uint32_t)LAYOUT_ACPI)
-#define ACPI_MAX_SIZE		0x10000U
+#define ACPI_BASE     ((uint32_t)LAYOUT_ACPI)
+#define ACPI_MAX_SIZE 0x10000U
 
 /* PM1 register block in port space (QEMU's PC machines use the same). */
-#define ACPI_PM1A_EVT		0x600U
-#define ACPI_PM1_EVT_LEN	4
-#define ACPI_PM1A_CNT		0x604U
-#define ACPI_PM1_CNT_LEN	2
-#define ACPI_SCI_IRQ		9
-#define ACPI_S5_SLP_TYP		5
+#define ACPI_PM1A_EVT	 0x600U
+#define ACPI_PM1_EVT_LEN 4
+#define ACPI_PM1A_CNT	 0x604U
+#define ACPI_PM1_CNT_LEN 2
+#define ACPI_SCI_IRQ	 9
+#define ACPI_S5_SLP_TYP	 5
 
 struct acpi_cfg {
-	int nr_cpus;		/* LAPIC IDs 0..nr_cpus-1, IOAPIC ID nr_cpus */
-	const struct pci_irq_route *pci_irqs;	/* _PRT of \_SB.PCI0 */
+	int nr_cpus;			      /* LAPIC IDs 0..nr_cpus-1, IOAPIC ID nr_cpus */
+	const struct pci_irq_route *pci_irqs; /* _PRT of \_SB.PCI0 */
 	int nr_pci_irqs;
 };
 

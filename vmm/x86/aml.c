@@ -29,17 +29,21 @@ void aml_integer(struct aml *a, uint64_t v)
 	int n;
 
 	if (v <= 1) {
-		aml_byte(a, (uint8_t)v);	/* ZeroOp, OneOp */
+		aml_byte(a, (uint8_t)v); /* ZeroOp, OneOp */
 		return;
 	}
 	if (v <= 0xff) {
-		b[0] = 0x0a; n = 1;
+		b[0] = 0x0a;
+		n = 1;
 	} else if (v <= 0xffff) {
-		b[0] = 0x0b; n = 2;
+		b[0] = 0x0b;
+		n = 2;
 	} else if (v <= 0xffffffff) {
-		b[0] = 0x0c; n = 4;
+		b[0] = 0x0c;
+		n = 4;
 	} else {
-		b[0] = 0x0e; n = 8;
+		b[0] = 0x0e;
+		n = 8;
 	}
 	for (int i = 0; i < n; i++)
 		b[1 + i] = (uint8_t)(v >> (8 * i));
@@ -94,8 +98,8 @@ uint32_t aml_eisaid(const char id[7])
 {
 	/* Three letters in 5 bits each ('A' = 1), then four hex digits; stored
 	 * big-endian (ACPI 6.4 section 19.6.47). */
-	uint16_t vendor = (uint16_t)(((id[0] - 0x40) & 0x1f) << 10 |
-				     ((id[1] - 0x40) & 0x1f) << 5 | ((id[2] - 0x40) & 0x1f));
+	uint16_t vendor = (uint16_t)(((id[0] - 0x40) & 0x1f) << 10 | ((id[1] - 0x40) & 0x1f) << 5 |
+				     ((id[2] - 0x40) & 0x1f));
 	uint16_t product = 0;
 
 	for (int i = 3; i < 7; i++) {

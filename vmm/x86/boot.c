@@ -52,7 +52,7 @@ int boot_params_write(struct guest_mem *mem, const struct kernel_image *img,
 		h->kernel_alignment = 0x1000000;
 		h->cmdline_size = args->cmdline_len + 1;
 	}
-	h->type_of_loader = 0xff;	/* undefined loader, boot.rst */
+	h->type_of_loader = 0xff; /* undefined loader, boot.rst */
 	h->loadflags |= CAN_USE_HEAP;
 	h->heap_end_ptr = 0xfe00 - 0x200;
 	h->cmd_line_ptr = (uint32_t)args->cmdline_addr;
@@ -69,13 +69,11 @@ int boot_params_write(struct guest_mem *mem, const struct kernel_image *img,
 	return 0;
 }
 
-int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args,
-		   const struct e820_map *map)
+int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args, const struct e820_map *map)
 {
 	uint64_t mm_addr = LAYOUT_PVH_INFO + 0x40, mod_addr = LAYOUT_PVH_INFO + 0x300;
 	struct hvm_start_info *si = guest_mem_ptr(mem, LAYOUT_PVH_INFO, sizeof(*si));
-	struct hvm_memmap_table_entry *mm =
-		guest_mem_ptr(mem, mm_addr, sizeof(*mm) * map->n);
+	struct hvm_memmap_table_entry *mm = guest_mem_ptr(mem, mm_addr, sizeof(*mm) * map->n);
 	struct hvm_modlist_entry *mod = guest_mem_ptr(mem, mod_addr, sizeof(*mod));
 
 	if (!si || !mm || !mod || mm_addr + sizeof(*mm) * map->n > mod_addr)
@@ -89,11 +87,14 @@ int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args,
 	si->memmap_entries = map->n;
 	for (int i = 0; i < map->n; i++)
 		mm[i] = (struct hvm_memmap_table_entry){
-			.addr = map->e[i].addr, .size = map->e[i].size, .type = map->e[i].type,
+			.addr = map->e[i].addr,
+			.size = map->e[i].size,
+			.type = map->e[i].type,
 		};
 	if (args->initrd_size) {
 		*mod = (struct hvm_modlist_entry){
-			.paddr = args->initrd_addr, .size = args->initrd_size,
+			.paddr = args->initrd_addr,
+			.size = args->initrd_size,
 		};
 		si->nr_modules = 1;
 		si->modlist_paddr = mod_addr;
@@ -146,8 +147,16 @@ int boot_gdt_write(struct guest_mem *mem, int long_mode)
 static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, bool code64)
 {
 	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = code64 ? 0 : 1, .s = 1, .l = code64, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = code64 ? 0 : 1,
+		.s = 1,
+		.l = code64,
+		.g = 1,
 	};
 }
 
@@ -169,7 +178,10 @@ int boot_cpu_regs(struct guest_mem *mem, enum boot_mode mode, uint64_t entry,
 	seg_flat(&s.ds, BOOT_DS, 0x3, false);
 	s.es = s.fs = s.gs = s.ss = s.ds;
 	s.tr = (struct kvm_segment){
-		.selector = BOOT_TSS, .limit = 0xfffff, .type = 0xb, .present = 1,
+		.selector = BOOT_TSS,
+		.limit = 0xfffff,
+		.type = 0xb,
+		.present = 1,
 	};
 	if (lm) {
 		uint64_t cr3 = boot_page_tables_write(mem);
@@ -177,15 +189,15 @@ int boot_cpu_regs(struct guest_mem *mem, enum boot_mode mode, uint64_t entry,
 		if (!cr3)
 			return -EFAULT;
 		s.cr3 = cr3;
-		s.cr4 = 0x20;				/* PAE */
-		s.cr0 = 0x80000031;			/* PG | NE | ET | PE */
-		s.efer = 0x500;				/* LMA | LME */
+		s.cr4 = 0x20;	    /* PAE */
+		s.cr0 = 0x80000031; /* PG | NE | ET | PE */
+		s.efer = 0x500;	    /* LMA | LME */
 		r.rsi = LAYOUT_ZERO_PAGE;
 		r.rsp = r.rbp = LAYOUT_BOOT_STACK;
 	} else {
 		/* PVH (xen/include/public/arch-x86/hvm/start_info.h): 32-bit
 		 * protected mode, paging off, EBX = start info. */
-		s.cr0 = 0x31;				/* NE | ET | PE */
+		s.cr0 = 0x31; /* NE | ET | PE */
 		s.cr4 = 0;
 		s.efer = 0;
 		r.rbx = LAYOUT_PVH_INFO;

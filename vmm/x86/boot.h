@@ -21,17 +21,17 @@ struct e820_map {
 	int n;
 };
 
-#define E820_TYPE_RAM		1
-#define E820_TYPE_RESERVED	2
+#define E820_TYPE_RAM	   1
+#define E820_TYPE_RESERVED 2
 
 /* The guest's memory map from its RAM regions; the PCI hole is a gap. */
 void boot_e820_build(const struct guest_mem *mem, struct e820_map *map);
 
 struct boot_args {
 	uint64_t cmdline_addr;
-	uint32_t cmdline_len;		/* without the NUL */
+	uint32_t cmdline_len; /* without the NUL */
 	uint64_t initrd_addr, initrd_size;
-	uint64_t rsdp_addr;		/* ACPI RSDP, 0 for none */
+	uint64_t rsdp_addr; /* ACPI RSDP, 0 for none */
 };
 
 /* Fills the zero page at LAYOUT_ZERO_PAGE; 0 or -EFAULT. */
@@ -61,8 +61,7 @@ struct hvm_memmap_table_entry {
 };
 
 /* Fills the start info at LAYOUT_PVH_INFO; 0 or -EFAULT. */
-int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args,
-		   const struct e820_map *map);
+int boot_pvh_write(struct guest_mem *mem, const struct boot_args *args, const struct e820_map *map);
 
 /* Identity map of the first 4 GiB with 2 MiB pages; returns CR3 or 0. */
 uint64_t boot_page_tables_write(struct guest_mem *mem);
@@ -71,8 +70,8 @@ uint64_t boot_page_tables_write(struct guest_mem *mem);
 int boot_gdt_write(struct guest_mem *mem, int long_mode);
 uint64_t boot_gdt_entry(uint16_t flags, uint32_t base, uint32_t limit);
 
-#define BOOT_CS 0x10
-#define BOOT_DS 0x18
+#define BOOT_CS	 0x10
+#define BOOT_DS	 0x18
 #define BOOT_TSS 0x20
 
 /*

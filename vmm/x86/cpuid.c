@@ -5,22 +5,22 @@
 #include "common/util.h"
 #include "vmm/x86/cpuid.h"
 
-
 /* Leaf 1 ECX */
-#define F1_FMA		BIT(12)
-#define F1_CX16		BIT(13)
-#define F1_XSAVE	BIT(26)
-#define F1_OSXSAVE	BIT(27)
-#define F1_AVX		BIT(28)
-#define F1_F16C		BIT(29)
-#define F1_RDRAND	BIT(30)
-#define F1_HYPERVISOR	BIT(31)
+#define F1_FMA	      BIT(12)
+#define F1_CX16	      BIT(13)
+#define F1_XSAVE      BIT(26)
+#define F1_OSXSAVE    BIT(27)
+#define F1_AVX	      BIT(28)
+#define F1_F16C	      BIT(29)
+#define F1_RDRAND     BIT(30)
+#define F1_HYPERVISOR BIT(31)
 /* Leaf 1 EDX */
-#define F1_HTT		BIT(28)
+#define F1_HTT BIT(28)
 
 /* Leaf 7.0 EBX: AVX2, AVX-512 F/DQ/IFMA/PF/ER/CD/BW/VL, RDSEED */
-#define F7B_MASK (BIT(5) | BIT(16) | BIT(17) | BIT(18) | BIT(21) | BIT(26) | \
-		  BIT(27) | BIT(28) | BIT(30) | BIT(31))
+#define F7B_MASK                                                                                  \
+	(BIT(5) | BIT(16) | BIT(17) | BIT(18) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
+	 BIT(31))
 /* Leaf 7.0 ECX: AVX512_VBMI, VBMI2, VAES, VPCLMULQDQ, VNNI, BITALG, VPOPCNTDQ */
 #define F7C_MASK (BIT(1) | BIT(6) | BIT(9) | BIT(10) | BIT(11) | BIT(12) | BIT(14))
 /* Leaf 7.0 EDX: AVX512_4VNNIW, 4FMAPS, VP2INTERSECT, AMX-BF16, AVX512_FP16,
@@ -71,13 +71,13 @@ void cpuid_filter(struct kvm_cpuid2 *c, int cpu_id, int nr_cpus, enum cpu_templa
 			else
 				e->edx &= ~F1_HTT;
 			if (t == CPU_TEMPLATE_BASELINE)
-				e->ecx &= ~(F1_FMA | F1_CX16 | F1_XSAVE | F1_OSXSAVE |
-					    F1_AVX | F1_F16C | F1_RDRAND);
+				e->ecx &= ~(F1_FMA | F1_CX16 | F1_XSAVE | F1_OSXSAVE | F1_AVX |
+					    F1_F16C | F1_RDRAND);
 			break;
 		case 4:
 			/* Cores per package - 1 in 31:26; one thread per core. */
 			e->eax = (e->eax & 0x3ff) | (uint32_t)(nr_cpus - 1) << 26;
-			if (((e->eax >> 5) & 7) >= 3)	/* L3 shared by all cores */
+			if (((e->eax >> 5) & 7) >= 3) /* L3 shared by all cores */
 				e->eax |= (uint32_t)(nr_cpus - 1) << 14;
 			break;
 		case 7:

@@ -22,8 +22,7 @@
 /* Elf32_Nhdr and Elf64_Nhdr are the same three 32-bit words. */
 _Static_assert(sizeof(Elf32_Nhdr) == sizeof(Elf64_Nhdr), "note headers");
 
-static int elf_find_pvh(const uint8_t *buf, size_t len, const Elf64_Phdr *ph,
-			uint64_t *entry)
+static int elf_find_pvh(const uint8_t *buf, size_t len, const Elf64_Phdr *ph, uint64_t *entry)
 {
 	size_t off = ph->p_offset, end;
 
@@ -56,8 +55,7 @@ static int elf_find_pvh(const uint8_t *buf, size_t len, const Elf64_Phdr *ph,
 }
 
 /* The file header of either class as ELF64; 0 or -ENOEXEC (e set). */
-static int elf_header(const uint8_t *buf, size_t len, Elf64_Ehdr *eh, int *is32,
-		      struct err *e)
+static int elf_header(const uint8_t *buf, size_t len, Elf64_Ehdr *eh, int *is32, struct err *e)
 {
 	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG))
 		return err_set(e, ENOEXEC, "not an ELF file");
@@ -84,31 +82,36 @@ static int elf_header(const uint8_t *buf, size_t len, Elf64_Ehdr *eh, int *is32,
 	memcpy(eh, buf, sizeof(*eh));
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_machine != EM_X86_64)
-		return err_set(e, ENOEXEC, "ELF is neither a little-endian x86-64 ELF64 nor an i386 ELF32 image");
+		return err_set(
+			e, ENOEXEC,
+			"ELF is neither a little-endian x86-64 ELF64 nor an i386 ELF32 image");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		eh->e_phentsize = 0;
 	return 0;
 }
 
 /* Program header i of either class as ELF64 (the table is in bounds). */
-static void elf_phdr(const uint8_t *buf, const Elf64_Ehdr *eh, int is32, int i,
-		     Elf64_Phdr *ph)
+static void elf_phdr(const uint8_t *buf, const Elf64_Ehdr *eh, int is32, int i, Elf64_Phdr *ph)
 {
 	if (is32) {
 		Elf32_Phdr p;
 
 		memcpy(&p, buf + eh->e_phoff + (size_t)i * sizeof(p), sizeof(p));
-		*ph = (Elf64_Phdr){ .p_type = p.p_type, .p_flags = p.p_flags,
-				    .p_offset = p.p_offset, .p_vaddr = p.p_vaddr,
-				    .p_paddr = p.p_paddr, .p_filesz = p.p_filesz,
-				    .p_memsz = p.p_memsz, .p_align = p.p_align };
+		*ph = (Elf64_Phdr){ .p_type = p.p_type,
+				    .p_flags = p.p_flags,
+				    .p_offset = p.p_offset,
+				    .p_vaddr = p.p_vaddr,
+				    .p_paddr = p.p_paddr,
+				    .p_filesz = p.p_filesz,
+				    .p_memsz = p.p_memsz,
+				    .p_align = p.p_align };
 		return;
 	}
 	memcpy(ph, buf + eh->e_phoff + (size_t)i * sizeof(*ph), sizeof(*ph));
 }
 
-int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
-		    struct kernel_image *img, struct err *e)
+int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len, struct kernel_image *img,
+		    struct err *e)
 {
 	Elf64_Ehdr eh = { 0 };
 	int loaded = 0, entry_ok = 0, is32 = 0, ret;
@@ -141,10 +144,14 @@ int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
 			return err_set(e, ENOEXEC, "ELF PT_LOAD segment lies outside the file");
 		/* Below 1 MiB live the zero page, page tables and MP table. */
 		if (ph.p_paddr < LAYOUT_HIGH_RAM)
-			return err_set(e, ENOEXEC, "ELF PT_LOAD segment lies below 1 MiB, over the boot structures");
+			return err_set(
+				e, ENOEXEC,
+				"ELF PT_LOAD segment lies below 1 MiB, over the boot structures");
 		dst = guest_mem_ptr(mem, ph.p_paddr, ph.p_memsz);
 		if (!dst)
-			return err_set(e, E2BIG, "ELF PT_LOAD segment's physical address is outside guest RAM");
+			return err_set(
+				e, E2BIG,
+				"ELF PT_LOAD segment's physical address is outside guest RAM");
 		memcpy(dst, buf + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 		if (ph.p_paddr < img->load_addr)
@@ -160,10 +167,12 @@ int loader_load_elf(struct guest_mem *mem, const uint8_t *buf, size_t len,
 	if (!entry_ok)
 		return err_set(e, ENOEXEC, "ELF entry point is not inside a loaded segment");
 	if (is32 && !img->pvh_entry)
-		return err_set(e, ENOEXEC, "ELF32 image has no XEN_ELFNOTE_PHYS32_ENTRY note (an ELF32 kernel boots only through PVH)");
+		return err_set(
+			e, ENOEXEC,
+			"ELF32 image has no XEN_ELFNOTE_PHYS32_ENTRY note (an ELF32 kernel boots only through PVH)");
 	img->is_elf32 = is32;
 	img->entry = is32 ? 0 : eh.e_entry;
 	img->initrd_addr_max = 0x37ffffff;
-	img->cmdline_max = 2047;	/* COMMAND_LINE_SIZE on x86 */
+	img->cmdline_max = 2047; /* COMMAND_LINE_SIZE on x86 */
 	return 0;
 }

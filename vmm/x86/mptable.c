@@ -52,13 +52,12 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 #define BUS_PCI 0
 #define BUS_ISA 1
 /* Interrupt flags (MP spec table 4-8): polarity 1:0, trigger 3:2. */
-#define MP_IRQ_PCI (0x1 | 0x3 << 2)	/* active high, level */
+#define MP_IRQ_PCI (0x1 | 0x3 << 2) /* active high, level */
 
 static size_t entries_size(const struct mptable_cfg *cfg)
 {
 	return cfg->nr_cpus * sizeof(struct mpc_cpu) + 2 * sizeof(struct mpc_bus) +
-	       sizeof(struct mpc_ioapic) +
-	       (16 + cfg->nr_pci_irqs + 2) * sizeof(struct mpc_intsrc);
+	       sizeof(struct mpc_ioapic) + (16 + cfg->nr_pci_irqs + 2) * sizeof(struct mpc_intsrc);
 }
 
 size_t mptable_size(const struct mptable_cfg *cfg)
@@ -81,21 +80,28 @@ int mptable_write(void *buf, size_t len, uint32_t gpa, const struct mptable_cfg 
 
 	for (int i = 0; i < cfg->nr_cpus; i++, count++) {
 		struct mpc_cpu c = {
-			.type = MP_PROCESSOR, .apicid = (uint8_t)i, .apicver = 0x14,
-			.cpuflag = 1 | (i == 0 ? 2 : 0),	/* enabled, BSP */
-			.cpufeature = cfg->cpu_signature, .featureflag = cfg->cpu_features,
+			.type = MP_PROCESSOR,
+			.apicid = (uint8_t)i,
+			.apicver = 0x14,
+			.cpuflag = 1 | (i == 0 ? 2 : 0), /* enabled, BSP */
+			.cpufeature = cfg->cpu_signature,
+			.featureflag = cfg->cpu_features,
 		};
 		memcpy(p, &c, sizeof(c));
 		p += sizeof(c);
 	}
 	struct mpc_bus buses[2] = {
-		{ MP_BUS, BUS_PCI, "PCI   " }, { MP_BUS, BUS_ISA, "ISA   " },
+		{ MP_BUS, BUS_PCI, "PCI   " },
+		{ MP_BUS, BUS_ISA, "ISA   " },
 	};
 	memcpy(p, buses, sizeof(buses));
 	p += sizeof(buses);
 	count += 2;
 	struct mpc_ioapic io = {
-		.type = MP_IOAPIC, .apicid = ioapic_id, .apicver = 0x11, .flags = 1,
+		.type = MP_IOAPIC,
+		.apicid = ioapic_id,
+		.apicver = 0x11,
+		.flags = 1,
 		.apicaddr = (uint32_t)LAYOUT_IOAPIC,
 	};
 	memcpy(p, &io, sizeof(io));
@@ -105,8 +111,12 @@ int mptable_write(void *buf, size_t len, uint32_t gpa, const struct mptable_cfg 
 	/* ISA IRQs 0-15 go to the same IOAPIC pins, as KVM's default routing does. */
 	for (int irq = 0; irq < 16; irq++, count++) {
 		struct mpc_intsrc s = {
-			.type = MP_INTSRC, .irqtype = MP_INT, .srcbus = BUS_ISA,
-			.srcbusirq = (uint8_t)irq, .dstapic = ioapic_id, .dstirq = (uint8_t)irq,
+			.type = MP_INTSRC,
+			.irqtype = MP_INT,
+			.srcbus = BUS_ISA,
+			.srcbusirq = (uint8_t)irq,
+			.dstapic = ioapic_id,
+			.dstirq = (uint8_t)irq,
 		};
 		memcpy(p, &s, sizeof(s));
 		p += sizeof(s);
@@ -114,9 +124,13 @@ int mptable_write(void *buf, size_t len, uint32_t gpa, const struct mptable_cfg 
 	for (int i = 0; i < cfg->nr_pci_irqs; i++, count++) {
 		/* PCI source IRQ: device number in 6:2, INTA# = 0 in 1:0. */
 		struct mpc_intsrc s = {
-			.type = MP_INTSRC, .irqtype = MP_INT, .irqflag = MP_IRQ_PCI,
-			.srcbus = BUS_PCI, .srcbusirq = (uint8_t)(cfg->pci_irqs[i].slot << 2),
-			.dstapic = ioapic_id, .dstirq = cfg->pci_irqs[i].gsi,
+			.type = MP_INTSRC,
+			.irqtype = MP_INT,
+			.irqflag = MP_IRQ_PCI,
+			.srcbus = BUS_PCI,
+			.srcbusirq = (uint8_t)(cfg->pci_irqs[i].slot << 2),
+			.dstapic = ioapic_id,
+			.dstirq = cfg->pci_irqs[i].gsi,
 		};
 		memcpy(p, &s, sizeof(s));
 		p += sizeof(s);
@@ -141,7 +155,7 @@ int mptable_write(void *buf, size_t len, uint32_t gpa, const struct mptable_cfg 
 
 	memcpy(mpf->sig, "_MP_", 4);
 	mpf->physptr = gpa + sizeof(*mpf);
-	mpf->length = 1;	/* in 16-byte paragraphs */
+	mpf->length = 1; /* in 16-byte paragraphs */
 	mpf->spec_rev = 4;
 	mpf->checksum = table_checksum(mpf, sizeof(*mpf));
 	return 0;

@@ -15,7 +15,7 @@
 
 struct mptable_cfg {
 	int nr_cpus;
-	uint32_t cpu_signature;	/* CPUID.1 EAX */
+	uint32_t cpu_signature; /* CPUID.1 EAX */
 	uint32_t cpu_features;	/* CPUID.1 EDX */
 	const struct pci_irq_route *pci_irqs;
 	int nr_pci_irqs;

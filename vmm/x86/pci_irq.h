@@ -10,8 +10,8 @@
  * that a guest sees the same interrupt whichever table it reads.
  */
 struct pci_irq_route {
-	uint8_t slot;		/* PCI device number on bus 0 */
-	uint8_t gsi;		/* IOAPIC pin wired to its INTA# */
+	uint8_t slot; /* PCI device number on bus 0 */
+	uint8_t gsi;  /* IOAPIC pin wired to its INTA# */
 };
 
 #endif

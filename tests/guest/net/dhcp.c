@@ -5,7 +5,7 @@
 
 #define CLIENT_PORT 68
 #define SERVER_PORT 67
-#define MAGIC 0x63825363u
+#define MAGIC	    0x63825363u
 
 static uint8_t pkt[600];
 
@@ -22,12 +22,12 @@ static uint32_t frame_wrap(const uint8_t *mac, uint32_t plen)
 	put_be16(ip + 2, (uint16_t)(20 + 8 + plen));
 	ip[8] = 64;
 	ip[9] = 17;
-	memset(ip + 16, 0xff, 4);		/* 0.0.0.0 -> 255.255.255.255 */
+	memset(ip + 16, 0xff, 4); /* 0.0.0.0 -> 255.255.255.255 */
 	put_be16(ip + 10, ip_csum(ip, 20, 0));
 	put_be16(u, CLIENT_PORT);
 	put_be16(u + 2, SERVER_PORT);
 	put_be16(u + 4, (uint16_t)(8 + plen));
-	put_be16(u + 6, 0);			/* no UDP checksum (RFC 768) */
+	put_be16(u + 6, 0); /* no UDP checksum (RFC 768) */
 	return 42 + plen;
 }
 
@@ -38,29 +38,43 @@ static uint32_t dhcp_build(const uint8_t *mac, uint32_t xid, uint8_t type,
 	uint8_t *d = pkt + 42, *o;
 
 	memset(d, 0, 240);
-	d[0] = 1;				/* BOOTREQUEST */
-	d[1] = 1;				/* Ethernet */
+	d[0] = 1; /* BOOTREQUEST */
+	d[1] = 1; /* Ethernet */
 	d[2] = 6;
 	put_be32(d + 4, xid);
-	put_be16(d + 10, 0x8000);		/* broadcast replies: no IP yet */
+	put_be16(d + 10, 0x8000); /* broadcast replies: no IP yet */
 	memcpy(d + 28, mac, 6);
 	put_be32(d + 236, MAGIC);
 	o = d + 240;
-	*o++ = 53; *o++ = 1; *o++ = type;
-	*o++ = 61; *o++ = 7; *o++ = 1;
+	*o++ = 53;
+	*o++ = 1;
+	*o++ = type;
+	*o++ = 61;
+	*o++ = 7;
+	*o++ = 1;
 	memcpy(o, mac, 6);
 	o += 6;
-	*o++ = 57; *o++ = 2; put_be16(o, 1500); o += 2;
-	*o++ = 55; *o++ = sizeof(prl);
+	*o++ = 57;
+	*o++ = 2;
+	put_be16(o, 1500);
+	o += 2;
+	*o++ = 55;
+	*o++ = sizeof(prl);
 	memcpy(o, prl, sizeof(prl));
 	o += sizeof(prl);
 	if (type == 3) {
-		*o++ = 50; *o++ = 4; put_be32(o, offer->ip); o += 4;
-		*o++ = 54; *o++ = 4; put_be32(o, offer->server); o += 4;
+		*o++ = 50;
+		*o++ = 4;
+		put_be32(o, offer->ip);
+		o += 4;
+		*o++ = 54;
+		*o++ = 4;
+		put_be32(o, offer->server);
+		o += 4;
 	}
 	*o++ = 255;
 	while (o < d + 300)
-		*o++ = 0;			/* BOOTP minimum size */
+		*o++ = 0; /* BOOTP minimum size */
 	return frame_wrap(mac, (uint32_t)(o - d));
 }
 
@@ -107,17 +121,36 @@ static int dhcp_parse(const uint8_t *f, uint32_t len, const uint8_t *mac, uint32
 		const uint8_t *v = o + 2;
 
 		switch (code) {
-		case 53: if (n >= 1) type = v[0]; break;
-		case 1: if (n == 4) l->mask = be32(v); break;
-		case 3: if (n >= 4) l->gw = be32(v); break;
-		case 54: if (n == 4) l->server = be32(v); break;
-		case 26: if (n == 2) l->mtu = be16(v); break;
+		case 53:
+			if (n >= 1)
+				type = v[0];
+			break;
+		case 1:
+			if (n == 4)
+				l->mask = be32(v);
+			break;
+		case 3:
+			if (n >= 4)
+				l->gw = be32(v);
+			break;
+		case 54:
+			if (n == 4)
+				l->server = be32(v);
+			break;
+		case 26:
+			if (n == 2)
+				l->mtu = be16(v);
+			break;
 		case 6:
 			for (int i = 0; i + 4 <= n && l->ndns < 4; i += 4)
 				l->dns[l->ndns++] = be32(v + i);
 			break;
-		case 12: copy_str(l->hostname, v, n, sizeof(l->hostname)); break;
-		case 15: copy_str(l->domain, v, n, sizeof(l->domain)); break;
+		case 12:
+			copy_str(l->hostname, v, n, sizeof(l->hostname));
+			break;
+		case 15:
+			copy_str(l->domain, v, n, sizeof(l->domain));
+			break;
 		case 121:
 			if (n <= sizeof(l->routes)) {
 				memcpy(l->routes, v, n);
@@ -141,7 +174,7 @@ int dhcp_bind(struct gnic *nic, struct lease *l)
 {
 	uint32_t xid = (uint32_t)rdtsc() ^ be32(nic->mac + 2);
 	struct lease offer;
-	uint8_t want = 2;	/* OFFER, then ACK */
+	uint8_t want = 2; /* OFFER, then ACK */
 	uint64_t sent = 0;
 	unsigned int cad = 0, idle = 0;
 	int tries = 0;
@@ -172,12 +205,12 @@ int dhcp_bind(struct gnic *nic, struct lease *l)
 
 		if (t == 2 && want == 2 && offer.ip && offer.server) {
 			want = 5;
-			sent = 0;		/* REQUEST now */
+			sent = 0; /* REQUEST now */
 			tries = 0;
 		} else if (t == 5 && want == 5) {
 			return 0;
 		} else if (t == 6 && want == 5) {
-			want = 2;		/* NAK: start over */
+			want = 2; /* NAK: start over */
 			sent = 0;
 		}
 	}

@@ -11,13 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GNET_HDR 12		/* virtio_net_hdr_v1 */
+#define GNET_HDR       12 /* virtio_net_hdr_v1 */
 #define GNET_FRAME_MAX 1514
 
 struct gnic {
 	uint8_t mac[6];
 	uint16_t mtu;
-	uint8_t bus_dev;		/* PCI slot */
+	uint8_t bus_dev; /* PCI slot */
 };
 
 /* Finds and starts the first virtio-net function; 0 or -1 (none). */
@@ -34,10 +34,24 @@ int gnic_send(struct gnic *nic, const void *frame, uint32_t len);
  * call) or NULL; *len is the frame length without the virtio header. */
 const uint8_t *gnic_recv(struct gnic *nic, uint32_t *len);
 
-static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static inline void put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static inline void put_be32(uint8_t *p, uint32_t v) { put_be16(p, (uint16_t)(v >> 16)); put_be16(p + 2, (uint16_t)v); }
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
 
 /* RFC 1071 Internet checksum. */
 uint16_t ip_csum(const uint8_t *p, uint32_t len, uint32_t sum);
@@ -47,9 +61,9 @@ struct lease {
 	uint16_t mtu;
 	uint32_t dns[4];
 	int ndns;
-	uint8_t routes[64];		/* raw option 121 */
+	uint8_t routes[64]; /* raw option 121 */
 	int routes_len;
-	uint8_t search[128];		/* raw option 119 */
+	uint8_t search[128]; /* raw option 119 */
 	int search_len;
 	char domain[64];
 	char hostname[64];

@@ -36,7 +36,7 @@ static void arp(const uint8_t *f, uint32_t len)
 	put_be16(r + 6, 2);
 	memcpy(r + 8, nic.mac, 6);
 	put_be32(r + 14, lease.ip);
-	memcpy(r + 18, a + 8, 10);		/* sender becomes target */
+	memcpy(r + 18, a + 8, 10); /* sender becomes target */
 	gnic_send(&nic, out, 42);
 }
 
@@ -50,7 +50,7 @@ static void ipv4(const uint8_t *f, uint32_t len)
 		return;
 	tot = be16(ip + 2);
 	if (tot < ihl + 8 || 14 + tot > len || (be16(ip + 6) & 0x3fff))
-		return;				/* short, or a fragment */
+		return; /* short, or a fragment */
 	eth_reply(out, f);
 	/* Reply IP header: no options, addresses swapped. */
 	memset(rip, 0, 20);
@@ -60,7 +60,7 @@ static void ipv4(const uint8_t *f, uint32_t len)
 	memcpy(rip + 12, ip + 16, 4);
 	memcpy(rip + 16, ip + 12, 4);
 	l4 = rip + 20;
-	if (ip[9] == 1 && ip[ihl] == 8) {	/* ICMP echo request */
+	if (ip[9] == 1 && ip[ihl] == 8) { /* ICMP echo request */
 		uint32_t n = tot - ihl;
 
 		memcpy(l4, ip + ihl, n);
@@ -77,7 +77,7 @@ static void ipv4(const uint8_t *f, uint32_t len)
 		memcpy(l4, u, n);
 		put_be16(l4, ECHO_PORT);
 		put_be16(l4 + 2, be16(u));
-		put_be16(l4 + 6, 0);		/* checksum optional in IPv4 */
+		put_be16(l4 + 6, 0); /* checksum optional in IPv4 */
 		put_be16(rip + 2, (uint16_t)(20 + n));
 	} else {
 		return;
@@ -110,8 +110,9 @@ int guest_net_main(const struct boot_params *bp)
 		con_puts("net: no virtio-net NIC\n");
 		return -1;
 	}
-	con_printf("net: virtio-net at slot %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n", nic.bus_dev,
-		   nic.mac[0], nic.mac[1], nic.mac[2], nic.mac[3], nic.mac[4], nic.mac[5], nic.mtu);
+	con_printf("net: virtio-net at slot %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n",
+		   nic.bus_dev, nic.mac[0], nic.mac[1], nic.mac[2], nic.mac[3], nic.mac[4],
+		   nic.mac[5], nic.mtu);
 	if (dhcp_bind(&nic, &lease)) {
 		con_puts("net: DHCP failed\n");
 		machine_poweroff();
@@ -133,7 +134,8 @@ int guest_net_main(const struct boot_params *bp)
 	}
 	/* The DHCP replies came in on receive queue 0 with MSI-X on. */
 	con_printf("net: msi-x %s\n", gnic_msix_seen() == 1 ? "interrupt delivered to the LAPIC" :
-		   gnic_msix_seen() == 0 ? "interrupt NOT seen" : "unavailable");
+				      gnic_msix_seen() == 0 ? "interrupt NOT seen" :
+							      "unavailable");
 	con_printf("net: serving arp, icmp echo, udp echo port %u\n", ECHO_PORT);
 	for (;;) {
 		uint32_t len;

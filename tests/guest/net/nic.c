@@ -13,30 +13,30 @@
 #include "gnet.h"
 #include "vring_drv.h"
 
-#define QSZ 16
+#define QSZ   16
 #define BUFSZ 2048
-#define MAXP 2
+#define MAXP  2
 
-#define F_MTU		(1u << 3)
-#define F_MAC		(1u << 5)
-#define F_MRG_RXBUF	(1u << 15)
-#define F_CTRL_VQ	(1u << 17)
-#define F_MQ		(1u << 22)
-#define F_INDIRECT	(1u << 28)
-#define F_EVENT_IDX	(1u << 29)
+#define F_MTU	    (1u << 3)
+#define F_MAC	    (1u << 5)
+#define F_MRG_RXBUF (1u << 15)
+#define F_CTRL_VQ   (1u << 17)
+#define F_MQ	    (1u << 22)
+#define F_INDIRECT  (1u << 28)
+#define F_EVENT_IDX (1u << 29)
 
 struct rxq {
 	struct vring_drv vr;
 	uint16_t notify_off, index;
 	int pending;
-	uint8_t map[QSZ];		/* descriptor id -> buffer */
+	uint8_t map[QSZ]; /* descriptor id -> buffer */
 	uint8_t ring[8192] __attribute__((aligned(4096)));
 	uint8_t buf[QSZ][BUFSZ] __attribute__((aligned(64)));
 };
 
 static struct rxq rxqs[MAXP] __attribute__((aligned(4096)));
 static uint8_t tx_ring[8192] __attribute__((aligned(4096)));
-static uint8_t tx1_ring[8192] __attribute__((aligned(4096)));	/* enabled, unused */
+static uint8_t tx1_ring[8192] __attribute__((aligned(4096))); /* enabled, unused */
 static uint8_t ctl_ring[8192] __attribute__((aligned(4096)));
 static uint8_t tx_buf[QSZ][BUFSZ] __attribute__((aligned(64)));
 static struct vdrv_desc ctl_table[2] __attribute__((aligned(16)));
@@ -48,8 +48,8 @@ static uint16_t tx_notify_off, tx1_notify_off, ctl_notify_off;
 static int nr_pairs = 1, next_rx;
 static bool event_idx, msix;
 
-#define LAPIC 0xfee00000UL
-#define MSI_VECTOR 0x40		/* rx queue 0; never taken (IF=0), seen in IRR */
+#define LAPIC	   0xfee00000UL
+#define MSI_VECTOR 0x40 /* rx queue 0; never taken (IF=0), seen in IRR */
 
 static uint32_t cfg_read32(int slot, int off)
 {
@@ -79,9 +79,18 @@ static uint64_t bar_addr(int slot, int bar)
 }
 
 /* Common configuration registers (4.1.4.3). */
-static inline volatile uint8_t *C8(int off) { return (volatile uint8_t *)(common + off); }
-static inline volatile uint16_t *C16(int off) { return (volatile uint16_t *)(common + off); }
-static inline volatile uint32_t *C32(int off) { return (volatile uint32_t *)(common + off); }
+static inline volatile uint8_t *C8(int off)
+{
+	return (volatile uint8_t *)(common + off);
+}
+static inline volatile uint16_t *C16(int off)
+{
+	return (volatile uint16_t *)(common + off);
+}
+static inline volatile uint32_t *C32(int off)
+{
+	return (volatile uint32_t *)(common + off);
+}
 
 static int find_caps(int slot)
 {
@@ -179,16 +188,16 @@ static void msix_setup(int slot)
 	if (p < 0x40 || cfg_read8(slot, p) != 0x11)
 		return;
 	table = bar_addr(slot, cfg_read32(slot, p + 4) & 7) + (cfg_read32(slot, p + 4) & ~7u);
-	mmio_write32(LAPIC + 0xf0, 0x1ff);	/* software-enable: accept fixed IRQs */
+	mmio_write32(LAPIC + 0xf0, 0x1ff); /* software-enable: accept fixed IRQs */
 	for (int e = 0; e < 2; e++) {
 		mmio_write32(table + 16 * e, (uint32_t)LAPIC);
 		mmio_write32(table + 16 * e + 4, 0);
 		mmio_write32(table + 16 * e + 8, e ? MSI_VECTOR : MSI_VECTOR + 1);
-		mmio_write32(table + 16 * e + 12, 0);	/* unmask */
+		mmio_write32(table + 16 * e + 12, 0); /* unmask */
 	}
 	cfg_write32(slot, p, cfg_read32(slot, p) | 0x8000u << 16);
 	*C16(0x10) = 0;
-	msix = *C16(0x10) == 0;		/* reads NO_VECTOR when refused */
+	msix = *C16(0x10) == 0; /* reads NO_VECTOR when refused */
 }
 
 static void queue_vector(int idx, uint16_t vec)
@@ -222,10 +231,10 @@ int gnic_init(struct gnic *nic)
 		con_printf("net: virtio-net at slot %d lacks its capabilities\n", slot);
 		return -1;
 	}
-	*C8(0x14) = 0;				/* reset */
+	*C8(0x14) = 0; /* reset */
 	while (*C8(0x14))
 		;
-	*C8(0x14) = 1 | 2;			/* ACKNOWLEDGE | DRIVER */
+	*C8(0x14) = 1 | 2; /* ACKNOWLEDGE | DRIVER */
 	*C32(0x00) = 0;
 	feat_lo = *C32(0x04);
 	*C32(0x00) = 1;
@@ -242,8 +251,8 @@ int gnic_init(struct gnic *nic)
 	*C32(0x08) = 0;
 	*C32(0x0c) = feat_lo;
 	*C32(0x08) = 1;
-	*C32(0x0c) = 1;				/* VERSION_1 */
-	*C8(0x14) = 1 | 2 | 8;			/* FEATURES_OK */
+	*C32(0x0c) = 1;	       /* VERSION_1 */
+	*C8(0x14) = 1 | 2 | 8; /* FEATURES_OK */
 	if (!(*C8(0x14) & 8)) {
 		con_puts("net: device refused our features\n");
 		return -1;
@@ -277,7 +286,7 @@ int gnic_init(struct gnic *nic)
 		else
 			rxqs[0].vr.avail[0] = 0;
 	}
-	*C8(0x14) = 1 | 2 | 8 | 4;		/* DRIVER_OK */
+	*C8(0x14) = 1 | 2 | 8 | 4; /* DRIVER_OK */
 	for (int p = 0; p < nr_pairs; p++) {
 		for (int i = 0; i < QSZ; i++)
 			rx_give(&rxqs[p], i);

@@ -15,15 +15,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vdrv_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
+struct vdrv_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
 
 struct vring_drv {
 	uint16_t num;
 	bool event_idx;
 	volatile struct vdrv_desc *desc;
-	volatile uint16_t *avail;	/* flags idx ring[num] used_event */
-	volatile uint8_t *used;		/* flags idx {id,len}[num] avail_event */
-	uint16_t avail_idx;		/* driver's shadow */
+	volatile uint16_t *avail; /* flags idx ring[num] used_event */
+	volatile uint8_t *used;	  /* flags idx {id,len}[num] avail_event */
+	uint16_t avail_idx;	  /* driver's shadow */
 	uint16_t last_kick_idx;
 	uint16_t last_used;
 	uint16_t free_head, num_free;
@@ -38,8 +42,8 @@ static inline uint64_t vdrv_bytes(uint16_t num)
 }
 
 /* mem is the host/guest pointer to the ring area, gpa its guest address. */
-static inline void vdrv_init(struct vring_drv *d, uint16_t num, void *mem,
-			     uint64_t gpa, bool event_idx)
+static inline void vdrv_init(struct vring_drv *d, uint16_t num, void *mem, uint64_t gpa,
+			     bool event_idx)
 {
 	uint8_t *p = mem;
 	uint64_t i, n = vdrv_bytes(num);
@@ -62,7 +66,7 @@ static inline void vdrv_init(struct vring_drv *d, uint16_t num, void *mem,
 }
 
 #define VDRV_F_WRITE	2
-#define VDRV_F_INDIRECT	4
+#define VDRV_F_INDIRECT 4
 
 /* Queues one descriptor (a buffer, or with VDRV_F_INDIRECT a table of
  * len / 16 descriptors the caller filled); returns its id or -1 when the

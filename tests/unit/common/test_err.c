@@ -93,7 +93,7 @@ static json_t *logged(void (*fn)(void))
 	fclose(f);
 	buf[n] = 0;
 	assert_non_null(strchr(buf, '\n'));
-	assert_ptr_equal(strchr(buf, '\n'), buf + n - 1);	/* one line */
+	assert_ptr_equal(strchr(buf, '\n'), buf + n - 1); /* one line */
 	return json_loads(buf, 0, &jerr);
 }
 
@@ -102,8 +102,8 @@ static void log_with_fields(void)
 	struct err e;
 
 	err_set(&e, ENODEV, "if_nametoindex: %s", strerror(ENODEV));
-	err_log("dhcp", "cannot open the DHCP sockets", &e, "{s:s, s:i}", "bridge", "k6t-eth0",
-		"n", 3);
+	err_log("dhcp", "cannot open the DHCP sockets", &e, "{s:s, s:i}", "bridge", "k6t-eth0", "n",
+		3);
 }
 
 static void log_step(void)
@@ -159,10 +159,8 @@ static void test_log(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set),
-		cmocka_unit_test(test_sys),
-		cmocka_unit_test(test_at),
-		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_set), cmocka_unit_test(test_sys),
+		cmocka_unit_test(test_at),  cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_log),
 	};
 

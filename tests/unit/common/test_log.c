@@ -85,7 +85,7 @@ static void t_nonblocking_socket(void **s)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	log_set_fd(sv[1]);
 	log_thread_nonblocking();
-	alarm(20);		/* a blocked write fails the test by SIGALRM */
+	alarm(20); /* a blocked write fails the test by SIGALRM */
 	for (int i = 0; i < 20000; i++)
 		log_info("test", "filler line to fill the socket buffer", "{s:i}", "n", i);
 	alarm(0);

@@ -33,10 +33,22 @@ static void test_format_parse(void **state)
 static void test_refused(void **state)
 {
 	static const char *const bad[] = {
-		"", "62:b1:b5:02:ff", "62:b1:b5:02:ff:79:00", "62:b1:b5:02:ff:79:",
-		"62-b1-b5-02-ff-79", "62b1.b502.ff79", "1:2:3:4:5:6", "01:2:03:04:05:06",
-		" 62:b1:b5:02:ff:79", "62:b1:b5:02:ff:79 ", "62:b1:b5:02:ff:7", "62:b1:b5:02:ff:7g",
-		"+2:b1:b5:02:ff:79", "0x:b1:b5:02:ff:79", "62:b1:b5:02:ff:79\n", "62::b1:b5:02:ff:79",
+		"",
+		"62:b1:b5:02:ff",
+		"62:b1:b5:02:ff:79:00",
+		"62:b1:b5:02:ff:79:",
+		"62-b1-b5-02-ff-79",
+		"62b1.b502.ff79",
+		"1:2:3:4:5:6",
+		"01:2:03:04:05:06",
+		" 62:b1:b5:02:ff:79",
+		"62:b1:b5:02:ff:79 ",
+		"62:b1:b5:02:ff:7",
+		"62:b1:b5:02:ff:7g",
+		"+2:b1:b5:02:ff:79",
+		"0x:b1:b5:02:ff:79",
+		"62:b1:b5:02:ff:79\n",
+		"62::b1:b5:02:ff:79",
 	};
 	const uint8_t keep[6] = { 1, 2, 3, 4, 5, 6 };
 	uint8_t out[6];
@@ -44,7 +56,7 @@ static void test_refused(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		memcpy(out, keep, 6);
 		assert_int_equal(mac_parse(bad[i], out), -EINVAL);
-		assert_memory_equal(out, keep, 6);	/* untouched on failure */
+		assert_memory_equal(out, keep, 6); /* untouched on failure */
 	}
 	assert_int_equal(mac_parse(NULL, out), -EINVAL);
 }

@@ -24,7 +24,10 @@ static inline void pkt_init(struct pkt *p, uint8_t type, const uint8_t mac[6])
 	p->b[0] = BOOTREQUEST;
 	p->b[1] = DHCP_HTYPE_ETHER;
 	p->b[2] = DHCP_HLEN_ETHER;
-	p->b[4] = 0x12; p->b[5] = 0x34; p->b[6] = 0x56; p->b[7] = 0x78;
+	p->b[4] = 0x12;
+	p->b[5] = 0x34;
+	p->b[6] = 0x56;
+	p->b[7] = 0x78;
 	memcpy(p->b + 28, mac, 6);
 	memcpy(p->b + DHCP_FIXED_LEN, &magic, 4);
 	p->len = DHCP_OPTIONS_OFF;

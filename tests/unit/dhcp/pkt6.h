@@ -18,7 +18,8 @@ struct pkt6 {
 static const uint8_t GUEST_MAC6[6] = { 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
 static const uint8_t BRIDGE_MAC6[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t GW_MAC6[6] = { 0xae, 0x97, 0xc8, 0x30, 0xca, 0x1b };
-static const uint8_t CLIENT_DUID[] = { 0, 1, 0, 1, 0x2a, 0x2b, 0x2c, 0x2d, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
+static const uint8_t CLIENT_DUID[] = { 0,    1,	   0,	 1,    0x2a, 0x2b, 0x2c,
+				       0x2d, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
 
 static inline struct in6_addr a6(const char *s)
 {
@@ -64,7 +65,10 @@ static inline void m6_ia_na(struct pkt6 *p, uint32_t iaid, const char *addr)
 	if (addr) {
 		struct in6_addr a = a6(addr);
 
-		v[12] = 0; v[13] = D6O_IAADDR; v[14] = 0; v[15] = 24;
+		v[12] = 0;
+		v[13] = D6O_IAADDR;
+		v[14] = 0;
+		v[15] = 24;
 		memcpy(v + 16, &a, 16);
 		len += 28;
 	}

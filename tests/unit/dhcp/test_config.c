@@ -53,7 +53,7 @@ static void test_from_json(void **state)
 	assert_int_equal(c.prefix, 24);
 	assert_int_equal(c.server_id, ip("169.254.75.10"));
 	assert_int_equal(c.router, ip("10.244.1.1"));
-	assert_int_equal(c.mtu, 1450);	/* the binding's MTU wins */
+	assert_int_equal(c.mtu, 1450); /* the binding's MTU wins */
 	/*
 	 * server /32 on-link first; the connected /24 without gateway dropped
 	 * (option 1 says it); the table-100, IPv6 and via-IPv6 (RFC 5549)
@@ -93,8 +93,9 @@ static void test_l2_only_and_errors(void **state)
 	const char *nomac = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\"}}";
 	assert_int_equal(dhcp_config_from_json(&c, nomac, strlen(nomac), &why), -EINVAL);
 	assert_string_equal(why.msg, "bad binding.guest_mac");
-	const char *noip = "{\"pod\": {}, \"binding\": {\"bridge\": \"b\", \"bridge_addr\": \"169.254.75.10\","
-			   " \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
+	const char *noip =
+		"{\"pod\": {}, \"binding\": {\"bridge\": \"b\", \"bridge_addr\": \"169.254.75.10\","
+		" \"guest_mac\": \"62:b1:b5:02:ff:79\"}}";
 	assert_int_equal(dhcp_config_from_json(&c, noip, strlen(noip), &why), -EINVAL);
 	assert_string_equal(why.msg, "no pod.ipv4 address");
 	assert_int_equal(dhcp_config_load(&c, "/nonexistent/eth0.json", &why), -ENOENT);
@@ -111,22 +112,26 @@ static void test_resolv_long_search_line(void **state)
 	static char text[16384], want[40][80];
 	size_t n = 0;
 
-	n += (size_t)snprintf(text + n, sizeof(text) - n, "# kubelet\nnameserver 10.96.0.10\n"
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "# kubelet\nnameserver 10.96.0.10\n"
 			      "nameserver fd00::10\nsearch");
 	for (int i = 0; i < 30; i++) {
 		snprintf(want[i], sizeof(want[i]),
-			 "ns%02d.a-long-namespace-label-for-testing.svc.cluster-%02d.example", i, i);
+			 "ns%02d.a-long-namespace-label-for-testing.svc.cluster-%02d.example", i,
+			 i);
 		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", want[i]);
 		if (i == 14) {
 			/* a 300-octet name in the middle, straddling offset 1023 */
 			n += (size_t)snprintf(text + n, sizeof(text) - n, " ");
 			for (int k = 0; k < 5; k++)
-				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%.59s", k ? "." : "",
-						      "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij");
+				n += (size_t)snprintf(
+					text + n, sizeof(text) - n, "%s%.59s", k ? "." : "",
+					"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij");
 		}
 	}
 	snprintf(want[30], sizeof(want[30]), "UPPER.Example.");
-	n += (size_t)snprintf(text + n, sizeof(text) - n, " %s\t10.1.2.3\r\noptions ndots:5\n", want[30]);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, " %s\t10.1.2.3\r\noptions ndots:5\n",
+			      want[30]);
 	assert_true(n > 2048);
 
 	memset(&c, 0, sizeof(c));
@@ -175,7 +180,8 @@ static size_t extras(struct dhcp_extra *e, const char *const *args)
 		size_t len;
 
 		assert_int_equal(dhcp_parse_option_arg(*args, &e[n].code, e[n].data,
-						       sizeof(e[n].data), &len), 0);
+						       sizeof(e[n].data), &len),
+				 0);
 		e[n].len = (uint16_t)len;
 	}
 	return n;
@@ -192,29 +198,29 @@ static void test_extra_check(void **state)
 		bool ok;
 	} cases[] = {
 		{ { "1:ffffff00", "6:0a00000a0a00000b", "224:", NULL }, 3600, false, true },
-		{ { "1:ffff00ff", NULL }, 3600, false, false },		/* not contiguous */
+		{ { "1:ffff00ff", NULL }, 3600, false, false }, /* not contiguous */
 		{ { "1:ffffff", NULL }, 3600, false, false },
-		{ { "1:00000000", NULL }, 3600, false, true },		/* /0 is contiguous */
+		{ { "1:00000000", NULL }, 3600, false, true }, /* /0 is contiguous */
 		{ { "28:0a0000ff00", NULL }, 3600, false, false },
-		{ { "26:0043", NULL }, 3600, false, false },		/* 67 < 68 */
+		{ { "26:0043", NULL }, 3600, false, false }, /* 67 < 68 */
 		{ { "26:05dc", NULL }, 3600, false, true },
 		{ { "3:0a000001ff", NULL }, 3600, false, false },
 		{ { "6:", NULL }, 3600, false, false },
 		{ { "12:", NULL }, 3600, false, false },
-		{ { "121:180a0001", NULL }, 3600, false, false },	/* router cut short */
-		{ { "121:210a000001", NULL }, 3600, false, false },	/* width 33 */
+		{ { "121:180a0001", NULL }, 3600, false, false },   /* router cut short */
+		{ { "121:210a000001", NULL }, 3600, false, false }, /* width 33 */
 		{ { "121:180a00010a000001000a000001", NULL }, 3600, false, true },
-		{ { "42:0a000005", "42:0a000006", NULL }, 3600, false, false },	/* twice */
+		{ { "42:0a000005", "42:0a000006", NULL }, 3600, false, false }, /* twice */
 		{ { "58:00000708", "59:00000c4e", NULL }, 3600, false, true },
-		{ { "58:00000c4e", "59:00000708", NULL }, 3600, false, false },	/* T1 > T2 */
+		{ { "58:00000c4e", "59:00000708", NULL }, 3600, false, false }, /* T1 > T2 */
 		{ { "58:00000e10", NULL }, 3600, false, false },		/* T1 = lease */
-		{ { "58:00000d00", NULL }, 3600, false, false },		/* T1 > default T2 */
-		{ { "59:00000100", NULL }, 3600, false, false },		/* T2 < default T1 */
+		{ { "58:00000d00", NULL }, 3600, false, false }, /* T1 > default T2 */
+		{ { "59:00000100", NULL }, 3600, false, false }, /* T2 < default T1 */
 		{ { "59:00000e00", NULL }, 3600, false, true },
 		{ { "58:00000100", NULL }, DHCP_LEASE_INFINITE, false, true },
 		{ { "58:0000ffff", "59:00000100", NULL }, DHCP_LEASE_INFINITE, false, false },
 		{ { "51:00000e10", NULL }, DHCP_LEASE_INFINITE, false, true },
-		{ { "51:00000e10", NULL }, 600, true, false },		/* and --lease-time */
+		{ { "51:00000e10", NULL }, 600, true, false }, /* and --lease-time */
 		{ { "51:00000005", NULL }, DHCP_LEASE_INFINITE, false, false },
 		{ { "51:0e10", NULL }, DHCP_LEASE_INFINITE, false, false },
 		{ { "51:00000e10", "58:00000708", NULL }, DHCP_LEASE_INFINITE, false, true },
@@ -268,9 +274,9 @@ static void test_calico_routes(void **state)
 	assert_int_equal(c.router, ip("169.254.1.1"));
 	assert_int_equal(c.nroutes, 3);
 	assert_int_equal(dhcp_encode_routes(c.routes, c.nroutes, out, sizeof(out)), 9 + 9 + 5);
-	assert_memory_equal(out, ((uint8_t[]){ 32, 169, 254, 75, 10, 0, 0, 0, 0,
-					       32, 169, 254, 1, 1, 0, 0, 0, 0,
-					       0, 169, 254, 1, 1 }), 23);
+	assert_memory_equal(out, ((uint8_t[]){ 32, 169, 254, 75, 10, 0, 0, 0,	0,   32, 169, 254,
+					       1,  1,	0,   0,	 0,  0, 0, 169, 254, 1,	 1 }),
+			    23);
 	/* Static IPAM with no routes at all (KubeVirt #5762): no router, only the server route. */
 	const char *noroutes =
 		"{\"pod\": {\"ipv4\": [{\"address\": \"10.1.2.3\", \"prefix\": 24}], \"routes\": []},"

@@ -19,8 +19,10 @@
 #include "dhcp/config6.h"
 #include "tests/unit/dhcp/pkt6.h"
 
-#define HEAD "{\"version\": 1, \"iface\": \"eth0\", \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500,"
-#define BINDING " \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\"," \
+#define HEAD \
+	"{\"version\": 1, \"iface\": \"eth0\", \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500,"
+#define BINDING                                                                        \
+	" \"binding\": {\"bridge\": \"k6t-eth0\", \"bridge_addr\": \"169.254.75.10\"," \
 	"  \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450, \"l2_only\": false}}"
 
 /* CNI ptp, dual-stack: the /64 is routed via the gateway, not on-link. */
@@ -34,24 +36,21 @@ static const char *PTP = HEAD
 	"   {\"family\": 6, \"dst\": \"fe80::\", \"prefix\": 64, \"gateway\": null, \"table\": 254},"
 	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254}],"
 	"  \"dns\": {\"nameservers\": [\"10.96.0.10\", \"fd00:10:96::a\", \"fe80::53%eth0\"],"
-	"           \"search\": [\"default.svc.cluster.local\", \"bad_one\", \"svc.cluster.local.\"]}},"
-	BINDING;
+	"           \"search\": [\"default.svc.cluster.local\", \"bad_one\", \"svc.cluster.local.\"]}}," BINDING;
 
 /* CNI bridge: the /64 on-link (kernel prefix route), an EUI-64 address. */
 static const char *BRIDGE = HEAD
 	"  \"ipv6\": [{\"address\": \"fd00:1::60b1:b5ff:fe02:ff79\", \"prefix\": 64}],"
 	"  \"routes\": ["
 	"   {\"family\": 6, \"dst\": \"fd00:1::\", \"prefix\": 64, \"gateway\": null, \"table\": 254},"
-	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:1::1\", \"table\": 254}]},"
-	BINDING;
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:1::1\", \"table\": 254}]}," BINDING;
 
 /* Calico-style: a /128 and a link-local gateway; no IPv4 at all. */
 static const char *CALICO = HEAD
 	"  \"ipv4\": [],"
 	"  \"ipv6\": [{\"address\": \"fd00:5::a\", \"prefix\": 128}],"
 	"  \"routes\": ["
-	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}]},"
-	BINDING;
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254}]}," BINDING;
 
 /* Calico with more routes via fe80::1 (RFC 4191 Route Information candidates). */
 static const char *ROUTES = HEAD
@@ -64,26 +63,26 @@ static const char *ROUTES = HEAD
 	"   {\"family\": 6, \"dst\": \"fd00:9a::\", \"prefix\": 64, \"gateway\": \"fe80::1\", \"table\": 100},"
 	"   {\"family\": 6, \"dst\": \"fd00:9b::\", \"prefix\": 64, \"gateway\": \"fe80::1\", \"type\": 6},"
 	"   {\"family\": 4, \"dst\": \"10.96.0.0\", \"prefix\": 12, \"gateway\": \"10.0.0.1\", \"table\": 254},"
-	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254, \"pref\": \"medium\"}]},"
-	BINDING;
+	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fe80::1\", \"table\": 254, \"pref\": \"medium\"}]}," BINDING;
 
 static const char *V4ONLY = HEAD
 	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}],"
-	"  \"ipv6\": [{\"address\": \"fe80::1\", \"prefix\": 64}], \"routes\": []},"
-	BINDING;
+	"  \"ipv6\": [{\"address\": \"fe80::1\", \"prefix\": 64}], \"routes\": []}," BINDING;
 
 /* Masquerade on the same dual-stack pod: the guest's private IPv6 subnet, or none. */
-#define MASQ_BINDING(V6) " \"binding\": {\"kind\": \"masquerade\", \"bridge\": \"k6t-eth0\"," \
-	"  \"bridge_addr\": \"10.0.2.1\", \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450," \
+#define MASQ_BINDING(V6)                                                                                      \
+	" \"binding\": {\"kind\": \"masquerade\", \"bridge\": \"k6t-eth0\","                                  \
+	"  \"bridge_addr\": \"10.0.2.1\", \"guest_mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1450,"               \
 	"  \"l2_only\": false, \"masq\": {\"table\": \"podlaunch-eth0\", \"ipv4\": {\"guest\": \"10.0.2.2\"," \
-	"   \"gateway\": \"10.0.2.1\", \"prefix\": 24, \"pod\": \"10.244.2.2\"}, \"ipv6\": " V6 "," \
+	"   \"gateway\": \"10.0.2.1\", \"prefix\": 24, \"pod\": \"10.244.2.2\"}, \"ipv6\": " V6               \
+	","                                                                                                   \
 	"   \"ports\": []}}}"
-#define MASQ_POD HEAD \
-	"  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}]," \
-	"  \"ipv6\": [{\"address\": \"fd00:10:244:2::2\", \"prefix\": 64, \"scope\": \"global\"}]," \
-	"  \"routes\": [" \
-	"   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254}]," \
-	"  \"dns\": {\"nameservers\": [\"fd00:10:96::a\"], \"search\": [\"svc.cluster.local\"]}},"
+#define MASQ_POD                                                                                                       \
+	HEAD "  \"ipv4\": [{\"address\": \"10.244.2.2\", \"prefix\": 24}],"                                            \
+	     "  \"ipv6\": [{\"address\": \"fd00:10:244:2::2\", \"prefix\": 64, \"scope\": \"global\"}],"               \
+	     "  \"routes\": ["                                                                                         \
+	     "   {\"family\": 6, \"dst\": \"::\", \"prefix\": 0, \"gateway\": \"fd00:10:244:2::1\", \"table\": 254}]," \
+	     "  \"dns\": {\"nameservers\": [\"fd00:10:96::a\"], \"search\": [\"svc.cluster.local\"]}},"
 static const char *MASQ6 = MASQ_POD MASQ_BINDING(
 	"{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120, \"pod\": \"fd00:10:244:2::2\"}");
 static const char *MASQ4 = MASQ_POD MASQ_BINDING("null");
@@ -114,16 +113,16 @@ static void test_ptp(void **state)
 	assert_string_equal(c.bridge, "k6t-eth0");
 	assert_memory_equal(c.guest_mac, GUEST_MAC6, 6);
 	assert_int_equal(c.mtu, 1450);
-	assert_int_equal(c.naddr, 1);		/* the link-local one is not served */
+	assert_int_equal(c.naddr, 1); /* the link-local one is not served */
 	assert_memory_equal(&c.addr[0], &a, 16);
 	assert_int_equal(c.npfx, 1);
 	assert_memory_equal(&c.pfx[0].prefix, &pfx, 16);
 	assert_int_equal(c.pfx[0].len, 64);
-	assert_false(c.pfx[0].onlink);		/* routed via the gateway */
-	assert_false(c.pfx[0].autonomous);	/* ::2 is not the guest's EUI-64 */
+	assert_false(c.pfx[0].onlink);	   /* routed via the gateway */
+	assert_false(c.pfx[0].autonomous); /* ::2 is not the guest's EUI-64 */
 	assert_true(c.has_default);
 	assert_memory_equal(&c.gateway, &gw, 16);
-	assert_int_equal(c.ndns, 1);		/* IPv4 and link-local nameservers left out */
+	assert_int_equal(c.ndns, 1); /* IPv4 and link-local nameservers left out */
 	assert_memory_equal(&c.dns[0], &ns, 16);
 	assert_int_equal(c.nsearch, 2);
 	assert_string_equal(c.search[1], "svc.cluster.local");
@@ -146,17 +145,17 @@ static void test_routes(void **state)
 	assert_int_equal(c.nroutes, 2);
 	assert_memory_equal(&c.route[0].prefix, &p96, 16);
 	assert_int_equal(c.route[0].len, 108);
-	assert_int_equal(c.route[0].pref, 1);	/* high */
+	assert_int_equal(c.route[0].pref, 1); /* high */
 	assert_memory_equal(&c.route[1].prefix, &p97, 16);
 	assert_int_equal(c.route[1].len, 48);
-	assert_int_equal(c.route[1].pref, 3);	/* low */
+	assert_int_equal(c.route[1].pref, 3); /* low */
 	/* fd00:99::/64 via fe80::2 cannot be said in an RA from fe80::1. */
 	assert_int_equal(c.routes_skipped, 1);
 
 	/* No default route: no router to speak for, so no routes either. */
 	assert_true(strlen(ROUTES) < sizeof(nodef));
 	strcpy(nodef, ROUTES);
-	*strstr(nodef, "\"prefix\": 0,") = 0;	/* the default route: made on-link */
+	*strstr(nodef, "\"prefix\": 0,") = 0; /* the default route: made on-link */
 	strcat(nodef, "\"prefix\": 0, \"gateway\": null}]}," BINDING);
 	load(nodef);
 	assert_false(c.has_default);
@@ -199,16 +198,16 @@ static void test_masquerade(void **state)
 	load(MASQ6);
 	assert_true(c.enabled);
 	assert_true(c.self_router);
-	assert_int_equal(c.naddr, 1);		/* the private address, never the pod's */
+	assert_int_equal(c.naddr, 1); /* the private address, never the pod's */
 	assert_memory_equal(&c.addr[0], &guest, 16);
 	assert_int_equal(c.npfx, 1);
 	assert_memory_equal(&c.pfx[0].prefix, &pfx, 16);
 	assert_int_equal(c.pfx[0].len, 120);
 	assert_true(c.pfx[0].onlink);
-	assert_false(c.pfx[0].autonomous);	/* a /120 is no SLAAC prefix */
+	assert_false(c.pfx[0].autonomous); /* a /120 is no SLAAC prefix */
 	assert_true(c.has_default);
 	assert_memory_equal(&c.gateway, &gw, 16);
-	assert_int_equal(c.ndns, 1);		/* the pod's DNS and search list */
+	assert_int_equal(c.ndns, 1); /* the pod's DNS and search list */
 	assert_memory_equal(&c.dns[0], &ns, 16);
 	assert_int_equal(c.nsearch, 1);
 	assert_int_equal(c.mtu, 1450);
@@ -223,10 +222,14 @@ static void test_masquerade(void **state)
 static void test_masquerade_bad(void **state)
 {
 	static const char *bad[] = {
-		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:3::1\", \"prefix\": 120}"),
-		MASQ_POD MASQ_BINDING("{\"guest\": \"x\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
-		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 127}"),
-		MASQ_POD MASQ_BINDING("{\"guest\": \"fd10:0:2::1\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING(
+			"{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:3::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING(
+			"{\"guest\": \"x\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
+		MASQ_POD MASQ_BINDING(
+			"{\"guest\": \"fd10:0:2::2\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 127}"),
+		MASQ_POD MASQ_BINDING(
+			"{\"guest\": \"fd10:0:2::1\", \"gateway\": \"fd10:0:2::1\", \"prefix\": 120}"),
 		MASQ_POD MASQ_BINDING("7"),
 	};
 
@@ -291,7 +294,7 @@ static void test_resolv(void **state)
 	load(PTP);
 	assert_int_equal(c.ndns, 1);
 	assert_int_equal(dhcp6_config_load_resolv(&c, path), 0);
-	assert_int_equal(c.ndns, 1);		/* IPv4 and link-local ones left out */
+	assert_int_equal(c.ndns, 1); /* IPv4 and link-local ones left out */
 	assert_memory_equal(&c.dns[0], &ns, 16);
 	unlink(path);
 	assert_int_equal(dhcp6_config_load_resolv(&c, path), -ENOENT);

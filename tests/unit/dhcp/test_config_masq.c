@@ -14,13 +14,13 @@
 #include "common/util.h"
 #include "dhcp/config.h"
 
-#define POD \
-	" \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500," \
-	"  \"ipv4\": [{\"address\": \"10.244.7.5\", \"prefix\": 32}]," \
-	"  \"routes\": [" \
+#define POD                                                                                                      \
+	" \"pod\": {\"mac\": \"62:b1:b5:02:ff:79\", \"mtu\": 1500,"                                              \
+	"  \"ipv4\": [{\"address\": \"10.244.7.5\", \"prefix\": 32}],"                                           \
+	"  \"routes\": ["                                                                                        \
 	"   {\"family\": 4, \"dst\": \"0.0.0.0\", \"prefix\": 0, \"gateway\": \"169.254.1.1\", \"table\": 254}," \
-	"   {\"family\": 4, \"dst\": \"169.254.1.1\", \"prefix\": 32, \"gateway\": null, \"table\": 254}]," \
-	"  \"dns\": {\"nameservers\": [\"10.96.0.10\"], \"search\": [\"svc.cluster.local\"]}," \
+	"   {\"family\": 4, \"dst\": \"169.254.1.1\", \"prefix\": 32, \"gateway\": null, \"table\": 254}],"      \
+	"  \"dns\": {\"nameservers\": [\"10.96.0.10\"], \"search\": [\"svc.cluster.local\"]},"                   \
 	"  \"hostname\": \"vm1\"},"
 
 static const char *STATE =
@@ -55,7 +55,7 @@ static void test_masq_lease(void **state)
 	assert_false(cfg.l2_only);
 	assert_string_equal(cfg.bridge, "k6t-eth0");
 	assert_int_equal(cfg.guest_mac[0], 0x02);
-	assert_int_equal(cfg.addr, ip("10.0.2.2"));	/* not the pod IP */
+	assert_int_equal(cfg.addr, ip("10.0.2.2")); /* not the pod IP */
 	assert_int_equal(cfg.prefix, 24);
 	assert_int_equal(cfg.server_id, ip("10.0.2.1"));
 	assert_int_equal(cfg.router, ip("10.0.2.1"));
@@ -93,7 +93,8 @@ static void test_masq_bad(void **state)
 		struct dhcp_config cfg = { 0 };
 		struct err why;
 
-		assert_int_equal(dhcp_config_from_json(&cfg, bad[i], strlen(bad[i]), &why), -EINVAL);
+		assert_int_equal(dhcp_config_from_json(&cfg, bad[i], strlen(bad[i]), &why),
+				 -EINVAL);
 		assert_string_equal(why.msg, "bad binding.masq");
 	}
 }

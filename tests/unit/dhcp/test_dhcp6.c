@@ -81,7 +81,7 @@ static void test_parse_solicit(void **state)
 	m6_opt(&p, D6O_RAPID_COMMIT, NULL, 0);
 	m6_opt(&p, D6O_ORO, (uint8_t[]){ 0, 23, 0, 24 }, 4);
 	m6_ia_na(&p, 7, "fd00::9");
-	m6_opt(&p, 999, (uint8_t[]){ 1, 2, 3 }, 3);	/* unknown: skipped */
+	m6_opt(&p, 999, (uint8_t[]){ 1, 2, 3 }, 3); /* unknown: skipped */
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, p.len), DHCP6_PARSE_OK);
 	assert_int_equal(m.type, DHCP6_SOLICIT);
 	assert_int_equal(m.clientid_len, sizeof(CLIENT_DUID));
@@ -100,10 +100,10 @@ static void test_parse_errors(void **state)
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, 3), DHCP6_PARSE_SHORT);
 	m6_init(&p, DHCP6_SOLICIT);
 	m6_clientid(&p);
-	p.len -= 1;			/* option runs past the end */
+	p.len -= 1; /* option runs past the end */
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, p.len), DHCP6_PARSE_TRUNCATED);
 	m6_init(&p, DHCP6_SOLICIT);
-	m6_opt(&p, D6O_CLIENTID, big, 131);	/* RFC 8415 11.1: at most 130 */
+	m6_opt(&p, D6O_CLIENTID, big, 131); /* RFC 8415 11.1: at most 130 */
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, p.len), DHCP6_PARSE_DUID);
 	m6_init(&p, DHCP6_SOLICIT);
 	m6_opt(&p, D6O_CLIENTID, big, 1);
@@ -121,7 +121,7 @@ static void test_parse_errors(void **state)
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, p.len), DHCP6_PARSE_IAADDR);
 	m6_init(&p, DHCP6_SOLICIT);
 	memcpy(big, (uint8_t[]){ 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 40 }, 16);
-	m6_opt(&p, D6O_IA_NA, big, 12 + 4 + 24);	/* inner length past the IA */
+	m6_opt(&p, D6O_IA_NA, big, 12 + 4 + 24); /* inner length past the IA */
 	assert_int_equal(dhcp6_msg_parse(&m, p.b, p.len), DHCP6_PARSE_TRUNCATED);
 	m6_init(&p, DHCP6_SOLICIT);
 	m6_opt(&p, D6O_RAPID_COMMIT, big, 1);
@@ -193,7 +193,7 @@ static void test_solicit_advertise(void **state)
 
 	m6_init(&p, DHCP6_SOLICIT);
 	m6_clientid(&p);
-	m6_ia_na(&p, 0x01020304, "fd00::99");	/* a hint: ignored (18.3.1) */
+	m6_ia_na(&p, 0x01020304, "fd00::99"); /* a hint: ignored (18.3.1) */
 	assert_int_equal(handle(), 1);
 	assert_int_equal(r.buf[0], DHCP6_ADVERTISE);
 	check_ids();
@@ -274,7 +274,7 @@ static void test_foreign_mac(void **state)
 	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 9 };
 
 	m6_init(&p, DHCP6_SOLICIT);
-	m6_clientid(&p);	/* the guest's DUID does not make another MAC the guest */
+	m6_clientid(&p); /* the guest's DUID does not make another MAC the guest */
 	m6_ia_na(&p, 1, NULL);
 	assert_int_equal(handle_from(other, true), 0);
 	assert_int_equal(srv.cnt.dropped[DHCP6_DROP_FOREIGN_MAC], 1);
@@ -435,7 +435,7 @@ static void test_information_request(void **state)
 	uint16_t len;
 
 	m6_init(&p, DHCP6_INFORMATION_REQUEST);
-	assert_int_equal(handle(), 1);	/* Client Identifier optional (16.12) */
+	assert_int_equal(handle(), 1); /* Client Identifier optional (16.12) */
 	assert_int_equal(r.buf[0], DHCP6_REPLY);
 	assert_non_null(opt(D6O_DNS_SERVERS, &len));
 	assert_non_null(opt(D6O_DOMAIN_LIST, &len));

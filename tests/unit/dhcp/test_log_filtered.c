@@ -55,8 +55,8 @@ static void test_filtered_line_releases_objects(void **state)
 	log_set_level(LOG_LVL_ERROR);
 
 	/* What log_drops() and reply() in the server pass. */
-	log_warn("dhcp", "packets dropped since the last summary", "{s:o}",
-		 "dropped", json_pack("{s:i}", "foreign_mac", 3));
+	log_warn("dhcp", "packets dropped since the last summary", "{s:o}", "dropped",
+		 json_pack("{s:i}", "foreign_mac", 3));
 	json_t *codes = json_array();
 	json_array_append_new(codes, json_integer(119));
 	log_warn("dhcp", "options left out", "{s:o, s:i}", "codes", codes, "max_len", 548);

@@ -90,10 +90,12 @@ static void test_no_end_and_pad(void **state)
 /* RFC 2132 fixed sizes of the options acted on: busybox CVE-2018-20679 / CVE-2019-5747. */
 static void test_fixed_lengths(void **state)
 {
-	static const struct { uint8_t code, len; } bad[] = {
-		{ OPT_MSG_TYPE, 2 }, { OPT_MSG_TYPE, 0 }, { OPT_REQUESTED_IP, 3 },
+	static const struct {
+		uint8_t code, len;
+	} bad[] = {
+		{ OPT_MSG_TYPE, 2 },	 { OPT_MSG_TYPE, 0 },  { OPT_REQUESTED_IP, 3 },
 		{ OPT_REQUESTED_IP, 5 }, { OPT_SERVER_ID, 5 }, { OPT_SERVER_ID, 0 },
-		{ OPT_CLIENT_ID, 1 }, { OPT_CLIENT_ID, 0 },
+		{ OPT_CLIENT_ID, 1 },	 { OPT_CLIENT_ID, 0 },
 	};
 	uint8_t v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 
@@ -113,10 +115,20 @@ static void test_fixed_lengths(void **state)
  */
 static void test_unused_lengths_ignored(void **state)
 {
-	static const struct { uint8_t code, len; } odd[] = {
-		{ OPT_HOSTNAME, 0 }, { OPT_PARAM_REQ, 0 }, { OPT_LEASE_TIME, 2 },
-		{ OPT_SUBNET_MASK, 3 }, { OPT_MTU, 0 }, { OPT_T1, 1 }, { OPT_T2, 8 },
-		{ OPT_BROADCAST, 5 }, { OPT_CLASSLESS_ROUTE, 1 }, { 81, 0 }, { 224, 7 },
+	static const struct {
+		uint8_t code, len;
+	} odd[] = {
+		{ OPT_HOSTNAME, 0 },
+		{ OPT_PARAM_REQ, 0 },
+		{ OPT_LEASE_TIME, 2 },
+		{ OPT_SUBNET_MASK, 3 },
+		{ OPT_MTU, 0 },
+		{ OPT_T1, 1 },
+		{ OPT_T2, 8 },
+		{ OPT_BROADCAST, 5 },
+		{ OPT_CLASSLESS_ROUTE, 1 },
+		{ 81, 0 },
+		{ 224, 7 },
 	};
 	uint8_t v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 	size_t len;
@@ -190,9 +202,17 @@ static void test_overload(void **state)
 	pkt_end(&p);
 	/* file: type + hostname part 2; sname: hostname part 3 */
 	uint8_t *f = p.b + DHCP_FILE_OFF, *s = p.b + DHCP_SNAME_OFF;
-	f[0] = OPT_MSG_TYPE; f[1] = 1; f[2] = DHCPDISCOVER;
-	f[3] = OPT_HOSTNAME; f[4] = 1; f[5] = 'b'; f[6] = OPT_END;
-	s[0] = OPT_HOSTNAME; s[1] = 1; s[2] = 'c'; s[3] = OPT_END;
+	f[0] = OPT_MSG_TYPE;
+	f[1] = 1;
+	f[2] = DHCPDISCOVER;
+	f[3] = OPT_HOSTNAME;
+	f[4] = 1;
+	f[5] = 'b';
+	f[6] = OPT_END;
+	s[0] = OPT_HOSTNAME;
+	s[1] = 1;
+	s[2] = 'c';
+	s[3] = OPT_END;
 	assert_int_equal(dhcp_msg_parse(&m, p.b, p.len), DHCP_PARSE_OK);
 	assert_int_equal(dhcp_msg_type(&m), DHCPDISCOVER);
 	v = dhcp_msg_opt(&m, OPT_HOSTNAME, &len);

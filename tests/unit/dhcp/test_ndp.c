@@ -56,11 +56,11 @@ static void test_ip6_udp_roundtrip(void **state)
 	buf[n - 1] ^= 1;
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_CSUM);
 	buf[n - 1] ^= 1;
-	buf[46] = buf[47] = 0;		/* RFC 8200 8.1: zero UDP checksum invalid */
+	buf[46] = buf[47] = 0; /* RFC 8200 8.1: zero UDP checksum invalid */
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_CSUM);
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n - 1), IP6_SHORT);
 	assert_int_equal(ip6_parse(&v, buf, 39), IP6_SHORT);
-	buf[6] = 0;			/* hop-by-hop extension header */
+	buf[6] = 0; /* hop-by-hop extension header */
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_NEXT_HDR);
 	buf[0] = 0x45;
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_VERSION);
@@ -84,8 +84,8 @@ static void test_ip6_addr_helpers(void **state)
 
 static void test_rs_validity(void **state)
 {
-	uint8_t rs[16] = { ND_ROUTER_SOLICIT, 0, 0, 0, 0, 0, 0, 0, ND_OPT_SOURCE_LLADDR, 1,
-			   0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
+	uint8_t rs[16] = { ND_ROUTER_SOLICIT,	 0, 0,	  0,	0,    0,    0,	  0,
+			   ND_OPT_SOURCE_LLADDR, 1, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
 	struct ndp_rs out_rs;
 	int n;
 
@@ -108,7 +108,7 @@ static void test_rs_validity(void **state)
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
 	assert_int_equal(ndp_rs_parse(&v, &out_rs), NDP_OPTION);
 	rs[9] = 1;
-	rs[1] = 1;			/* code */
+	rs[1] = 1; /* code */
 	n = icmp_pkt("fe80::1", "ff02::2", 255, rs, sizeof(rs));
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
 	assert_int_equal(ndp_rs_parse(&v, &out_rs), NDP_CODE);
@@ -174,11 +174,13 @@ static void test_ra_route_info(void **state)
 	assert_int_equal(n, 16 + 8 + 16 + 24 + 16);
 	/* the wire form: type 24, length, prefix length, Prf in bits 3-4, lifetime, prefix */
 	assert_memory_equal(msg + 16, ((uint8_t[]){ 24, 1, 0, 0x08, 0, 0, 0x02, 0x58 }), 8);
-	assert_memory_equal(msg + 24, ((uint8_t[]){ 24, 2, 48, 0x18, 0, 0, 0x07, 0x08,
-						   0xfd, 0, 0, 0x97, 0, 0, 0, 0 }), 16);
+	assert_memory_equal(
+		msg + 24,
+		((uint8_t[]){ 24, 2, 48, 0x18, 0, 0, 0x07, 0x08, 0xfd, 0, 0, 0x97, 0, 0, 0, 0 }),
+		16);
 	assert_memory_equal(msg + 40, ((uint8_t[]){ 24, 3, 108, 0, 0xff, 0xff, 0xff, 0xff }), 8);
 	assert_memory_equal(msg + 48, &p108, 16);
-	assert_int_equal(msg[64 + 3], 0);	/* reserved Prf sent as medium */
+	assert_int_equal(msg[64 + 3], 0); /* reserved Prf sent as medium */
 	n = icmp_pkt("fe80::1", "ff02::1", 255, msg, (size_t)n);
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
 	assert_int_equal(ndp_ra_parse(&v, &back), NDP_OK);
@@ -193,7 +195,7 @@ static void test_ra_route_info(void **state)
 	assert_int_equal(back.route[2].lifetime, ~0u);
 	assert_memory_equal(&back.route[2].prefix, &p108, 16);
 	assert_int_equal(back.route[3].pref, ND_PREF_MEDIUM);
-	assert_true(ndp_ra_build(msg, 16 + 8 + 16 + 24, &ra) < 0);	/* the last one has no room */
+	assert_true(ndp_ra_build(msg, 16 + 8 + 16 + 24, &ra) < 0); /* the last one has no room */
 	ra.nroutes = NDP_MAX_ROUTES + 1;
 	assert_true(ndp_ra_build(msg, sizeof(msg), &ra) < 0);
 	ra.nroutes = 1;
@@ -202,15 +204,134 @@ static void test_ra_route_info(void **state)
 
 	/* What 3.1 makes a host ignore is left out; the RA itself stays valid. */
 	static const uint8_t bad[] = {
-		ND_ROUTER_ADVERT, 0, 0, 0, 0, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
-		24, 2, 65, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* /65 in 16 octets */
-		24, 1, 8, 0, 0, 0, 0, 9,				/* /8 in 8 octets */
-		24, 2, 16, 0x10, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* Prf 10 */
-		24, 2, 129, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* over 128 */
-		24, 4, 16, 0, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* length 4 */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		24, 3, 0, 0x18, 0, 0, 0, 9, 0xfd, 0, 0, 0, 0, 0, 0, 0,	/* ::/0 in 24: fine */
-		0, 0, 0, 0, 0, 0, 0, 0,
+		ND_ROUTER_ADVERT,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0x07,
+		0x08,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		24,
+		2,
+		65,
+		0,
+		0,
+		0,
+		0,
+		9,
+		0xfd,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* /65 in 16 octets */
+		24,
+		1,
+		8,
+		0,
+		0,
+		0,
+		0,
+		9, /* /8 in 8 octets */
+		24,
+		2,
+		16,
+		0x10,
+		0,
+		0,
+		0,
+		9,
+		0xfd,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* Prf 10 */
+		24,
+		2,
+		129,
+		0,
+		0,
+		0,
+		0,
+		9,
+		0xfd,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* over 128 */
+		24,
+		4,
+		16,
+		0,
+		0,
+		0,
+		0,
+		9,
+		0xfd,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* length 4 */
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		24,
+		3,
+		0,
+		0x18,
+		0,
+		0,
+		0,
+		9,
+		0xfd,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0, /* ::/0 in 24: fine */
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
 	};
 	n = icmp_pkt("fe80::1", "ff02::1", 255, bad, sizeof(bad));
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
@@ -218,7 +339,7 @@ static void test_ra_route_info(void **state)
 	assert_int_equal(back.nroutes, 1);
 	assert_int_equal(back.route[0].len, 0);
 	assert_int_equal(back.route[0].pref, ND_PREF_LOW);
-	assert_memory_equal(&back.route[0].prefix, &in6addr_any, 16);	/* host bits cleared */
+	assert_memory_equal(&back.route[0].prefix, &in6addr_any, 16); /* host bits cleared */
 }
 
 static void test_na_validity(void **state)
@@ -265,7 +386,6 @@ static void cfg_global_gw(struct dhcp6_config *c)
 	c->lease_time = DHCP6_INFINITY;
 }
 
-
 /* Parse what ra_output produced. */
 static void parse_out(void)
 {
@@ -295,14 +415,14 @@ static void test_router_discovery(void **state)
 	assert_memory_equal(out.dst_mac, ((uint8_t[]){ 0x33, 0x33, 0xff, 0, 0, 1 }), 6);
 	assert_memory_equal(&v.src, &bll, 16);
 	assert_int_equal(next, 2000);
-	assert_int_equal(ra_output(&rr, 1500, &out, &next), 0);	/* retried after 1 s only */
+	assert_int_equal(ra_output(&rr, 1500, &out, &next), 0); /* retried after 1 s only */
 	/* the guest's NA about the gateway target is not believed */
 	memcpy(na + 8, &c.gateway, 16);
 	n = icmp_pkt("fd00:10:244:2::1", "fe80::11:22ff:fe33:4455", 255, na, 24);
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
 	ra_input(&rr, 1600, GUEST_MAC6, &v);
 	assert_int_equal(rr.phase, RA_FIND_MAC);
-	ra_input(&rr, 1600, GW_MAC6, &v);	/* no TLLA: the frame's source */
+	ra_input(&rr, 1600, GW_MAC6, &v); /* no TLLA: the frame's source */
 	assert_int_equal(rr.phase, RA_FIND_LL);
 	/* 2. Echo Request to ff02::1 in a frame to the gateway MAC */
 	assert_int_equal(ra_output(&rr, 1600, &out, &next), 1);
@@ -360,7 +480,7 @@ static void test_router_ll_gateway_and_timing(void **state)
 	assert_memory_equal(&v.src, &c.gateway, 16);
 	assert_int_equal(ndp_ra_parse(&v, &ra), NDP_OK);
 	assert_false(ra.has_slla);
-	assert_int_equal(ra.npfx, 0);		/* neither L nor A: no prefix option */
+	assert_int_equal(ra.npfx, 0); /* neither L nor A: no prefix option */
 	assert_int_equal(ra.nroutes, 0);
 	/* The intervals after the first three RAs capped at 16 s, then in [200, 600] s (6.2.4). */
 	last = now;
@@ -371,7 +491,8 @@ static void test_router_ll_gateway_and_timing(void **state)
 		if (sent <= RA_INITIAL_COUNT)
 			assert_int_equal(now - last, RA_INITIAL_INTERVAL_MS);
 		else
-			assert_true(now - last >= RA_MIN_INTERVAL_MS && now - last <= RA_MAX_INTERVAL_MS);
+			assert_true(now - last >= RA_MIN_INTERVAL_MS &&
+				    now - last <= RA_MAX_INTERVAL_MS);
 		last = now;
 	}
 	/* An RS: answered unicast within MAX_RA_DELAY_TIME (6.2.6). */
@@ -385,8 +506,10 @@ static void test_router_ll_gateway_and_timing(void **state)
 	assert_true(rr.rs_due >= now + 10 && rr.rs_due <= now + 10 + RA_MAX_DELAY_MS);
 	assert_int_equal(ra_output(&rr, now + 10 + RA_MAX_DELAY_MS, &out, &next), 1);
 	parse_out();
-	assert_memory_equal(&v.dst, ((uint8_t[]){ 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x60, 0xb1, 0xb5,
-						 0xff, 0xfe, 0x02, 0xff, 0x79 }), 16);
+	assert_memory_equal(&v.dst,
+			    ((uint8_t[]){ 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x60, 0xb1, 0xb5, 0xff,
+					  0xfe, 0x02, 0xff, 0x79 }),
+			    16);
 	/* An RS from :: gets the multicast one, at most every 3 s */
 	n = icmp_pkt("::", "ff02::2", 255, rs, sizeof(rs));
 	assert_int_equal(ip6_parse(&v, buf, (size_t)n), IP6_OK);
@@ -432,7 +555,7 @@ static void test_router_self(void **state)
 	c.pfx[0] = (struct dhcp6_prefix){ .prefix = a6("fd10:0:2::"), .len = 120, .onlink = true };
 	memset(&rr, 0, sizeof(rr));
 	ra_configure(&rr, &c, BRIDGE_MAC6, &bll, 7, 0);
-	assert_int_equal(rr.phase, RA_READY);	/* no NS/echo discovery */
+	assert_int_equal(rr.phase, RA_READY); /* no NS/echo discovery */
 	assert_int_equal(ra_output(&rr, 0, &out, &next), 1);
 	parse_out();
 	assert_memory_equal(&v.src, &bll, 16);
@@ -472,7 +595,8 @@ static void test_router_routes(void **state)
 	assert_int_equal(rr.routes_left_out, 0);
 	/* A full DNSSL on a 1280 link: the routes that fit, the RA still sent. */
 	for (size_t i = 0; i < DHCP_MAX_SEARCH; i++)
-		snprintf(c.search[i], sizeof(c.search[0]), "ns%zu.a-long-label-for-size.svc.cluster.local", i);
+		snprintf(c.search[i], sizeof(c.search[0]),
+			 "ns%zu.a-long-label-for-size.svc.cluster.local", i);
 	c.nsearch = DHCP_MAX_SEARCH;
 	c.mtu = 1280;
 	for (size_t i = 0; i < DHCP6_MAX_ROUTES; i++)

@@ -40,7 +40,8 @@ static void test_hot_path_no_alloc(void **state)
 	c.mtu = 1500;
 	c.lease_time = 3600;
 	for (int i = 0; i < 12; i++)
-		snprintf(c.search[c.nsearch++], sizeof(c.search[0]), "d%d.team%d.example%d.org", i, i, i);
+		snprintf(c.search[c.nsearch++], sizeof(c.search[0]), "d%d.team%d.example%d.org", i,
+			 i, i);
 	assert_int_equal(dhcp_server_configure(&srv, &c), 0);
 
 	pkt_init(&p[0], DHCPDISCOVER, GUEST_MAC);
@@ -51,7 +52,7 @@ static void test_hot_path_no_alloc(void **state)
 	pkt_addr(&p[1], OPT_REQUESTED_IP, "10.244.1.2");
 	pkt_end(&p[1]);
 	pkt_init(&p[2], DHCPREQUEST, GUEST_MAC);
-	pkt_addr(&p[2], OPT_REQUESTED_IP, "10.244.1.99");	/* NAK */
+	pkt_addr(&p[2], OPT_REQUESTED_IP, "10.244.1.99"); /* NAK */
 	pkt_end(&p[2]);
 	pkt_init(&p[3], DHCPREQUEST, GUEST_MAC);
 	memcpy(p[3].b + 12, &ci, 4);

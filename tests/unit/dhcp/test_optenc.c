@@ -22,12 +22,9 @@ static void test_routes_rfc3442_vectors(void **state)
 		{ ip("10.198.122.47"), 32, 0 },
 	};
 	const uint8_t want[] = {
-		0, 10, 0, 0, 1,
-		8, 10, 10, 0, 0, 1,
-		16, 10, 17, 10, 0, 0, 1,
-		24, 10, 27, 129, 10, 0, 0, 1,
-		25, 10, 229, 0, 128, 10, 0, 0, 1,
-		32, 10, 198, 122, 47, 0, 0, 0, 0,
+		0,   10, 0, 0,	1,  8,	10,  10,  0,   0,  1, 16, 10, 17,  10,
+		0,   0,	 1, 24, 10, 27, 129, 10,  0,   0,  1, 25, 10, 229, 0,
+		128, 10, 0, 0,	1,  32, 10,  198, 122, 47, 0, 0,  0,  0,
 	};
 	uint8_t out[128];
 
@@ -47,8 +44,8 @@ static void test_search_rfc3397_vector(void **state)
 {
 	const char *names[] = { "eng.apple.com", "marketing.apple.com" };
 	const uint8_t want[] = {
-		3, 'e', 'n', 'g', 5, 'a', 'p', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-		9, 'm', 'a', 'r', 'k', 'e', 't', 'i', 'n', 'g', 0xc0, 0x04,
+		3, 'e', 'n', 'g', 5,   'a', 'p', 'p', 'l', 'e', 3,   'c',  'o',	 'm',
+		0, 9,	'm', 'a', 'r', 'k', 'e', 't', 'i', 'n', 'g', 0xc0, 0x04,
 	};
 	uint8_t out[256];
 
@@ -58,15 +55,17 @@ static void test_search_rfc3397_vector(void **state)
 
 static void test_search_compression_kubernetes(void **state)
 {
-	const char *names[] = { "default.svc.cluster.local", "svc.cluster.local",
-				"cluster.local", "Example.COM" };
-	const uint8_t want[] = {
-		7, 'd', 'e', 'f', 'a', 'u', 'l', 't', 3, 's', 'v', 'c',
-		7, 'c', 'l', 'u', 's', 't', 'e', 'r', 5, 'l', 'o', 'c', 'a', 'l', 0,
-		0xc0, 8,			/* svc.cluster.local */
-		0xc0, 12,			/* cluster.local */
-		7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-	};
+	const char *names[] = { "default.svc.cluster.local", "svc.cluster.local", "cluster.local",
+				"Example.COM" };
+	const uint8_t
+		want
+			[] = {
+				7,    'd',  'e', 'f', 'a', 'u', 'l', 't', 3,   's', 'v', 'c', 7,
+				'c',  'l',  'u', 's', 't', 'e', 'r', 5,	  'l', 'o', 'c', 'a', 'l',
+				0,    0xc0, 8, /* svc.cluster.local */
+				0xc0, 12,      /* cluster.local */
+				7,    'e',  'x', 'a', 'm', 'p', 'l', 'e', 3,   'c', 'o', 'm', 0,
+			};
 	uint8_t out[256];
 
 	assert_int_equal(dhcp_encode_search(names, 4, out, sizeof(out)), sizeof(want));
@@ -109,7 +108,7 @@ static void test_domain_valid(void **state)
 		long_name[2 * i] = 'a';
 		long_name[2 * i + 1] = '.';
 	}
-	long_name[254] = 0;	/* 127 labels, 254 octets with the final dot */
+	long_name[254] = 0; /* 127 labels, 254 octets with the final dot */
 	assert_true(dhcp_domain_valid(long_name));
 	long_name[253] = 'b';
 	long_name[254] = 'c';
@@ -171,7 +170,8 @@ static void test_option_arg(void **state)
 	assert_int_equal(code, 42);
 	assert_int_equal(len, 4);
 	assert_memory_equal(val, ((uint8_t[]){ 10, 0, 0, 1 }), 4);
-	assert_int_equal(dhcp_parse_option_arg("252:de:AD:be:ef", &code, val, sizeof(val), &len), 0);
+	assert_int_equal(dhcp_parse_option_arg("252:de:AD:be:ef", &code, val, sizeof(val), &len),
+			 0);
 	assert_int_equal(len, 4);
 	assert_int_equal(val[1], 0xad);
 	assert_int_equal(dhcp_parse_option_arg("100:", &code, val, sizeof(val), &len), 0);
@@ -189,7 +189,8 @@ static void test_option_arg(void **state)
 		assert_int_equal(code, refused[i]);
 		assert_non_null(dhcp_option_refused(code));
 	}
-	static const uint8_t allowed[] = { 1, 3, 6, 12, 15, 26, 28, 42, 51, 56, 58, 59, 119, 121, 249 };
+	static const uint8_t allowed[] = { 1,  3,  6,  12, 15,	26,  28, 42,
+					   51, 56, 58, 59, 119, 121, 249 };
 	for (size_t i = 0; i < sizeof(allowed); i++)
 		assert_null(dhcp_option_refused(allowed[i]));
 	assert_int_equal(dhcp_parse_option_arg("42:0", &code, val, sizeof(val), &len), -EINVAL);

@@ -47,7 +47,8 @@ static int setup(void **state)
 	return 0;
 }
 
-static size_t udp(uint8_t *b, const char *src, const char *dst, uint16_t dport, const struct pkt6 *m)
+static size_t udp(uint8_t *b, const char *src, const char *dst, uint16_t dport,
+		  const struct pkt6 *m)
 {
 	struct in6_addr sa = a6(src), da = a6(dst);
 	int n = ip6_build_udp(b, 1500, &sa, &da, DHCP6_CLIENT_PORT, dport, m->b, m->len);
@@ -104,8 +105,8 @@ static void test_hot_path_no_alloc(void **state)
 	static uint8_t b[6][1500];
 	size_t n[6];
 	struct pkt6 m;
-	uint8_t rs[16] = { ND_ROUTER_SOLICIT, 0, 0, 0, 0, 0, 0, 0, ND_OPT_SOURCE_LLADDR, 1,
-			   0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
+	uint8_t rs[16] = { ND_ROUTER_SOLICIT,	 0, 0,	  0,	0,    0,    0,	  0,
+			   ND_OPT_SOURCE_LLADDR, 1, 0x62, 0xb1, 0xb5, 0x02, 0xff, 0x79 };
 	struct in6_addr src = a6("fe80::60b1:b5ff:fe02:ff79"), dst = a6("ff02::2");
 	uint64_t next, now = 0;
 
@@ -128,7 +129,7 @@ static void test_hot_path_no_alloc(void **state)
 	n[4] = (size_t)ip6_build_icmp(b[4], 1500, &src, &dst, 255, rs, sizeof(rs));
 	memcpy(b[5], b[0], n[0]);
 	n[5] = n[0];
-	b[5][50] ^= 1;			/* bad checksum */
+	b[5][50] ^= 1; /* bad checksum */
 
 	alloc_count_start();
 	json_decref(json_object());

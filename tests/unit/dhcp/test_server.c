@@ -60,7 +60,7 @@ static const struct dhcp_msg *reparse(void)
 	static uint8_t copy[DHCP_MAX_MSG];
 
 	memcpy(copy, r.buf, r.len);
-	copy[0] = BOOTREQUEST;	/* the parser wants a request; fields are the same */
+	copy[0] = BOOTREQUEST; /* the parser wants a request; fields are the same */
 	assert_int_equal(dhcp_msg_parse(&parsed, copy, r.len), DHCP_PARSE_OK);
 	return &parsed;
 }
@@ -84,7 +84,7 @@ static void test_discover_offer(void **state)
 	assert_int_equal(r.type, DHCPOFFER);
 	assert_int_equal(r.buf[0], BOOTREPLY);
 	assert_int_equal(reply_yiaddr(), ip("10.244.1.2"));
-	assert_memory_equal(r.buf + 4, p.b + 4, 4);	/* xid */
+	assert_memory_equal(r.buf + 4, p.b + 4, 4); /* xid */
 	const struct dhcp_msg *m = reparse();
 	assert_int_equal(dhcp_msg_type(m), DHCPOFFER);
 	uint32_t a;
@@ -132,7 +132,8 @@ static void test_249_on_request_and_finite_lease(void **state)
 	assert_int_equal(len, len2);
 	assert_memory_equal(a, b, len);
 	/* RFC 2131 4.4.5: T1 = 0.5, T2 = 0.875 of the lease. */
-	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len), ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len),
+			    ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
 	assert_memory_equal(dhcp_msg_opt(m, OPT_T1, &len), ((uint8_t[]){ 0, 0, 0x07, 0x08 }), 4);
 	assert_memory_equal(dhcp_msg_opt(m, OPT_T2, &len), ((uint8_t[]){ 0, 0, 0x0c, 0x4e }), 4);
 }
@@ -263,11 +264,11 @@ static void test_request_state_table(void **state)
 				memcpy(p.b + 12, &ci, 4);
 				pkt_end(&p);
 				if (a == 2)
-					want_type = 0;		/* another server's: silence */
+					want_type = 0; /* another server's: silence */
 				else if (!b && !c)
-					want_type = 0;		/* no address at all */
+					want_type = 0; /* no address at all */
 				else if (b == 2 || c == 2)
-					want_type = DHCPNAK;	/* names a foreign address */
+					want_type = DHCPNAK; /* names a foreign address */
 				else
 					want_type = DHCPACK;
 				print_message("sid %s want %s ciaddr %s\n", sids[a] ? sids[a] : "-",
@@ -346,7 +347,7 @@ static void test_drops(void **state)
 
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
 	pkt_end(&p);
-	p.b[24] = 10;	/* giaddr */
+	p.b[24] = 10; /* giaddr */
 	assert_int_equal(handle(&p), 0);
 	assert_int_equal(srv.cnt.dropped[DHCP_DROP_RELAYED], 1);
 
@@ -427,7 +428,7 @@ static void test_destinations(void **state)
 	assert_int_equal(handle(&p), 1);
 	assert_int_equal(r.dest.kind, DHCP_DEST_BROADCAST);
 	assert_int_equal(r.dest.ip, htonl(INADDR_BROADCAST));
-	assert_int_equal(r.buf[10], 0x80);	/* flags echoed */
+	assert_int_equal(r.buf[10], 0x80); /* flags echoed */
 	/* no flag, no ciaddr: unicast to chaddr/yiaddr */
 	p.b[10] = 0;
 	assert_int_equal(handle(&p), 1);
@@ -474,7 +475,7 @@ static void check_wire_options(size_t len)
 		assert_true(i + 2 + r.buf[i + 1] <= len);
 		i += 2 + r.buf[i + 1];
 	}
-	assert_true(i < len);	/* END present */
+	assert_true(i < len); /* END present */
 }
 
 /* A search list over 255 octets is split (RFC 3396), not truncated. */
@@ -492,7 +493,7 @@ static void test_long_option_split(void **state)
 	int wl = dhcp_encode_search(names, cfg.nsearch, want, sizeof(want));
 	assert_true(wl > 255);
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
-	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x05, 0xdc }, 2);	/* 1500 */
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x05, 0xdc }, 2); /* 1500 */
 	pkt_end(&p);
 	assert_int_equal(handle(&p), 1);
 	assert_true(r.len <= 1500 - 28);
@@ -563,7 +564,7 @@ static void test_max_len(void **state)
 	dhcp_msg_parse(&parsed, p.b, p.len);
 	assert_int_equal(dhcp_reply_max_len(&parsed, 1500), 576 - 28);
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
-	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2);	/* 9000 */
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2); /* 9000 */
 	pkt_end(&p);
 	dhcp_msg_parse(&parsed, p.b, p.len);
 	assert_int_equal(dhcp_reply_max_len(&parsed, 1400), 1400 - 28);
@@ -593,7 +594,7 @@ static void test_unknown_mtu_datagram(void **state)
 	cfg.nextra = 1;
 	assert_int_equal(dhcp_server_configure(&srv, &cfg), 0);
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
-	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2);	/* 9000 */
+	pkt_opt(&p, OPT_MAX_MSG_SIZE, (uint8_t[]){ 0x23, 0x28 }, 2); /* 9000 */
 	pkt_end(&p);
 	assert_int_equal(handle(&p), 1);
 	assert_true(r.len + 28 <= 1500);
@@ -660,9 +661,12 @@ static void test_extra_overrides(void **state)
 static int instances(uint8_t code)
 {
 	const struct dhcp_msg *m = reparse();
-	struct { size_t off, len; } area[3] = {
+	struct {
+		size_t off, len;
+	} area[3] = {
 		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF },
-		{ DHCP_FILE_OFF, DHCP_FILE_LEN }, { DHCP_SNAME_OFF, DHCP_SNAME_LEN },
+		{ DHCP_FILE_OFF, DHCP_FILE_LEN },
+		{ DHCP_SNAME_OFF, DHCP_SNAME_LEN },
 	};
 	int count = 0;
 
@@ -671,7 +675,8 @@ static int instances(uint8_t code)
 			continue;
 		if (a == 2 && !(m->overload & DHCP_OVERLOAD_SNAME))
 			continue;
-		for (size_t i = area[a].off; i < area[a].off + area[a].len && r.buf[i] != OPT_END; ) {
+		for (size_t i = area[a].off;
+		     i < area[a].off + area[a].len && r.buf[i] != OPT_END;) {
 			if (r.buf[i] == OPT_PAD) {
 				i++;
 				continue;
@@ -692,8 +697,8 @@ static int instances(uint8_t code)
 static void test_extra_replaces_server_values(void **state)
 {
 	static const char *const args[] = {
-		"1:fffffe00", "58:00000100", "59:00000200", "6:01010101", "121:00c0a80001", "224:abcd",
-		"51:00000e10", NULL,
+		"1:fffffe00",	  "58:00000100", "59:00000200", "6:01010101",
+		"121:00c0a80001", "224:abcd",	 "51:00000e10", NULL,
 	};
 	struct pkt p;
 	size_t len, n = 0;
@@ -703,8 +708,10 @@ static void test_extra_replaces_server_values(void **state)
 	for (n = 0; args[n]; n++) {
 		size_t l;
 
-		assert_int_equal(dhcp_parse_option_arg(args[n], &cfg.extra[n].code, cfg.extra[n].data,
-						       sizeof(cfg.extra[n].data), &l), 0);
+		assert_int_equal(dhcp_parse_option_arg(args[n], &cfg.extra[n].code,
+						       cfg.extra[n].data, sizeof(cfg.extra[n].data),
+						       &l),
+				 0);
 		cfg.extra[n].len = (uint16_t)l;
 	}
 	cfg.nextra = n;
@@ -715,16 +722,20 @@ static void test_extra_replaces_server_values(void **state)
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
 	pkt_end(&p);
 	assert_int_equal(handle(&p), 1);
-	static const uint8_t codes[] = { OPT_SUBNET_MASK, OPT_LEASE_TIME, OPT_T1, OPT_T2, OPT_DNS,
-					 OPT_CLASSLESS_ROUTE, OPT_BROADCAST, 224, OPT_SERVER_ID };
+	static const uint8_t codes[] = {
+		OPT_SUBNET_MASK,     OPT_LEASE_TIME, OPT_T1, OPT_T2,	   OPT_DNS,
+		OPT_CLASSLESS_ROUTE, OPT_BROADCAST,  224,    OPT_SERVER_ID
+	};
 	for (size_t i = 0; i < sizeof(codes); i++) {
 		print_message("code %u\n", codes[i]);
 		assert_int_equal(instances(codes[i]), 1);
 	}
 	const struct dhcp_msg *m = reparse();
-	assert_memory_equal(dhcp_msg_opt(m, OPT_SUBNET_MASK, &len), ((uint8_t[]){ 255, 255, 254, 0 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_SUBNET_MASK, &len),
+			    ((uint8_t[]){ 255, 255, 254, 0 }), 4);
 	assert_int_equal(len, 4);
-	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len), ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_LEASE_TIME, &len),
+			    ((uint8_t[]){ 0, 0, 0x0e, 0x10 }), 4);
 	assert_int_equal(len, 4);
 	assert_memory_equal(dhcp_msg_opt(m, OPT_T1, &len), ((uint8_t[]){ 0, 0, 1, 0 }), 4);
 	assert_memory_equal(dhcp_msg_opt(m, OPT_T2, &len), ((uint8_t[]){ 0, 0, 2, 0 }), 4);
@@ -734,7 +745,8 @@ static void test_extra_replaces_server_values(void **state)
 			    ((uint8_t[]){ 0, 192, 168, 0, 1 }), 5);
 	assert_int_equal(len, 5);
 	/* 28 follows the mask sent: 10.244.1.2/23 */
-	assert_memory_equal(dhcp_msg_opt(m, OPT_BROADCAST, &len), ((uint8_t[]){ 10, 244, 1, 255 }), 4);
+	assert_memory_equal(dhcp_msg_opt(m, OPT_BROADCAST, &len), ((uint8_t[]){ 10, 244, 1, 255 }),
+			    4);
 
 	/* INFORM: no 51, 58 or 59 at all, the user's 1 and 6 still there. */
 	uint32_t ci = ip("10.244.1.2");
@@ -765,7 +777,10 @@ static void test_extra_replaces_server_values(void **state)
 static int route_instances_whole(uint8_t code, size_t *total)
 {
 	const struct dhcp_msg *m = reparse();
-	struct { size_t off, len; bool on; } area[3] = {
+	struct {
+		size_t off, len;
+		bool on;
+	} area[3] = {
 		{ DHCP_OPTIONS_OFF, r.len - DHCP_OPTIONS_OFF, true },
 		{ DHCP_FILE_OFF, DHCP_FILE_LEN, m->overload & DHCP_OVERLOAD_FILE },
 		{ DHCP_SNAME_OFF, DHCP_SNAME_LEN, m->overload & DHCP_OVERLOAD_SNAME },
@@ -774,8 +789,8 @@ static int route_instances_whole(uint8_t code, size_t *total)
 
 	*total = 0;
 	for (int a = 0; a < 3; a++) {
-		for (size_t i = area[a].off; area[a].on && i < area[a].off + area[a].len &&
-		     r.buf[i] != OPT_END; ) {
+		for (size_t i = area[a].off;
+		     area[a].on && i < area[a].off + area[a].len && r.buf[i] != OPT_END;) {
 			if (r.buf[i] == OPT_PAD) {
 				i++;
 				continue;
@@ -788,7 +803,7 @@ static int route_instances_whole(uint8_t code, size_t *total)
 					assert_true(v[k] <= 32);
 					k += 1 + (v[k] + 7u) / 8u + 4;
 				}
-				assert_int_equal(k, l);	/* no route cut in two */
+				assert_int_equal(k, l); /* no route cut in two */
 				*total += l;
 				count++;
 			}
@@ -811,8 +826,9 @@ static void test_121_split_at_route_boundaries(void **state)
 	/* 25 /24 routes via the gateway: 200 octets, the default route last. */
 	cfg.nroutes = 0;
 	for (int i = 0; i < 24; i++)
-		cfg.routes[cfg.nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
-								 ip("10.244.1.1") };
+		cfg.routes[cfg.nroutes++] =
+			(struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
+					     ip("10.244.1.1") };
 	cfg.routes[cfg.nroutes++] = (struct dhcp_route){ 0, 0, ip("10.244.1.1") };
 	int wl = dhcp_encode_routes(cfg.routes, cfg.nroutes, want, sizeof(want));
 	assert_true(wl > 125 && wl <= 255);
@@ -847,8 +863,9 @@ static void test_121_split_at_route_boundaries(void **state)
 	/* Over 255 octets (40 routes, 320): instances of whole routes. */
 	cfg.nroutes = 0;
 	for (int i = 0; i < 39; i++)
-		cfg.routes[cfg.nroutes++] = (struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
-								 ip("10.244.1.1") };
+		cfg.routes[cfg.nroutes++] =
+			(struct dhcp_route){ htonl(0x0a000000u | (unsigned)i << 8), 24,
+					     ip("10.244.1.1") };
 	cfg.routes[cfg.nroutes++] = (struct dhcp_route){ 0, 0, ip("10.244.1.1") };
 	wl = dhcp_encode_routes(cfg.routes, cfg.nroutes, want, sizeof(want));
 	assert_true(wl > 255);
@@ -884,7 +901,7 @@ static void test_overload_reserve_only_when_used(void **state)
 		{ OPT_SERVER_ID, true, DHCP_SPLIT_NONE, 4, sid },
 		{ 224, false, DHCP_SPLIT_NONE, sizeof(z), z },
 		{ 225, false, DHCP_SPLIT_NONE, sizeof(x), x },
-		{ 226, false, DHCP_SPLIT_NONE, sizeof(y), y },	/* fits nowhere */
+		{ 226, false, DHCP_SPLIT_NONE, sizeof(y), y }, /* fits nowhere */
 	};
 	pkt_init(&p, DHCPDISCOVER, GUEST_MAC);
 	pkt_end(&p);

@@ -38,15 +38,22 @@ static inline void fixture_pod(struct ns_pod *p, bool with_ipv4)
 	p->mtu = 1450;
 	p->up = true;
 	if (with_ipv4) {
-		p->addrs[0] = (struct ns_addr){ .family = AF_INET, .addr = "10.244.1.2", .prefix = 24,
-						.scope = RT_SCOPE_UNIVERSE, .flags = 0x80,
+		p->addrs[0] = (struct ns_addr){ .family = AF_INET,
+						.addr = "10.244.1.2",
+						.prefix = 24,
+						.scope = RT_SCOPE_UNIVERSE,
+						.flags = 0x80,
 						.broadcast = "10.244.1.255" };
 		p->n_addrs = 1;
-		fixture_route(p, AF_INET, "0.0.0.0", 0, "10.244.1.1", RT_SCOPE_UNIVERSE, "", RTPROT_BOOT);
-		fixture_route(p, AF_INET, "10.244.1.1", 32, "", RT_SCOPE_LINK, "10.244.1.2", RTPROT_BOOT);
+		fixture_route(p, AF_INET, "0.0.0.0", 0, "10.244.1.1", RT_SCOPE_UNIVERSE, "",
+			      RTPROT_BOOT);
+		fixture_route(p, AF_INET, "10.244.1.1", 32, "", RT_SCOPE_LINK, "10.244.1.2",
+			      RTPROT_BOOT);
 	}
-	p->addrs[p->n_addrs++] = (struct ns_addr){ .family = AF_INET6, .addr = "fd00::2",
-						   .prefix = 64, .scope = RT_SCOPE_UNIVERSE,
+	p->addrs[p->n_addrs++] = (struct ns_addr){ .family = AF_INET6,
+						   .addr = "fd00::2",
+						   .prefix = 64,
+						   .scope = RT_SCOPE_UNIVERSE,
 						   .flags = 0x80 };
 	fixture_route(p, AF_INET6, "fd00::", 64, "", RT_SCOPE_UNIVERSE, "", RTPROT_KERNEL);
 	p->routes[p->n_routes - 1].nh_flags = 4;

@@ -100,7 +100,7 @@ static void test_released_ports_reenslaved(void **state)
 
 	healthy(&st, &o);
 	o.link[NS_ROLE_NIC].master = 0;
-	o.link[NS_ROLE_TAP].master = 99;	/* moved to a foreign bridge */
+	o.link[NS_ROLE_TAP].master = 99; /* moved to a foreign bridge */
 	assert_int_equal(plan(&st, &o, r), 2);
 	assert_int_equal(r[0].role, NS_ROLE_NIC);
 	assert_int_equal(r[0].fix, NS_FIX_MASTER);
@@ -154,10 +154,10 @@ static void test_unrepairable_goes_to_redo(void **state)
 	struct ns_state st;
 
 	healthy(&st, &o);
-	o.placeholder_ipv4 = false;		/* the pod IP is gone from the placeholder */
+	o.placeholder_ipv4 = false; /* the pod IP is gone from the placeholder */
 	assert_int_equal(plan(&st, &o, r), -ESTALE);
 	healthy(&st, &o);
-	strcpy(o.link[NS_ROLE_TAP].kind, "veth");	/* not a tap under the tap's name */
+	strcpy(o.link[NS_ROLE_TAP].kind, "veth"); /* not a tap under the tap's name */
 	assert_int_equal(plan(&st, &o, r), -ESTALE);
 	healthy(&st, &o);
 	strcpy(o.link[NS_ROLE_BRIDGE].kind, "dummy");

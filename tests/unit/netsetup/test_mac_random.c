@@ -11,15 +11,16 @@
 static void test_local_unicast(void **state)
 {
 	const uint8_t rnd[][6] = {
-		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, { 0, 0, 0, 0, 0, 0 },
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+		{ 0, 0, 0, 0, 0, 0 },
 		{ 0x01, 0x23, 0x45, 0x67, 0x89, 0xab },
 	};
 	uint8_t out[6];
 
 	for (size_t i = 0; i < 3; i++) {
 		ns_mac_from_random(rnd[i], NULL, out);
-		assert_int_equal(out[0] & 0x01, 0);	/* unicast */
-		assert_int_equal(out[0] & 0x02, 0x02);	/* locally administered */
+		assert_int_equal(out[0] & 0x01, 0);    /* unicast */
+		assert_int_equal(out[0] & 0x02, 0x02); /* locally administered */
 		assert_memory_equal(out + 1, rnd[i] + 1, 5);
 	}
 }
@@ -41,7 +42,7 @@ static void test_random_differs(void **state)
 	assert_int_equal(ns_mac_random(NULL, a), 0);
 	assert_int_equal(ns_mac_random(NULL, b), 0);
 	assert_int_equal(a[0] & 0x03, 0x02);
-	assert_memory_not_equal(a, b, 6);	/* 2^-46 chance of a false failure */
+	assert_memory_not_equal(a, b, 6); /* 2^-46 chance of a false failure */
 }
 
 int main(void)

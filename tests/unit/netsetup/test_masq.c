@@ -26,7 +26,7 @@
 #include "tests/unit/netsetup/pod_fixture.h"
 
 #define ARGS(...) ((char *[]){ __VA_ARGS__, NULL })
-#define NARGS(a) ((int)ARRAY_SIZE(a) - 1)
+#define NARGS(a)  ((int)ARRAY_SIZE(a) - 1)
 
 static const uint8_t nic_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 
@@ -83,10 +83,15 @@ static void test_flag_values(void **state)
 	struct ns_opts o;
 	char err[256], buf[64];
 
-	assert_int_equal(parse_args(NS_CMD_RUN, NARGS(((char *[]){ "run", "--binding", "masquerade",
-		"--guest-cidr=192.168.100.0/22", "--guest-cidr6", "fd00:1::/64", "--ports",
-		"tcp:80,udp:53-60,sctp:9", "--guest-mac", "02:42:0A:00:02:02", "--", "--kernel", "k",
-		NULL })), a, &o, err), 0);
+	assert_int_equal(
+		parse_args(NS_CMD_RUN,
+			   NARGS(((char *[]){ "run", "--binding", "masquerade",
+					      "--guest-cidr=192.168.100.0/22", "--guest-cidr6",
+					      "fd00:1::/64", "--ports", "tcp:80,udp:53-60,sctp:9",
+					      "--guest-mac", "02:42:0A:00:02:02", "--", "--kernel",
+					      "k", NULL })),
+			   a, &o, err),
+		0);
 	assert_int_equal(o.binding, NS_BINDING_MASQUERADE);
 	assert_string_equal(inet_ntop(AF_INET, &o.masq.net4, buf, sizeof(buf)), "192.168.100.0");
 	assert_int_equal(o.masq.prefix4, 22);
@@ -105,8 +110,9 @@ static void test_flag_values(void **state)
 	assert_int_equal(o.guest_mac[5], 0x02);
 	assert_int_equal(o.vmm_argc, 2);
 	/* --guest-mac alone works with the bridge binding too. */
-	assert_int_equal(parse_args(NS_CMD_SETUP, 3, ARGS("setup", "--guest-mac", "02:00:00:00:00:01"),
-				    &o, err), 0);
+	assert_int_equal(parse_args(NS_CMD_SETUP, 3,
+				    ARGS("setup", "--guest-mac", "02:00:00:00:00:01"), &o, err),
+			 0);
 	assert_int_equal(o.binding, NS_BINDING_BRIDGE);
 	assert_true(o.has_guest_mac);
 }
@@ -124,26 +130,45 @@ static void expect_bad(enum ns_cmd cmd, const char *flag, const char *val, const
 
 static void test_flag_errors(void **state)
 {
-	static const struct { const char *flag, *val; } bad[] = {
-		{ "--guest-cidr", "10.0.2.1/24" }, { "--guest-cidr", "10.0.2.0/31" },
-		{ "--guest-cidr", "10.0.2.0/0" }, { "--guest-cidr", "10.0.2.0" },
-		{ "--guest-cidr", "10.0.2.0/24x" }, { "--guest-cidr", "300.0.0.0/8" },
-		{ "--guest-cidr", "fd10::/120" }, { "--guest-cidr6", "fd10::1/120" },
-		{ "--guest-cidr6", "fd10::/127" }, { "--guest-cidr6", "10.0.2.0/24" },
-		{ "--ports", "" }, { "--ports", "tcp" }, { "--ports", "tcp:" }, { "--ports", "tcp:0" },
-		{ "--ports", "tcp:65536" }, { "--ports", "icmp:1" }, { "--ports", "TCP:80" },
-		{ "--ports", "tcp:90-80" }, { "--ports", "tcp:80," }, { "--ports", ",tcp:80" },
-		{ "--ports", "tcp:80,,udp:1" }, { "--ports", "tcp:80-" }, { "--ports", "tcp:-80" },
+	static const struct {
+		const char *flag, *val;
+	} bad[] = {
+		{ "--guest-cidr", "10.0.2.1/24" },
+		{ "--guest-cidr", "10.0.2.0/31" },
+		{ "--guest-cidr", "10.0.2.0/0" },
+		{ "--guest-cidr", "10.0.2.0" },
+		{ "--guest-cidr", "10.0.2.0/24x" },
+		{ "--guest-cidr", "300.0.0.0/8" },
+		{ "--guest-cidr", "fd10::/120" },
+		{ "--guest-cidr6", "fd10::1/120" },
+		{ "--guest-cidr6", "fd10::/127" },
+		{ "--guest-cidr6", "10.0.2.0/24" },
+		{ "--ports", "" },
+		{ "--ports", "tcp" },
+		{ "--ports", "tcp:" },
+		{ "--ports", "tcp:0" },
+		{ "--ports", "tcp:65536" },
+		{ "--ports", "icmp:1" },
+		{ "--ports", "TCP:80" },
+		{ "--ports", "tcp:90-80" },
+		{ "--ports", "tcp:80," },
+		{ "--ports", ",tcp:80" },
+		{ "--ports", "tcp:80,,udp:1" },
+		{ "--ports", "tcp:80-" },
+		{ "--ports", "tcp:-80" },
 		{ "--ports", "tcp:1,tcp:2,tcp:3,tcp:4,tcp:5,tcp:6,tcp:7,tcp:8,tcp:9,tcp:10,tcp:11,"
 			     "tcp:12,tcp:13,tcp:14,tcp:15,tcp:16,tcp:17" },
-		{ "--guest-mac", "01:00:5e:00:00:01" }, { "--guest-mac", "00:00:00:00:00:00" },
-		{ "--guest-mac", "02:00:00:00:00" }, { "--guest-mac", "zz:00:00:00:00:00" },
-		{ "--binding", "passt" }, { "--binding", "" },
+		{ "--guest-mac", "01:00:5e:00:00:01" },
+		{ "--guest-mac", "00:00:00:00:00:00" },
+		{ "--guest-mac", "02:00:00:00:00" },
+		{ "--guest-mac", "zz:00:00:00:00:00" },
+		{ "--binding", "passt" },
+		{ "--binding", "" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		expect_bad(NS_CMD_SETUP, bad[i].flag, bad[i].val, bad[i].flag);
-	expect_bad(NS_CMD_SETUP, "--ports", NULL, "--ports");	/* needs a value */
+	expect_bad(NS_CMD_SETUP, "--ports", NULL, "--ports"); /* needs a value */
 }
 
 static void test_flag_needs_masquerade(void **state)
@@ -154,18 +179,26 @@ static void test_flag_needs_masquerade(void **state)
 	assert_int_equal(parse_args(NS_CMD_SETUP, 3, ARGS("setup", "--ports", "tcp:80"), &o, err),
 			 -EINVAL);
 	assert_non_null(strstr(err, "--binding"));
-	assert_int_equal(parse_args(NS_CMD_RUN, 5, ARGS("run", "--binding", "bridge", "--guest-cidr",
-							"10.9.0.0/24"), &o, err), -EINVAL);
+	assert_int_equal(
+		parse_args(NS_CMD_RUN, 5,
+			   ARGS("run", "--binding", "bridge", "--guest-cidr", "10.9.0.0/24"), &o,
+			   err),
+		-EINVAL);
 	assert_non_null(strstr(err, "--binding"));
 	/* Even when VMM arguments follow. */
-	assert_int_equal(parse_args(NS_CMD_RUN, 5, ARGS("run", "--guest-cidr6", "fd10::/64", "--",
-							"x"), &o, err), -EINVAL);
-	assert_int_equal(parse_args(NS_CMD_SETUP, 5, ARGS("setup", "--bridge-addr", "169.254.1.1",
-							  "--binding", "masquerade"), &o, err), -EINVAL);
+	assert_int_equal(parse_args(NS_CMD_RUN, 5,
+				    ARGS("run", "--guest-cidr6", "fd10::/64", "--", "x"), &o, err),
+			 -EINVAL);
+	assert_int_equal(
+		parse_args(NS_CMD_SETUP, 5,
+			   ARGS("setup", "--bridge-addr", "169.254.1.1", "--binding", "masquerade"),
+			   &o, err),
+		-EINVAL);
 	assert_non_null(strstr(err, "--bridge-addr"));
 	/* teardown needs no flag: the cache says which binding it undoes. */
 	assert_int_equal(parse_args(NS_CMD_TEARDOWN, 3, ARGS("teardown", "--binding", "masquerade"),
-				    &o, err), -EINVAL);
+				    &o, err),
+			 -EINVAL);
 	assert_non_null(strstr(err, "--binding"));
 	assert_non_null(strstr(err, "unknown flag"));
 }
@@ -202,7 +235,7 @@ static void test_plan_default(void **state)
 	assert_memory_equal(st.binding.guest_mac, st.pod.mac, 6);
 	assert_int_equal(st.binding.mtu, 1450);
 	assert_false(st.binding.l2_only);
-	assert_false(st.binding.masq.ipv6);	/* until the gate */
+	assert_false(st.binding.masq.ipv6); /* until the gate */
 	assert_string_equal(st.binding.masq.v6.pod, "fd00::2");
 	ns_masq_plan_ipv6(&st, true);
 	assert_true(st.binding.masq.ipv6);
@@ -222,8 +255,9 @@ static void test_plan_options(void **state)
 	const uint8_t mac[6] = { 0x02, 0x42, 0x0a, 0, 2, 2 };
 
 	fixture_pod(&st.pod, true);
-	masq_opts(&o, 11, ARGS("setup", "--binding", "masquerade", "--guest-cidr", "172.16.0.0/30",
-			       "--guest-mac", "02:42:0a:00:02:02", "--ports", "tcp:22", "--mtu", "1400"));
+	masq_opts(&o, 11,
+		  ARGS("setup", "--binding", "masquerade", "--guest-cidr", "172.16.0.0/30",
+		       "--guest-mac", "02:42:0a:00:02:02", "--ports", "tcp:22", "--mtu", "1400"));
 	assert_int_equal(plan_build(&st, &o, err), 0);
 	assert_string_equal(st.binding.masq.v4.guest, "172.16.0.2");
 	assert_string_equal(st.binding.masq.v4.gateway, "172.16.0.1");
@@ -252,7 +286,7 @@ static void test_plan_refusals(void **state)
 	masq_opts(&o, 5, ARGS("setup", "--binding", "masquerade", "--guest-cidr6", "fd00::/48"));
 	assert_int_equal(plan_build(&st, &o, err), -EINVAL);
 	assert_non_null(strstr(err, "--guest-cidr6"));
-	fixture_pod(&st.pod, false);	/* IPv6 only */
+	fixture_pod(&st.pod, false); /* IPv6 only */
 	masq_opts(&o, 3, ARGS("setup", "--binding", "masquerade"));
 	assert_int_equal(plan_build(&st, &o, err), -EINVAL);
 	assert_non_null(strstr(err, "IPv4"));
@@ -276,8 +310,9 @@ static void test_state_roundtrip(void **state)
 	assert_int_equal(plan_build(&st, &o, err), 0);
 	ns_masq_plan_ipv6(&st, true);
 	j = ns_state_to_json(&st);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "binding"), "kind")),
-			    "masquerade");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(j, "binding"), "kind")),
+		"masquerade");
 	assert_int_equal(state_from_json(j, &back, msg, sizeof(msg)), 0);
 	assert_int_equal(back.binding.kind, NS_BINDING_MASQUERADE);
 	assert_memory_equal(&back.binding.masq, &st.binding.masq, sizeof(st.binding.masq));
@@ -285,8 +320,8 @@ static void test_state_roundtrip(void **state)
 	ns_masq_plan_ipv6(&st, false);
 	json_decref(j);
 	j = ns_state_to_json(&st);
-	assert_true(json_is_null(json_object_get(json_object_get(json_object_get(j, "binding"),
-								 "masq"), "ipv6")));
+	assert_true(json_is_null(
+		json_object_get(json_object_get(json_object_get(j, "binding"), "masq"), "ipv6")));
 	assert_int_equal(state_from_json(j, &back, msg, sizeof(msg)), 0);
 	assert_false(back.binding.masq.ipv6);
 	/* A bad masq object names itself. */
@@ -310,7 +345,7 @@ struct dump {
 	int types[64];
 	uint16_t flags[64];
 	int n;
-	char rules[64][2048];	/* nftnl's text of each rule, chain first */
+	char rules[64][2048]; /* nftnl's text of each rule, chain first */
 	int n_rules;
 	int chains;
 	char table[64];
@@ -328,8 +363,11 @@ static void dump_batch(const struct ns_nft_batch *b, struct dump *d)
 		assert_true(d->n < 64);
 		d->flags[d->n] = nlh->nlmsg_flags;
 		d->types[d->n++] = nlh->nlmsg_type == NFNL_MSG_BATCH_BEGIN ||
-				   nlh->nlmsg_type == NFNL_MSG_BATCH_END ? -(int)nlh->nlmsg_type : t;
-		if (nlh->nlmsg_type == NFNL_MSG_BATCH_BEGIN || nlh->nlmsg_type == NFNL_MSG_BATCH_END)
+						   nlh->nlmsg_type == NFNL_MSG_BATCH_END ?
+					   -(int)nlh->nlmsg_type :
+					   t;
+		if (nlh->nlmsg_type == NFNL_MSG_BATCH_BEGIN ||
+		    nlh->nlmsg_type == NFNL_MSG_BATCH_END)
 			continue;
 		if (t == NFT_MSG_NEWRULE) {
 			struct nftnl_rule *r = nftnl_rule_alloc();
@@ -392,41 +430,38 @@ static void batch_for(struct ns_state *st, int argc, char **argv, bool v6, struc
 }
 
 /* The prerouting TCP rule, exactly as nft --debug=netlink would show it. */
-static const char default_tcp_dnat[] =
-	"inet podlaunch-eth0 prerouting\n"
-	"  [ meta load iifname => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x30687465 0x00000000 ]\n"
-	"  [ meta load nfproto => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x00000002 ]\n"
-	"  [ payload load 4b @ network header + 16 => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x0201f40a ]\n"
-	"  [ meta load l4proto => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x00000006 ]\n"
-	"  [ immediate reg 1 0x0202000a ]\n"
-	"  [ nat dnat ip addr_min reg 1 ]\n";
+static const char default_tcp_dnat[] = "inet podlaunch-eth0 prerouting\n"
+				       "  [ meta load iifname => reg 1 ]\n"
+				       "  [ cmp eq reg 1 0x30687465 0x00000000 ]\n"
+				       "  [ meta load nfproto => reg 1 ]\n"
+				       "  [ cmp eq reg 1 0x00000002 ]\n"
+				       "  [ payload load 4b @ network header + 16 => reg 1 ]\n"
+				       "  [ cmp eq reg 1 0x0201f40a ]\n"
+				       "  [ meta load l4proto => reg 1 ]\n"
+				       "  [ cmp eq reg 1 0x00000006 ]\n"
+				       "  [ immediate reg 1 0x0202000a ]\n"
+				       "  [ nat dnat ip addr_min reg 1 ]\n";
 
-static const char default_masq[] =
-	"inet podlaunch-eth0 postrouting\n"
-	"  [ meta load oifname => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x30687465 0x00000000 ]\n"
-	"  [ meta load nfproto => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x00000002 ]\n"
-	"  [ payload load 4b @ network header + 12 => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x0202000a ]\n"
-	"  [ masq ]\n";
+static const char default_masq[] = "inet podlaunch-eth0 postrouting\n"
+				   "  [ meta load oifname => reg 1 ]\n"
+				   "  [ cmp eq reg 1 0x30687465 0x00000000 ]\n"
+				   "  [ meta load nfproto => reg 1 ]\n"
+				   "  [ cmp eq reg 1 0x00000002 ]\n"
+				   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
+				   "  [ cmp eq reg 1 0x0202000a ]\n"
+				   "  [ masq ]\n";
 
-static const char localhost_snat[] =
-	"inet podlaunch-eth0 postrouting\n"
-	"  [ meta load oifname => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x2d74366b 0x30687465 0x00000000 ]\n"
-	"  [ meta load nfproto => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x00000002 ]\n"
-	"  [ payload load 4b @ network header + 12 => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x0100007f ]\n"
-	"  [ payload load 4b @ network header + 16 => reg 1 ]\n"
-	"  [ cmp eq reg 1 0x0202000a ]\n"
-	"  [ immediate reg 1 0x0102000a ]\n"
-	"  [ nat snat ip addr_min reg 1 ]\n";
+static const char localhost_snat[] = "inet podlaunch-eth0 postrouting\n"
+				     "  [ meta load oifname => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x2d74366b 0x30687465 0x00000000 ]\n"
+				     "  [ meta load nfproto => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x00000002 ]\n"
+				     "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x0100007f ]\n"
+				     "  [ payload load 4b @ network header + 16 => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x0202000a ]\n"
+				     "  [ immediate reg 1 0x0102000a ]\n"
+				     "  [ nat snat ip addr_min reg 1 ]\n";
 
 static void test_batch_default(void **state)
 {
@@ -450,10 +485,11 @@ static void test_batch_default(void **state)
 	assert_string_equal(d.rules[0], default_tcp_dnat);
 	assert_string_equal(d.rules[9], default_masq);
 	assert_string_equal(d.rules[10], localhost_snat);
-	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x00000011 ]"), 3);	/* udp */
-	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x00000084 ]"), 3);	/* sctp */
-	assert_int_equal(count_with(&d, "transport header"), 0);		/* every port */
-	assert_int_equal(count_with(&d, "network header + 16 => reg 1 ]\n  [ cmp eq reg 1 0x0100007f"), 3);
+	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x00000011 ]"), 3); /* udp */
+	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x00000084 ]"), 3); /* sctp */
+	assert_int_equal(count_with(&d, "transport header"), 0);	    /* every port */
+	assert_int_equal(
+		count_with(&d, "network header + 16 => reg 1 ]\n  [ cmp eq reg 1 0x0100007f"), 3);
 	assert_int_equal(count_with(&d, "ip6"), 0);
 }
 
@@ -468,12 +504,16 @@ static void test_batch_ports(void **state)
 	assert_int_equal(count_chain(&d, "prerouting"), 2);
 	assert_int_equal(count_chain(&d, "output"), 4);
 	/* 80-90: >= 0x0050 and <= 0x005a in network order; 53 exactly. */
-	assert_int_equal(count_with(&d, "[ cmp gte reg 1 0x00005000 ]\n  [ payload load 2b @ "
-				    "transport header + 2 => reg 1 ]\n  [ cmp lte reg 1 0x00005a00 ]"), 3);
-	assert_int_equal(count_with(&d, "[ meta load l4proto => reg 1 ]\n  [ cmp eq reg 1 0x00000011 ]\n"
-				    "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
-				    "  [ cmp eq reg 1 0x00003500 ]"), 3);
-	assert_int_equal(count_with(&d, "0x00000084"), 0);	/* no sctp */
+	assert_int_equal(
+		count_with(&d, "[ cmp gte reg 1 0x00005000 ]\n  [ payload load 2b @ "
+			       "transport header + 2 => reg 1 ]\n  [ cmp lte reg 1 0x00005a00 ]"),
+		3);
+	assert_int_equal(
+		count_with(&d, "[ meta load l4proto => reg 1 ]\n  [ cmp eq reg 1 0x00000011 ]\n"
+			       "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
+			       "  [ cmp eq reg 1 0x00003500 ]"),
+		3);
+	assert_int_equal(count_with(&d, "0x00000084"), 0); /* no sctp */
 	assert_int_equal(count_with(&d, "[ masq ]"), 1);
 }
 
@@ -482,18 +522,24 @@ static void test_batch_cidr_ipv6(void **state)
 	static struct dump d;
 	struct ns_state st;
 
-	batch_for(&st, 7, ARGS("setup", "--binding", "masquerade", "--guest-cidr", "192.168.50.0/24",
-			       "--guest-cidr6", "fd99::/64"), true, &d);
+	batch_for(&st, 7,
+		  ARGS("setup", "--binding", "masquerade", "--guest-cidr", "192.168.50.0/24",
+		       "--guest-cidr6", "fd99::/64"),
+		  true, &d);
 	/* IPv4 as before plus ip6: 3 prerouting, 3 output (no ::1), 1 masquerade. */
 	assert_int_equal(d.n_rules, 11 + 7);
-	assert_int_equal(count_with(&d, "[ immediate reg 1 0x0232a8c0 ]\n  [ nat dnat ip addr_min"), 9);
+	assert_int_equal(count_with(&d, "[ immediate reg 1 0x0232a8c0 ]\n  [ nat dnat ip addr_min"),
+			 9);
 	assert_int_equal(count_with(&d, "nat dnat ip6 addr_min reg 1"), 6);
 	/* fd99::2 */
-	assert_int_equal(count_with(&d, "[ immediate reg 1 0x000099fd 0x00000000 0x00000000 0x02000000 ]"), 6);
-	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x0000000a ]"), 7);	/* nfproto ipv6 */
+	assert_int_equal(
+		count_with(&d, "[ immediate reg 1 0x000099fd 0x00000000 0x00000000 0x02000000 ]"),
+		6);
+	assert_int_equal(count_with(&d, "[ cmp eq reg 1 0x0000000a ]"), 7); /* nfproto ipv6 */
 	assert_int_equal(count_with(&d, "[ masq ]"), 2);
 	/* localhost snat to the gateway 192.168.50.1 */
-	assert_int_equal(count_with(&d, "[ immediate reg 1 0x0132a8c0 ]\n  [ nat snat ip addr_min"), 1);
+	assert_int_equal(count_with(&d, "[ immediate reg 1 0x0132a8c0 ]\n  [ nat snat ip addr_min"),
+			 1);
 }
 
 static void test_batch_delete(void **state)

@@ -42,8 +42,8 @@ static void test_defaults(void **state)
 static void test_setup_flags(void **state)
 {
 	char **a = ARGS("setup", "--iface", "net1", "--state-dir=/run/x", "--tap-name", "t1",
-			"--queues", "4", "--tap-owner", "107:108", "--mtu", "9000",
-			"--resolv-conf", "/r", "--bridge-addr", "169.254.1.1");
+			"--queues", "4", "--tap-owner", "107:108", "--mtu", "9000", "--resolv-conf",
+			"/r", "--bridge-addr", "169.254.1.1");
 	struct ns_opts o;
 	char err[sizeof(((struct err *)0)->msg)];
 
@@ -74,18 +74,18 @@ static void test_bad_flags_named(void **state)
 		{ NS_CMD_SETUP, "--tap-owner", "bob", "--tap-owner" },
 		{ NS_CMD_SETUP, "--tap-owner", "1:", "--tap-owner" },
 		{ NS_CMD_SETUP, "--tap-owner", "4294967295", "--tap-owner" },
-		{ NS_CMD_SETUP, "--vmm-user", "100", "--vmm-user" },	/* run only */
+		{ NS_CMD_SETUP, "--vmm-user", "100", "--vmm-user" }, /* run only */
 		{ NS_CMD_RUN, "--vmm-user", "0", "--vmm-user" },
 		{ NS_CMD_RUN, "--vmm-user", "100:0", "--vmm-user" },
 		{ NS_CMD_RUN, "--vmm-user", "qemu", "--vmm-user" },
 		{ NS_CMD_RUN, "--vhost", "yes", "--vhost" },
-		{ NS_CMD_SETUP, "--vhost", "on", "--vhost" },	/* run only */
+		{ NS_CMD_SETUP, "--vhost", "on", "--vhost" }, /* run only */
 		{ NS_CMD_RUN, "--vmm-user", ":100", "--vmm-user" },
 		{ NS_CMD_SETUP, "--iface", "0123456789abcdef", "--iface" },
 		{ NS_CMD_SETUP, "--iface", "a/b", "--iface" },
 		{ NS_CMD_SETUP, "--bridge-addr", "fe80::1", "--bridge-addr" },
 		{ NS_CMD_SETUP, "--bogus", "1", "--bogus" },
-		{ NS_CMD_DISCOVER, "--queues", "2", "--queues" },	/* not a discover flag */
+		{ NS_CMD_DISCOVER, "--queues", "2", "--queues" }, /* not a discover flag */
 		{ NS_CMD_TEARDOWN, "--vmm", "/x", "--vmm" },
 		{ NS_CMD_RUN, "--dhcp-option", "0:00", "--dhcp-option" },
 		{ NS_CMD_RUN, "--dhcp-option", "255:00", "--dhcp-option" },
@@ -114,15 +114,17 @@ static void test_bad_flags_named(void **state)
 		assert_non_null(strstr(err, bad[i].named));
 	}
 	/* and as a set: a code twice, 51 with --lease-time, T1 past T2 */
-	char *twice[] = { "cmd", "--dhcp-option", "42:0a000005", "--dhcp-option", "42:0a000006", NULL };
+	char *twice[] = { "cmd",	   "--dhcp-option", "42:0a000005",
+			  "--dhcp-option", "42:0a000006",   NULL };
 	assert_int_equal(parse(NS_CMD_RUN, twice, 5, &o, err), -EINVAL);
 	assert_non_null(strstr(err, "--dhcp-option"));
 	char *lease[] = { "cmd", "--lease-time", "600", "--dhcp-option", "51:00000e10", NULL };
 	assert_int_equal(parse(NS_CMD_RUN, lease, 5, &o, err), -EINVAL);
-	char *order[] = { "cmd", "--dhcp-option", "58:00000210", "--lease-time", "600", "--", "x", NULL };
+	char *order[] = { "cmd", "--dhcp-option", "58:00000210", "--lease-time", "600", "--", "x",
+			  NULL };
 	assert_int_equal(parse(NS_CMD_RUN, order, 7, &o, err), -EINVAL);
-	char *fine[] = { "cmd", "--dhcp-option", "58:00000100", "--lease-time", "600",
-			 "--dhcp-option", "42:0a000005", NULL };
+	char *fine[] = { "cmd", "--dhcp-option", "58:00000100", "--lease-time",
+			 "600", "--dhcp-option", "42:0a000005", NULL };
 	assert_int_equal(parse(NS_CMD_RUN, fine, 7, &o, err), 0);
 	assert_int_equal(o.n_dhcp_args, 6);
 }

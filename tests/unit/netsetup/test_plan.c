@@ -27,7 +27,7 @@ static void test_default_plan(void **state)
 	assert_string_equal(st.binding.bridge_addr, "169.254.75.10");
 	assert_memory_equal(st.binding.guest_mac, st.pod.mac, 6);
 	assert_memory_equal(st.binding.nic_mac, nic_mac, 6);
-	assert_int_equal(st.binding.mtu, 1450);	/* the pod's */
+	assert_int_equal(st.binding.mtu, 1450); /* the pod's */
 	assert_int_equal(st.binding.queues, 1);
 	assert_false(st.binding.l2_only);
 	assert_false(st.binding.has_owner);
@@ -84,10 +84,10 @@ static void test_long_names_rejected(void **state)
 
 	fixture_pod(&st.pod, true);
 	fixture_opts(&o);
-	strcpy(st.pod.iface, "abcdefghijk");	/* 11: k6t-abcdefghijk fits */
+	strcpy(st.pod.iface, "abcdefghijk"); /* 11: k6t-abcdefghijk fits */
 	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), 0);
 	assert_string_equal(st.binding.bridge, "k6t-abcdefghijk");
-	strcpy(st.pod.iface, "abcdefghijkl");	/* 12: does not */
+	strcpy(st.pod.iface, "abcdefghijkl"); /* 12: does not */
 	assert_int_equal(ns_plan_build(&st, &o, nic_mac, &err), -ENAMETOOLONG);
 	assert_non_null(strstr(err.msg, "too long"));
 }

@@ -20,7 +20,8 @@ static void test_kubernetes_file(void **state)
 			"; another comment\n"
 			"search default.svc.cluster.local svc.cluster.local cluster.local\n"
 			"nameserver 10.96.0.10\n"
-			"options ndots:5 edns0\n", &d);
+			"options ndots:5 edns0\n",
+			&d);
 	assert_int_equal(d.n_nameservers, 1);
 	assert_string_equal(d.nameservers[0], "10.96.0.10");
 	assert_int_equal(d.n_search, 3);
@@ -37,7 +38,8 @@ static void test_ipv6_and_invalid_nameservers(void **state)
 
 	ns_resolv_parse("nameserver fd00::10\nnameserver fe80::1%eth0\n"
 			"nameserver not-an-ip\nnameserver 300.1.1.1\nnameserver\n"
-			"nameserver\t 192.0.2.1 \r\n", &d);
+			"nameserver\t 192.0.2.1 \r\n",
+			&d);
 	assert_int_equal(d.n_nameservers, 3);
 	assert_string_equal(d.nameservers[0], "fd00::10");
 	assert_string_equal(d.nameservers[1], "fe80::1%eth0");
@@ -49,9 +51,11 @@ static void test_search_normalised(void **state)
 	struct ns_dns d;
 
 	/* KubeVirt #3187/#4541/#12615: uppercase and invalid names. */
-	ns_resolv_parse("search Default.SVC.Cluster.Local. bad_name.example -lead.example "
-			"trail-.example a..b 1numeric.example ok-dash.example "
-			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example\n", &d);
+	ns_resolv_parse(
+		"search Default.SVC.Cluster.Local. bad_name.example -lead.example "
+		"trail-.example a..b 1numeric.example ok-dash.example "
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example\n",
+		&d);
 	assert_int_equal(d.n_search, 3);
 	assert_string_equal(d.search[0], "default.svc.cluster.local");
 	assert_string_equal(d.search[1], "1numeric.example");
@@ -74,7 +78,8 @@ static void test_comments_only_in_first_column(void **state)
 	struct ns_dns d;
 
 	ns_resolv_parse("#nameserver 10.0.0.1\n;nameserver 10.0.0.2\n  \n\nnameserver 10.0.0.3\n"
-			"bogus line here\n", &d);
+			"bogus line here\n",
+			&d);
 	assert_int_equal(d.n_nameservers, 1);
 	assert_string_equal(d.nameservers[0], "10.0.0.3");
 	assert_int_equal(d.n_search, 0);
@@ -97,9 +102,9 @@ static void test_domain_rules(void **state)
 	a[254] = '\0';
 	for (int i = 63; i < 254; i += 64)
 		a[i] = '.';
-	assert_false(ns_domain_normalize(a));	/* 254 characters */
+	assert_false(ns_domain_normalize(a)); /* 254 characters */
 	a[253] = '\0';
-	assert_true(ns_domain_normalize(a));	/* 253 */
+	assert_true(ns_domain_normalize(a)); /* 253 */
 }
 
 static void test_missing_file(void **state)
@@ -118,13 +123,17 @@ static void test_long_search_line(void **state)
 	size_t n = (size_t)snprintf(text, sizeof(text), "search");
 
 	for (int i = 0; i < 32; i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      " ns%02d.a-long-namespace-label-for-long-search-testing.svc.cluster-%02d.example", i, i);
+		n += (size_t)snprintf(
+			text + n, sizeof(text) - n,
+			" ns%02d.a-long-namespace-label-for-long-search-testing.svc.cluster-%02d.example",
+			i, i);
 	snprintf(text + n, sizeof(text) - n, "\nnameserver 10.96.0.10\n");
 	assert_true(n > 2048);
 	ns_resolv_parse(text, &d);
 	assert_int_equal(d.n_search, 32);
-	assert_string_equal(d.search[31], "ns31.a-long-namespace-label-for-long-search-testing.svc.cluster-31.example");
+	assert_string_equal(
+		d.search[31],
+		"ns31.a-long-namespace-label-for-long-search-testing.svc.cluster-31.example");
 	assert_int_equal(d.n_nameservers, 1);
 }
 
@@ -144,7 +153,8 @@ static void test_file_over_cap(void **state)
 		text[n++] = 'x';
 	text[n++] = '\n';
 	/* this line straddles the cap, which falls after "abcd" */
-	n += (size_t)snprintf(text + n, sizeof(text) - n, "search first.example abcdefghij.example\n");
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "search first.example abcdefghij.example\n");
 	assert_int_equal(write(fd, text, n), (ssize_t)n);
 	close(fd);
 	assert_int_equal(ns_resolv_read(path, &d), 0);

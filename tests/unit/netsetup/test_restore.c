@@ -21,8 +21,10 @@
 
 static void test_lifetimes(void **state)
 {
-	struct ns_addr a = { .family = AF_INET6, .valid_lft = NS_LFT_FOREVER,
-			     .preferred_lft = NS_LFT_FOREVER, .lft_at = 1000 };
+	struct ns_addr a = { .family = AF_INET6,
+			     .valid_lft = NS_LFT_FOREVER,
+			     .preferred_lft = NS_LFT_FOREVER,
+			     .lft_at = 1000 };
 	uint32_t v, p;
 
 	assert_int_equal(ns_addr_lifetimes(&a, 5000, &v, &p), 0);
@@ -64,14 +66,17 @@ static void test_addr_kernels_and_order(void **state)
 		{ .family = AF_INET6, .addr = "fd00::100", .prefix = 64 },
 		{ .family = AF_INET6, .addr = "fd00::2", .prefix = 64 },
 		{ .family = AF_INET, .addr = "10.250.0.7", .prefix = 32, .flags = IFA_F_SECONDARY },
-		{ .family = AF_INET6, .addr = "fe80::1", .prefix = 64, .scope = RT_SCOPE_LINK,
+		{ .family = AF_INET6,
+		  .addr = "fe80::1",
+		  .prefix = 64,
+		  .scope = RT_SCOPE_LINK,
 		  .proto = IFAPROT_KERNEL_LL },
 	};
 	struct ns_addr tmp = { .family = AF_INET6, .flags = IFA_F_TEMPORARY };
 	int order[5];
 
 	assert_false(ns_addr_kernels(&a[0]));
-	assert_false(ns_addr_kernels(&a[3]));	/* IPv4 secondary: same bit, not temporary */
+	assert_false(ns_addr_kernels(&a[3])); /* IPv4 secondary: same bit, not temporary */
 	assert_false(ns_addr_kernels(&a[1]));
 	assert_true(ns_addr_kernels(&a[4]));
 	assert_true(ns_addr_kernels(&tmp));
@@ -88,8 +93,8 @@ static void test_addr_kernels_and_order(void **state)
 	assert_false(ns_addr_same(&a[1], &tmp));
 }
 
-static struct ns_route *rt(struct ns_route *r, int fam, const char *dst, int prefix,
-			   const char *gw, const char *src, int proto, uint32_t metric)
+static struct ns_route *rt(struct ns_route *r, int fam, const char *dst, int prefix, const char *gw,
+			   const char *src, int proto, uint32_t metric)
 {
 	memset(r, 0, sizeof(*r));
 	r->family = fam;
@@ -118,7 +123,8 @@ static void test_plan_ptp_dual(void **state)
 	/* Cached in the kernel's dump order: gateway routes before the host route. */
 	rt(&cached[0], AF_INET6, "fd00:10:244:2::", 64, "fd00:10:244:2::1", "fd00:10:244:2::2",
 	   RTPROT_BOOT, 1024);
-	rt(&cached[1], AF_INET6, "fd00:10:244:2::1", 128, "", "fd00:10:244:2::2", RTPROT_BOOT, 1024);
+	rt(&cached[1], AF_INET6, "fd00:10:244:2::1", 128, "", "fd00:10:244:2::2", RTPROT_BOOT,
+	   1024);
 	rt(&cached[2], AF_INET6, "fe80::", 64, "", "", RTPROT_KERNEL, 256);
 	rt(&cached[3], AF_INET6, "::", 0, "fd00:10:244:2::1", "", RTPROT_BOOT, 1024);
 	rt(&cached[4], AF_INET, "0.0.0.0", 0, "10.244.2.1", "", RTPROT_BOOT, 0);
@@ -128,11 +134,11 @@ static void test_plan_ptp_dual(void **state)
 	cached[5].scope = RT_SCOPE_LINK;
 
 	rt(&live[0], AF_INET6, "fd00:10:244:2::", 64, "", "", RTPROT_KERNEL, 256);
-	live[1] = cached[3];				/* survived: kept */
+	live[1] = cached[3]; /* survived: kept */
 	live[2] = cached[4];
-	live[2].metrics_mask = 0;			/* the mtu lost: replaced */
+	live[2].metrics_mask = 0; /* the mtu lost: replaced */
 	rt(&live[3], AF_INET6, "ff00::", 8, "", "", RTPROT_KERNEL, 256);
-	live[3].table = RT_TABLE_LOCAL;			/* the kernel's: left alone */
+	live[3].table = RT_TABLE_LOCAL; /* the kernel's: left alone */
 	live[3].type = RTN_MULTICAST;
 
 	ns_route_plan(cached, 6, live, 4, true, &plan);
@@ -192,18 +198,27 @@ static void test_plan_tables_and_onlink(void **state)
 static void test_addr_msg_round_trip(void **state)
 {
 	static char buf[16384];
-	struct ns_addr a = { .family = AF_INET6, .addr = "fd00:10:244:2::100", .prefix = 64,
+	struct ns_addr a = { .family = AF_INET6,
+			     .addr = "fd00:10:244:2::100",
+			     .prefix = 64,
 			     .flags = IFA_F_NODAD | IFA_F_NOPREFIXROUTE | IFA_F_TENTATIVE,
-			     .valid_lft = 86400, .preferred_lft = 43200, .lft_at = 100,
-			     .metric = 300, .proto = 0 }, b;
-	struct ns_addr v4 = { .family = AF_INET, .addr = "10.250.2.7", .prefix = 32,
-			      .label = "eth0:svc", .peer = "10.250.2.8",
+			     .valid_lft = 86400,
+			     .preferred_lft = 43200,
+			     .lft_at = 100,
+			     .metric = 300,
+			     .proto = 0 },
+		       b;
+	struct ns_addr v4 = { .family = AF_INET,
+			      .addr = "10.250.2.7",
+			      .prefix = 32,
+			      .label = "eth0:svc",
+			      .peer = "10.250.2.8",
 			      .broadcast = "10.250.2.255" };
 	struct nlmsghdr *nlh;
 
 	assert_int_equal(nsnl_addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE, 7, &a, 160, &nlh), 0);
 	/* A request parses as a report would (the type is RTM_NEWADDR). */
-	assert_int_equal(nsnl_addr_parse(nlh, 8, 160, &b), 0);	/* another interface */
+	assert_int_equal(nsnl_addr_parse(nlh, 8, 160, &b), 0); /* another interface */
 	assert_int_equal(nsnl_addr_parse(nlh, 7, 160, &b), 1);
 	assert_string_equal(b.addr, a.addr);
 	assert_int_equal(b.prefix, 64);
@@ -232,9 +247,8 @@ static bool has_attr(const struct nlmsghdr *nlh, uint16_t type)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
-		if (mnl_attr_get_type(a) == type)
-			return true;
+	mnl_attr_for_each(a, nlh,
+			  sizeof(struct rtmsg)) if (mnl_attr_get_type(a) == type) return true;
 	return false;
 }
 
@@ -244,9 +258,10 @@ static void test_route_msg_round_trip(void **state)
 	struct ns_route r, b;
 	struct nlmsghdr *nlh;
 
-	rt(&r, AF_INET6, "fd00:96::", 108, "fd00:10:244:2::1", "fd00:10:244:2::2", RTPROT_STATIC, 50);
+	rt(&r, AF_INET6, "fd00:96::", 108, "fd00:10:244:2::1", "fd00:10:244:2::2", RTPROT_STATIC,
+	   50);
 	r.pref = 1;
-	r.table = 1000;		/* > 255: RTA_TABLE only */
+	r.table = 1000; /* > 255: RTA_TABLE only */
 	r.metrics_mask = BIT(RTAX_ADVMSS) | BIT(RTAX_HOPLIMIT);
 	r.metrics[RTAX_ADVMSS] = 1300;
 	r.metrics[RTAX_HOPLIMIT] = 63;
@@ -261,8 +276,9 @@ static void test_route_msg_round_trip(void **state)
 	rt(&r, AF_INET, "0.0.0.0", 0, "", "", RTPROT_BOOT, 0);
 	r.n_nexthops = 2;
 	r.nexthops[0] = (struct ns_nexthop){ .gateway = "10.0.0.1", .ifindex = 5, .weight = 1 };
-	r.nexthops[1] = (struct ns_nexthop){ .gateway = "10.0.0.2", .ifindex = 2, .weight = 4,
-					     .flags = RTNH_F_ONLINK };
+	r.nexthops[1] = (struct ns_nexthop){
+		.gateway = "10.0.0.2", .ifindex = 2, .weight = 4, .flags = RTNH_F_ONLINK
+	};
 	r.realms = 0x20001;
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
 	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
@@ -286,8 +302,9 @@ static void test_route_msg_round_trip(void **state)
 	assert_false(ns_route_eq(&r, &b));
 	rt(&r, AF_INET, "0.0.0.0", 0, "", "", RTPROT_BOOT, 0);
 	r.n_nexthops = 2;
-	r.nexthops[0] = (struct ns_nexthop){ .gateway = "fe80::1", .gw_family = AF_INET6,
-					     .ifindex = 2, .weight = 1 };
+	r.nexthops[0] = (struct ns_nexthop){
+		.gateway = "fe80::1", .gw_family = AF_INET6, .ifindex = 2, .weight = 1
+	};
 	r.nexthops[1] = (struct ns_nexthop){ .gateway = "10.0.0.2", .ifindex = 2, .weight = 2 };
 	assert_int_equal(nsnl_route_msg(buf, RTM_NEWROUTE, 0, 2, &r, &nlh), 0);
 	assert_int_equal(nsnl_route_parse(nlh, 2, &b, NULL), 1);
@@ -351,7 +368,7 @@ static void test_route_parse_refuses(void **state)
 			       MNL_ATTR_HDRLEN - 4 - MNL_ATTR_HDRLEN);
 	assert_int_equal(mnl_attr_get_type(mp), RTA_MULTIPATH);
 	rtnh = mnl_attr_get_payload(mp);
-	mnl_attr_put_u32(nlh, RTA_ENCAP, 5);	/* only its presence matters */
+	mnl_attr_put_u32(nlh, RTA_ENCAP, 5); /* only its presence matters */
 	rtnh->rtnh_len += MNL_ATTR_HDRLEN + 4;
 	mp->nla_len += MNL_ATTR_HDRLEN + 4;
 	memset(&e, 0, sizeof(e));

@@ -50,9 +50,11 @@ static void make_state(struct ns_state *st)
 	strcpy(st->pod.routes[2].from, "fd00:1::");
 	st->pod.routes[2].from_prefix = 48;
 	st->pod.routes[1].n_nexthops = 2;
-	st->pod.routes[1].nexthops[0] = (struct ns_nexthop){ .gateway = "10.244.1.1", .ifindex = 2, .weight = 1 };
-	st->pod.routes[1].nexthops[1] = (struct ns_nexthop){ .gateway = "fe80::9", .gw_family = AF_INET6,
-							     .ifindex = 2, .flags = 4, .weight = 3 };
+	st->pod.routes[1].nexthops[0] =
+		(struct ns_nexthop){ .gateway = "10.244.1.1", .ifindex = 2, .weight = 1 };
+	st->pod.routes[1].nexthops[1] = (struct ns_nexthop){
+		.gateway = "fe80::9", .gw_family = AF_INET6, .ifindex = 2, .flags = 4, .weight = 3
+	};
 	strcpy(st->journal[0].step, "arp_ignore");
 	strcpy(st->journal[0].old, "0");
 	strcpy(st->journal[1].step, "pod_down");
@@ -97,13 +99,19 @@ static void test_contract_keys(void **state)
 	assert_string_equal(json_string_value(json_object_get(r0, "scope")), "universe");
 	assert_string_equal(json_string_value(json_object_get(r0, "protocol")), "boot");
 	assert_true(json_is_null(json_object_get(r0, "src")));
-	assert_string_equal(json_string_value(json_array_get(json_object_get(
-		json_object_get(json_object_get(j, "pod"), "dns"), "search"), 0)),
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(json_object_get(json_object_get(j, "pod"), "dns"), "search"),
+			0)),
 		"default.svc.cluster.local");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
-		json_object_get(j, "pod"), "ipv6"), 0), "scope")), "global");
-	assert_string_equal(json_string_value(json_object_get(
-		json_object_get(j, "binding"), "bridge")), "k6t-eth0");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(json_object_get(j, "pod"), "ipv6"), 0),
+			"scope")),
+		"global");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(j, "binding"), "bridge")),
+		"k6t-eth0");
 	assert_false(json_is_true(json_object_get(json_object_get(j, "binding"), "l2_only")));
 	json_decref(j);
 }
@@ -119,12 +127,19 @@ static void test_foreign_version_and_corruption(void **state)
 	json_object_set_new(j, "version", json_integer(3));
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EPROTO);
 	json_object_set_new(j, "version", json_integer(2));
-	json_object_set_new(json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"),
-		"routes"), 0), "metrics"), "warp", json_integer(9));
+	json_object_set_new(
+		json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"), "routes"),
+					       0),
+				"metrics"),
+		"warp", json_integer(9));
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
-	json_object_del(json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"),
-		"routes"), 0), "metrics"), "warp");
-	json_object_del(json_array_get(json_object_get(json_object_get(j, "pod"), "ipv4"), 0), "valid_lft");
+	json_object_del(
+		json_object_get(json_array_get(json_object_get(json_object_get(j, "pod"), "routes"),
+					       0),
+				"metrics"),
+		"warp");
+	json_object_del(json_array_get(json_object_get(json_object_get(j, "pod"), "ipv4"), 0),
+			"valid_lft");
 	assert_int_equal(ns_state_from_json(j, &b, &msg), -EINVAL);
 	assert_non_null(strstr(msg.msg, "valid_lft"));
 	json_object_set_new(json_array_get(json_object_get(json_object_get(j, "pod"), "ipv4"), 0),
@@ -155,22 +170,30 @@ static void test_v2_keys(void **state)
 	pod = json_object_get(j, "pod");
 	assert_string_equal(json_string_value(json_object_get(pod, "route_tables")), "all");
 	r0 = json_array_get(json_object_get(pod, "routes"), 0);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "metrics"), "mtu")), 1450);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "metrics"), "advmss")), 1410);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "metrics"), "cc_algo")), "bbr");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "metrics"), "mtu")),
+			 1450);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(r0, "metrics"), "advmss")),
+		1410);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(r0, "metrics"), "cc_algo")),
+		"bbr");
 	assert_true(json_is_null(json_object_get(r0, "pref")));
 	r2 = json_array_get(json_object_get(pod, "routes"), 2);
 	assert_string_equal(json_string_value(json_object_get(r2, "pref")), "high");
-	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(pod, "routes"), 1),
-							 "nexthops")), 2);
+	assert_int_equal(json_array_size(json_object_get(
+				 json_array_get(json_object_get(pod, "routes"), 1), "nexthops")),
+			 2);
 	/* RFC 5549: the IPv6 hop of an IPv4 route says so, the other does not. */
 	{
-		json_t *nhs = json_object_get(json_array_get(json_object_get(pod, "routes"), 1), "nexthops");
+		json_t *nhs = json_object_get(json_array_get(json_object_get(pod, "routes"), 1),
+					      "nexthops");
 		struct ns_state b;
 		struct err msg;
 
-		assert_int_equal(json_integer_value(json_object_get(json_array_get(nhs, 1),
-								    "gateway_family")), 6);
+		assert_int_equal(json_integer_value(
+					 json_object_get(json_array_get(nhs, 1), "gateway_family")),
+				 6);
 		assert_null(json_object_get(json_array_get(nhs, 0), "gateway_family"));
 		assert_null(json_object_get(r0, "gateway_family"));
 		/* only 6, only on an IPv4 route with a gateway */

@@ -40,11 +40,12 @@ static void t_check(void **s)
 	uint64_t f = vnet_features_offer(&o);
 
 	assert_int_equal(vnet_features_check(f, V1), 0);
-	assert_int_equal(vnet_features_check(f, 0), -EINVAL);	/* legacy */
+	assert_int_equal(vnet_features_check(f, 0), -EINVAL); /* legacy */
 	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_UFO)), -EINVAL);
 	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_TSO4)), -EINVAL);
 	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
-					       (1ULL << VIRTIO_NET_F_GUEST_CSUM)), 0);
+							(1ULL << VIRTIO_NET_F_GUEST_CSUM)),
+			 0);
 	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_MQ)), -EINVAL);
 	assert_int_equal(vnet_features_check(f, V1 | (1ULL << VIRTIO_NET_F_HOST_TSO6)), -EINVAL);
 }
@@ -89,8 +90,10 @@ static void t_rx_split(void **s)
 
 static void t_ctrl(void **s)
 {
-	struct vnet_ctrl c = { .max_pairs = 2, .cur_pairs = 1,
-			       .acked = (1ULL << VIRTIO_NET_F_MQ) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+	struct vnet_ctrl c = { .max_pairs = 2,
+			       .cur_pairs = 1,
+			       .acked = (1ULL << VIRTIO_NET_F_MQ) |
+					(1ULL << VIRTIO_NET_F_GUEST_CSUM) |
 					(1ULL << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) };
 	uint8_t mq[4] = { VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 2, 0 };
 	uint8_t off[10] = { VIRTIO_NET_CTRL_GUEST_OFFLOADS, 0, 1 << VIRTIO_NET_F_GUEST_CSUM };
@@ -105,7 +108,7 @@ static void t_ctrl(void **s)
 	assert_int_equal(c.cur_pairs, 2);
 	assert_int_equal(vnet_ctrl_handle(&c, off, 10), VIRTIO_NET_OK);
 	assert_true(c.offloads_changed);
-	off[2] = 1 << VIRTIO_NET_F_GUEST_TSO4;	/* not negotiated */
+	off[2] = 1 << VIRTIO_NET_F_GUEST_TSO4; /* not negotiated */
 	assert_int_equal(vnet_ctrl_handle(&c, off, 10), VIRTIO_NET_ERR);
 	uint8_t rx[3] = { VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, 1 };
 	assert_int_equal(vnet_ctrl_handle(&c, rx, 3), VIRTIO_NET_ERR);
@@ -115,9 +118,9 @@ static void t_ctrl(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_offer), cmocka_unit_test(t_check),
+		cmocka_unit_test(t_offer),	  cmocka_unit_test(t_check),
 		cmocka_unit_test(t_tun_offloads), cmocka_unit_test(t_num_buffers),
-		cmocka_unit_test(t_rx_split), cmocka_unit_test(t_ctrl),
+		cmocka_unit_test(t_rx_split),	  cmocka_unit_test(t_ctrl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

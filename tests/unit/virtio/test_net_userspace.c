@@ -35,10 +35,19 @@ struct fx {
 	int irqs, broken;
 };
 
-static uint8_t *H(struct fx *f, uint64_t gpa) { return f->ram + (gpa - GPA); }
+static uint8_t *H(struct fx *f, uint64_t gpa)
+{
+	return f->ram + (gpa - GPA);
+}
 
-static void on_irq(void *o, struct virtq *q) { ((struct fx *)o)->irqs++; }
-static void on_broken(void *o) { ((struct fx *)o)->broken++; }
+static void on_irq(void *o, struct virtq *q)
+{
+	((struct fx *)o)->irqs++;
+}
+static void on_broken(void *o)
+{
+	((struct fx *)o)->broken++;
+}
 
 static int setup(void **state)
 {
@@ -49,16 +58,28 @@ static int setup(void **state)
 	guest_mem_add(&f->mem, GPA, MEM, f->ram);
 	vdrv_init(&f->drx, 16, f->ram, GPA, true);
 	vdrv_init(&f->dtx, 16, f->ram + 0x8000, GPA + 0x8000, true);
-	f->rx = (struct virtq){ .num = 16, .event_idx = true, .desc_gpa = f->drx.desc_gpa,
-				.avail_gpa = f->drx.avail_gpa, .used_gpa = f->drx.used_gpa };
-	f->tx = (struct virtq){ .num = 16, .event_idx = true, .desc_gpa = f->dtx.desc_gpa,
-				.avail_gpa = f->dtx.avail_gpa, .used_gpa = f->dtx.used_gpa };
+	f->rx = (struct virtq){ .num = 16,
+				.event_idx = true,
+				.desc_gpa = f->drx.desc_gpa,
+				.avail_gpa = f->drx.avail_gpa,
+				.used_gpa = f->drx.used_gpa };
+	f->tx = (struct virtq){ .num = 16,
+				.event_idx = true,
+				.desc_gpa = f->dtx.desc_gpa,
+				.avail_gpa = f->dtx.avail_gpa,
+				.used_gpa = f->dtx.used_gpa };
 	assert_int_equal(virtq_start(&f->rx, &f->mem), 0);
 	assert_int_equal(virtq_start(&f->tx, &f->mem), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, f->sv), 0);
-	f->qp = (struct net_qp){ .rx = &f->rx, .tx = &f->tx, .tap_fd = f->sv[0],
-				 .rx_need = VNET_HDR_LEN + 1518, .interrupt = on_irq,
-				 .broken = on_broken, .opaque = f, .stop_fd = -1, .ep = -1 };
+	f->qp = (struct net_qp){ .rx = &f->rx,
+				 .tx = &f->tx,
+				 .tap_fd = f->sv[0],
+				 .rx_need = VNET_HDR_LEN + 1518,
+				 .interrupt = on_irq,
+				 .broken = on_broken,
+				 .opaque = f,
+				 .stop_fd = -1,
+				 .ep = -1 };
 	f->qp.rx_kick = eventfd(0, EFD_NONBLOCK);
 	f->qp.tx_kick = eventfd(0, EFD_NONBLOCK);
 	*state = f;
@@ -97,7 +118,7 @@ static void t_tx(void **state)
 	}
 	assert_int_equal(vdrv_get_used(&f->dtx, &len), 0);
 	assert_int_equal(len, 0);
-	assert_int_equal(f->irqs, 1);		/* one interrupt for the batch */
+	assert_int_equal(f->irqs, 1); /* one interrupt for the batch */
 	assert_int_equal(f->qp.tx_packets, 3);
 }
 
@@ -121,7 +142,7 @@ static void t_rx_single(void **state)
 	assert_int_equal(vdrv_get_used(&f->drx, &len), id);
 	assert_int_equal(len, sizeof(pkt));
 	assert_int_equal(H(f, BUF)[VNET_HDR_LEN], 0x42);
-	assert_int_equal(H(f, BUF)[10], 1);	/* num_buffers */
+	assert_int_equal(H(f, BUF)[10], 1); /* num_buffers */
 	assert_int_equal(f->qp.rx_packets, 1);
 }
 
@@ -187,7 +208,7 @@ static void t_broken_ring(void **state)
 {
 	struct fx *f = *state;
 
-	f->dtx.avail[2] = 99;	/* head out of range */
+	f->dtx.avail[2] = 99; /* head out of range */
 	f->dtx.avail_idx = 1;
 	vdrv_publish(&f->dtx);
 	assert_true(net_us_tx(&f->qp) < 0);

@@ -36,7 +36,7 @@ static void t_missing(void **s)
 	int fd;
 
 	assert_int_equal(tap_open("nosuchtap0", 1, &fd), -ENODEV);
-	assert_int_equal(if_nametoindex("nosuchtap0"), 0);	/* not created */
+	assert_int_equal(if_nametoindex("nosuchtap0"), 0); /* not created */
 }
 
 static void t_open_single(void **s)
@@ -49,7 +49,7 @@ static void t_open_single(void **s)
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(tap_check_fd(fd, false, name), 0);
 	assert_string_equal(name, "ptap0");
-	assert_int_equal(tap_check_fd(fd, true, NULL), -EINVAL);	/* not multi-queue */
+	assert_int_equal(tap_check_fd(fd, true, NULL), -EINVAL); /* not multi-queue */
 	assert_int_equal(tap_set_vnet_hdr_len(fd, 12), 0);
 	assert_int_equal(tap_set_offload(fd, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6), 0);
 	assert_int_equal(tap_set_offload(fd, 0), 0);
@@ -80,7 +80,7 @@ static void t_not_tap(void **s)
 	assert_int_equal(tap_check_fd(fd, false, NULL), -ENOTTY);
 	close(fd);
 	mk("ptun0", IFF_TUN | IFF_NO_PI);
-	assert_int_equal(tap_open("ptun0", 1, &fd), -EINVAL);	/* a tun, not a tap */
+	assert_int_equal(tap_open("ptun0", 1, &fd), -EINVAL); /* a tun, not a tap */
 }
 
 static void t_fd_without_vnet_hdr(void **s)
@@ -98,8 +98,10 @@ static void t_fd_without_vnet_hdr(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_missing), cmocka_unit_test(t_open_single),
-		cmocka_unit_test(t_open_multi), cmocka_unit_test(t_not_tap),
+		cmocka_unit_test(t_missing),
+		cmocka_unit_test(t_open_single),
+		cmocka_unit_test(t_open_multi),
+		cmocka_unit_test(t_not_tap),
 		cmocka_unit_test(t_fd_without_vnet_hdr),
 	};
 

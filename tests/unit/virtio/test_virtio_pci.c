@@ -14,7 +14,7 @@
 #include "vmm/virtio/virtio_pci.h"
 
 #define GPA 0x100000ull
-#define NQ 3
+#define NQ  3
 
 static struct virtio_pci vp;
 static struct virtq vqs[NQ];
@@ -34,9 +34,19 @@ static int features_ok(struct virtio_pci *p, uint64_t acked)
 {
 	return vnet_features_check(p->device_features, acked);
 }
-static int driver_ok(struct virtio_pci *p) { driver_ok_calls++; return 0; }
-static void reset(struct virtio_pci *p) { reset_calls++; }
-static void notify(struct virtio_pci *p, int q) { notified = q; }
+static int driver_ok(struct virtio_pci *p)
+{
+	driver_ok_calls++;
+	return 0;
+}
+static void reset(struct virtio_pci *p)
+{
+	reset_calls++;
+}
+static void notify(struct virtio_pci *p, int q)
+{
+	notified = q;
+}
 /* msix_changed: how often, and whether the device lock was held each time. */
 static int msix_changed_calls, msix_changed_unlocked;
 static void msix_changed(struct virtio_pci *p)
@@ -47,12 +57,26 @@ static void msix_changed(struct virtio_pci *p)
 		pthread_mutex_unlock(&p->lock);
 	}
 }
-static int msi(void *c, uint64_t a, uint32_t d) { msi_count++; msi_addr = a; msi_data = d; return 0; }
-static int line(void *c, uint32_t gsi, int level) { line_level = level; return 0; }
+static int msi(void *c, uint64_t a, uint32_t d)
+{
+	msi_count++;
+	msi_addr = a;
+	msi_data = d;
+	return 0;
+}
+static int line(void *c, uint32_t gsi, int level)
+{
+	line_level = level;
+	return 0;
+}
 
 static const struct virtio_dev_ops ops = {
-	.cfg_access = cfg_access, .features_ok = features_ok, .driver_ok = driver_ok,
-	.reset = reset, .notify = notify, .msix_changed = msix_changed,
+	.cfg_access = cfg_access,
+	.features_ok = features_ok,
+	.driver_ok = driver_ok,
+	.reset = reset,
+	.notify = notify,
+	.msix_changed = msix_changed,
 };
 
 static int setup(void **s)
@@ -99,7 +123,7 @@ static void wr(uint32_t off, uint32_t len, uint64_t v)
 
 static void cfg_wr(uint32_t off, uint32_t len, uint32_t v)
 {
-	for (uint32_t i = 0; i < len; i++)	/* what the generic PCI code does */
+	for (uint32_t i = 0; i < len; i++) /* what the generic PCI code does */
 		vp.pci.cfg[off + i] = (uint8_t)(v >> (8 * i));
 	virtio_pci_ops.cfg_write(&vp.pci, off, v, (int)len);
 }
@@ -125,7 +149,7 @@ static void t_identity_and_caps(void **s)
 	assert_int_equal(off, VPCI_NOTIFY_OFF);
 	assert_int_equal(vp.pci.cfg[vp.msix_cap], 0x11);
 	assert_int_equal(rd(0x12, 2), NQ);
-	assert_int_equal(rd(0x18, 2), 256);	/* queue_size reads the maximum */
+	assert_int_equal(rd(0x18, 2), 256); /* queue_size reads the maximum */
 	assert_int_equal(rd(0x2000, 2), 0xa1a0);
 }
 
@@ -142,8 +166,8 @@ static void negotiate(uint64_t feats)
 static void t_features(void **s)
 {
 	wr(0x00, 4, 1);
-	assert_int_equal(rd(0x04, 4) & 1, 1);	/* VERSION_1 offered */
-	negotiate(1ull << 5);			/* legacy driver: refused */
+	assert_int_equal(rd(0x04, 4) & 1, 1); /* VERSION_1 offered */
+	negotiate(1ull << 5);		      /* legacy driver: refused */
 	assert_int_equal(rd(0x14, 1) & 8, 0);
 	wr(0x14, 1, 0);
 	assert_int_equal(reset_calls, 1);
@@ -174,7 +198,7 @@ static void t_queue_setup(void **s)
 	assert_int_equal(rd(0x1c, 2), 1);
 	assert_int_equal(rd(0x20, 8), GPA);
 	assert_int_equal(rd(0x28, 4), GPA + 0x100);
-	wr(0x20, 8, GPA + 0x1000);		/* enabled: frozen */
+	wr(0x20, 8, GPA + 0x1000); /* enabled: frozen */
 	assert_int_equal(rd(0x20, 8), GPA);
 	/* Queue 1 placed outside RAM: the device needs a reset. */
 	wr(0x16, 2, 1);
@@ -197,7 +221,7 @@ static void t_driver_ok_and_notify(void **s)
 {
 	negotiate(1ull << 32);
 	wr(0x3000 + 2 * VPCI_NOTIFY_MULT, 2, 2);
-	assert_int_equal(notified, -1);		/* not before DRIVER_OK */
+	assert_int_equal(notified, -1); /* not before DRIVER_OK */
 	wr(0x14, 1, 15);
 	assert_int_equal(driver_ok_calls, 1);
 	wr(0x3000 + 2 * VPCI_NOTIFY_MULT, 2, 2);
@@ -209,7 +233,7 @@ static void t_intx_isr(void **s)
 	virtio_pci_queue_interrupt(&vp, 0);
 	assert_int_equal(line_level, 1);
 	assert_int_equal(msi_count, 0);
-	assert_int_equal(rd(0x1000, 1), 1);	/* read clears and lowers */
+	assert_int_equal(rd(0x1000, 1), 1); /* read clears and lowers */
 	assert_int_equal(line_level, 0);
 	assert_int_equal(rd(0x1000, 1), 0);
 	virtio_pci_config_interrupt(&vp);
@@ -222,13 +246,13 @@ static void t_msix(void **s)
 	uint64_t a;
 	uint32_t d;
 
-	cfg_wr(mc, 2, 0x8000);			/* enable */
+	cfg_wr(mc, 2, 0x8000); /* enable */
 	assert_true(virtio_pci_msix_enabled(&vp));
 	assert_int_equal(vp.pci.cfg[mc] | vp.pci.cfg[mc + 1] << 8, 0x8000 | (VPCI_MAX_VECTORS - 1));
 	wr(0x16, 2, 1);
 	wr(0x1a, 2, 3);
 	assert_int_equal(rd(0x1a, 2), 3);
-	wr(0x1a, 2, 500);			/* beyond the table */
+	wr(0x1a, 2, 500); /* beyond the table */
 	assert_int_equal(rd(0x1a, 2), VIRTIO_MSI_NO_VECTOR);
 	wr(0x1a, 2, 3);
 	wr(0x4000 + 3 * 16, 4, 0xfee00000);
@@ -239,7 +263,7 @@ static void t_msix(void **s)
 	virtio_pci_queue_interrupt(&vp, 1);
 	assert_int_equal(msi_count, 0);
 	assert_int_equal(rd(0x6000, 8), 1u << 3);
-	wr(0x4000 + 3 * 16 + 12, 4, 0);		/* unmask: delivered now */
+	wr(0x4000 + 3 * 16 + 12, 4, 0); /* unmask: delivered now */
 	assert_int_equal(msi_count, 1);
 	assert_int_equal(msi_addr, 0xfee00000);
 	assert_int_equal(msi_data, 0x4041);
@@ -273,7 +297,7 @@ static void t_readonly_caps(void **s)
 	memcpy(before, &vp.pci.cfg[c], 16);
 	cfg_wr((uint32_t)c + 8, 4, 0xdeadbeef);
 	assert_memory_equal(before, &vp.pci.cfg[c], 16);
-	cfg_wr((uint32_t)vp.msix_cap + 4, 4, 0x12345678);	/* table offset */
+	cfg_wr((uint32_t)vp.msix_cap + 4, 4, 0x12345678); /* table offset */
 	assert_int_equal(vp.pci.cfg[vp.msix_cap + 4], VPCI_MSIX_TABLE_OFF & 0xff);
 }
 
@@ -283,15 +307,15 @@ static void t_pci_cfg_window(void **s)
 	uint32_t v = 0;
 
 	negotiate(1ull << 32);
-	cfg_wr((uint32_t)c + 4, 1, 0);		/* bar 0 */
-	cfg_wr((uint32_t)c + 8, 4, 0x14);	/* device_status */
+	cfg_wr((uint32_t)c + 4, 1, 0);	  /* bar 0 */
+	cfg_wr((uint32_t)c + 8, 4, 0x14); /* device_status */
 	cfg_wr((uint32_t)c + 12, 4, 1);
 	assert_true(virtio_pci_ops.cfg_read(&vp.pci, (uint32_t)c + 16, &v, 4));
 	assert_int_equal(v & 0xff, 11);
-	cfg_wr((uint32_t)c + 16, 4, 0);		/* write status 0: reset */
+	cfg_wr((uint32_t)c + 16, 4, 0); /* write status 0: reset */
 	assert_int_equal(rd(0x14, 1), 0);
 	assert_int_equal(reset_calls, 1);
-	cfg_wr((uint32_t)c + 8, 4, 0x15);	/* misaligned for length 2 */
+	cfg_wr((uint32_t)c + 8, 4, 0x15); /* misaligned for length 2 */
 	cfg_wr((uint32_t)c + 12, 4, 2);
 	assert_true(virtio_pci_ops.cfg_read(&vp.pci, (uint32_t)c + 16, &v, 4));
 	assert_int_equal(v, 0);
@@ -303,9 +327,9 @@ static void t_needs_reset_interrupt(void **s)
 	wr(0x14, 1, 15);
 	virtio_pci_needs_reset(&vp);
 	assert_int_equal(rd(0x14, 1) & 0x40, 0x40);
-	assert_int_equal(rd(0x1000, 1), 2);	/* config change */
-	assert_int_equal(rd(0x15, 1), 1);	/* generation moved */
-	wr(0x14, 1, 15);			/* sticky until reset */
+	assert_int_equal(rd(0x1000, 1), 2); /* config change */
+	assert_int_equal(rd(0x15, 1), 1);   /* generation moved */
+	wr(0x14, 1, 15);		    /* sticky until reset */
 	assert_int_equal(rd(0x14, 1) & 0x40, 0x40);
 	wr(0x14, 1, 0);
 	assert_int_equal(rd(0x14, 1), 0);
@@ -324,14 +348,14 @@ static void t_status_clear_is_not_reset(void **s)
 	/* Clear DRIVER_OK and FEATURES_OK, try to renegotiate. */
 	wr(0x14, 1, 3);
 	assert_int_equal(rd(0x14, 1), 15 | 0x40);
-	assert_int_equal(rd(0x1000, 1), 2);	/* config interrupt: NEEDS_RESET */
+	assert_int_equal(rd(0x1000, 1), 2); /* config interrupt: NEEDS_RESET */
 	wr(0x08, 4, 0);
 	wr(0x0c, 4, 0);
-	assert_int_equal(rd(0x0c, 4), 1u << 5);	/* features still frozen */
+	assert_int_equal(rd(0x0c, 4), 1u << 5); /* features still frozen */
 	wr(0x14, 1, 3 | 8);
 	wr(0x14, 1, 15);
-	assert_int_equal(driver_ok_calls, 1);	/* no second DRIVER_OK */
-	assert_int_equal(reset_calls, 0);	/* and no reset either */
+	assert_int_equal(driver_ok_calls, 1); /* no second DRIVER_OK */
+	assert_int_equal(reset_calls, 0);     /* and no reset either */
 	assert_int_equal(rd(0x14, 1), 15 | 0x40);
 	/* Clearing DRIVER_OK alone: the same. */
 	wr(0x14, 1, 0);

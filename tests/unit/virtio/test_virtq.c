@@ -13,10 +13,10 @@
 #include "tests/guest/net/vring_drv.h"
 #include "vmm/virtio/virtq.h"
 
-#define MEM_GPA 0x100000ull
+#define MEM_GPA	 0x100000ull
 #define MEM_SIZE (1u << 20)
 #define RING_GPA MEM_GPA
-#define BUF_GPA (MEM_GPA + 0x10000)
+#define BUF_GPA	 (MEM_GPA + 0x10000)
 
 struct fx {
 	uint8_t *ram;
@@ -25,7 +25,10 @@ struct fx {
 	struct virtq q;
 };
 
-static uint8_t *hva(struct fx *f, uint64_t gpa) { return f->ram + (gpa - MEM_GPA); }
+static uint8_t *hva(struct fx *f, uint64_t gpa)
+{
+	return f->ram + (gpa - MEM_GPA);
+}
 
 static int setup_n(void **state, uint16_t num, bool event_idx)
 {
@@ -46,8 +49,14 @@ static int setup_n(void **state, uint16_t num, bool event_idx)
 	return 0;
 }
 
-static int setup(void **state) { return setup_n(state, 8, false); }
-static int setup_ev(void **state) { return setup_n(state, 8, true); }
+static int setup(void **state)
+{
+	return setup_n(state, 8, false);
+}
+static int setup_ev(void **state)
+{
+	return setup_n(state, 8, true);
+}
 
 static int teardown(void **state)
 {
@@ -68,7 +77,7 @@ static void t_roundtrip(void **state)
 	memcpy(hva(f, BUF_GPA), "hello", 5);
 	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 5, false), 0);
 	assert_int_equal(vdrv_add(&f->drv, BUF_GPA + 100, 64, true), 1);
-	assert_int_equal(virtq_pop(&f->q, iov, 4, &c), 0);	/* not published */
+	assert_int_equal(virtq_pop(&f->q, iov, 4, &c), 0); /* not published */
 	vdrv_publish(&f->drv);
 	assert_int_equal(virtq_avail_count(&f->q), 2);
 	assert_int_equal(virtq_pop(&f->q, iov, 4, &c), 1);
@@ -82,7 +91,7 @@ static void t_roundtrip(void **state)
 	assert_ptr_equal(iov[0].iov_base, hva(f, BUF_GPA + 100));
 	virtq_push(&f->q, 1, 33);
 	virtq_push(&f->q, 0, 0);
-	assert_int_equal(vdrv_get_used(&f->drv, &len), -1);	/* not published */
+	assert_int_equal(vdrv_get_used(&f->drv, &len), -1); /* not published */
 	virtq_publish(&f->q);
 	assert_int_equal(vdrv_get_used(&f->drv, &len), 1);
 	assert_int_equal(len, 33);
@@ -91,8 +100,8 @@ static void t_roundtrip(void **state)
 }
 
 /* Builds a chain by hand in the descriptor table. */
-static void put_desc(struct fx *f, uint16_t i, uint64_t addr, uint32_t len,
-		     uint16_t flags, uint16_t next)
+static void put_desc(struct fx *f, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+		     uint16_t next)
 {
 	f->drv.desc[i].addr = addr;
 	f->drv.desc[i].len = len;
@@ -188,7 +197,7 @@ static void t_avail_idx_jump(void **state)
 	struct iovec iov[2];
 	struct virtq_chain c;
 
-	f->drv.avail[1] = 9;	/* 9 buffers in a ring of 8 */
+	f->drv.avail[1] = 9; /* 9 buffers in a ring of 8 */
 	assert_true(virtq_pop(&f->q, iov, 2, &c) < 0);
 	assert_true(f->q.broken);
 }
@@ -206,8 +215,8 @@ static void t_avail_idx_jump_after_shadow(void **state)
 	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 4, false), 1);
 	vdrv_publish(&f->drv);
 	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);
-	f->drv.avail[1] = (uint16_t)(f->q.last_avail + 10);	/* 9 past the next pop */
-	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);	/* published before */
+	f->drv.avail[1] = (uint16_t)(f->q.last_avail + 10); /* 9 past the next pop */
+	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);  /* published before */
 	assert_true(virtq_pop(&f->q, iov, 2, &c) < 0);
 	assert_true(f->q.broken);
 }
@@ -220,9 +229,9 @@ static void t_avail_shadow_external_base(void **state)
 
 	assert_int_equal(vdrv_add(&f->drv, BUF_GPA, 4, false), 0);
 	vdrv_publish(&f->drv);
-	assert_int_equal(virtq_avail_count(&f->q), 1);	/* shadow = 1 */
-	f->q.last_avail = 9;	/* e.g. vhost's base: past the shadow */
-	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), -EINVAL);	/* read afresh: 1 - 9 */
+	assert_int_equal(virtq_avail_count(&f->q), 1); /* shadow = 1 */
+	f->q.last_avail = 9;			       /* e.g. vhost's base: past the shadow */
+	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), -EINVAL); /* read afresh: 1 - 9 */
 	assert_true(f->q.broken);
 }
 
@@ -319,9 +328,9 @@ static void t_bad_start(void **state)
 
 	assert_int_equal(virtq_start(&q, &f->mem), -EINVAL);
 	q.num = 8;
-	q.desc_gpa = RING_GPA + 8;	/* misaligned */
+	q.desc_gpa = RING_GPA + 8; /* misaligned */
 	assert_int_equal(virtq_start(&q, &f->mem), -EINVAL);
-	q.desc_gpa = MEM_GPA + MEM_SIZE - 64;	/* table runs off RAM */
+	q.desc_gpa = MEM_GPA + MEM_SIZE - 64; /* table runs off RAM */
 	assert_int_equal(virtq_start(&q, &f->mem), -EINVAL);
 	assert_true(q.broken);
 }
@@ -342,19 +351,19 @@ static void t_event_idx(void **state)
 		assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);
 	virtq_push(&f->q, 0, 1);
 	virtq_publish(&f->q);
-	assert_true(virtq_need_interrupt(&f->q));	/* used_event 0 crossed */
+	assert_true(virtq_need_interrupt(&f->q)); /* used_event 0 crossed */
 	virtq_push(&f->q, 1, 1);
 	virtq_publish(&f->q);
-	assert_false(virtq_need_interrupt(&f->q));	/* driver has not consumed */
+	assert_false(virtq_need_interrupt(&f->q)); /* driver has not consumed */
 	assert_int_equal(vdrv_get_used(&f->drv, &len), 0);
-	assert_int_equal(vdrv_get_used(&f->drv, &len), 1);	/* used_event = 2 */
+	assert_int_equal(vdrv_get_used(&f->drv, &len), 1); /* used_event = 2 */
 	virtq_push(&f->q, 2, 1);
 	virtq_publish(&f->q);
 	assert_true(virtq_need_interrupt(&f->q));
 	/* avail_event: the driver kicks only when the device asked. */
 	vdrv_add(&f->drv, BUF_GPA, 64, true);
-	assert_false(vdrv_publish(&f->drv));	/* avail_event still 0 */
-	assert_false(virtq_notify_enable(&f->q) == false);	/* one pending */
+	assert_false(vdrv_publish(&f->drv));		   /* avail_event still 0 */
+	assert_false(virtq_notify_enable(&f->q) == false); /* one pending */
 	assert_int_equal(virtq_pop(&f->q, iov, 2, &c), 1);
 	assert_false(virtq_notify_enable(&f->q));
 	vdrv_add(&f->drv, BUF_GPA, 64, true);
@@ -370,8 +379,8 @@ static void t_no_event_idx_flags(void **state)
 	virtq_notify_disable(&f->q);
 	vdrv_add(&f->drv, BUF_GPA, 64, true);
 	assert_false(vdrv_publish(&f->drv));
-	assert_true(virtq_notify_enable(&f->q));	/* 2 pending */
-	f->drv.avail[0] = 1;	/* NO_INTERRUPT */
+	assert_true(virtq_notify_enable(&f->q)); /* 2 pending */
+	f->drv.avail[0] = 1;			 /* NO_INTERRUPT */
 	virtq_push(&f->q, 0, 0);
 	virtq_publish(&f->q);
 	assert_false(virtq_need_interrupt(&f->q));

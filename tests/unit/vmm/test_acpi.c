@@ -22,9 +22,24 @@
 static uint8_t buf[ACPI_MAX_SIZE];
 static struct acpi_layout lay;
 
-static uint16_t u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static uint32_t u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t u64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint16_t u16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+static uint32_t u32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static uint64_t u64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {
@@ -67,8 +82,8 @@ static void rsdp(void **state)
 	assert_true(ACPI_BASE + lay.rsdp >= 0xe0000 && ACPI_BASE + lay.rsdp + 36 <= 0x100000);
 	assert_memory_equal(r, "RSD PTR ", 8);
 	assert_int_equal(sum(r, 20), 0);
-	assert_int_equal(r[15], 2);		/* revision: ACPI 2.0+ */
-	assert_int_equal(u32(r + 20), 36);	/* length */
+	assert_int_equal(r[15], 2);	   /* revision: ACPI 2.0+ */
+	assert_int_equal(u32(r + 20), 36); /* length */
 	assert_int_equal(sum(r, 36), 0);
 	assert_int_equal(u64(r + 24), ACPI_BASE + lay.xsdt);
 	/* Everything stays in the BIOS area, reserved in the e820 map. */
@@ -95,7 +110,7 @@ static void fadt(void **state)
 	const uint8_t *facs;
 
 	assert_int_equal(u32(f + 4), 276);
-	assert_int_equal(f[8], 6);				/* revision */
+	assert_int_equal(f[8], 6); /* revision */
 	/* DSDT and FACS: 32- and 64-bit fields agree (ACPICA warns otherwise). */
 	assert_int_equal(u32(f + 40), ACPI_BASE + lay.dsdt);
 	assert_int_equal(u64(f + 140), ACPI_BASE + lay.dsdt);
@@ -107,14 +122,14 @@ static void fadt(void **state)
 	assert_memory_equal(facs, "FACS", 4);
 	assert_int_equal(u32(facs + 4), 64);
 
-	assert_int_equal(u16(f + 46), 9);			/* SCI_INT */
-	assert_int_equal(u32(f + 48), 0);			/* SMI_CMD: ACPI mode */
-	assert_int_equal(u32(f + 56), 0x600);			/* PM1a_EVT_BLK */
-	assert_int_equal(u32(f + 64), 0x604);			/* PM1a_CNT_BLK */
-	assert_int_equal(u32(f + 60) | u32(f + 68), 0);		/* no PM1b */
-	assert_int_equal(u32(f + 76), 0);			/* no PM timer */
-	assert_int_equal(f[88], 4);				/* PM1_EVT_LEN */
-	assert_int_equal(f[89], 2);				/* PM1_CNT_LEN */
+	assert_int_equal(u16(f + 46), 9);		/* SCI_INT */
+	assert_int_equal(u32(f + 48), 0);		/* SMI_CMD: ACPI mode */
+	assert_int_equal(u32(f + 56), 0x600);		/* PM1a_EVT_BLK */
+	assert_int_equal(u32(f + 64), 0x604);		/* PM1a_CNT_BLK */
+	assert_int_equal(u32(f + 60) | u32(f + 68), 0); /* no PM1b */
+	assert_int_equal(u32(f + 76), 0);		/* no PM timer */
+	assert_int_equal(f[88], 4);			/* PM1_EVT_LEN */
+	assert_int_equal(f[89], 2);			/* PM1_CNT_LEN */
 	/* X_PM1a_EVT_BLK, X_PM1a_CNT_BLK: system I/O, widths as the lengths. */
 	assert_int_equal(f[148], 1);
 	assert_int_equal(f[149], 32);
@@ -128,10 +143,10 @@ static void fadt(void **state)
 	/* Fixed-feature power button (PWR_BUTTON clear), no sleep button. */
 	assert_int_equal(u32(f + 112) & (1u << 4), 0);
 	assert_int_not_equal(u32(f + 112) & (1u << 5), 0);
-	assert_int_equal(f[116], 1);				/* RESET_REG: I/O */
+	assert_int_equal(f[116], 1); /* RESET_REG: I/O */
 	assert_int_equal(u64(f + 120), 0x64);
 	assert_int_equal(f[128], 0xfe);
-	assert_int_equal(u16(f + 109) & 0x3, 0x3);		/* legacy devices, 8042 */
+	assert_int_equal(u16(f + 109) & 0x3, 0x3); /* legacy devices, 8042 */
 	/* Fixed hardware: no SLEEP_CONTROL/STATUS registers. */
 	for (int i = 244; i < 268; i++)
 		assert_int_equal(f[i], 0);
@@ -167,17 +182,17 @@ static void dsdt(void **state)
 	static const uint8_t uid[] = { 0x08, '_', 'U', 'I', 'D', 0x00 };
 	static const uint8_t bus[] = { 0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
 	static const uint8_t cfgio[] = { 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 };
-	static const uint8_t io_lo[] = { 0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x00, 0xf7, 0x0c,
-					 0, 0, 0xf8, 0x0c };
-	static const uint8_t io_hi[] = { 0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff,
-					 0, 0, 0x00, 0xf3 };
-	static const uint8_t mem[] = { 0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0,
-				       0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
-				       0, 0, 0, 0, 0x00, 0x00, 0xc0, 0x3e };
-	static const uint8_t prt1[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x01, 0x00,
-					0x00, 0x00, 0x0a, 16 };
-	static const uint8_t prt2[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x02, 0x00,
-					0x00, 0x00, 0x0a, 17 };
+	static const uint8_t io_lo[] = { 0x88, 13,   0,	   1,	 0x0c, 3, 0,	0,
+					 0x00, 0x00, 0xf7, 0x0c, 0,    0, 0xf8, 0x0c };
+	static const uint8_t io_hi[] = { 0x88, 13,   0,	   1,	 0x0c, 3, 0,	0,
+					 0x00, 0x0d, 0xff, 0xff, 0,    0, 0x00, 0xf3 };
+	static const uint8_t mem[] = { 0x87, 23,   0,	 0,    0x0c, 1,	   0,	 0,    0,
+				       0,    0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
+				       0,    0,	   0,	 0,    0x00, 0x00, 0xc0, 0x3e };
+	static const uint8_t prt1[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff,
+					0x01, 0x00, 0x00, 0x00, 0x0a, 16 };
+	static const uint8_t prt2[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff,
+					0x02, 0x00, 0x00, 0x00, 0x0a, 17 };
 	static const struct pci_irq_route irqs[] = { { 1, 16 }, { 2, 17 } };
 	struct acpi_cfg cfg = { .nr_cpus = 1, .pci_irqs = irqs, .nr_pci_irqs = 2 };
 	const uint8_t *d, *p;
@@ -188,7 +203,7 @@ static void dsdt(void **state)
 	assert_int_equal(acpi_write(buf, sizeof(buf), ACPI_BASE, &cfg, &lay), 0);
 	d = table(ACPI_BASE + lay.dsdt, "DSDT");
 	len = u32(d + 4);
-	assert_int_equal(d[8], 2);		/* 64-bit AML integers */
+	assert_int_equal(d[8], 2); /* 64-bit AML integers */
 	assert_memory_equal(d + 36, s5, sizeof(s5));
 
 	/* Device (\_SB.PCI0) spans the rest of the table. */
@@ -227,7 +242,7 @@ static void dsdt(void **state)
 	assert_int_equal(c[nb], 2);
 	assert_memory_equal(c + nb + 1, prt1, 12);
 	assert_memory_equal(c + nb + 13, prt2, 12);
-	assert_int_equal(o + 5 + n, len - 50);	/* last object in the device */
+	assert_int_equal(o + 5 + n, len - 50); /* last object in the device */
 }
 
 static void aml_encoding(void **state)
@@ -272,28 +287,28 @@ static void madt_check(int cpus)
 	int lapics = 0, ioapics = 0, isos = 0, nmis = 0;
 
 	assert_int_equal(u32(m + 36), 0xfee00000);
-	assert_int_equal(u32(m + 40) & 1, 1);			/* PCAT_COMPAT */
+	assert_int_equal(u32(m + 40) & 1, 1); /* PCAT_COMPAT */
 	assert_int_equal(len, 44 + cpus * 8 + 12 + 10 + 6);
 	for (uint32_t off = 44; off < len; off += m[off + 1]) {
 		const uint8_t *e = m + off;
 
 		assert_true(e[1] >= 2 && off + e[1] <= len);
 		switch (e[0]) {
-		case 0:		/* processor local APIC */
+		case 0: /* processor local APIC */
 			assert_int_equal(e[1], 8);
-			assert_int_equal(e[2], lapics);		/* UID */
-			assert_int_equal(e[3], lapics);		/* APIC ID */
-			assert_int_equal(u32(e + 4), 1);	/* enabled */
+			assert_int_equal(e[2], lapics);	 /* UID */
+			assert_int_equal(e[3], lapics);	 /* APIC ID */
+			assert_int_equal(u32(e + 4), 1); /* enabled */
 			lapics++;
 			break;
-		case 1:		/* IOAPIC: the MP table's ID and address */
+		case 1: /* IOAPIC: the MP table's ID and address */
 			assert_int_equal(e[1], 12);
 			assert_int_equal(e[2], cpus);
 			assert_int_equal(u32(e + 4), 0xfec00000);
 			assert_int_equal(u32(e + 8), 0);
 			ioapics++;
 			break;
-		case 2:		/* SCI: ISA IRQ 9 -> GSI 9, level, active high */
+		case 2: /* SCI: ISA IRQ 9 -> GSI 9, level, active high */
 			assert_int_equal(e[1], 10);
 			assert_int_equal(e[2], 0);
 			assert_int_equal(e[3], 9);
@@ -301,7 +316,7 @@ static void madt_check(int cpus)
 			assert_int_equal(u16(e + 8), 0xd);
 			isos++;
 			break;
-		case 4:		/* NMI on LINT1 of every processor */
+		case 4: /* NMI on LINT1 of every processor */
 			assert_int_equal(e[1], 6);
 			assert_int_equal(e[2], 0xff);
 			assert_int_equal(e[5], 1);
@@ -353,10 +368,10 @@ static void pm1_registers(void **state)
 	uint8_t b;
 
 	acpi_pm_init(&pm);
-	assert_int_equal(pm_read16(&pm, 0), 0);			/* PM1a_STS */
-	assert_false(pm_write16(&pm, 0, 0xffff));		/* write-1-to-clear */
+	assert_int_equal(pm_read16(&pm, 0), 0);	  /* PM1a_STS */
+	assert_false(pm_write16(&pm, 0, 0xffff)); /* write-1-to-clear */
 	assert_int_equal(pm_read16(&pm, 0), 0);
-	assert_false(pm_write16(&pm, 2, 0x0121));		/* PM1a_EN */
+	assert_false(pm_write16(&pm, 2, 0x0121)); /* PM1a_EN */
 	assert_int_equal(pm_read16(&pm, 2), 0x0121);
 	/* PM1a_CNT: SCI_EN always reads 1, SLP_EN never. */
 	assert_int_equal(pm_read16(&pm, 4), ACPI_PM1_SCI_EN);
@@ -375,7 +390,7 @@ static void pm1_registers(void **state)
 	b = 0x34;
 	assert_true(acpi_pm_io(&pm, 5, &b, 1, true));
 	b = 0x20;
-	assert_false(acpi_pm_io(&pm, 4, &b, 1, true));		/* low byte: no SLP_EN */
+	assert_false(acpi_pm_io(&pm, 4, &b, 1, true)); /* low byte: no SLP_EN */
 	/* 32-bit access over EVT: status then enable. */
 	uint8_t d[4];
 	assert_false(acpi_pm_io(&pm, 0, d, 4, false));
@@ -441,8 +456,7 @@ static void boot_structures_point_at_rsdp(void **state)
 	assert_int_equal(((struct boot_params *)(ram + LAYOUT_ZERO_PAGE))->acpi_rsdp_addr,
 			 ACPI_BASE);
 	assert_int_equal(boot_pvh_write(&mem, &args, &map), 0);
-	assert_int_equal(((struct hvm_start_info *)(ram + LAYOUT_PVH_INFO))->rsdp_paddr,
-			 ACPI_BASE);
+	assert_int_equal(((struct hvm_start_info *)(ram + LAYOUT_PVH_INFO))->rsdp_paddr, ACPI_BASE);
 }
 
 int main(void)

@@ -75,7 +75,7 @@ static void guest_mem_bounds(void **state)
 	static uint8_t buf[8192];
 
 	assert_int_equal(guest_mem_add(&m, 0x1000, 4096, buf), 0);
-	assert_int_equal(guest_mem_add(&m, 0x1800, 4096, buf), -EINVAL);	/* overlap */
+	assert_int_equal(guest_mem_add(&m, 0x1800, 4096, buf), -EINVAL); /* overlap */
 	assert_int_equal(guest_mem_add(&m, UINT64_MAX - 10, 4096, buf), -EINVAL);
 	assert_ptr_equal(guest_mem_ptr(&m, 0x1000, 4096), buf);
 	assert_null(guest_mem_ptr(&m, 0x1000, 4097));
@@ -88,8 +88,10 @@ static void guest_mem_bounds(void **state)
 static void zero_page_bzimage(void **state)
 {
 	struct kernel_image img = { .is_bzimage = 1, .hdr_len = 0x7b };
-	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE, .cmdline_len = 11,
-				  .initrd_addr = 0x800000, .initrd_size = 12345 };
+	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE,
+				  .cmdline_len = 11,
+				  .initrd_addr = 0x800000,
+				  .initrd_size = 12345 };
 	struct e820_map map;
 	struct boot_params *bp = (struct boot_params *)(ram + LAYOUT_ZERO_PAGE);
 
@@ -105,16 +107,16 @@ static void zero_page_bzimage(void **state)
 	assert_int_equal(offsetof(struct boot_params, e820_entries), 0x1e8);
 	assert_int_equal(offsetof(struct boot_params, e820_table), 0x2d0);
 	assert_int_equal(ram[LAYOUT_ZERO_PAGE + 0x1e8], 3);
-	assert_int_equal(bp->hdr.setup_sects, 27);	/* copied from the file */
+	assert_int_equal(bp->hdr.setup_sects, 27); /* copied from the file */
 	assert_int_equal(bp->hdr.type_of_loader, 0xff);
 	assert_int_equal(bp->hdr.cmd_line_ptr, LAYOUT_CMDLINE);
-	assert_int_equal(bp->hdr.cmdline_size, 2047);	/* the kernel's limit stays */
+	assert_int_equal(bp->hdr.cmdline_size, 2047); /* the kernel's limit stays */
 	assert_int_equal(bp->hdr.ramdisk_image, 0x800000);
 	assert_int_equal(bp->hdr.ramdisk_size, 12345);
 	assert_true(bp->hdr.loadflags & CAN_USE_HEAP);
 	assert_int_equal(bp->e820_table[2].addr, 0x100000);
 	assert_int_equal(bp->ext_ramdisk_image, 0);
-	assert_int_equal(bp->_pad2[0], 0);	/* everything else cleared */
+	assert_int_equal(bp->_pad2[0], 0); /* everything else cleared */
 }
 
 static void zero_page_vmlinux(void **state)
@@ -134,7 +136,8 @@ static void zero_page_vmlinux(void **state)
 
 static void pvh_info(void **state)
 {
-	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE, .initrd_addr = 0x400000,
+	struct boot_args args = { .cmdline_addr = LAYOUT_CMDLINE,
+				  .initrd_addr = 0x400000,
 				  .initrd_size = 100 };
 	struct e820_map map;
 	struct hvm_start_info *si = (struct hvm_start_info *)(ram + LAYOUT_PVH_INFO);
@@ -185,7 +188,7 @@ static void gdt(void **state)
 	assert_int_equal(g[BOOT_CS / 8], 0x00af9b000000ffffULL);
 	assert_int_equal(g[BOOT_DS / 8], 0x00cf93000000ffffULL);
 	assert_int_equal(boot_gdt_write(&mem, 0), 0);
-	assert_int_equal(g[BOOT_CS / 8], 0x00cf9b000000ffffULL);	/* 32-bit for PVH */
+	assert_int_equal(g[BOOT_CS / 8], 0x00cf9b000000ffffULL); /* 32-bit for PVH */
 }
 
 static uint8_t sum(const uint8_t *p, size_t n)
@@ -200,8 +203,9 @@ static uint8_t sum(const uint8_t *p, size_t n)
 static void mptable(void **state)
 {
 	struct pci_irq_route irqs[] = { { 1, 16 }, { 2, 17 } };
-	struct mptable_cfg cfg = { .nr_cpus = 4, .cpu_signature = 0x806f0, .pci_irqs = irqs,
-				   .nr_pci_irqs = 2 };
+	struct mptable_cfg cfg = {
+		.nr_cpus = 4, .cpu_signature = 0x806f0, .pci_irqs = irqs, .nr_pci_irqs = 2
+	};
 	uint8_t buf[1024];
 	const uint8_t *mpc;
 	int cpus = 0, ioapics = 0, intsrc = 0, lint = 0, pci = 0;
@@ -223,19 +227,19 @@ static void mptable(void **state)
 	for (const uint8_t *q = mpc + 44; count--;) {
 		switch (q[0]) {
 		case 0:
-			assert_int_equal(q[1], cpus);		/* APIC IDs 0..n-1 */
-			assert_int_equal(!!(q[3] & 2), cpus == 0);	/* BSP flag */
+			assert_int_equal(q[1], cpus);		   /* APIC IDs 0..n-1 */
+			assert_int_equal(!!(q[3] & 2), cpus == 0); /* BSP flag */
 			cpus++;
 			q += 20;
 			continue;
 		case 2:
 			ioapics++;
-			assert_int_equal(q[1], 4);	/* IOAPIC id after the CPUs */
+			assert_int_equal(q[1], 4); /* IOAPIC id after the CPUs */
 			assert_int_equal(*(const uint32_t *)(q + 4), 0xfec00000);
 			break;
 		case 3:
 			intsrc++;
-			if (q[4] == 0) {	/* PCI bus */
+			if (q[4] == 0) { /* PCI bus */
 				pci++;
 				assert_int_equal(q[5] >> 2, irqs[pci - 1].slot);
 				assert_int_equal(q[7], irqs[pci - 1].gsi);
@@ -243,8 +247,8 @@ static void mptable(void **state)
 			}
 			break;
 		case 4:
-			assert_int_equal(q[1], lint == 0 ? 3 : 1);	/* ExtINT, NMI */
-			assert_int_equal(q[7], lint);			/* LINT0, LINT1 */
+			assert_int_equal(q[1], lint == 0 ? 3 : 1); /* ExtINT, NMI */
+			assert_int_equal(q[7], lint);		   /* LINT0, LINT1 */
 			lint++;
 			break;
 		}

@@ -78,10 +78,11 @@ static void all_flags(void **state)
 
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--initrd", "i", "--cmdline",
 			       "console=ttyS0", "--memory", "1024", "--cpus", "2", "--net",
-			       "fd=3:4,mac=52:54:00:12:34:56", "--net", "tap=tap0,mac=02:00:00:00:00:01",
-			       "--cpu-template", "baseline", "--console", "file:/tmp/x",
-			       "--shutdown-timeout", "5", "--hugepages", "--boot", "pvh",
-			       "--shutdown", "acpi", NULL), 0);
+			       "fd=3:4,mac=52:54:00:12:34:56", "--net",
+			       "tap=tap0,mac=02:00:00:00:00:01", "--cpu-template", "baseline",
+			       "--console", "file:/tmp/x", "--shutdown-timeout", "5", "--hugepages",
+			       "--boot", "pvh", "--shutdown", "acpi", NULL),
+			 0);
 	assert_string_equal(o.initrd, "i");
 	assert_string_equal(o.cmdline, "console=ttyS0");
 	assert_int_equal(o.memory_mib, 1024);
@@ -118,10 +119,11 @@ static void user_flag(void **state)
 	assert_int_equal(o.gid, 4294967294u);
 }
 
-#define BAD(expect, ...) do { \
-	assert_int_equal(parse(&o, &flag, __VA_ARGS__, NULL), -EINVAL); \
-	assert_names_flag(&flag, expect); \
-} while (0)
+#define BAD(expect, ...)                                                        \
+	do {                                                                    \
+		assert_int_equal(parse(&o, &flag, __VA_ARGS__, NULL), -EINVAL); \
+		assert_names_flag(&flag, expect);                               \
+	} while (0)
 
 static void bad_flags(void **state)
 {
@@ -167,8 +169,10 @@ static void net_specs(void **state)
 	assert_int_equal(s.mac[4], 0xcd);
 	assert_int_equal(s.vhost, NET_VHOST_AUTO);
 	assert_int_equal(s.mtu, 0);
-	assert_int_equal(net_spec_parse("tap=pod0,mac=02:00:00:00:00:01,mtu=9000,vhost=off,queues=4",
-					&s, &bad), 0);
+	assert_int_equal(
+		net_spec_parse("tap=pod0,mac=02:00:00:00:00:01,mtu=9000,vhost=off,queues=4", &s,
+			       &bad),
+		0);
 	assert_string_equal(s.tap, "pod0");
 	assert_int_equal(s.nr_fds, 0);
 	assert_int_equal(s.mtu, 9000);
@@ -178,7 +182,9 @@ static void net_specs(void **state)
 	assert_int_equal(s.nr_fds, 4);
 	assert_int_equal(s.fds[3], 6);
 
-	static const struct { const char *arg, *bad; } cases[] = {
+	static const struct {
+		const char *arg, *bad;
+	} cases[] = {
 		{ "", "net" },
 		{ "mac=02:00:00:00:00:01", "fd|tap" },
 		{ "fd=3", "mac" },
@@ -188,7 +194,7 @@ static void net_specs(void **state)
 		{ "fd=1:2:3:4:5:6:7:8:9,mac=02:00:00:00:00:01", "fd" },
 		{ "tap=,mac=02:00:00:00:00:01", "tap" },
 		{ "tap=averyveryverylongname,mac=02:00:00:00:00:01", "tap" },
-		{ "fd=3,mac=01:00:00:00:00:01", "mac" },	/* multicast */
+		{ "fd=3,mac=01:00:00:00:00:01", "mac" }, /* multicast */
 		{ "fd=3,mac=00:00:00:00:00:00", "mac" },
 		{ "fd=3,mac=02:00:00:00:00", "mac" },
 		{ "fd=3,mac=02-00-00-00-00-01", "mac" },
@@ -196,7 +202,7 @@ static void net_specs(void **state)
 		{ "fd=3,mac=02:00:00:00:00:01,mtu=70000", "mtu" },
 		{ "fd=3,mac=02:00:00:00:00:01,vhost=maybe", "vhost" },
 		{ "fd=3,mac=02:00:00:00:00:01,queues=0", "queues" },
-		{ "fd=3,mac=02:00:00:00:00:01,queues=2", "queues" },	/* != fds */
+		{ "fd=3,mac=02:00:00:00:00:01,queues=2", "queues" }, /* != fds */
 		{ "fd=3,mac=02:00:00:00:00:01,color=red", "net" },
 		{ "fd=3,mac=02:00:00:00:00:01,", "net" },
 		{ "fd=3,mac", "net" },
@@ -230,13 +236,15 @@ static void net_queue_limit(void **state)
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--net", fds, NULL), 0);
 	assert_int_equal(o.nets[0].nr_fds, NET_QUEUE_PAIRS_MAX);
 
-	snprintf(fds + off, sizeof(fds) - off, ":%d,mac=02:00:00:00:00:01", 3 + NET_QUEUE_PAIRS_MAX);
+	snprintf(fds + off, sizeof(fds) - off, ":%d,mac=02:00:00:00:00:01",
+		 3 + NET_QUEUE_PAIRS_MAX);
 	assert_int_equal(net_spec_parse(fds, &s, &bad), -EINVAL);
 	assert_names_key(&bad, "fd");
 	assert_int_equal(parse(&o, &flag, "--kernel", "k", "--net", fds, NULL), -EINVAL);
 	assert_names_flag(&flag, "--net");
 
-	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d", NET_QUEUE_PAIRS_MAX);
+	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d",
+		 NET_QUEUE_PAIRS_MAX);
 	assert_int_equal(net_spec_parse(spec, &s, &bad), 0);
 	assert_int_equal(s.queues, NET_QUEUE_PAIRS_MAX);
 	snprintf(spec, sizeof(spec), "tap=pod0,mac=02:00:00:00:00:01,queues=%d",
@@ -248,12 +256,9 @@ static void net_queue_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults),
-		cmocka_unit_test(all_flags),
-		cmocka_unit_test(user_flag),
-		cmocka_unit_test(bad_flags),
-		cmocka_unit_test(net_specs),
-		cmocka_unit_test(net_queue_limit),
+		cmocka_unit_test(defaults),  cmocka_unit_test(all_flags),
+		cmocka_unit_test(user_flag), cmocka_unit_test(bad_flags),
+		cmocka_unit_test(net_specs), cmocka_unit_test(net_queue_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

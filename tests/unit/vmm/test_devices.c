@@ -17,15 +17,24 @@
 static uint8_t txbuf[64];
 static int ntx, irq_level, irq_edges, rx_ready, resets;
 
-static void tx(void *o, uint8_t b) { txbuf[ntx++] = b; }
+static void tx(void *o, uint8_t b)
+{
+	txbuf[ntx++] = b;
+}
 static void irq(void *o, int level)
 {
 	if (level && !irq_level)
 		irq_edges++;
 	irq_level = level;
 }
-static void ready(void *o) { rx_ready++; }
-static void reset(void *o) { resets++; }
+static void ready(void *o)
+{
+	rx_ready++;
+}
+static void reset(void *o)
+{
+	resets++;
+}
 
 static const struct serial_ops sops = { .tx = tx, .irq = irq, .rx_ready = ready };
 static const struct i8042_ops kops = { .reset = reset, .irq = irq };
@@ -63,8 +72,8 @@ static void uart_registers(void **state)
 	assert_int_equal(rd(&s, 0), 0x01);
 	assert_int_equal(rd(&s, 1), 0x02);
 	wr(&s, 3, 0x03);
-	assert_int_equal(rd(&s, 1), 0x00);	/* IER untouched by the latch */
-	assert_int_equal(ntx, 0);		/* divisor write sent nothing */
+	assert_int_equal(rd(&s, 1), 0x00); /* IER untouched by the latch */
+	assert_int_equal(ntx, 0);	   /* divisor write sent nothing */
 	/* FIFO enable shows as 0xc0 in IIR; no interrupt pending. */
 	wr(&s, 2, 0x07);
 	assert_int_equal(rd(&s, 2), 0xc1);
@@ -83,7 +92,7 @@ static void uart_registers(void **state)
 	assert_int_equal(ntx, 1);
 	assert_int_equal(txbuf[0], 'A');
 	uint8_t two[2] = { 0, 0 };
-	serial_io(&s, 0, two, 2, false);	/* only byte accesses */
+	serial_io(&s, 0, two, 2, false); /* only byte accesses */
 	assert_int_equal(two[0], 0xff);
 }
 
@@ -112,7 +121,7 @@ static void uart_interrupts(void **state)
 	assert_int_equal(rd(&s, 2) & 0x0f, 0x04);
 	for (int i = 0; i < 16; i++)
 		assert_int_equal(rd(&s, 0), in[i]);
-	assert_int_equal(rx_ready, 1);		/* drained: ask for more */
+	assert_int_equal(rx_ready, 1); /* drained: ask for more */
 	assert_int_equal(irq_level, 0);
 	assert_int_equal(rd(&s, 5) & 1, 0);
 	/* FCR clears the receive FIFO. */
@@ -145,26 +154,26 @@ static void kbd_controller(void **state)
 	assert_int_equal(krd(&k, 0x64) & 1, 1);
 	assert_int_equal(krd(&k, 0x60), 0x55);
 	kwr(&k, 0x64, 0x20);
-	assert_int_equal(krd(&k, 0x60), 0x65);	/* int, sys, aux off, xlate */
+	assert_int_equal(krd(&k, 0x60), 0x65); /* int, sys, aux off, xlate */
 	kwr(&k, 0x64, 0x60);
 	kwr(&k, 0x60, 0x01);
 	kwr(&k, 0x64, 0x20);
 	assert_int_equal(krd(&k, 0x60), 0x01);
-	kwr(&k, 0x60, 0xf2);			/* keyboard identify */
+	kwr(&k, 0x60, 0xf2); /* keyboard identify */
 	assert_int_equal(krd(&k, 0x60), 0xfa);
 	assert_int_equal(krd(&k, 0x60), 0xab);
 	assert_int_equal(krd(&k, 0x60), 0x83);
-	kwr(&k, 0x60, 0xed);			/* LEDs: ack, argument, ack */
+	kwr(&k, 0x60, 0xed); /* LEDs: ack, argument, ack */
 	kwr(&k, 0x60, 0x07);
 	assert_int_equal(krd(&k, 0x60), 0xfa);
 	assert_int_equal(krd(&k, 0x60), 0xfa);
 	assert_int_equal(krd(&k, 0x64) & 1, 0);
 	assert_int_equal(resets, 0);
-	kwr(&k, 0x64, 0xfe);			/* pulse reset */
+	kwr(&k, 0x64, 0xfe); /* pulse reset */
 	assert_int_equal(resets, 1);
-	kwr(&k, 0x64, 0xff);			/* pulses nothing */
+	kwr(&k, 0x64, 0xff); /* pulses nothing */
 	assert_int_equal(resets, 1);
-	kwr(&k, 0x64, 0xd1);			/* output port, bit 0 low */
+	kwr(&k, 0x64, 0xd1); /* output port, bit 0 low */
 	kwr(&k, 0x60, 0xfe);
 	assert_int_equal(resets, 2);
 }
@@ -172,8 +181,8 @@ static void kbd_controller(void **state)
 static void kbd_ctrl_alt_del(void **state)
 {
 	static const uint8_t set1[] = { 0x1d, 0x38, 0xe0, 0x53, 0xe0, 0xd3, 0xb8, 0x9d };
-	static const uint8_t set2[] = { 0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0, 0x71, 0xf0,
-					0x11, 0xf0, 0x14 };
+	static const uint8_t set2[] = { 0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0,
+					0x71, 0xf0, 0x11, 0xf0, 0x14 };
 	struct i8042 k;
 
 	i8042_init(&k, &kops, NULL);
@@ -197,7 +206,7 @@ static void kbd_ctrl_alt_del(void **state)
 
 static time_t fixed_time(time_t *t)
 {
-	return 1763767845;	/* 2025-11-21 23:30:45 UTC, a Friday */
+	return 1763767845; /* 2025-11-21 23:30:45 UTC, a Friday */
 }
 
 static uint8_t cmos(struct rtc *r, uint8_t idx)
@@ -224,8 +233,8 @@ static void rtc_time(void **state)
 	assert_int_equal(cmos(&r, 0x08), 0x11);
 	assert_int_equal(cmos(&r, 0x09), 0x25);
 	assert_int_equal(cmos(&r, 0x32), 0x20);
-	assert_int_equal(cmos(&r, 0x0a) & 0x80, 0);	/* never update-in-progress */
-	assert_int_equal(cmos(&r, 0x0b) & 0x06, 0x02);	/* BCD, 24 h */
+	assert_int_equal(cmos(&r, 0x0a) & 0x80, 0);    /* never update-in-progress */
+	assert_int_equal(cmos(&r, 0x0b) & 0x06, 0x02); /* BCD, 24 h */
 	assert_int_equal(cmos(&r, 0x0d), 0x80);
 	/* NMI-mask bit ignored; CMOS RAM keeps what is written. */
 	rtc_io(&r, 0, &idx, true);

@@ -42,7 +42,7 @@ static uint8_t *bzimage(size_t *len, uint16_t version, uint16_t xlf, uint32_t in
 
 	h->setup_sects = 0;
 	h->boot_flag = 0xaa55;
-	h->jump = 0x6aeb;	/* header ends at 0x202 + 0x6a = 0x26c */
+	h->jump = 0x6aeb; /* header ends at 0x202 + 0x6a = 0x26c */
 	h->header = 0x53726448;
 	h->version = version;
 	h->loadflags = LOADED_HIGH;
@@ -110,14 +110,15 @@ static void bz_bad(void **state)
 
 	b = bzimage(&len, 0x020f, XLF_KERNEL_64, 0);
 	expect_fail(b, 5 * 512, "truncated");
-	expect_fail(b, len - 16, "syssize");	/* a download cut short */
+	expect_fail(b, len - 16, "syssize"); /* a download cut short */
 	/* syssize rounded up to 16 past the file's end: still fine */
 	assert_int_equal(loader_load_kernel(&mem, b, len - 8, &(struct kernel_image){ 0 },
-					    &(struct err){ 0 }), 0);
+					    &(struct err){ 0 }),
+			 0);
 	expect_fail(b, 100, "not a bzImage");
 	free(b);
 
-	b = bzimage(&len, 0x020f, XLF_KERNEL_64, RAM);	/* init_size past RAM */
+	b = bzimage(&len, 0x020f, XLF_KERNEL_64, RAM); /* init_size past RAM */
 	expect_fail(b, len, "does not fit");
 	free(b);
 
@@ -149,7 +150,7 @@ static uint8_t *elf(size_t *len, const struct elf_spec *s)
 	if (!s->elf32)
 		return b;
 	c = calloc(1, *len);
-	memcpy(c, b, *len);	/* notes and payload at the same offsets */
+	memcpy(c, b, *len); /* notes and payload at the same offsets */
 	memset(c, 0, 0x200);
 	h = (Elf32_Ehdr *)c;
 	p = (Elf32_Phdr *)(c + sizeof(*h));
@@ -164,7 +165,8 @@ static uint8_t *elf(size_t *len, const struct elf_spec *s)
 	for (int i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr *q = (Elf64_Phdr *)(b + eh->e_phoff) + i;
 
-		p[i] = (Elf32_Phdr){ .p_type = q->p_type, .p_offset = (uint32_t)q->p_offset,
+		p[i] = (Elf32_Phdr){ .p_type = q->p_type,
+				     .p_offset = (uint32_t)q->p_offset,
 				     .p_paddr = (uint32_t)q->p_paddr,
 				     .p_filesz = (uint32_t)q->p_filesz,
 				     .p_memsz = (uint32_t)q->p_memsz };
@@ -208,7 +210,7 @@ static uint8_t *elf64(size_t *len, const struct elf_spec *s)
 		np->p_type = PT_NOTE;
 		np->p_offset = 0x200;
 		np->p_filesz = s->bad_note ? 10 : 20;
-		if (s->bad_note) {	/* descsz pointing past the segment */
+		if (s->bad_note) { /* descsz pointing past the segment */
 			nh.n_descsz = 4000;
 			memcpy(note, &nh, sizeof(nh));
 			np->p_filesz = 20;
@@ -219,8 +221,12 @@ static uint8_t *elf64(size_t *len, const struct elf_spec *s)
 }
 
 static const struct elf_spec good_elf = {
-	.paddr = 0x200000, .entry = 0x200010, .memsz = 8192, .filesz = 4096,
-	.offset = 4096, .phnum = 1,
+	.paddr = 0x200000,
+	.entry = 0x200010,
+	.memsz = 8192,
+	.filesz = 4096,
+	.offset = 4096,
+	.phnum = 1,
 };
 
 static void elf_good(void **state)
@@ -234,7 +240,7 @@ static void elf_good(void **state)
 	s.with_note = 1;
 	s.pvh = 0x200020;
 	b = elf(&len, &s);
-	memset(ram + 0x201000, 0x77, 4096);	/* bss must be cleared */
+	memset(ram + 0x201000, 0x77, 4096); /* bss must be cleared */
 	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &e), 0);
 	assert_int_equal(img.entry, 0x200010);
 	assert_int_equal(img.pvh_entry, 0x200020);
@@ -259,20 +265,20 @@ static void elf_bad(void **state)
 	free(b);
 
 	s = good_elf;
-	s.phnum = 0;		/* a note but nothing to load */
+	s.phnum = 0; /* a note but nothing to load */
 	s.with_note = 1;
 	b = elf(&len, &s);
 	expect_fail(b, len, "no loadable");
 	free(b);
 
 	s = good_elf;
-	s.offset = 8000;	/* filesz runs past the end */
+	s.offset = 8000; /* filesz runs past the end */
 	b = elf(&len, &s);
 	expect_fail(b, len, "outside the file");
 	free(b);
 
 	s = good_elf;
-	s.filesz = 9000;	/* filesz > memsz */
+	s.filesz = 9000; /* filesz > memsz */
 	b = elf(&len, &s);
 	expect_fail(b, len, "outside the file");
 	free(b);
@@ -308,7 +314,7 @@ static void elf_bad(void **state)
 	b = elf(&len, &s);
 	b[EI_CLASS] = ELFCLASSNONE;
 	expect_fail(b, len, "ELF64");
-	b[EI_CLASS] = ELFCLASS32;	/* an ELF64 header read as ELF32: machine 62 */
+	b[EI_CLASS] = ELFCLASS32; /* an ELF64 header read as ELF32: machine 62 */
 	expect_fail(b, len, "i386");
 	((Elf64_Ehdr *)b)->e_ident[EI_CLASS] = ELFCLASS64;
 	((Elf64_Ehdr *)b)->e_machine = EM_AARCH64;
@@ -340,7 +346,7 @@ static void elf32_good(void **state)
 	memset(ram + 0x201000, 0x77, 4096);
 	assert_int_equal(loader_load_kernel(&mem, b, len, &img, &e), 0);
 	assert_true(img.is_elf32);
-	assert_int_equal(img.entry, 0);		/* no 64-bit entry */
+	assert_int_equal(img.entry, 0); /* no 64-bit entry */
 	assert_int_equal(img.pvh_entry, 0x200020);
 	assert_int_equal(img.load_addr, 0x200000);
 	assert_int_equal(img.load_end, 0x202000);
@@ -357,11 +363,14 @@ static void elf32_bad(void **state)
 
 	s = good_elf;
 	s.elf32 = 1;
-	b = elf(&len, &s);			/* no PVH note */
+	b = elf(&len, &s); /* no PVH note */
 	expect_fail(b, len, "XEN_ELFNOTE_PHYS32_ENTRY");
 	free(b);
 
-	struct { int field; const char *why; } cases[] = {
+	struct {
+		int field;
+		const char *why;
+	} cases[] = {
 		{ 0, "program header table is missing" },
 		{ 1, "outside the file" },
 		{ 2, "outside the file" },
@@ -377,14 +386,33 @@ static void elf32_bad(void **state)
 		s.with_note = 1;
 		s.pvh = 0x200020;
 		switch (cases[i].field) {
-		case 0: s.phnum = 0; s.with_note = 0; break;
-		case 1: s.offset = 8000; break;
-		case 2: s.filesz = 9000; break;
-		case 3: s.paddr = RAM - 4096; s.entry = s.paddr; break;
-		case 4: s.paddr = 0x1000; s.entry = 0x1000; break;
-		case 5: s.entry = 0x900000; break;
-		case 6: s.bad_note = 1; break;
-		case 7: s.phnum = 0; break;
+		case 0:
+			s.phnum = 0;
+			s.with_note = 0;
+			break;
+		case 1:
+			s.offset = 8000;
+			break;
+		case 2:
+			s.filesz = 9000;
+			break;
+		case 3:
+			s.paddr = RAM - 4096;
+			s.entry = s.paddr;
+			break;
+		case 4:
+			s.paddr = 0x1000;
+			s.entry = 0x1000;
+			break;
+		case 5:
+			s.entry = 0x900000;
+			break;
+		case 6:
+			s.bad_note = 1;
+			break;
+		case 7:
+			s.phnum = 0;
+			break;
 		}
 		b = elf(&len, &s);
 		expect_fail(b, len, cases[i].why);
@@ -396,7 +424,7 @@ static void elf32_bad(void **state)
 	s.with_note = 1;
 	s.pvh = 0x200020;
 	b = elf(&len, &s);
-	((Elf32_Ehdr *)b)->e_machine = EM_X86_64;	/* ELF32 must be i386 */
+	((Elf32_Ehdr *)b)->e_machine = EM_X86_64; /* ELF32 must be i386 */
 	expect_fail(b, len, "i386");
 	((Elf32_Ehdr *)b)->e_machine = EM_386;
 	((Elf32_Ehdr *)b)->e_phentsize = sizeof(Elf64_Phdr);
@@ -407,7 +435,7 @@ static void elf32_bad(void **state)
 	((Elf32_Ehdr *)b)->e_phoff = sizeof(Elf32_Ehdr);
 	((Elf32_Ehdr *)b)->e_type = ET_DYN;
 	expect_fail(b, len, "ET_EXEC");
-	expect_fail(b, 40, "not an ELF");	/* shorter than an Elf32_Ehdr */
+	expect_fail(b, 40, "not an ELF"); /* shorter than an Elf32_Ehdr */
 	free(b);
 }
 

@@ -17,8 +17,8 @@ static struct pci_bus bus;
 static int bar_hits, last_bar;
 static uint64_t last_addr;
 
-static void bar_access(struct pci_dev *d, int bar, uint64_t addr, uint8_t *data,
-		       uint32_t len, bool w)
+static void bar_access(struct pci_dev *d, int bar, uint64_t addr, uint8_t *data, uint32_t len,
+		       bool w)
 {
 	bar_hits++;
 	last_bar = bar;
@@ -105,8 +105,8 @@ static void device_bars(void **state)
 	assert_int_equal(cfg_rd(1, 0x3d, 1), 1);
 	assert_int_equal(d.bar_addr[0], LAYOUT_PCI_HOLE);
 	assert_int_equal(d.bar_addr[2] % 0x100000, 0);
-	assert_int_equal(cfg_rd(1, 0x18, 4) & 0xf, 0x4);	/* 64-bit memory */
-	assert_int_equal(cfg_rd(1, 0x1c, 4), 0);		/* upper half */
+	assert_int_equal(cfg_rd(1, 0x18, 4) & 0xf, 0x4); /* 64-bit memory */
+	assert_int_equal(cfg_rd(1, 0x1c, 4), 0);	 /* upper half */
 	assert_int_equal(cfg_rd(1, 0x24, 4), LAYOUT_PCI_PIO_BASE | 1);
 
 	/* BAR access through the window reaches the device at its offset. */

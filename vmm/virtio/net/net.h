@@ -14,13 +14,13 @@ enum net_vhost_mode { NET_VHOST_AUTO, NET_VHOST_ON, NET_VHOST_OFF };
 
 /* One --net fd=N[:N...]|tap=NAME,mac=MAC[,mtu=N][,vhost=auto|on|off][,queues=N] */
 struct net_spec {
-	int fds[NET_QUEUE_PAIRS_MAX];	/* one per queue pair; -1 when tap= given */
+	int fds[NET_QUEUE_PAIRS_MAX]; /* one per queue pair; -1 when tap= given */
 	int nr_fds;
-	char tap[16];			/* IFNAMSIZ */
+	char tap[16]; /* IFNAMSIZ */
 	uint8_t mac[6];
-	uint32_t mtu;			/* 0 = unset (1500) */
+	uint32_t mtu; /* 0 = unset (1500) */
 	enum net_vhost_mode vhost;
-	int queues;			/* queue pairs; default nr_fds or 1 */
+	int queues; /* queue pairs; default nr_fds or 1 */
 };
 
 /* Parse one --net argument; 0 or -EINVAL with e->msg naming the bad key

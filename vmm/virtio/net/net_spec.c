@@ -61,7 +61,7 @@ static int parse_fds(const char *s, size_t len, struct net_spec *spec)
 
 int net_spec_parse(const char *arg, struct net_spec *spec, struct err *e)
 {
-	const char *p = arg, *key = "net";	/* the key being read */
+	const char *p = arg, *key = "net"; /* the key being read */
 	bool have_mac = false, have_queues = false;
 	long v;
 
@@ -125,7 +125,7 @@ int net_spec_parse(const char *arg, struct net_spec *spec, struct err *e)
 			spec->queues = (int)v;
 			have_queues = true;
 		} else {
-			key = "net";	/* unknown key */
+			key = "net"; /* unknown key */
 			goto invalid;
 		}
 		p += len + (comma ? 1 : 0);

@@ -13,7 +13,7 @@
 #include "vmm/seccomp/seccomp.h"
 #include "vmm/virtio/net/virtio_net_feat.h"
 
-#define BATCH 64
+#define BATCH	64
 #define MAX_IOV NET_US_MAX_IOV
 
 enum { EV_TAP, EV_RX_KICK, EV_TX_KICK, EV_STOP };
@@ -73,7 +73,7 @@ int net_us_tx(struct net_qp *qp)
 		}
 		flush(qp, qp->tx);
 		if (r == -E2BIG)
-			qp->tx->broken = true;	/* longer than IOV_MAX: unusable */
+			qp->tx->broken = true; /* longer than IOV_MAX: unusable */
 		if (r < 0)
 			return r;
 		if (!virtq_notify_enable(qp->tx))
@@ -92,9 +92,9 @@ static bool rx_fill(struct net_qp *qp)
 	       (qp->mrg_rxbuf ? qp->rx_total < qp->rx_need : qp->rx_held == 0)) {
 		r = virtq_pop(qp->rx, qp->rx_iov + qp->rx_niov, NET_US_MAX_IOV - qp->rx_niov, &c);
 		if (r == -E2BIG && qp->rx_held == 0)
-			qp->rx->broken = true;	/* no room would ever do */
+			qp->rx->broken = true; /* no room would ever do */
 		if (r == -E2BIG)
-			return qp->rx_held > 0;	/* iovecs full: use what is held */
+			return qp->rx_held > 0; /* iovecs full: use what is held */
 		if (r <= 0)
 			return false;
 		if (c.n_out || c.in_len < VNET_HDR_LEN) {
@@ -124,9 +124,11 @@ static void rx_consume(struct net_qp *qp, int k, const uint32_t *used)
 		qp->rx_total -= qp->rx_lens[i];
 	}
 	memmove(qp->rx_iov, qp->rx_iov + niov, (qp->rx_niov - niov) * sizeof(qp->rx_iov[0]));
-	memmove(qp->rx_heads, qp->rx_heads + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_heads[0]));
+	memmove(qp->rx_heads, qp->rx_heads + k,
+		(size_t)(qp->rx_held - k) * sizeof(qp->rx_heads[0]));
 	memmove(qp->rx_lens, qp->rx_lens + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_lens[0]));
-	memmove(qp->rx_niovs, qp->rx_niovs + k, (size_t)(qp->rx_held - k) * sizeof(qp->rx_niovs[0]));
+	memmove(qp->rx_niovs, qp->rx_niovs + k,
+		(size_t)(qp->rx_held - k) * sizeof(qp->rx_niovs[0]));
 	qp->rx_held -= k;
 	qp->rx_niov -= niov;
 }
@@ -160,11 +162,11 @@ int net_us_rx(struct net_qp *qp)
 		got = tap_readv(qp->tap_fd, qp->rx_iov, qp->rx_niov);
 		if (got < 0) {
 			err = errno == EAGAIN ? 0 : -errno;
-			break;		/* the chains stay held for the next one */
+			break; /* the chains stay held for the next one */
 		}
 		if (qp->mrg_rxbuf) {
 			k = vnet_rx_split(qp->rx_lens, qp->rx_held, (size_t)got, used);
-			if (k < 0) {	/* cannot happen: readv fills at most these */
+			if (k < 0) { /* cannot happen: readv fills at most these */
 				qp->rx_dropped++;
 				k = 1;
 				used[0] = (uint32_t)qp->rx_lens[0];
@@ -205,7 +207,8 @@ static void *io_thread(void *arg)
 	/* Narrow to the I/O allow-list before touching guest rings. */
 	r = seccomp_thread_enter(SECCOMP_IO);
 	if (r) {
-		log_error("virtio-net", "I/O thread seccomp filter failed", "{s:s}", "error", strerror(-r));
+		log_error("virtio-net", "I/O thread seccomp filter failed", "{s:s}", "error",
+			  strerror(-r));
 		qp->broken(qp->opaque);
 		return NULL;
 	}
@@ -251,8 +254,10 @@ static void *io_thread(void *arg)
 			 * epoll forever: stop watching it, say so once.  The
 			 * guest's transmit side keeps draining. */
 			if (r < 0 && ev[i].data.u32 != EV_TX_KICK && !tap_dead) {
-				log_error_rl("virtio-net", "tap unreadable; receive stopped on this queue pair",
-					  "{s:i, s:s}", "pair", qp->index, "error", strerror(-r));
+				log_error_rl("virtio-net",
+					     "tap unreadable; receive stopped on this queue pair",
+					     "{s:i, s:s}", "pair", qp->index, "error",
+					     strerror(-r));
 				epoll_ctl(qp->ep, EPOLL_CTL_DEL, qp->tap_fd, NULL);
 				tap_dead = true;
 			}
@@ -308,7 +313,8 @@ void net_us_stop(struct net_qp *qp)
 	qp->stop_fd = qp->ep = -1;
 	qp->running = false;
 	net_us_rx_release(qp);
-	log_info_rl("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair", qp->index,
-		 "rx_packets", (json_int_t)qp->rx_packets, "tx_packets", (json_int_t)qp->tx_packets,
-		 "rx_dropped", (json_int_t)qp->rx_dropped, "tx_errors", (json_int_t)qp->tx_errors);
+	log_info_rl("virtio-net", "queue pair stopped", "{s:i, s:I, s:I, s:I, s:I}", "pair",
+		    qp->index, "rx_packets", (json_int_t)qp->rx_packets, "tx_packets",
+		    (json_int_t)qp->tx_packets, "rx_dropped", (json_int_t)qp->rx_dropped,
+		    "tx_errors", (json_int_t)qp->tx_errors);
 }

@@ -17,7 +17,7 @@
  * interrupted once per batch, subject to EVENT_IDX.
  */
 
-#define NET_US_MAX_IOV 1024		/* IOV_MAX for readv/writev */
+#define NET_US_MAX_IOV	     1024 /* IOV_MAX for readv/writev */
 #define NET_US_MAX_RX_CHAINS 64
 
 struct net_qp {
@@ -26,17 +26,17 @@ struct net_qp {
 	int tap_fd;
 	int rx_kick, tx_kick;
 	bool mrg_rxbuf;
-	uint32_t rx_need;	/* bytes one receive must be able to take */
+	uint32_t rx_need; /* bytes one receive must be able to take */
 	void (*interrupt)(void *opaque, struct virtq *q);
 	void (*broken)(void *opaque);
 	void *opaque;
-	int index;		/* queue pair number, for the logs */
+	int index; /* queue pair number, for the logs */
 
 	/* Backend state. */
 	pthread_t thread;
 	int stop_fd, ep;
 	bool running;
-	bool rx_waiting;	/* tap muted until the guest adds buffers */
+	bool rx_waiting; /* tap muted until the guest adds buffers */
 	uint64_t rx_packets, tx_packets, rx_dropped, tx_errors;
 
 	/* Receive chains popped and not used yet, in ring order.  They stay

@@ -27,9 +27,9 @@
 #include "vmm/virtio/net/virtio_net_feat.h"
 #include "vmm/kvm/vm.h"
 
-#define NVRING (2 * NET_QUEUE_PAIRS_MAX)
-#define GSI_FIRST_MSI 24	/* 0..23: PIC/IOAPIC pins */
-#define ROUTES_MAX (24 + 16 + 64)
+#define NVRING	      (2 * NET_QUEUE_PAIRS_MAX)
+#define GSI_FIRST_MSI 24 /* 0..23: PIC/IOAPIC pins */
+#define ROUTES_MAX    (24 + 16 + 64)
 
 struct vhost_net {
 	int pairs;
@@ -39,8 +39,8 @@ struct vhost_net {
 	struct virtio_pci *vp;
 	struct vhost_pair_cfg cfg[NET_QUEUE_PAIRS_MAX];
 	int n;
-	int call[NVRING];	/* per vring: [2*pair + 0 rx, 1 tx] */
-	int gsi[NVRING];	/* routed GSI, -1 = none yet */
+	int call[NVRING]; /* per vring: [2*pair + 0 rx, 1 tx] */
+	int gsi[NVRING];  /* routed GSI, -1 = none yet */
 	bool irqfd[NVRING];
 	bool relayed[NVRING];
 	int ep, stop_fd;
@@ -68,13 +68,17 @@ static void routes_init_locked(void)
 	for (uint32_t g = 0; g < 24; g++) {
 		if (g < 16)
 			routes.e[routes.nr++] = (struct kvm_irq_routing_entry){
-				.gsi = g, .type = KVM_IRQ_ROUTING_IRQCHIP,
-				.u.irqchip = { .irqchip = g < 8 ? KVM_IRQCHIP_PIC_MASTER
-								: KVM_IRQCHIP_PIC_SLAVE,
-					       .pin = g % 8 } };
+				.gsi = g,
+				.type = KVM_IRQ_ROUTING_IRQCHIP,
+				.u.irqchip = { .irqchip = g < 8 ? KVM_IRQCHIP_PIC_MASTER :
+								  KVM_IRQCHIP_PIC_SLAVE,
+					       .pin = g % 8 }
+			};
 		routes.e[routes.nr++] = (struct kvm_irq_routing_entry){
-			.gsi = g, .type = KVM_IRQ_ROUTING_IRQCHIP,
-			.u.irqchip = { .irqchip = KVM_IRQCHIP_IOAPIC, .pin = g } };
+			.gsi = g,
+			.type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = { .irqchip = KVM_IRQCHIP_IOAPIC, .pin = g }
+		};
 	}
 	routes.next_gsi = GSI_FIRST_MSI;
 }
@@ -93,8 +97,9 @@ static int route_msi(int vm_fd, int *gsi, uint64_t addr, uint32_t data)
 			return -ENOSPC;
 		}
 		*gsi = routes.next_gsi++;
-		routes.e[routes.nr++] = (struct kvm_irq_routing_entry){
-			.gsi = (uint32_t)*gsi, .type = KVM_IRQ_ROUTING_MSI };
+		routes.e[routes.nr++] =
+			(struct kvm_irq_routing_entry){ .gsi = (uint32_t)*gsi,
+							.type = KVM_IRQ_ROUTING_MSI };
 	}
 	for (i = 0; i < routes.nr; i++)
 		if (routes.e[i].gsi == (uint32_t)*gsi && routes.e[i].type == KVM_IRQ_ROUTING_MSI) {
@@ -212,7 +217,7 @@ static void *relay_thread(void *arg)
 			int v = (int)ev[i].data.u32;
 
 			if (v < 0 || v >= NVRING)
-				return NULL;	/* the stop fd */
+				return NULL; /* the stop fd */
 			if (read(vh->call[v], &cnt, sizeof(cnt)) == sizeof(cnt))
 				virtio_pci_queue_interrupt(vh->vp, vring_index(vh, v));
 		}
@@ -231,7 +236,8 @@ static void relay_watch(struct vhost_net *vh, int v, bool on)
 
 static int irqfd_set(struct vhost_net *vh, int v, bool on)
 {
-	struct kvm_irqfd irq = { .fd = (uint32_t)vh->call[v], .gsi = (uint32_t)vh->gsi[v],
+	struct kvm_irqfd irq = { .fd = (uint32_t)vh->call[v],
+				 .gsi = (uint32_t)vh->gsi[v],
 				 .flags = on ? 0 : KVM_IRQFD_FLAG_DEASSIGN };
 
 	if (vh->irqfd[v] == on)
@@ -260,16 +266,16 @@ void vhost_net_irqs_update(struct vhost_net *vh)
 			continue;
 		}
 		if (r)
-			log_warn_rl("virtio-net", "vhost irqfd routing failed; relaying", "{s:i, s:s}",
-				 "vring", v, "error", strerror(-r));
+			log_warn_rl("virtio-net", "vhost irqfd routing failed; relaying",
+				    "{s:i, s:s}", "vring", v, "error", strerror(-r));
 		irqfd_set(vh, v, false);
 		relay_watch(vh, v, true);
 		/* Anything signalled meanwhile is delivered by the relay. */
 	}
 }
 
-static int vring_setup(struct vhost_net *vh, int fd, unsigned int idx, struct virtq *q,
-		       int kick, int call)
+static int vring_setup(struct vhost_net *vh, int fd, unsigned int idx, struct virtq *q, int kick,
+		       int call)
 {
 	struct vhost_vring_state num = { .index = idx, .num = q->num };
 	struct vhost_vring_state base = { .index = idx, .num = q->last_avail };
@@ -286,8 +292,7 @@ static int vring_setup(struct vhost_net *vh, int fd, unsigned int idx, struct vi
 		return -EINVAL;
 	if (ioctl(fd, VHOST_SET_VRING_NUM, &num) < 0 ||
 	    ioctl(fd, VHOST_SET_VRING_BASE, &base) < 0 ||
-	    ioctl(fd, VHOST_SET_VRING_ADDR, &addr) < 0 ||
-	    ioctl(fd, VHOST_SET_VRING_KICK, &k) < 0 ||
+	    ioctl(fd, VHOST_SET_VRING_ADDR, &addr) < 0 || ioctl(fd, VHOST_SET_VRING_KICK, &k) < 0 ||
 	    ioctl(fd, VHOST_SET_VRING_CALL, &c) < 0)
 		return -errno;
 	return 0;
@@ -346,7 +351,8 @@ int vhost_net_start(struct vhost_net *vh, struct vm *vm, struct virtio_pci *vp,
 		}
 		if ((r = mem_table_set(fd, &vm->mem)) ||
 		    (r = vring_setup(vh, fd, 0, pairs[i].rx, pairs[i].rx_kick, vh->call[2 * i])) ||
-		    (r = vring_setup(vh, fd, 1, pairs[i].tx, pairs[i].tx_kick, vh->call[2 * i + 1])))
+		    (r = vring_setup(vh, fd, 1, pairs[i].tx, pairs[i].tx_kick,
+				     vh->call[2 * i + 1])))
 			goto fail;
 	}
 	vh->started = true;
@@ -368,8 +374,8 @@ int vhost_net_start(struct vhost_net *vh, struct vm *vm, struct virtio_pci *vp,
 			goto fail;
 		}
 	}
-	log_info_rl("virtio-net", "vhost-net started", "{s:i, s:I}", "pairs", n,
-		 "features", (long long)feats);
+	log_info_rl("virtio-net", "vhost-net started", "{s:i, s:I}", "pairs", n, "features",
+		    (long long)feats);
 	return 0;
 fail:
 	/* The caller logs it, with the tap. */
@@ -405,7 +411,8 @@ void vhost_net_stop(struct vhost_net *vh)
 	}
 	if (vh->relay_running) {
 		if (write(vh->stop_fd, &one, sizeof(one)) < 0)
-			log_warn_rl("virtio-net", "vhost relay stop failed", "{s:s}", "error", strerror(errno));
+			log_warn_rl("virtio-net", "vhost relay stop failed", "{s:s}", "error",
+				    strerror(errno));
 		pthread_join(vh->relay, NULL);
 		vh->relay_running = false;
 	}

@@ -27,7 +27,7 @@ uint64_t vhost_net_features(const struct vhost_net *vh);
 
 struct vhost_pair_cfg {
 	struct virtq *rx, *tx;
-	int rx_index, tx_index;	/* virtio queue numbers */
+	int rx_index, tx_index; /* virtio queue numbers */
 	int tap_fd;
 	int rx_kick, tx_kick;
 };

@@ -30,10 +30,14 @@
 #define QUEUE_SIZE 256
 /* Features the data path (vhost) must implement; the rest is ours or the
  * tap's (checksum/GSO travel in the vnet header). */
-#define VHOST_RING_FEATURES ((1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_F_VERSION_1) | \
-			     (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+#define VHOST_RING_FEATURES                                                          \
+	((1ULL << VIRTIO_RING_F_INDIRECT_DESC) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
+	 (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 
-static struct virtio_net *VN(struct virtio_pci *vp) { return vp->dev; }
+static struct virtio_net *VN(struct virtio_pci *vp)
+{
+	return vp->dev;
+}
 /* Section 5.1.2: N pairs only with MQ negotiated, else 1; the control
  * queue follows the last pair in use. */
 static int active_pairs(const struct virtio_net *n)
@@ -84,9 +88,9 @@ static int features_ok(struct virtio_pci *vp, uint64_t acked)
 	int r = vnet_features_check(vp->device_features, acked);
 
 	if (r) {
-		log_warn_rl("virtio-net", "driver features rejected", "{s:s, s:I, s:I}",
-			 "tap", n->ifname, "offered", (json_int_t)vp->device_features,
-			 "acked", (json_int_t)acked);
+		log_warn_rl("virtio-net", "driver features rejected", "{s:s, s:I, s:I}", "tap",
+			    n->ifname, "offered", (json_int_t)vp->device_features, "acked",
+			    (json_int_t)acked);
 		return r;
 	}
 	n->acked = acked;
@@ -106,7 +110,7 @@ static int ioeventfd_one(struct virtio_net *n, int q, bool on)
 {
 	struct kvm_ioeventfd io = {
 		.addr = n->ioev_addr[q],
-		.len = 2,	/* the driver writes the 16-bit queue index */
+		.len = 2, /* the driver writes the 16-bit queue index */
 		.fd = n->kicks[q],
 		.flags = on ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
 	};
@@ -172,8 +176,8 @@ static void qp_broken(void *opaque)
 {
 	struct virtio_net *n = opaque;
 
-	log_error_rl("virtio-net", "guest ring malformed; device needs reset", "{s:s}",
-		  "tap", n->ifname);
+	log_error_rl("virtio-net", "guest ring malformed; device needs reset", "{s:s}", "tap",
+		     n->ifname);
 	virtio_pci_needs_reset(&n->vp);
 }
 
@@ -213,7 +217,7 @@ static int pairs_apply(struct virtio_net *n)
 	if (want > active_pairs(n))
 		want = active_pairs(n);
 	if (n->vhost)
-		vhost_net_stop(n->vhost);	/* restarted below with the new set */
+		vhost_net_stop(n->vhost); /* restarted below with the new set */
 	for (int i = 0; i < n->pairs; i++) {
 		bool on = i < want && n->vp.queue_enabled[2 * i] && n->vp.queue_enabled[2 * i + 1];
 		struct net_qp *qp = &n->qps[i];
@@ -227,20 +231,31 @@ static int pairs_apply(struct virtio_net *n)
 		if ((r = tap_queue_attach(n, i, true)))
 			return r;
 		if (n->vhost) {
-			pc[np++] = (struct vhost_pair_cfg){
-				.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1],
-				.rx_index = 2 * i, .tx_index = 2 * i + 1, .tap_fd = n->taps[i],
-				.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1] };
+			pc[np++] = (struct vhost_pair_cfg){ .rx = &n->vqs[2 * i],
+							    .tx = &n->vqs[2 * i + 1],
+							    .rx_index = 2 * i,
+							    .tx_index = 2 * i + 1,
+							    .tap_fd = n->taps[i],
+							    .rx_kick = n->kicks[2 * i],
+							    .tx_kick = n->kicks[2 * i + 1] };
 			continue;
 		}
 		if (qp->running)
 			continue;
 		*qp = (struct net_qp){
-			.rx = &n->vqs[2 * i], .tx = &n->vqs[2 * i + 1], .tap_fd = n->taps[i],
-			.rx_kick = n->kicks[2 * i], .tx_kick = n->kicks[2 * i + 1],
+			.rx = &n->vqs[2 * i],
+			.tx = &n->vqs[2 * i + 1],
+			.tap_fd = n->taps[i],
+			.rx_kick = n->kicks[2 * i],
+			.tx_kick = n->kicks[2 * i + 1],
 			.mrg_rxbuf = n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF),
-			.rx_need = rx_need(n), .interrupt = qp_interrupt,
-			.broken = qp_broken, .opaque = n, .index = i, .stop_fd = -1, .ep = -1,
+			.rx_need = rx_need(n),
+			.interrupt = qp_interrupt,
+			.broken = qp_broken,
+			.opaque = n,
+			.index = i,
+			.stop_fd = -1,
+			.ep = -1,
 		};
 		if ((r = net_us_start(qp)))
 			return r;
@@ -249,7 +264,7 @@ static int pairs_apply(struct virtio_net *n)
 		r = vhost_net_start(n->vhost, n->vm, &n->vp, pc, np, n->acked);
 	if (!r)
 		log_info_rl("virtio-net", "queue pairs in use", "{s:s, s:i, s:i}", "tap", n->ifname,
-			 "pairs", want, "offered", n->pairs);
+			    "pairs", want, "offered", n->pairs);
 	return r;
 }
 
@@ -268,30 +283,33 @@ static int driver_ok(struct virtio_pci *vp)
 	struct virtio_net *n = VN(vp);
 	int r;
 
-	n->ctrl = (struct vnet_ctrl){ .max_pairs = n->pairs, .cur_pairs = 1, .acked = n->acked,
-				      .guest_offloads = n->acked };
+	n->ctrl = (struct vnet_ctrl){
+		.max_pairs = n->pairs, .cur_pairs = 1, .acked = n->acked, .guest_offloads = n->acked
+	};
 	if ((r = tap_offloads_apply(n, n->acked))) {
-		log_error_rl("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:s}",
-			  "tap", n->ifname, "error", strerror(-r));
+		log_error_rl("virtio-net", "TUNSETOFFLOAD at DRIVER_OK failed", "{s:s, s:s}", "tap",
+			     n->ifname, "error", strerror(-r));
 		return r;
 	}
 	r = ioeventfd_set(n, true);
-	if (r)	/* MMIO notify writes still reach the kick eventfds */
-		log_warn_rl("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits",
-			 "{s:s}", "error", strerror(-r));
+	if (r) /* MMIO notify writes still reach the kick eventfds */
+		log_warn_rl("virtio-net", "KVM_IOEVENTFD failed; kicks take MMIO exits", "{s:s}",
+			    "error", strerror(-r));
 	n->running = true;
 	r = pairs_apply(n);
 	if (r) {
 		log_error_rl("virtio-net", "starting the backend failed", "{s:s, s:s, s:s}", "tap",
-			  n->ifname, "backend", n->vhost ? "vhost-net" : "userspace", "error",
-			  strerror(-r));
+			     n->ifname, "backend", n->vhost ? "vhost-net" : "userspace", "error",
+			     strerror(-r));
 		backends_stop(n);
 		return r;
 	}
-	log_info_rl("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap", n->ifname,
-		 "features", (json_int_t)n->acked, "mrg_rxbuf", !!(n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF)),
-		 "event_idx", !!(n->acked & (1ULL << VIRTIO_RING_F_EVENT_IDX)), "msix", virtio_pci_msix_enabled(vp),
-		 "pairs", active_pairs(n), "backend", n->vhost ? "vhost-net" : "userspace");
+	log_info_rl("virtio-net", "driver ok", "{s:s, s:I, s:b, s:b, s:b, s:i, s:s}", "tap",
+		    n->ifname, "features", (json_int_t)n->acked, "mrg_rxbuf",
+		    !!(n->acked & (1ULL << VIRTIO_NET_F_MRG_RXBUF)), "event_idx",
+		    !!(n->acked & (1ULL << VIRTIO_RING_F_EVENT_IDX)), "msix",
+		    virtio_pci_msix_enabled(vp), "pairs", active_pairs(n), "backend",
+		    n->vhost ? "vhost-net" : "userspace");
 	return 0;
 }
 
@@ -317,7 +335,8 @@ static void ctrl_process(struct virtio_net *n)
 		uint8_t ack;
 
 		for (unsigned int i = 0; i < c.n_out && len < sizeof(cmd); i++) {
-			size_t k = iov[i].iov_len < sizeof(cmd) - len ? iov[i].iov_len : sizeof(cmd) - len;
+			size_t k = iov[i].iov_len < sizeof(cmd) - len ? iov[i].iov_len :
+									sizeof(cmd) - len;
 
 			memcpy(cmd + len, iov[i].iov_base, k);
 			len += k;
@@ -325,7 +344,7 @@ static void ctrl_process(struct virtio_net *n)
 		ack = vnet_ctrl_handle(&n->ctrl, cmd, len);
 		if (ack == VIRTIO_NET_OK && cmd[0] == VIRTIO_NET_CTRL_MQ && (r = pairs_apply(n))) {
 			log_error_rl("virtio-net", "changing queue pairs failed", "{s:i, s:s}",
-				  "pairs", n->ctrl.cur_pairs, "error", strerror(-r));
+				     "pairs", n->ctrl.cur_pairs, "error", strerror(-r));
 			ack = VIRTIO_NET_ERR;
 		}
 		if (n->ctrl.offloads_changed) {
@@ -372,7 +391,8 @@ static void bar_moved(struct virtio_pci *vp)
 		return;
 	ioeventfd_set(n, false);
 	if ((r = ioeventfd_set(n, true)))
-		log_warn_rl("virtio-net", "KVM_IOEVENTFD at the moved BAR failed; kicks take MMIO exits",
+		log_warn_rl("virtio-net",
+			    "KVM_IOEVENTFD at the moved BAR failed; kicks take MMIO exits",
 			    "{s:s, s:s}", "tap", n->ifname, "error", strerror(-r));
 }
 
@@ -394,8 +414,14 @@ static const struct virtio_dev_ops net_ops = {
 	.bar_moved = bar_moved,
 };
 
-static int msi_cb(void *ctx, uint64_t addr, uint32_t data) { return vm_signal_msi(ctx, addr, data); }
-static int line_cb(void *ctx, uint32_t gsi, int level) { return vm_irq_line(ctx, gsi, level); }
+static int msi_cb(void *ctx, uint64_t addr, uint32_t data)
+{
+	return vm_signal_msi(ctx, addr, data);
+}
+static int line_cb(void *ctx, uint32_t gsi, int level)
+{
+	return vm_irq_line(ctx, gsi, level);
+}
 
 /* VM teardown (vCPUs already joined): stop the backends, then free the
  * device; nothing reaches it through the bus after this. */
@@ -428,11 +454,12 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 	if (spec->tap[0]) {
 		r = tap_open(spec->tap, n->pairs, n->taps);
 		if (r)
-			return err_sys(e, -r, "tap %s (queues %d): %s", spec->tap, n->pairs,
-				       r == -ENODEV ? "tap does not exist" :
-				       r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
-						      " and multi_queue exactly when queues > 1)" :
-				       "cannot attach to the tap");
+			return err_sys(
+				e, -r, "tap %s (queues %d): %s", spec->tap, n->pairs,
+				r == -ENODEV ? "tap does not exist" :
+				r == -EINVAL ? "tap flags do not match (want a tap with vnet_hdr,"
+					       " and multi_queue exactly when queues > 1)" :
+					       "cannot attach to the tap");
 		snprintf(n->ifname, sizeof(n->ifname), "%s", spec->tap);
 		n->own_taps = true;
 	} else {
@@ -443,10 +470,12 @@ static int taps_open(struct virtio_net *n, struct net_spec *spec, struct err *e)
 			n->taps[i] = spec->fds[i];
 			r = tap_check_fd(n->taps[i], n->pairs > 1, n->ifname);
 			if (r)
-				return err_sys(e, -r, "fd %d: %s", n->taps[i], r == -EINVAL ?
-					       "inherited fd is a tap without vnet_hdr/no_pi (or"
-					       " multi_queue when queues > 1)" :
-					       "inherited fd is not a tap");
+				return err_sys(
+					e, -r, "fd %d: %s", n->taps[i],
+					r == -EINVAL ?
+						"inherited fd is a tap without vnet_hdr/no_pi (or"
+						" multi_queue when queues > 1)" :
+						"inherited fd is not a tap");
 		}
 	}
 	for (int i = 0; i < n->pairs; i++) {
@@ -502,7 +531,8 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 		n->kicks[i] = -1;
 	if ((r = taps_open(n, spec, e)) || (r = backend_choose(n, spec->vhost, e)))
 		goto fail;
-	offer = (struct vnet_offer){ .queue_pairs = n->pairs, .mtu = spec->mtu != 0,
+	offer = (struct vnet_offer){ .queue_pairs = n->pairs,
+				     .mtu = spec->mtu != 0,
 				     .offloads = n->offloads };
 	r = virtio_pci_init(&n->vp, 0x1041, 0x02, 0x00, n->vqs, n->nq, QUEUE_SIZE);
 	if (r) {
@@ -545,10 +575,10 @@ int virtio_net_create(struct vm *vm, struct pci_bus *pci, struct net_spec *spec,
 		goto fail;
 	}
 	mac_str(n->mac, mac);
-	log_info("virtio-net", "device ready", "{s:s, s:s, s:i, s:i, s:s, s:i, s:I}",
-		 "tap", n->ifname, "mac", mac, "mtu", n->mtu, "queues", n->pairs,
-		 "backend", n->vhost ? "vhost-net" : "userspace", "pci_slot", n->vp.pci.slot,
-		 "bar", (json_int_t)n->vp.pci.bar_addr[VPCI_BAR]);
+	log_info("virtio-net", "device ready", "{s:s, s:s, s:i, s:i, s:s, s:i, s:I}", "tap",
+		 n->ifname, "mac", mac, "mtu", n->mtu, "queues", n->pairs, "backend",
+		 n->vhost ? "vhost-net" : "userspace", "pci_slot", n->vp.pci.slot, "bar",
+		 (json_int_t)n->vp.pci.bar_addr[VPCI_BAR]);
 	*out = n;
 	return 0;
 fail:

@@ -18,21 +18,21 @@ struct virtio_net {
 	struct vm *vm;
 	uint8_t mac[6];
 	uint16_t mtu;
-	int pairs;			/* queue pairs offered */
-	int nq;				/* 2 * pairs + control queue */
+	int pairs; /* queue pairs offered */
+	int nq;	   /* 2 * pairs + control queue */
 	int taps[NET_QUEUE_PAIRS_MAX];
 	char ifname[16];
-	bool own_taps;			/* opened by tap=, closed at exit */
-	bool offloads;			/* tap accepts TUNSETOFFLOAD */
+	bool own_taps; /* opened by tap=, closed at exit */
+	bool offloads; /* tap accepts TUNSETOFFLOAD */
 	struct virtq vqs[2 * NET_QUEUE_PAIRS_MAX + 1];
 	struct net_qp qps[NET_QUEUE_PAIRS_MAX];
-	int kicks[2 * NET_QUEUE_PAIRS_MAX];	/* eventfds behind the ioeventfds */
+	int kicks[2 * NET_QUEUE_PAIRS_MAX]; /* eventfds behind the ioeventfds */
 	bool ioeventfds;
 	/* Where the ioeventfds are registered: deassigned there, wherever
 	 * the BAR is by then. */
 	uint64_t ioev_addr[2 * NET_QUEUE_PAIRS_MAX];
 	int ioev_n;
-	struct vhost_net *vhost;	/* NULL: userspace backend */
+	struct vhost_net *vhost; /* NULL: userspace backend */
 	struct vnet_ctrl ctrl;
 	uint64_t acked;
 	bool running;

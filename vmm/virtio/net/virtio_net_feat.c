@@ -9,7 +9,6 @@
 #include "common/util.h"
 #include "vmm/virtio/net/virtio_net_feat.h"
 
-
 uint64_t vnet_features_offer(const struct vnet_offer *o)
 {
 	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
@@ -30,7 +29,9 @@ uint64_t vnet_features_offer(const struct vnet_offer *o)
 }
 
 /* Section 5.1.3.1: a feature the driver accepts needs its dependency. */
-static const struct { int f, needs; } deps[] = {
+static const struct {
+	int f, needs;
+} deps[] = {
 	{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_TSO4 },
@@ -113,9 +114,10 @@ int vnet_rx_split(const uint64_t *chain_len, int n, size_t nread, uint32_t *used
 	return -EMSGSIZE;
 }
 
-#define GUEST_OFFLOAD_MASK ((1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) | \
-			    (1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN) | \
-			    (1ULL << VIRTIO_NET_F_GUEST_UFO))
+#define GUEST_OFFLOAD_MASK                                                       \
+	((1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) | \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO6) | (1ULL << VIRTIO_NET_F_GUEST_ECN) |  \
+	 (1ULL << VIRTIO_NET_F_GUEST_UFO))
 
 uint8_t vnet_ctrl_handle(struct vnet_ctrl *c, const uint8_t *cmd, size_t len)
 {

@@ -15,12 +15,12 @@
  * queue commands.
  */
 
-#define VNET_HDR_LEN 12		/* struct virtio_net_hdr_v1 */
+#define VNET_HDR_LEN 12 /* struct virtio_net_hdr_v1 */
 
 struct vnet_offer {
-	int queue_pairs;	/* > 1 offers MQ (and CTRL_VQ) */
-	bool mtu;		/* offer VIRTIO_NET_F_MTU */
-	bool offloads;		/* tap takes TUNSETOFFLOAD: CSUM/TSO both ways */
+	int queue_pairs; /* > 1 offers MQ (and CTRL_VQ) */
+	bool mtu;	 /* offer VIRTIO_NET_F_MTU */
+	bool offloads;	 /* tap takes TUNSETOFFLOAD: CSUM/TSO both ways */
 };
 
 uint64_t vnet_features_offer(const struct vnet_offer *o);
@@ -48,8 +48,8 @@ struct vnet_ctrl {
 	int max_pairs;
 	int cur_pairs;
 	uint64_t acked;
-	uint64_t guest_offloads;	/* GUEST_* bits now enabled */
-	bool offloads_changed;		/* caller re-applies TUNSETOFFLOAD */
+	uint64_t guest_offloads; /* GUEST_* bits now enabled */
+	bool offloads_changed;	 /* caller re-applies TUNSETOFFLOAD */
 };
 
 /* Handles one control-queue command (header class/cmd + data) and returns
