@@ -89,15 +89,16 @@ clean:
 	rm -rf $(BUILD) $(CLEAN)
 
 # Static checks, run by `make check`: shellcheck on every tracked shell
-# script, cppcheck on the C, the include layering (tests/lint/).
+# script, cppcheck on the C, the include layering, the C's layout
+# (tests/lint/).
 lint:
 	@tests/lint/shellcheck.sh
 	@tests/lint/cppcheck.sh
 	@tests/lint/include-layers.sh
+	@CLANG_FORMAT=$(CLANG_FORMAT) tests/lint/format.sh
 
-# .clang-format (the kernel's style) over every tracked .c/.h.  format-check
-# (tests/lint/format.sh) is kept out of lint until the tree has been
-# formatted once.
+# .clang-format (the kernel's style) over every tracked .c/.h; format-check
+# (tests/lint/format.sh, also part of lint) names what format would change.
 CLANG_FORMAT ?= clang-format
 format:
 	@git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) -i

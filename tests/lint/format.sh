@@ -1,9 +1,8 @@
 #!/bin/bash
 # clang-format (the tree's .clang-format, the kernel's style tuned to this
 # tree) over every C file git tracks: fails naming each file whose layout
-# `make format` would change, with the first lines of the change.  Not in
-# `make lint` until the tree has been formatted once (`make format` on
-# main, then this script joins lint); run it by hand meanwhile.
+# `make format` would change, with the first lines of the change.  Part of
+# `make lint` (and so of `make check`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CLANG_FORMAT=${CLANG_FORMAT:-clang-format}
