@@ -31,13 +31,16 @@ if [ "$1" = lease6 ]; then
 	echo "$g" | grep -q dadfailed && dad=failed
 	routes=$(/rig/ip -6 route show dev eth0 | grep -v '^fe80::/64\|^multicast\|^ff00::' |
 		sed 's/ proto [a-z]*//; s/ metric [0-9]*//; s/ pref [a-z]*//; s/ expires [0-9]*sec//; s/ *$//' | tr '\n' ';')
+	# One copy of each (the hook may replace them meanwhile), read from then on.
+	cp /tmp/ra.env /tmp/ra.snap 2>/dev/null
+	cp /tmp/dhcp6.env /tmp/dhcp6.snap 2>/dev/null
 	e() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n 1; }
 	dns=$(sed -n 's/^nameserver //p' /etc/resolv.conf | tr '\n' ',')
-	[ -n "${RIG_VERBOSE:-}" ] && sed "s/^/RIG-LOG $c -6: /" /tmp/dhcpcd6.log /tmp/ra.env /tmp/dhcp6.env
-	echo "RIG-LEASE6 client=$c addr=${addr%,} dad=$dad routes=$routes dns6=$(e new_dhcp6_name_servers /tmp/dhcp6.env | tr ' ' ,)" \
-		"search6=$(e new_dhcp6_domain_search /tmp/dhcp6.env | tr ' ' ,) ra_from=$(e nd1_from /tmp/ra.env)" \
-		"ra_mtu=$(e nd1_mtu /tmp/ra.env) ra_rdnss=$(e nd1_rdnss1_servers /tmp/ra.env | tr ' ' ,)" \
-		"ra_dnssl=$(e nd1_dnssl1_search /tmp/ra.env | tr ' ' ,) resolv=${dns%,}" \
+	[ -n "${RIG_VERBOSE:-}" ] && sed "s/^/RIG-LOG $c -6: /" /tmp/dhcpcd6.log /tmp/ra.snap /tmp/dhcp6.snap
+	echo "RIG-LEASE6 client=$c addr=${addr%,} dad=$dad routes=$routes dns6=$(e new_dhcp6_name_servers /tmp/dhcp6.snap | tr ' ' ,)" \
+		"search6=$(e new_dhcp6_domain_search /tmp/dhcp6.snap | tr ' ' ,) ra_from=$(e nd1_from /tmp/ra.snap)" \
+		"ra_mtu=$(e nd1_mtu /tmp/ra.snap) ra_rdnss=$(e nd1_rdnss1_servers /tmp/ra.snap | tr ' ' ,)" \
+		"ra_dnssl=$(e nd1_dnssl1_search /tmp/ra.snap | tr ' ' ,) resolv=${dns%,}" \
 		"secs=$(awk -v t="$t0" '{printf "%.1f", $1 - t}' /proc/uptime)"
 	[ -n "$addr" ]
 	exit

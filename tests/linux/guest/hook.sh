@@ -45,10 +45,12 @@ BOUND | REBOOT | RENEW | REBIND)
 		done
 	fi ;;
 ROUTERADVERT)
-	env | grep '^nd[0-9]' >/tmp/ra.env
+	# Written whole, then renamed: dhcpcd runs this again for each RA,
+	# possibly while dhcp.sh reads the last one.
+	env | grep '^nd[0-9]' >/tmp/ra.env.$$ && mv /tmp/ra.env.$$ /tmp/ra.env
 	exit 0 ;;
 BOUND6 | REBOOT6 | RENEW6 | REBIND6)
-	env | grep '^new_dhcp6_' >/tmp/dhcp6.env
+	env | grep '^new_dhcp6_' >/tmp/dhcp6.env.$$ && mv /tmp/dhcp6.env.$$ /tmp/dhcp6.env
 	touch /etc/resolv.conf
 	for d in $new_dhcp6_name_servers; do
 		grep -qx "nameserver $d" /etc/resolv.conf || echo "nameserver $d" >>/etc/resolv.conf
