@@ -5,7 +5,8 @@
 #                             bridge/veth/dummy/nftables NAT modules, iproute2, the CNI
 #                             plugins, podlaunch and podvmm with their
 #                             libraries, the guest kernel (bzImage and the
-#                             vmlinux ELF inside it) and guest initramfs
+#                             vmlinux ELF inside it), the guest initramfs
+#                             and make demo's (demo/linux-initrd.sh)
 # Downloads and extractions are cached in $BUILD/linux/cache.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,13 +60,16 @@ rig_busybox "$n"
 rig_modules "$n" "$moddir" irqbypass kvm ccp kvm-amd tun tap vhost_iotlb vhost vhost_net \
 	llc stp bridge veth dummy crc32c_generic nf_tables nft_chain_nat nft_nat nft_masq
 cp tests/linux/node/init "$n/init"
-cp tests/linux/node/{run-scenarios.sh,scenarios.sh,vmlib.sh,netlib.sh} "$n/rig/node/"
+cp tests/linux/node/{run-scenarios.sh,scenarios.sh,vmlib.sh,netlib.sh,direct.sh} "$n/rig/node/"
 rig_copy_bin "$n" "$iproute/bin/ip" /sbin/ip
 for p in ptp host-local loopback; do cp "$cni/usr/lib/cni/$p" "$n/usr/lib/cni/"; done
 rig_copy_bin "$n" "$BUILD/podvmm" /rig/bin/podvmm
 rig_copy_bin "$n" "$BUILD/podlaunch" /rig/bin/podlaunch
 cp "$RIG/vmlinuz" "$RIG/vmlinux" "$n/rig/kernel/"
 rig_cpio "$g" "$n/rig/guest.cpio"
+# make demo's Linux guest, as demo.sh builds it (the demo-guest scenario).
+BUSYBOX=$(rig_fetch busybox-static)/bin/busybox demo/linux-initrd.sh "$n/rig/demo.cpio" \
+	"$RIG/vmlinuz" "$moddir" >/dev/null
 printf 'root:x:0:0:root:/:/bin/sh\nvmm:x:107:107::/:/bin/false\n' >"$n/etc/passwd"
 printf 'root:x:0:\nvmm:x:107:\n' >"$n/etc/group"
 rig_cpio "$n" "$RIG/node.cpio"

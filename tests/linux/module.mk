@@ -2,4 +2,4 @@
 # inside a QEMU "node" (nested KVM under TCG here), one node boot for all
 # scenarios, each reported as its own result.
 TEST_BINS += $(PODVMM) $(PODLAUNCH)
-TESTS     += tests/linux/run.sh
+TESTS     += tests/linux/direct-host.sh tests/linux/run.sh

@@ -6,6 +6,8 @@
 #   RIG-WATCHDOG NAME: ...     (the dump, when it overran SECONDS)
 #   RIG-BENCH NAME ...         (make bench's figures, node/bench.sh)
 #   RIG-RESULT NAME PASS|FAIL|SKIP SECONDS.T [reason]
+#   RIG-NODE-WEDGED NAME: why  (instead of its result: the node is of no
+#                              further use, the rest is not run here)
 # The dump: podvmm's threads (comm, state, wchan, kernel stack), then
 # SIGTERM to podvmm (its forced stop logs the vCPU registers), the node's
 # kernel log tail, and SIGKILL for what is left of the scenario.
@@ -32,6 +34,15 @@ watchdog_fire() {	# NAME PGID
 	dmesg | tail -n 40 | sed "s/^/RIG-WATCHDOG $1: dmesg: /"
 	kill -KILL -- "-$2" 2>/dev/null
 	for pid in $(pidof podvmm); do kill -KILL "$pid"; done
+	# A podvmm that outlives SIGKILL has a vCPU thread stuck in the node's
+	# KVM (seen: a soft lockup in kvm_arch_vcpu_ioctl_run at the guest's
+	# first instructions, after which KVM_CREATE_VM blocks too): no later
+	# scenario can run on this node.
+	i=0
+	while [ $i -lt 10 ] && [ -n "$(pidof podvmm)" ]; do sleep 1; i=$((i + 1)); done
+	if [ -n "$(pidof podvmm)" ]; then
+		wedged="podvmm $(pidof podvmm) outlived SIGKILL: $(dmesg | grep -o 'soft lockup - CPU#[0-9]* stuck for [0-9]*s! \[[^]]*\]' | tail -n 1)"
+	fi
 }
 
 # run_one NAME LIMIT: one run under the watchdog; sets rc (124: overran).
@@ -61,6 +72,8 @@ run_one() {
 	# the next pod's ADD as a duplicate allocation.
 	/sbin/ip netns del pod 2>/dev/null
 	rm -rf /run/cni
+	# vhost-fallback's hidden /dev/vhost-net, if it was killed.
+	[ ! -e /dev/.vhost-net ] || mv /dev/.vhost-net /dev/vhost-net
 }
 
 for spec in $(echo "$1" | tr ',' ' '); do
@@ -69,9 +82,10 @@ for spec in $(echo "$1" | tr ',' ' '); do
 	[ "$limit" = "$spec" ] && limit=120
 	echo "RIG-BEGIN $name"
 	t00=$(now_ms)
+	wedged=
 	run_one "$name" "$limit"
 	retried=
-	if [ $rc = 75 ] || [ $rc = 124 ]; then
+	if [ -z "$wedged" ] && { [ $rc = 75 ] || [ $rc = 124 ]; }; then
 		# Once, and said: a guest that died the way only the nested
 		# emulation makes it die (75), or a stuck one (124).
 		why=$(grep '^FLAKE:' "$W/$name.log" | tail -n 1 | cut -c8-)
@@ -81,6 +95,13 @@ for spec in $(echo "$1" | tr ',' ' '); do
 		mv "$W/$name.log" "$W/$name.log.1"
 		retried=" (retried once: $why)"
 		run_one "$name" "$limit"
+	fi
+	if [ -n "$wedged" ]; then
+		# No result: the host runs this one and the rest on a new node,
+		# and says so (a RETRY line).
+		sed "s/^/RIG-LOG $name: /" "$W/$name.log" | tail -n 150
+		echo "RIG-NODE-WEDGED $name: $wedged"
+		break
 	fi
 	# make bench's figures (node/bench.sh), whatever the result.
 	grep '^bench: ' "$W/$name.log" | sed "s/^bench: /RIG-BENCH $name /"
