@@ -2,7 +2,8 @@
 # Runs each test given on the command line and prints one line per test and a
 # closing summary.  An entry is an executable (exit 0 = pass, 77 = skip with
 # the reason on a line "SKIP: ...", anything else = fail) or fuzz:PATH, a
-# short bounded libFuzzer run of PATH over its seed corpus.
+# short bounded libFuzzer run of PATH over its seed corpus (those run on a
+# worker of their own beside the rest, below).
 #
 # A test that runs several scenarios itself (tests/linux/run.sh) may print
 #   SUBTEST: NAME PASS|FAIL|SKIP [detail or reason]
@@ -44,29 +45,15 @@ sub_results() {
 	fi
 }
 
-for t in "$@"; do
-	name=${t#fuzz:}
-	log=$logdir/$(echo "$name" | tr '/' '_').log
-	t0=$(date +%s%N)
-	if [[ $t == fuzz:* ]]; then
-		tests/run-fuzz.sh "$FUZZ_SMOKE" "$name" >"$log" 2>&1
-	else
-		# Own session and process group, so whatever a failed test left
-		# running (a guest, a DHCP server) is killed with it below.
-		setsid timeout --kill-after=10 "$TEST_TIMEOUT" "$name" >"$log" 2>&1 </dev/null &
-		tpid=$!
-		wait "$tpid"
-	fi
-	rc=$?
-	[ -n "${tpid:-}" ] && kill -9 -- "-$tpid" 2>/dev/null
-	tpid=
-	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+# report TEST LOG RC MS: count and print one entry's result.
+report() {
+	local t=$1 log=$2 rc=$3 ms=$4 dt why l
 	dt=$((ms / 1000)).$(( (ms % 1000) / 100 ))
 	while IFS= read -r l; do retries+=("$t: $l"); done < <(grep -a '^RETRY: ' "$log" | cut -c8-)
 	while IFS= read -r l; do notes+=("$t: $l"); done < <(grep -a '^NOTE: ' "$log" | cut -c7-)
 	if grep -aq '^SUBTEST: ' "$log"; then
 		sub_results "$t" "$log" "$rc" "$dt"
-		continue
+		return
 	fi
 	case $rc in
 	0) pass=$((pass + 1)); printf 'PASS  %-48s %6ss\n' "$t" "$dt" ;;
@@ -81,7 +68,59 @@ for t in "$@"; do
 		printf 'FAIL  %-48s %6ss  (exit %d, log %s)\n' "$t" "$dt" "$rc" "$log"
 		tail -n 40 "$log" | sed 's/^/    | /' ;;
 	esac
+}
+
+log_of() { echo "$logdir/$(echo "${1#fuzz:}" | tr '/' '_').log"; }
+
+# The fuzz: entries run one after another on a worker of their own, beside
+# the other tests: each is FUZZ_SMOKE seconds of one core, and most of the
+# namespace tests wait on the kernel (DAD, linkwatch) far more than they
+# compute (they are checked to pass with a core kept busy).  Their results
+# are printed when the worker is joined: before the first tests/linux/
+# entry (the Linux rig wants both cores) or after the last test.
+fuzz=() rest=()
+for t in "$@"; do
+	if [[ $t == fuzz:* ]]; then fuzz+=("$t"); else rest+=("$t"); fi
 done
+fuzz_status=$logdir/fuzz-status
+rm -rf "$fuzz_status"
+mkdir -p "$fuzz_status"
+fuzz_pid=
+if [ ${#fuzz[@]} -gt 0 ]; then
+	(
+		for t in "${fuzz[@]}"; do
+			t0=$(date +%s%N)
+			tests/run-fuzz.sh "$FUZZ_SMOKE" "${t#fuzz:}" >"$(log_of "$t")" 2>&1
+			echo "$? $(( ($(date +%s%N) - t0) / 1000000 ))" >"$fuzz_status/${t//\//_}"
+		done
+	) &
+	fuzz_pid=$!
+fi
+fuzz_join() {
+	local t rc ms
+	[ -n "$fuzz_pid" ] || return 0
+	wait "$fuzz_pid"
+	fuzz_pid=
+	for t in "${fuzz[@]}"; do
+		read -r rc ms <"$fuzz_status/${t//\//_}" 2>/dev/null || { rc=1 ms=0; echo "no status for $t" >>"$(log_of "$t")"; }
+		report "$t" "$(log_of "$t")" "$rc" "$ms"
+	done
+}
+
+for t in "${rest[@]+"${rest[@]}"}"; do
+	[[ $t == tests/linux/* ]] && fuzz_join
+	log=$(log_of "$t")
+	t0=$(date +%s%N)
+	# Own session and process group, so whatever a failed test left
+	# running (a guest, a DHCP server) is killed with it below.
+	setsid timeout --kill-after=10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null &
+	tpid=$!
+	wait "$tpid"
+	rc=$?
+	kill -9 -- "-$tpid" 2>/dev/null
+	report "$t" "$log" "$rc" $(( ($(date +%s%N) - t0) / 1000000 ))
+done
+fuzz_join
 
 echo
 echo "test summary ($(( $(date +%s) - start_all ))s; each test's output is in $logdir/):"
