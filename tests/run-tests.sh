@@ -113,7 +113,10 @@ for t in "${rest[@]+"${rest[@]}"}"; do
 	t0=$(date +%s%N)
 	# Own session and process group, so whatever a failed test left
 	# running (a guest, a DHCP server) is killed with it below.
-	setsid timeout --kill-after=10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null &
+	# A test may declare a longer limit of its own near its top
+	# ("# test-timeout: SECONDS": the Linux rig, 20 scenarios in one).
+	limit=$(sed -n '1,30s/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" 2>/dev/null | head -n 1)
+	setsid timeout --kill-after=10 "${limit:-$TEST_TIMEOUT}" "$t" >"$log" 2>&1 </dev/null &
 	tpid=$!
 	wait "$tpid"
 	rc=$?
