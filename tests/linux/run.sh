@@ -141,7 +141,7 @@ PY
 # and QEMU is killed.
 boot_node() {
 	local lane=$1 list=$2 log=$3 qpid last='' line since limit=180 now done_at=''
-	local n_lock seen_lock=0 lock_at='' lock_line=''
+	local n_lock seen_lock=0 lock_at='' lock_line='' n_alive seen_alive=0 alive_at=0
 	if [ "$accel" = direct ]; then
 		# The node's root as the node would unpack it, fresh each time.
 		local root=$RIG/direct-root-$lane
@@ -182,10 +182,16 @@ boot_node() {
 		n_lock=$(tr -d '\r' <"$log" | grep -ac 'soft lockup - CPU#\|detected stalls on CPUs\|self-detected stall on CPU')
 		if [ "$n_lock" -gt "$seen_lock" ]; then seen_lock=$n_lock lock_at=$now lock_line=$line; fi
 		[ "$line" = "$lock_line" ] || lock_at=
+		# The node's heartbeat (node/init, every 10 s): none for 60 s
+		# means the node stopped running anything.
+		n_alive=$(tr -d '\r' <"$log" | grep -ac '^RIG-ALIVE')
+		if [ "$n_alive" -gt "$seen_alive" ]; then seen_alive=$n_alive alive_at=$now; fi
 		if [ $((now - t0)) -gt "$RIG_DEADLINE" ]; then
 			stuck="the rig's deadline of ${RIG_DEADLINE}s passed during '${line:-the node boot}'"
 		elif [ $((now - since)) -gt "$limit" ]; then
 			stuck="no progress for ${limit}s after '${line:-the node boot}'"
+		elif [ "$seen_alive" -gt 0 ] && [ $((now - alive_at)) -gt 60 ]; then
+			stuck="no heartbeat from the node for 60 s during '${line:-the node boot}'"
 		elif [ -n "$lock_at" ] && [ $((now - lock_at)) -gt 30 ]; then
 			stuck="its kernel reported a stuck CPU ($(tr -d '\r' <"$log" | grep -a -m 1 -o 'soft lockup - CPU#[0-9]* stuck for [0-9]*s! \[[^]]*\]\|rcu: INFO: [a-z_]* [a-z-]* stalls* on CPUs*')) during '${line:-the node boot}', and no progress in 30 s"
 		fi
@@ -215,7 +221,7 @@ run_lane() {
 		t1=$(date +%s)
 		boot_node "$lane" "$todo" "$log"
 		tr -d '\r' <"$log" >"$log.txt"
-		grep -a '^RIG-' "$log.txt" | grep -av '^RIG-LOG\|^RIG-WATCHDOG' | sed 's/^/  /'
+		grep -a '^RIG-' "$log.txt" | grep -av '^RIG-LOG\|^RIG-WATCHDOG\|^RIG-ALIVE' | sed 's/^/  /'
 		grep -a '^RIG-RESULT ' "$log.txt" >>"$RIG/results-$lane"
 		left=
 		for s in $todo; do
