@@ -213,18 +213,18 @@ boot_node() {
 # new node for what is left if that node stopped; RIG-RESULT lines to
 # $RIG/results-LANE.
 run_lane() {
-	local lane=$1 todo=$2 attempt log left last oops wedge
+	local lane=$1 pending=$2 attempt log left last oops wedge
 	: >"$RIG/results-$lane"
 	for attempt in 1 2; do
 		log=$RIG/node-$lane.log
 		[ "$attempt" = 2 ] && log=$RIG/node-$lane-retry.log
 		t1=$(date +%s)
-		boot_node "$lane" "$todo" "$log"
+		boot_node "$lane" "$pending" "$log"
 		tr -d '\r' <"$log" >"$log.txt"
 		grep -a '^RIG-' "$log.txt" | grep -av '^RIG-LOG\|^RIG-WATCHDOG\|^RIG-ALIVE' | sed 's/^/  /'
 		grep -a '^RIG-RESULT ' "$log.txt" >>"$RIG/results-$lane"
 		left=
-		for s in $todo; do
+		for s in $pending; do
 			grep -aq "^RIG-RESULT ${s%%:*} " "$log.txt" || left="$left $s"
 		done
 		[ -z "$left" ] && break
@@ -242,7 +242,7 @@ run_lane() {
 		# Or it stopped itself, its KVM wedged (node/run-scenarios.sh).
 		wedge=$(grep -a -m 1 '^RIG-NODE-WEDGED ' "$log.txt" | cut -d: -f2- | cut -c2-160)
 		echo "RETRY: node $lane stopped during ${last:-its boot}${stuck:+ ($stuck)}${wedge:+ (its KVM wedged: $wedge)}${oops:+ (node kernel: $oops)}; booting a new node for:$left"
-		todo=$left
+		pending=$left
 	done
 }
 
@@ -254,6 +254,7 @@ run_lane() {
 # split is greedy on the watchdog seconds, the order kept within a lane.
 # make bench's list runs in one lane (its figures must not share the CPUs).
 lanes=${RIG_LANES:-2}
+[[ $lanes =~ ^[1-8]$ ]] || { echo "FAIL: RIG_LANES=$lanes (want 1 to 8)"; exit 1; }
 [ "${RIG_LIST:-}" = bench ] && lanes=1
 declare -a lane_list lane_sum
 for ((l = 0; l < lanes; l++)); do lane_list[l]='' lane_sum[l]=0; done
