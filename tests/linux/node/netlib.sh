@@ -82,6 +82,7 @@ pod_run() {
 	set -- --state-dir "$W/state" --resolv-conf "$W/resolv.conf" --vmm /rig/bin/podvmm \
 		--vmm-user 107 "$@"
 	case " $* " in *" -- "*) ;; *) set -- "$@" -- ;; esac
+	vm_files_new
 	# Not through the ip function: $! must be the process that becomes podvmm.
 	/sbin/ip netns exec pod /rig/bin/podlaunch run "$@" --kernel "$VK" --initrd "$G" --memory 256 \
 		--shutdown-timeout 20 --cmdline "$BASE rig=net rig.dhcp=$clients${RIG_GUEST_ARGS:+ $RIG_GUEST_ARGS}" \

@@ -303,10 +303,11 @@ console)
 	# A shell on the guest's ttyS0: a command typed on podvmm's stdin runs
 	# there ($((6 * 7)) is expanded only by a shell, never by the echo of
 	# the line), then poweroff -f from the same prompt.
-	mkfifo $W/in
+	cur=$name
+	vm_files_new
+	rm -f $W/in && mkfifo $W/in
 	podvmm --memory 256 --kernel $VK --initrd $G --cmdline "$BASE rig=console" <"$W/in" >"$W/$name.out" 2>"$W/$name.err" &
 	VMPID=$!
-	cur=$name
 	exec 3>$W/in
 	wait_out RIG-SHELL-READY
 	sleep 1

@@ -59,9 +59,16 @@ expect_stop() {
 vm_bg() {
 	cur=$1
 	shift
+	vm_files_new
 	podvmm --memory 256 "$@" </dev/null >"$W/$cur.out" 2>"$W/$cur.err" &
 	VMPID=$!
 }
+
+# vm_files_new: empty $cur's console and log files before a background
+# start: the child's own redirection truncates them only once it runs, and
+# until then a wait would read the last run's (seen: a retried scenario
+# found its first run's RIG-GUEST-READY, then failed on an empty console).
+vm_files_new() { rm -f "$W/$cur.out" "$W/$cur.err" "$W/$cur.txt" && : >"$W/$cur.out" && : >"$W/$cur.err"; }
 
 # vm_gone WHAT: podvmm (background, $VMPID) ended before WHAT; fails with
 # how (its exit status, its "guest stopped" line, the console's last line).
