@@ -39,17 +39,20 @@ flake() { echo "FLAKE: $*"; RC_FAIL=75 fail "$@"; }
 # guest_init [REGEX]: the guest's /init ran (and its line matches REGEX).
 guest_init() {
 	if ! grep -aq '^RIG-GUEST-INIT' "$W/$cur.out"; then
-		grep -q '"msg":"guest stopped","stop":"triple-fault"' "$W/$cur.err" &&
-			flake "the guest triple-faulted before its /init"
+		stopped_as triple-fault && flake "the guest triple-faulted before its /init"
 		fail "the guest never reached its /init"
 	fi
 	[ -z "${1:-}" ] || grep -aq "^RIG-GUEST-INIT.*$1" "$W/$cur.out" ||
 		fail "guest init line $(grep -a '^RIG-GUEST-INIT' "$W/$cur.out") does not match '$1'"
 }
 
+# stopped_as KIND: podvmm's "guest stopped" line says stop=KIND (a BRE
+# alternative such as 'triple-fault\|reset' allowed).
+stopped_as() { grep -q "\"msg\":\"guest stopped\",\"stop\":\"\($1\)\"" "$W/$cur.err"; }
+
 # expect_stop KIND [REGEX]: podvmm's "guest stopped" line says stop=KIND.
 expect_stop() {
-	grep -q "\"msg\":\"guest stopped\",\"stop\":\"\($1\)\"" "$W/$cur.err" ||
+	stopped_as "$1" ||
 		fail "stop is not $1: $(grep '"guest stopped"' "$W/$cur.err")"
 	[ -z "${2:-}" ] || grep '"guest stopped"' "$W/$cur.err" | grep -q -- "$2" ||
 		fail "stop line lacks $2"
@@ -68,7 +71,7 @@ vm_bg() {
 # start: the child's own redirection truncates them only once it runs, and
 # until then a wait would read the last run's (seen: a retried scenario
 # found its first run's RIG-GUEST-READY, then failed on an empty console).
-vm_files_new() { rm -f "$W/$cur.out" "$W/$cur.err" "$W/$cur.txt" && : >"$W/$cur.out" && : >"$W/$cur.err"; }
+vm_files_new() { rm -f "$W/$cur.txt" && : >"$W/$cur.out" && : >"$W/$cur.err"; }
 
 # vm_gone WHAT: podvmm (background, $VMPID) ended before WHAT; fails with
 # how (its exit status, its "guest stopped" line, the console's last line).
@@ -80,8 +83,7 @@ vm_gone() {
 	wait "$VMPID"
 	RC=$?
 	how="exit $RC, $(stop_line | tr -d '"'), console: $(tr -d '\r' <"$W/$cur.out" | grep -av '^$' | tail -n 1 | cut -c1-100)"
-	grep -q '"msg":"guest stopped","stop":"\(triple-fault\|reset\)"' "$W/$cur.err" &&
-		flake "the guest stopped itself before $1 ($how)"
+	stopped_as 'triple-fault\|reset' && flake "the guest stopped itself before $1 ($how)"
 	fail "podvmm exited before $1 ($how)"
 }
 
